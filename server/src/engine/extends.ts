@@ -1,0 +1,87 @@
+import type { CMap, CValue, Diagnostic, Src } from "./types";
+import { deepMerge, emptyMap, withVia } from "./values";
+
+// `extends` as GitLab's Config::Extendable does it, on the config after every include is
+// merged: parents in the order listed are deep-merged, then the job's own keys on top.
+// Errors carry GitLab's wording; where GitLab stops at the first error we report each one
+// and go on, leaving the failing link out.
+
+export const MAX_EXTENDS_NESTING = 10;
+
+export interface ExtendsResult {
+  readonly config: CMap;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Direct parents of each key that uses `extends`, with where each name is written. */
+  readonly parents: ReadonlyMap<string, ReadonlyArray<{ name: string; src: Src }>>;
+}
+
+export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResult {
+  const diagnostics: Diagnostic[] = [];
+  const done = new Map<string, CValue>();
+  const parents = new Map<string, Array<{ name: string; src: Src }>>();
+  const report = (src: Src, code: string, message: string, severity: Diagnostic["severity"] = "error") =>
+    diagnostics.push({ src, code, message, severity });
+
+  const resolve = (key: string, ancestors: readonly string[], reachedAt: Src | undefined): CValue | undefined => {
+    const value = config.entries.get(key)?.value;
+    if (!value || value.kind !== "map" || !value.entries.has("extends")) return value;
+    const cached = done.get(key);
+    if (cached) return cached;
+    const extendsEntry = value.entries.get("extends")!;
+    if (ancestors.includes(key)) {
+      const chain = [...ancestors].reverse();
+      const from = chain.indexOf(key);
+      report(reachedAt ?? extendsEntry.value.src, "extends-circular", `${key}: circular dependency detected in \`extends\` (${[...chain.slice(from), key].join(" → ")})`);
+      return value;
+    }
+    if (ancestors.length > MAX_EXTENDS_NESTING) {
+      report(extendsEntry.value.src, "extends-nesting-too-deep", `${key}: nesting too deep in \`extends\` (GitLab allows ${MAX_EXTENDS_NESTING + 1} levels of inheritance)`);
+      return value;
+    }
+    const names = extendsNames(extendsEntry.value);
+    if (!names) {
+      report(extendsEntry.value.src, "extends-invalid", `${key}: \`extends\` must be a job name or a list of job names`);
+      done.set(key, value);
+      return value;
+    }
+    parents.set(key, names);
+    let merged = emptyMap(value.src);
+    for (const { name, src } of names) {
+      const base = config.entries.get(name)?.value;
+      if (base === undefined) {
+        if (hasExternal) {
+          report(src, "extends-unknown-parent", `${key}: unknown keys in \`extends\` (${name}); it may be defined in an include that cannot be read offline`, "warning");
+        } else {
+          report(src, "extends-unknown-parent", `${key}: unknown keys in \`extends\` (${name})`);
+        }
+        continue;
+      }
+      if (base.kind !== "map") {
+        report(src, "extends-invalid-base", `${key}: invalid base hashes in \`extends\` (${name})`);
+        continue;
+      }
+      const resolved = resolve(name, [key, ...ancestors], src);
+      if (resolved && resolved.kind === "map") merged = deepMerge(merged, withVia(resolved, { kind: "extends", name, at: src }));
+    }
+    const result = deepMerge(merged, value);
+    done.set(key, result);
+    return result;
+  };
+
+  const entries = new Map(config.entries);
+  for (const [key, e] of config.entries) {
+    const resolved = resolve(key, [], undefined);
+    if (resolved && resolved !== e.value) entries.set(key, { ...e, value: resolved });
+  }
+  return { config: { ...config, entries }, diagnostics, parents };
+}
+
+/** `extends:` is a name or a list of names (GitLab converts each with to_s). */
+export function extendsNames(v: CValue): Array<{ name: string; src: Src }> | undefined {
+  if (v.kind === "scalar" && v.value !== null) return [{ name: String(v.value), src: v.src }];
+  if (v.kind === "seq" && v.items.every((i) => i.kind === "scalar" && i.value !== null)) {
+    return v.items.map((i) => ({ name: String((i as { value: unknown }).value), src: i.src }));
+  }
+  return undefined;
+}
+

@@ -1,0 +1,251 @@
+import type { CEntry, CMap, CSeq, CValue, Diagnostic, Src, Via } from "./types";
+import { get, mapOf, scalar, str, throughVia, withVia } from "./values";
+
+// What each top-level key is (Entry::Root / Entry::Jobs), and a job's effective definition:
+// the resolved hash with GitLab's flattening applied, `default:` keys it does not set itself,
+// global variables, and its stage.
+
+/** Top-level keys that are keywords, never jobs (Root::ALLOWED_KEYS). */
+export const GLOBAL_KEYWORDS: readonly string[] = ["default", "include", "before_script", "image", "services", "after_script", "variables", "stages", "cache", "workflow"];
+/** Deprecated top-level forms of `default:` keys. */
+export const DEPRECATED_GLOBAL_DEFAULTS: readonly string[] = ["image", "services", "cache", "before_script", "after_script"];
+/** Keys a job takes from `default:` when it does not set them (Default::ALLOWED_KEYS). */
+export const DEFAULT_KEYS: readonly string[] = ["after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens", "identity", "image", "interruptible", "retry", "services", "tags", "timeout"];
+export const DEFAULT_STAGES: readonly string[] = ["build", "test", "deploy"];
+
+export type JobKind = "job" | "bridge" | "hidden" | "keyword" | "invalid";
+
+export interface JobInfo {
+  readonly name: string;
+  readonly kind: JobKind;
+  readonly keySrc: Src;
+  /** After includes, extends and !reference; not yet flattened or defaulted. */
+  readonly value: CValue;
+}
+
+function jobType(name: string, v: CValue): JobKind | undefined {
+  if (name.startsWith(".")) return "hidden";
+  if (v.kind !== "map") return undefined;
+  if (v.entries.has("script") || v.entries.has("run")) return "job";
+  if (v.entries.has("trigger") || v.entries.has("needs")) return "bridge";
+  return undefined;
+}
+
+/** Classifies every top-level key; a keyword holding a script becomes a job, as in GitLab. */
+export function classify(config: CMap): Map<string, JobInfo> {
+  const out = new Map<string, JobInfo>();
+  for (const [name, e] of config.entries) {
+    const type = jobType(name, e.value);
+    const kind: JobKind = type ?? (GLOBAL_KEYWORDS.includes(name) ? "keyword" : "invalid");
+    out.set(name, { name, kind: GLOBAL_KEYWORDS.includes(name) && type !== "job" && type !== "bridge" ? "keyword" : kind, keySrc: e.keySrc, value: e.value });
+  }
+  return out;
+}
+
+/** Diagnostics GitLab gives for the shape of jobs before any schema check. */
+export function jobShapeDiagnostics(jobs: ReadonlyMap<string, JobInfo>, rootFile: string, hasExternal: boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let visible = 0;
+  for (const j of jobs.values()) {
+    if (j.kind === "job" || j.kind === "bridge") visible++;
+    if (j.kind === "invalid") {
+      // A job written only to adjust one from an unreadable include gets its script there.
+      out.push(hasExternal
+        ? { src: j.keySrc, severity: "warning", code: "job-no-script", message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword, unless an include that cannot be read offline defines the rest of this job` }
+        : { src: j.keySrc, severity: "error", code: "job-no-script", message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword` });
+    }
+    if (j.kind === "hidden" && j.value.kind === "scalar" && (j.value.value === null || j.value.value === "")) {
+      out.push({ src: j.keySrc, severity: "error", code: "job-blank", message: `jobs:${j.name} config can't be blank` });
+    }
+  }
+  if (visible === 0) out.push({ src: { file: rootFile, start: 0, end: 0 }, severity: "error", code: "config-no-visible-job", message: "jobs config should contain at least one visible job" });
+  return out;
+}
+
+/** The pipeline's stages: `.pre` first and `.post` last whatever the config says. */
+export function stagesOf(config: CMap): string[] {
+  const v = get(config, "stages");
+  const listed = v ? flattenStrings(v) : [...DEFAULT_STAGES];
+  return [".pre", ...listed.filter((s) => s !== ".pre" && s !== ".post"), ".post"];
+}
+
+function flattenStrings(v: CValue): string[] {
+  if (v.kind === "scalar") return v.value === null ? [] : [String(v.value)];
+  if (v.kind === "seq") return v.items.flatMap(flattenStrings);
+  return [];
+}
+
+/** EdgeStagesInjector: when `stages` is given, `.pre`/`.post` are moved to the ends. */
+export function injectEdgeStages(config: CMap): CMap {
+  const e = config.entries.get("stages");
+  if (!e || e.value.kind !== "seq") return config;
+  const v = e.value;
+  const src = v.src;
+  const items = [scalar(".pre", src), ...v.items.filter((i) => !(i.kind === "scalar" && (i.value === ".pre" || i.value === ".post"))), scalar(".post", src)];
+  const entries = new Map(config.entries);
+  entries.set("stages", { ...e, value: { ...v, items } });
+  return { ...config, entries };
+}
+
+/** Full flattening of nested lists, as Entry::Commands / ComposableArray do. */
+export function flatten(v: CValue): CValue {
+  if (v.kind !== "seq" || !v.items.some((i) => i.kind === "seq")) return v;
+  const items: CValue[] = [];
+  // Items of an inner list inherit its hops, so a script line pulled in by !reference still says so.
+  const walk = (s: CSeq, inherited: readonly Via[] | undefined) => {
+    for (const i of s.items) {
+      if (i.kind === "seq") walk(i, [...(inherited ?? []), ...(i.via ?? [])]);
+      else items.push(throughVia(i, inherited));
+    }
+  };
+  walk(v, undefined);
+  return { ...v, items };
+}
+
+const SCRIPT_KEYS = ["script", "before_script", "after_script"];
+
+function replace(map: CMap, key: string, f: (v: CValue) => CValue): CMap {
+  const e = map.entries.get(key);
+  if (!e) return map;
+  const n = f(e.value);
+  if (n === e.value) return map;
+  const entries = new Map(map.entries);
+  entries.set(key, { ...e, value: n });
+  return { ...map, entries };
+}
+
+function flattenRules(v: CValue): CValue {
+  const flat = flatten(v);
+  if (flat.kind !== "seq") return flat;
+  let changed = flat !== v;
+  const items = flat.items.map((r) => {
+    if (r.kind !== "map") return r;
+    const n = replace(r, "needs", flatten);
+    if (n !== r) changed = true;
+    return n;
+  });
+  return changed ? { ...flat, items } : flat;
+}
+
+/** Applies GitLab's flattening to the keys of a job (or of `default:`) that flatten, and only to those. */
+export function flattenJob(job: CMap): CMap {
+  let out = job;
+  for (const k of SCRIPT_KEYS) out = replace(out, k, flatten);
+  out = replace(out, "hooks", (h) => (h.kind === "map" ? replace(h, "pre_get_sources_script", flatten) : h));
+  out = replace(out, "rules", flattenRules);
+  out = replace(out, "needs", flatten);
+  // Caches is a ComposableArray in GitLab; services built from !reference lists are accepted
+  // the same way (GitLab's own pipeline relies on both).
+  out = replace(out, "cache", flatten);
+  out = replace(out, "services", flatten);
+  return out;
+}
+
+/**
+ * Lists nested inside lists that GitLab does not flatten are type errors. Reported where the
+ * inner list was put in place: at the !reference or alias when it came through one.
+ */
+export function nestedListDiagnostics(name: string, job: CMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const visit = (v: CValue, path: string[]) => {
+    if (v.kind === "map") {
+      for (const [k, e] of v.entries) {
+        if (k === "inputs") continue; // array inputs may hold anything
+        visit(e.value, [...path, k]);
+      }
+    } else if (v.kind === "seq") {
+      for (const i of v.items) {
+        if (i.kind === "seq") {
+          const at = i.via?.[0]?.at ?? i.src;
+          out.push({
+            src: at,
+            severity: "error",
+            code: "nested-list",
+            message: `jobs:${name}:${path.join(":")} must not contain nested lists: GitLab flattens nested lists only in script, before_script, after_script, rules, needs, cache, services and stages`,
+          });
+        } else {
+          visit(i, path);
+        }
+      }
+    }
+  };
+  visit(job, []);
+  return out;
+}
+
+export interface GlobalContext {
+  readonly defaults: CMap | undefined;
+  readonly variables: CMap | undefined;
+}
+
+/** `default:` plus the deprecated top-level forms; `default:` wins when both are set. */
+export function globalContext(config: CMap): GlobalContext {
+  const entries = new Map<string, CEntry>();
+  for (const k of DEPRECATED_GLOBAL_DEFAULTS) {
+    const e = config.entries.get(k);
+    if (e) entries.set(k, e);
+  }
+  const d = get(config, "default");
+  if (d?.kind === "map") for (const [k, e] of d.entries) entries.set(k, e);
+  const vars = get(config, "variables");
+  return {
+    defaults: entries.size ? flattenJob(mapOf(entries, d?.src ?? config.src)) : undefined,
+    variables: vars?.kind === "map" ? vars : undefined,
+  };
+}
+
+/** `inherit:<what>`: true (default), false, or a list of the names kept. */
+function inheritFilter(job: CMap, what: "default" | "variables"): (key: string) => boolean {
+  const v = get(get(job, "inherit"), what);
+  if (!v || (v.kind === "scalar" && v.value === true)) return () => true;
+  if (v.kind === "scalar" && v.value === false) return () => false;
+  if (v.kind === "seq") {
+    const names = new Set(v.items.map((i) => str(i)).filter((s): s is string => s !== undefined));
+    return (k) => names.has(k);
+  }
+  return () => true;
+}
+
+/** The value a job sees for a global variable: hash forms give their `value`. */
+function variableForJob(v: CValue): CValue {
+  if (v.kind !== "map") return v;
+  const value = get(v, "value");
+  if (value && !v.entries.has("expand")) return throughVia(value, v.via);
+  return v;
+}
+
+/** A job's effective definition: what the runner gets, with every value's provenance. */
+export function effectiveJob(info: JobInfo, ctx: GlobalContext): CMap | undefined {
+  if ((info.kind !== "job" && info.kind !== "bridge") || info.value.kind !== "map") return undefined;
+  let job = flattenJob(info.value);
+  const entries = new Map(job.entries);
+  const inheritDefault = inheritFilter(job, "default");
+  if (ctx.defaults) {
+    for (const [k, e] of ctx.defaults.entries) {
+      if (!DEFAULT_KEYS.includes(k) || !inheritDefault(k)) continue;
+      if (info.kind === "bridge" && k !== "interruptible") continue;
+      const own = entries.get(k);
+      if (own && !(own.value.kind === "scalar" && own.value.value === null)) continue;
+      entries.set(k, { ...e, value: withVia(e.value, { kind: "default", name: k, at: e.keySrc }) });
+    }
+  }
+  const inheritVars = inheritFilter(job, "variables");
+  if (ctx.variables) {
+    const vars = new Map<string, CEntry>();
+    for (const [k, e] of ctx.variables.entries) {
+      if (!inheritVars(k)) continue;
+      vars.set(k, { ...e, value: withVia(variableForJob(e.value), { kind: "global-variables", name: k, at: e.keySrc }) });
+    }
+    const own = get(job, "variables");
+    if (own?.kind === "map") for (const [k, e] of own.entries) vars.set(k, { ...e, value: throughVia(e.value, own.via) });
+    if (vars.size) {
+      const ownEntry = job.entries.get("variables");
+      entries.set("variables", { key: "variables", keySrc: ownEntry?.keySrc ?? ctx.variables.src, value: mapOf(vars, own?.src ?? ctx.variables.src) });
+    }
+  }
+  if (!entries.has("stage") && info.kind === "job") {
+    entries.set("stage", { key: "stage", keySrc: info.keySrc, value: scalar("test", info.keySrc) });
+  }
+  job = { ...job, entries };
+  return job;
+}

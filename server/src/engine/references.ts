@@ -1,0 +1,106 @@
+import type { CEntry, CMap, CRef, CValue, Diagnostic } from "./types";
+import { scalar, withVia } from "./values";
+
+// `!reference [key, subkey, ...]` as GitLab's Yaml::Tags::Resolver does it: after extends,
+// over the whole merged config, so a path may reach keys inherited through extends or
+// defined in any included file. The found value is put in place as it is (lists are not
+// flattened here) and is itself resolved first. A path cannot index into a list, and a
+// value of null or false counts as not found.
+
+export interface ReferencesResult {
+  readonly config: CMap;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Ruby's Array#inspect for the path, as GitLab prints it in its messages. */
+export function inspectPath(items: readonly CValue[]): string {
+  return `[${items.map((i) => (i.kind === "scalar" ? (typeof i.value === "string" ? JSON.stringify(i.value) : i.value === null ? "nil" : String(i.value)) : "…")).join(", ")}]`;
+}
+
+export function referencePath(ref: CRef): string[] | undefined {
+  if (ref.invalid || ref.items.length === 0) return undefined;
+  const path: string[] = [];
+  for (const i of ref.items) {
+    if (i.kind !== "scalar" || typeof i.value !== "string") return undefined;
+    path.push(i.value);
+  }
+  return path;
+}
+
+export function resolveReferences(config: CMap, hasExternal = false): ReferencesResult {
+  const diagnostics: Diagnostic[] = [];
+  const state = new Map<string, CValue | "pending">();
+  const report = (ref: CRef, code: string, message: string, severity: Diagnostic["severity"] = "error") => diagnostics.push({ src: ref.src, code, message, severity });
+
+  const dig = (path: readonly string[]): CValue | undefined => {
+    let v: CValue | undefined = config;
+    for (const key of path) {
+      if (!v || v.kind !== "map") return undefined;
+      v = v.entries.get(key)?.value;
+    }
+    return v;
+  };
+
+  const resolveRef = (ref: CRef): CValue => {
+    const path = referencePath(ref);
+    const text = `!reference ${inspectPath(ref.items)}`;
+    if (!path) {
+      report(ref, "reference-invalid", `${ref.invalid ? "!reference" : text} is not valid: it takes a list of keys such as [".job", "script"]`);
+      return scalar(null, ref.src);
+    }
+    const key = `${ref.src.file}:${ref.src.start}:${path.join("\u0000")}`;
+    const seen = state.get(key);
+    if (seen === "pending") {
+      report(ref, "reference-circular", `${text} is part of a circular chain`);
+      return scalar(null, ref.src);
+    }
+    if (seen) return seen;
+    state.set(key, "pending");
+    const target = dig(path);
+    let result: CValue;
+    if (target === undefined || (target.kind === "scalar" && (target.value === null || target.value === false))) {
+      if (hasExternal && !config.entries.has(path[0])) {
+        report(ref, "reference-not-found", `${text} could not be found; \`${path[0]}\` may be defined in an include that cannot be read offline`, "warning");
+      } else {
+        report(ref, "reference-not-found", `${text} could not be found`);
+      }
+      result = scalar(null, ref.src);
+    } else {
+      result = withVia(resolve(target), { kind: "reference", name: path.join("."), at: ref.src });
+    }
+    state.set(key, result);
+    return result;
+  };
+
+  const resolve = (v: CValue): CValue => {
+    switch (v.kind) {
+      case "scalar":
+        return v;
+      case "ref": {
+        const r = resolveRef(v);
+        return v.via ? { ...r, via: [...v.via, ...(r.via ?? [])] } : r;
+      }
+      case "seq": {
+        let changed = false;
+        const items = v.items.map((i) => {
+          const n = resolve(i);
+          if (n !== i) changed = true;
+          return n;
+        });
+        return changed ? { ...v, items } : v;
+      }
+      case "map": {
+        let changed = false;
+        const entries = new Map<string, CEntry>();
+        for (const [k, e] of v.entries) {
+          const n = resolve(e.value);
+          if (n !== e.value) changed = true;
+          entries.set(k, n === e.value ? e : { ...e, value: n });
+        }
+        return changed ? { ...v, entries } : v;
+      }
+    }
+  };
+
+  return { config: resolve(config) as CMap, diagnostics };
+}

@@ -1,0 +1,89 @@
+// Core data model of the engine. Every value of a resolved configuration is a CValue that
+// carries the file and offsets it was written at (`src`) and, when it was copied from
+// somewhere else, the chain of hops that brought it (`via`). Values are immutable and shared:
+// copying a subtree costs one object, so provenance never has to be recomputed.
+
+export interface Src {
+  /** Project-relative POSIX path. */
+  readonly file: string;
+  /** UTF-16 offsets into the file text, end exclusive. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export type ViaKind = "alias" | "merge-key" | "extends" | "reference" | "default" | "global-variables" | "input";
+
+/** One hop on the way from a value's definition to the place it is used. */
+export interface Via {
+  readonly kind: ViaKind;
+  /** Anchor name, parent job name, reference path joined by "." or input name. */
+  readonly name: string;
+  /** Where the hop is written: the alias, the `extends` entry, the `!reference` tag... */
+  readonly at: Src;
+}
+
+interface Base {
+  readonly src: Src;
+  readonly via?: readonly Via[];
+}
+
+export interface CEntry {
+  readonly key: string;
+  readonly keySrc: Src;
+  readonly value: CValue;
+}
+
+export interface CMap extends Base {
+  readonly kind: "map";
+  readonly entries: ReadonlyMap<string, CEntry>;
+}
+
+export interface CSeq extends Base {
+  readonly kind: "seq";
+  readonly items: readonly CValue[];
+}
+
+export type Scalar = string | number | boolean | null;
+
+export interface CScalar extends Base {
+  readonly kind: "scalar";
+  readonly value: Scalar;
+}
+
+/** An unresolved `!reference [...]`: its raw items, validated when it is resolved. */
+export interface CRef extends Base {
+  readonly kind: "ref";
+  readonly items: readonly CValue[];
+  /** Set when the tag was put on something other than a sequence. */
+  readonly invalid?: boolean;
+}
+
+export type CValue = CMap | CSeq | CScalar | CRef;
+
+export type Severity = "error" | "warning" | "information" | "hint";
+
+export interface Related {
+  readonly src: Src;
+  readonly message: string;
+}
+
+/** A finding in offset form; hosts turn offsets into line/character with the file's LineIndex. */
+export interface Diagnostic {
+  readonly src: Src;
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+  readonly related?: readonly Related[];
+}
+
+/**
+ * Everything the engine may learn about the outside world comes through a SourceHost.
+ * The engine itself does no IO: the CLI gives it a disk-backed host, the language
+ * server one that lays open editor buffers over the disk.
+ */
+export interface SourceHost {
+  /** Text of a project-relative file, or undefined when it does not exist. */
+  readFile(path: string): string | undefined;
+  /** Every file of the project, project-relative, for include wildcards. */
+  listFiles(): readonly string[];
+}

@@ -1,0 +1,99 @@
+import type { CEntry, CMap, CScalar, CSeq, CValue, Scalar, Src, Via } from "./types";
+
+// Small constructors and accessors for CValues, so the resolver code reads like the
+// hash manipulation it mirrors in GitLab.
+
+export function scalar(value: Scalar, src: Src): CScalar {
+  return { kind: "scalar", value, src };
+}
+
+export function mapOf(entries: Map<string, CEntry>, src: Src): CMap {
+  return { kind: "map", entries, src };
+}
+
+export function seqOf(items: CValue[], src: Src): CSeq {
+  return { kind: "seq", items, src };
+}
+
+/** The same value, seen through one more hop. Shares the subtree; costs one object. */
+export function withVia<T extends CValue>(value: T, via: Via): T {
+  return { ...value, via: value.via ? [via, ...value.via] : [via] };
+}
+
+export function get(map: CValue | undefined, key: string): CValue | undefined {
+  return map && map.kind === "map" ? map.entries.get(key)?.value : undefined;
+}
+
+export function entry(map: CValue | undefined, key: string): CEntry | undefined {
+  return map && map.kind === "map" ? map.entries.get(key) : undefined;
+}
+
+export function isNull(v: CValue | undefined): boolean {
+  return v === undefined || (v.kind === "scalar" && v.value === null);
+}
+
+export function str(v: CValue | undefined): string | undefined {
+  return v && v.kind === "scalar" && typeof v.value === "string" ? v.value : undefined;
+}
+
+/** A Ruby-ish rendering of a scalar for messages. */
+export function scalarText(v: Scalar): string {
+  return v === null ? "" : String(v);
+}
+
+/** Map with one key removed (a new map; the original stays intact). */
+export function without(map: CMap, key: string): CMap {
+  if (!map.entries.has(key)) return map;
+  const entries = new Map(map.entries);
+  entries.delete(key);
+  return { ...map, entries };
+}
+
+export function emptyMap(src: Src): CMap {
+  return mapOf(new Map(), src);
+}
+
+/** A value reached through the hops of the map that held it. */
+export function throughVia(value: CValue, via: readonly Via[] | undefined): CValue {
+  if (!via || via.length === 0) return value;
+  return { ...value, via: value.via ? [...via, ...value.via] : via };
+}
+
+/**
+ * ActiveSupport's Hash#deep_merge, as GitLab uses it for includes and extends: hashes merge
+ * key by key, anything else (arrays, scalars, null, unresolved !reference) on the right
+ * replaces the left. Keys keep the left order; new keys are appended. A side's hops are
+ * handed down to the entries taken from it, so provenance survives the merge.
+ */
+export function deepMerge(left: CMap, right: CMap): CMap {
+  if (left.entries.size === 0 && !left.via) return right;
+  const entries = new Map<string, CEntry>();
+  for (const [key, l] of left.entries) entries.set(key, left.via ? { ...l, value: throughVia(l.value, left.via) } : l);
+  for (const [key, r0] of right.entries) {
+    const r = right.via ? { ...r0, value: throughVia(r0.value, right.via) } : r0;
+    const l = entries.get(key);
+    if (l && l.value.kind === "map" && r.value.kind === "map") {
+      entries.set(key, { key, keySrc: r.keySrc, value: deepMerge(l.value, r.value) });
+    } else {
+      entries.set(key, r);
+    }
+  }
+  return { kind: "map", entries, src: right.src };
+}
+
+/** Plain JavaScript form (for output and for ajv later); unresolved references stay tagged. */
+export function toJS(v: CValue): unknown {
+  switch (v.kind) {
+    case "scalar":
+      return v.value;
+    case "seq":
+      return v.items.map(toJS);
+    case "ref":
+      return { "!reference": v.items.map(toJS) };
+    case "map": {
+      const out: Record<string, unknown> = {};
+      for (const [k, e] of v.entries) out[k] = toJS(e.value);
+      return out;
+    }
+  }
+}
