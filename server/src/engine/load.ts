@@ -84,7 +84,10 @@ class DocumentLoader {
     if (node === null || node === undefined) return scalar(null, this.src(fallback, fallback));
     if (isAlias(node)) return this.alias(node);
     const n = node as YAMLMap | YAMLSeq | YScalar;
-    const [start, end] = n.range ?? [fallback, fallback];
+    const [start, rawEnd] = n.range ?? [fallback, fallback];
+    // Block collections end where the next node starts; underline only their text.
+    let end = rawEnd;
+    if (!isScalar(n)) while (end > start && /\s/.test(this.text[end - 1])) end--;
     let value: CValue;
     if (n.tag === "!reference") {
       value = this.reference(n, start, end, depth);

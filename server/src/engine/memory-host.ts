@@ -1,0 +1,43 @@
+import type { SourceHost } from "./types";
+
+/** A SourceHost over a map of path → text: for tests, and as the base of editor overlays. */
+export class MemoryHost implements SourceHost {
+  private readonly files: Map<string, string>;
+
+  constructor(files: Record<string, string> | Map<string, string>) {
+    this.files = files instanceof Map ? new Map(files) : new Map(Object.entries(files));
+  }
+
+  set(path: string, text: string): void {
+    this.files.set(path, text);
+  }
+
+  delete(path: string): void {
+    this.files.delete(path);
+  }
+
+  readFile(path: string): string | undefined {
+    return this.files.get(path);
+  }
+
+  listFiles(): readonly string[] {
+    return [...this.files.keys()].sort();
+  }
+}
+
+/** Open editor buffers laid over another host: unsaved text wins over what is on disk. */
+export class OverlayHost implements SourceHost {
+  constructor(
+    private readonly base: SourceHost,
+    private readonly overlay: ReadonlyMap<string, string>,
+  ) {}
+
+  readFile(path: string): string | undefined {
+    return this.overlay.get(path) ?? this.base.readFile(path);
+  }
+
+  listFiles(): readonly string[] {
+    const extra = [...this.overlay.keys()].filter((p) => this.base.readFile(p) === undefined);
+    return extra.length ? [...this.base.listFiles(), ...extra].sort() : this.base.listFiles();
+  }
+}
