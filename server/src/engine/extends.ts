@@ -18,6 +18,9 @@ export interface ExtendsResult {
 export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResult {
   const diagnostics: Diagnostic[] = [];
   const done = new Map<string, CValue>();
+  // GitLab re-walks the whole chain from every job, so depth is checked on every path, even
+  // through parents already resolved: remember each key's deepest extending descendant.
+  const deepest = new Map<string, { key: string; depth: number; src: Src }>();
   const parents = new Map<string, Array<{ name: string; src: Src }>>();
   const report = (src: Src, code: string, message: string, severity: Diagnostic["severity"] = "error") =>
     diagnostics.push({ src, code, message, severity });
@@ -25,9 +28,15 @@ export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResul
   const resolve = (key: string, ancestors: readonly string[], reachedAt: Src | undefined): CValue | undefined => {
     const value = config.entries.get(key)?.value;
     if (!value || value.kind !== "map" || !value.entries.has("extends")) return value;
-    const cached = done.get(key);
-    if (cached) return cached;
     const extendsEntry = value.entries.get("extends")!;
+    const cached = done.get(key);
+    if (cached) {
+      const d = deepest.get(key);
+      if (d && ancestors.length + d.depth > MAX_EXTENDS_NESTING) {
+        report(d.src, "extends-nesting-too-deep", `${d.key}: nesting too deep in \`extends\` (GitLab allows ${MAX_EXTENDS_NESTING + 1} levels of inheritance)`);
+      }
+      return cached;
+    }
     if (ancestors.includes(key)) {
       const chain = [...ancestors].reverse();
       const from = chain.indexOf(key);
@@ -46,6 +55,7 @@ export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResul
     }
     parents.set(key, names);
     let merged = emptyMap(value.src);
+    let deep = { key, depth: 0, src: extendsEntry.value.src };
     for (const { name, src } of names) {
       const base = config.entries.get(name)?.value;
       if (base === undefined) {
@@ -61,10 +71,13 @@ export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResul
         continue;
       }
       const resolved = resolve(name, [key, ...ancestors], src);
+      const below = deepest.get(name);
+      if (below && below.depth + 1 > deep.depth) deep = { ...below, depth: below.depth + 1 };
       if (resolved && resolved.kind === "map") merged = deepMerge(merged, withVia(resolved, { kind: "extends", name, at: src }));
     }
     const result = deepMerge(merged, value);
     done.set(key, result);
+    deepest.set(key, deep);
     return result;
   };
 

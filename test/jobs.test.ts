@@ -1,0 +1,108 @@
+import * as assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyze, diags, effective, js, noDiagnostics, y } from "./helpers";
+
+test("top-level keys are classified as GitLab does", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "stages: [build]",
+      "variables: {A: a}",
+      ".hidden: [anything]",
+      "job: {script: [x]}",
+      "runner: {run: [{name: s, script: x}]}",
+      "bridge: {trigger: group/project}",
+      "mirror: {needs: [{pipeline: $PARENT_PIPELINE_ID}]}",
+      "default: {script: [oops]}",
+      "workflow: {rules: [{when: always}]}",
+    ),
+  });
+  assert.deepEqual([...m.jobs.values()].map((j) => [j.name, j.kind]), [
+    ["stages", "keyword"], ["variables", "keyword"], [".hidden", "hidden"], ["job", "job"], ["runner", "job"],
+    ["bridge", "bridge"], ["mirror", "bridge"], ["default", "job"], ["workflow", "keyword"],
+  ]);
+});
+
+test("a key that is neither keyword nor job is GitLab's error; a config needs a visible job", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("stray:", "  stage: test", ".t:") });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 0:0-0:5 error job-no-script jobs:stray config should implement the script:, run:, or trigger: keyword",
+    ".gitlab-ci.yml 2:0-2:2 error job-blank jobs:.t config can't be blank",
+    ".gitlab-ci.yml 0:0-0:0 error config-no-visible-job jobs config should contain at least one visible job",
+  ]);
+});
+
+test(".pre and .post are moved to the ends of stages", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("stages: [.post, build, .pre, test]", "j: {script: [x]}") });
+  assert.deepEqual(m.stages, [".pre", "build", "test", ".post"]);
+  assert.deepEqual(js(m.merged.entries.get("stages")!.value), [".pre", "build", "test", ".post"]);
+  const d = analyze({ ".gitlab-ci.yml": y("j: {script: [x]}") });
+  assert.deepEqual(d.stages, [".pre", "build", "test", "deploy", ".post"]);
+  assert.equal(d.merged.entries.has("stages"), false);
+});
+
+test("default: fills keys a job does not set, without merging, after extends", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "default:",
+      "  image: ruby",
+      "  tags: [gitlab-org]",
+      "  before_script: [setup]",
+      "  retry: 2",
+      ".docker:",
+      "  tags: [gitlab-org-docker]",
+      "a:",
+      "  extends: .docker",
+      "  image: {name: alpine}",
+      "  script: [x]",
+      "b:",
+      "  inherit: {default: [retry]}",
+      "  script: [y]",
+      "c:",
+      "  inherit: {default: false}",
+      "  script: [z]",
+      "t:",
+      "  trigger: other/project",
+    ),
+  });
+  noDiagnostics(m);
+  assert.deepEqual(effective(m, "a"), { extends: ".docker", tags: ["gitlab-org-docker"], image: { name: "alpine" }, script: ["x"], before_script: ["setup"], retry: 2, stage: "test" });
+  assert.deepEqual(effective(m, "b"), { inherit: { default: ["retry"] }, script: ["y"], retry: 2, stage: "test" });
+  assert.deepEqual(effective(m, "c"), { inherit: { default: false }, script: ["z"], stage: "test" });
+  assert.deepEqual(effective(m, "t"), { trigger: "other/project" });
+});
+
+test("deprecated top-level image and before_script act as defaults", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("image: node", "before_script: [npm ci]", "j:", "  script: [npm test]") });
+  assert.deepEqual(effective(m, "j"), { script: ["npm test"], image: "node", before_script: ["npm ci"], stage: "test" });
+});
+
+test("global variables reach jobs unless inherit:variables says otherwise; job variables win", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "variables:",
+      "  A: global",
+      "  B: {value: bee, description: shown in the run form}",
+      "a:",
+      "  variables: {A: own}",
+      "  script: [x]",
+      "b:",
+      "  inherit: {variables: [B]}",
+      "  script: [x]",
+      "c:",
+      "  inherit: {variables: false}",
+      "  script: [x]",
+    ),
+  });
+  assert.deepEqual((effective(m, "a") as { variables: unknown }).variables, { A: "own", B: "bee" });
+  assert.deepEqual((effective(m, "b") as { variables: unknown }).variables, { B: "bee" });
+  assert.equal((effective(m, "c") as { variables?: unknown }).variables, undefined);
+  const a = m.effectiveJob("a")!.entries.get("variables")!.value;
+  const b = a.kind === "map" ? a.entries.get("B")!.value : undefined;
+  assert.deepEqual(b!.via!.map((h) => [h.kind, h.name]), [["global-variables", "B"]]);
+});
+
+test("effective jobs of hidden jobs and keywords do not exist", () => {
+  const m = analyze({ ".gitlab-ci.yml": y(".h: {script: [x]}", "j: {script: [x]}") });
+  assert.equal(m.effectiveJob(".h"), undefined);
+  assert.equal(m.effectiveJob("variables"), undefined);
+});
