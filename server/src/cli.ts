@@ -16,6 +16,10 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 interface Args {
   command: string;
   dir: string;
@@ -66,7 +70,8 @@ function main(argv: string[]): number {
     else {
       for (const d of diags) process.stdout.write(formatText(d) + "\n");
       const count = (s: string) => diags.filter((d) => d.severity === s).length;
-      process.stderr.write(`${model.files.size} files, ${[...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length} jobs: ${count("error")} errors, ${count("warning")} warnings, ${count("information")} notes\n`);
+      const jobs = [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
+      process.stderr.write(`${plural(model.files.size, "file")}, ${plural(jobs, "job")}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
     }
     return diags.some((d) => d.severity === "error") ? 1 : 0;
   }

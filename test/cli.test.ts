@@ -1,0 +1,80 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { test } from "node:test";
+
+const root = path.resolve(__dirname, "..", "..");
+const cli = path.join(root, "dist", "cli.js");
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8" });
+
+test("check --format json prints exact diagnostics with file, range, severity, code, message; exit 1 on errors", () => {
+  const r = run("check", "test/fixtures/broken", "--format", "json");
+  assert.equal(r.status, 1);
+  assert.deepEqual(JSON.parse(r.stdout), [
+    {
+      file: ".gitlab-ci.yml",
+      range: { start: { line: 2, character: 11 }, end: { line: 2, character: 25 } },
+      severity: "error",
+      code: "include-not-found",
+      message: "Local file `ci/missing.yml` does not exist!",
+    },
+    {
+      file: ".gitlab-ci.yml",
+      range: { start: { line: 3, character: 4 }, end: { line: 4, character: 29 } },
+      severity: "information",
+      code: "include-external",
+      message: "include:project `group/shared-ci` file `/templates/base.yml` cannot be read offline: jobs and templates it defines are unknown to this analysis",
+    },
+    {
+      file: ".gitlab-ci.yml",
+      range: { start: { line: 9, character: 6 }, end: { line: 9, character: 33 } },
+      severity: "warning",
+      code: "reference-not-found",
+      message: '!reference [".setup", "script"] could not be found; `.setup` may be defined in an include that cannot be read offline',
+    },
+    {
+      file: "ci/templates.yml",
+      range: { start: { line: 2, character: 11 }, end: { line: 2, character: 21 } },
+      severity: "warning",
+      code: "extends-unknown-parent",
+      message: ".compile: unknown keys in `extends` (.toolchain); it may be defined in an include that cannot be read offline",
+    },
+  ]);
+});
+
+test("check prints compiler-style text: file:line:col: severity: message [code]", () => {
+  const r = run("check", "test/fixtures/broken");
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout.split("\n")[0], ".gitlab-ci.yml:3:12: error: Local file `ci/missing.yml` does not exist! [include-not-found]");
+  assert.equal(r.stderr, "2 files, 1 job: 1 error, 2 warnings, 1 note\n");
+});
+
+test("check exits 0 on a clean config and 2 on usage errors", () => {
+  assert.equal(run("check", "examples/monorepo").status, 0);
+  assert.equal(run("check", "examples/monorepo", "--format", "xml").status, 2);
+  assert.equal(run("check", "no/such/dir").status, 2);
+  assert.equal(run("frobnicate").status, 2);
+  assert.equal(run("check", "examples/monorepo", "--root", "nope.yml").status, 2);
+});
+
+test("merged --job prints the effective job: extends, !reference, defaults and global variables applied", () => {
+  const r = run("merged", "examples/monorepo", "--job", "setup", "--format", "json");
+  assert.equal(r.status, 0);
+  assert.deepEqual(JSON.parse(r.stdout), {
+    stage: "prepare",
+    script: ['bundle config set path "$BUNDLE_PATH"', "bundle install --jobs 4", "bin/setup"],
+    image: "ruby:3.3",
+    tags: ["gitlab-org"],
+    interruptible: true,
+    variables: { GLCI_RSPEC_RETRIES: "2", BUNDLE_PATH: "vendor/bundle" },
+  });
+});
+
+test("merged prints the whole configuration without includes, as YAML by default", () => {
+  const r = run("merged", "examples/monorepo");
+  assert.equal(r.status, 0);
+  assert.doesNotMatch(r.stdout, /^include:/m);
+  assert.match(r.stdout, /^stages:\n  - \.pre\n  - prepare\n  - test\n  - deploy\n  - \.post\n/m);
+  assert.match(r.stdout, /^build image:\n/m);
+  assert.equal(run("merged", "examples/monorepo", "--job", ".rspec-base").status, 2);
+});

@@ -1,0 +1,60 @@
+import * as assert from "node:assert/strict";
+import { test } from "node:test";
+import { Engine } from "../server/src/engine/engine";
+import { MemoryHost, OverlayHost } from "../server/src/engine/memory-host";
+import { toJS } from "../server/src/engine/values";
+import { y } from "./helpers";
+
+function project() {
+  return new MemoryHost({
+    ".gitlab-ci.yml": y("include: ['a.yml', 'b.yml']", "main:", "  extends: .a", "  script: [m]"),
+    "a.yml": y("include: a2.yml", ".a:", "  image: alpine"),
+    "a2.yml": y(".a2:", "  tags: [x]"),
+    "b.yml": y("b:", "  script: [b]"),
+  });
+}
+
+test("a second analysis of unchanged files parses nothing again", () => {
+  const engine = new Engine(project());
+  engine.analyze();
+  assert.equal(engine.parseCount, 4);
+  engine.analyze();
+  assert.equal(engine.parseCount, 4);
+});
+
+test("an edit re-parses only the edited file and the result follows it", () => {
+  const host = project();
+  const engine = new Engine(host);
+  engine.analyze();
+  host.set("a2.yml", y(".a2:", "  tags: [y]"));
+  const m = engine.analyze();
+  assert.equal(engine.parseCount, 5);
+  assert.deepEqual(toJS(m.merged.entries.get(".a2")!.value), { tags: ["y"] });
+});
+
+test("an unchanged include subtree is reused as is, the edited chain is rebuilt", () => {
+  const host = project();
+  const engine = new Engine(host);
+  const before = engine.analyze();
+  host.set("b.yml", y("b:", "  script: [b2]"));
+  const after = engine.analyze();
+  assert.equal(after.merged.entries.get(".a")!.value, before.merged.entries.get(".a")!.value);
+  assert.notEqual(after.merged.entries.get("b")!.value, before.merged.entries.get("b")!.value);
+  assert.deepEqual(toJS(after.merged.entries.get("b")!.value), { script: ["b2"] });
+});
+
+test("a file added under a wildcard is picked up on the next analysis", () => {
+  const host = new MemoryHost({ ".gitlab-ci.yml": y("include: 'ci/*.yml'", "j: {script: [x]}"), "ci/one.yml": "one: {script: [1]}\n" });
+  const engine = new Engine(host);
+  assert.deepEqual([...engine.analyze().merged.entries.keys()], ["one", "j"]);
+  host.set("ci/two.yml", "two: {script: [2]}\n");
+  assert.deepEqual([...engine.analyze().merged.entries.keys()], ["one", "two", "j"]);
+});
+
+test("unsaved editor text overrides the disk", () => {
+  const disk = project();
+  const engine = new Engine(new OverlayHost(disk, new Map([["b.yml", y("b:", "  script: [unsaved]")]])));
+  assert.deepEqual(toJS(engine.analyze().merged.entries.get("b")!.value), { script: ["unsaved"] });
+  engine.setHost(disk);
+  assert.deepEqual(toJS(engine.analyze().merged.entries.get("b")!.value), { script: ["b"] });
+});
