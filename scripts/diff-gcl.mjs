@@ -108,7 +108,31 @@ function ensureGcl() {
   const v = spawnSync(node, ["--version"], { encoding: "utf8" });
   const major = Number(/^v(\d+)/.exec(v.stdout ?? "")?.[1]);
   if (!(major >= 22)) return { error: `${node} is not Node >= 22 (${(v.stdout || v.error?.message || "").trim()})` };
-  return { node, nodeVersion: v.stdout.trim(), entry: gcl.entry, gclVersion: gcl.version };
+  const patch = writePatchedGcl(gcl.entry);
+  return { node, nodeVersion: v.stdout.trim(), entry: gcl.entry, gclVersion: gcl.version, ...patch };
+}
+
+// When the pristine `--preview` aborts (it builds every job, evaluating rules:if and validating
+// needs/stages/script, and stops at the first complaint), a patched copy of GCL's bundle is used:
+//   DIFF_GCL_PREVIEW_ONLY: Parser.init stops after the merged data is built (no Job objects);
+//   DIFF_GCL_RULES_IF=false: every rules:if (workflow and include) is false instead of being run
+//                            through GCL's JavaScript rewrite, which throws on many real expressions.
+// The copy sits next to the original (dist/index.diff-gcl.js); the original is not touched.
+function writePatchedGcl(entry) {
+  const src = fs.readFileSync(entry, "utf8");
+  const patches = [
+    [/static evaluateRuleIf\((\w+),(\w+)\)\{/g, (m, a) => `${m}if(process.env.DIFF_GCL_RULES_IF==="false"&&${a}!==void 0)return!1;`],
+    [/this\._gitlabData=(\w+),(\w+)\.forEachRealJob\(/g, (m, y, u) => `this._gitlabData=${y},process.env.DIFF_GCL_PREVIEW_ONLY?void 0:${u}.forEachRealJob(`],
+  ];
+  let text = src;
+  for (const [re, fn] of patches) {
+    const n = [...src.matchAll(re)].length;
+    if (n !== 1) return { patchedEntry: undefined, patchError: `cannot patch GCL bundle: ${re} matched ${n} times` };
+    text = text.replace(re, fn);
+  }
+  const patchedEntry = path.join(path.dirname(entry), "index.diff-gcl.js");
+  if (!fs.existsSync(patchedEntry) || fs.readFileSync(patchedEntry, "utf8") !== text) fs.writeFileSync(patchedEntry, text);
+  return { patchedEntry, patchError: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +188,7 @@ function shapeOf(doc) {
   return walk(c);
 }
 
-function stripIncludes(text, dropRules) {
+function stripIncludes(text, dropRules, localExists) {
   const stats = { removed: {}, rulesDropped: 0, keptLocal: 0, problems: [] };
   const docs = YAML.parseAllDocuments(text, PARSE_OPTS);
   if (!Array.isArray(docs)) return { text, stats };
@@ -186,7 +210,11 @@ function stripIncludes(text, dropRules) {
       let changed = false;
       for (const item of items) {
         const js = item.toJS(doc, { maxAliasCount: -1 });
-        const kind = includeKind(js);
+        let kind = includeKind(js);
+        if (kind === "local") {
+          const loc = typeof js === "string" ? js : js.local;
+          if (typeof loc === "string" && !/[*$]/.test(loc) && !localExists(loc)) kind = "missing local file";
+        }
         if (kind === "local" || kind === "other") {
           if (kind === "local") stats.keptLocal++;
           if (dropRules && kind === "local" && js && typeof js === "object" && "rules" in js) {
@@ -255,7 +283,7 @@ function prepareCopy(src, tmp, dropRules) {
   const total = { removed: {}, rulesDropped: 0, keptLocal: 0, files: 0, problems: [] };
   for (const f of yamlFiles(copy)) {
     const text = fs.readFileSync(f, "utf8");
-    const { text: next, stats } = stripIncludes(text, dropRules);
+    const { text: next, stats } = stripIncludes(text, dropRules, (loc) => fs.existsSync(path.join(copy, loc.replace(/^\/+/, ""))));
     for (const [k, n] of Object.entries(stats.removed)) total.removed[k] = (total.removed[k] ?? 0) + n;
     total.rulesDropped += stats.rulesDropped;
     total.keptLocal += stats.keptLocal;
@@ -265,17 +293,88 @@ function prepareCopy(src, tmp, dropRules) {
       total.files++;
     }
   }
-  const git = (...args) =>
-    spawnSync("git", ["-c", "user.name=diff-gcl", "-c", "user.email=diff-gcl@localhost", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args], {
-      cwd: copy,
+  const init = gitIn(copy, ["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "corpus copy"], ["remote", "add", "origin", `https://gitlab.com/diff-gcl/${path.basename(src)}.git`], ["update-ref", "refs/remotes/origin/main", "HEAD"], ["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"]);
+  if (init) total.problems.push(init);
+  return { copy, stats: total };
+}
+
+/** Runs git commands in order in `dir`; returns an error text or undefined. */
+function gitIn(dir, ...commands) {
+  for (const args of commands) {
+    const r = spawnSync("git", ["-c", "user.name=diff-gcl", "-c", "user.email=diff-gcl@localhost", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args], {
+      cwd: dir,
       encoding: "utf8",
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
     });
-  git("init", "-q");
-  git("add", "-A");
-  const c = git("commit", "-q", "--no-verify", "-m", "corpus copy");
-  if (c.status !== 0) total.problems.push(`git commit failed: ${(c.stderr || "").trim()}`);
-  return { copy, stats: total };
+    if (r.status !== 0) return `git ${args[0]} failed: ${(r.stderr || r.error?.message || "").trim()}`;
+  }
+  return undefined;
+}
+
+// Stubs for what the cut includes used to define. GCL aborts on an unknown `extends` parent or a
+// `!reference` it cannot find, so every such name (as Pipewright's `check` reports them) gets an
+// empty definition in diff-gcl-stubs.yml, and both tools read a new root that includes the stubs
+// first and then the real root: anything really defined overrides the stubs (include deep merge).
+
+const STUB_FILE = "diff-gcl-stubs.yml";
+const STUB_ROOT = "diff-gcl-root.yml";
+const LIST_KEYS = new Set(["script", "before_script", "after_script", "rules", "needs", "tags", "services", "dependencies", "stages", "paths", "exclude", "changes", "exists", "pre_get_sources_script"]);
+const MAP_KEYS = new Set(["variables", "artifacts", "cache", "default", "inherit", "environment", "workflow", "id_tokens", "hooks", "secrets", "release", "trigger", "parallel", "retry"]);
+
+function stubValue(pathItems) {
+  const last = pathItems[pathItems.length - 1];
+  if (pathItems.length === 1) return {};
+  if (LIST_KEYS.has(last)) return [];
+  if (MAP_KEYS.has(last)) return {};
+  return "";
+}
+
+function deepSet(obj, keys, value) {
+  let o = obj;
+  keys.slice(0, -1).forEach((k) => {
+    if (!isObj(o[k])) o[k] = {};
+    o = o[k];
+  });
+  const last = keys[keys.length - 1];
+  if (o[last] === undefined) o[last] = value;
+}
+
+function addStubs(copy, root) {
+  const r = spawnSync(process.execPath, [CLI, "check", copy, "--root", root, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000 });
+  let diags;
+  try {
+    diags = JSON.parse(r.stdout);
+  } catch {
+    return { root, stubs: [], problem: `pipewright check gave no JSON: ${lastLines(r.stderr, 2)}` };
+  }
+  const stubs = {};
+  const names = [];
+  for (const d of diags) {
+    if (d.code === "extends-unknown-parent") {
+      const m = /unknown keys in `extends` \((.*?)\)/.exec(d.message);
+      if (m) {
+        deepSet(stubs, [m[1]], {});
+        names.push(m[1]);
+      }
+    } else if (d.code === "reference-not-found") {
+      const m = /^!reference (\[.*?\]) could not be found/.exec(d.message);
+      let keys;
+      try {
+        keys = JSON.parse(m?.[1] ?? "null");
+      } catch {
+        keys = undefined;
+      }
+      if (Array.isArray(keys) && keys.length && keys.every((k) => typeof k === "string")) {
+        deepSet(stubs, keys, stubValue(keys));
+        names.push(keys.join("."));
+      }
+    }
+  }
+  if (names.length === 0) return { root, stubs: [] };
+  fs.writeFileSync(path.join(copy, STUB_FILE), "# written by scripts/diff-gcl.mjs: stand-ins for definitions of cut includes\n" + YAML.stringify(stubs, { lineWidth: 0 }));
+  fs.writeFileSync(path.join(copy, STUB_ROOT), YAML.stringify({ include: [{ local: STUB_FILE }, { local: root }] }));
+  const err = gitIn(copy, ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "stubs"]);
+  return { root: STUB_ROOT, stubs: [...new Set(names)], problem: err };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,17 +399,29 @@ function offlineEnv(home) {
   };
 }
 
-function runGcl(gcl, copy, tmp) {
+function runGcl(gcl, copy, tmp, root, patched) {
   const home = path.join(tmp, "home");
   fs.mkdirSync(home, { recursive: true });
+  const env = offlineEnv(home);
+  if (patched) Object.assign(env, { DIFF_GCL_PREVIEW_ONLY: "1", DIFF_GCL_RULES_IF: "false" });
   const r = spawnSync(
     gcl.node,
     // GCL insists on a relative --cwd; --state-dir is relative to it (kept out of the copy).
-    [gcl.entry, "--preview", "--cwd", path.relative(tmp, copy), "--home", home, "--state-dir", path.relative(copy, path.join(tmp, "gcl-state")), "--no-color", "--max-job-name-padding", "0"],
-    { cwd: tmp, encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000, env: offlineEnv(home) },
+    [
+      patched ? gcl.patchedEntry : gcl.entry,
+      "--preview",
+      "--cwd", path.relative(tmp, copy),
+      "--file", root,
+      "--home", home,
+      "--state-dir", path.relative(copy, path.join(tmp, "gcl-state")),
+      "--no-color",
+      "--no-json-schema-validation",
+      "--no-evaluate-rule-changes",
+    ],
+    { cwd: tmp, encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000, env },
   );
   if (r.error) return { error: r.error.message };
-  if (r.status !== 0) return { error: lastLines(r.stderr || r.stdout, 4) };
+  if (r.status !== 0) return { error: gclError(r.stderr || r.stdout) };
   try {
     const data = YAML.parse(r.stdout, { schema: "core", maxAliasCount: -1, uniqueKeys: false });
     if (!isObj(data)) return { error: "preview is not a map" };
@@ -320,8 +431,15 @@ function runGcl(gcl, copy, tmp) {
   }
 }
 
-function runPipewright(copy) {
-  const r = spawnSync(process.execPath, [CLI, "merged", copy, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000 });
+/** GCL's own message, without its chatter about missing git data and without the stack. */
+function gclError(text) {
+  const lines = (text || "").split("\n").map((l) => l.trimEnd()).filter((l) => l.trim());
+  const keep = lines.filter((l) => !/^\s+at |fallback|Command failed with exit code|^fatal: |^error: No such remote|parsing and downloads finished/.test(l));
+  return (keep.length ? keep : lines).slice(0, 6).join(" | ").slice(0, 400);
+}
+
+function runPipewright(copy, root) {
+  const r = spawnSync(process.execPath, [CLI, "merged", copy, "--root", root, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000 });
   if (r.error) return { error: r.error.message };
   // `merged` prints the configuration and exits 1 when the config has errors; that is fine here.
   try {
@@ -372,7 +490,7 @@ function gclNeed(n) {
   return need;
 }
 
-function gclShape(merged) {
+function gclShape(merged, jobsBuilt) {
   const d = structuredClone(merged);
   // ParserIncludes.normalizeTriggerInclude
   for (const v of Object.values(d)) if (isObj(v) && isObj(v.trigger) && typeof v.trigger.include === "string") v.trigger.include = [{ local: v.trigger.include }];
@@ -424,7 +542,8 @@ function gclShape(merged) {
     }
     for (const k of ["after_script", "before_script", "script"]) if (typeof job[k] === "string" && job[k] !== "") job[k] = [job[k]];
     if (isObj(job.variables)) for (const k of Object.keys(job.variables)) job.variables[k] = gclVariable(job.variables[k]);
-    if (job.artifacts === null) delete job.artifacts;
+    // Parser.create deletes `artifacts: null` through the Job objects (not built in patched mode)
+    if (jobsBuilt && job.artifacts === null) delete job.artifacts;
   }
   // stages: GCL's default list, and .pre/.post only added when missing
   if (!Array.isArray(d.stages)) d.stages = [".pre", "build", "test", "deploy", ".post"];
@@ -512,12 +631,23 @@ function compareCorpus(gcl, dir) {
   try {
     const { copy, stats } = prepareCopy(dir, tmp, !opts.keepIncludeRules);
     result.prep = stats;
-    const pw = runPipewright(copy);
-    const g = runGcl(gcl, copy, tmp);
+    const { root, stubs, problem } = addStubs(copy, ".gitlab-ci.yml");
+    result.stubs = stubs;
+    if (problem) stats.problems.push(problem);
+    const pw = runPipewright(copy, root);
+    let g = runGcl(gcl, copy, tmp, root, false);
+    result.gclMode = "pristine";
+    if (g.error) {
+      result.pristineError = g.error;
+      if (gcl.patchedEntry) {
+        g = runGcl(gcl, copy, tmp, root, true);
+        result.gclMode = "patched";
+      }
+    }
     if (pw.error) result.error = `pipewright failed: ${pw.error}`;
     if (g.error) result.error = (result.error ? result.error + "; " : "") + `gitlab-ci-local failed: ${g.error}`;
     if (result.error) return result;
-    const shaped = gclShape(pw.data);
+    const shaped = gclShape(pw.data, result.gclMode === "pristine");
     const gd = dropUndefined(g.data);
     const keys = [...Object.keys(shaped), ...Object.keys(gd).filter((k) => !(k in shaped))];
     result.compared = 0;
@@ -566,6 +696,9 @@ function main() {
     const removed = Object.entries(r.prep?.removed ?? {}).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
     out(`== ${r.corpus}  (cut includes: ${removed}; local includes kept: ${r.prep?.keptLocal ?? 0}${r.prep?.rulesDropped ? `, rules dropped from ${r.prep.rulesDropped}` : ""})`);
     for (const p of r.prep?.problems ?? []) out(`   note: ${p}`);
+    if (r.stubs?.length) out(`   stubs for names the cut includes defined: ${r.stubs.join(", ")}`);
+    if (r.pristineError) out(`   pristine \`gitlab-ci-local --preview\` aborts: ${r.pristineError}`);
+    if (r.gclMode === "patched") out(`   -> compared with the patched GCL (no Job objects, rules:if false)`);
     if (opts.keepTmp) out(`   copy: ${r.tmp}/repo`);
     if (r.error) {
       out(`   ERROR: ${r.error}`);

@@ -63,18 +63,22 @@ function parseArgs(argv: string[]): Args {
 
 function main(argv: string[]): number {
   const args = parseArgs(argv);
-  const model = new Engine(new DiskHost(args.dir)).analyze({ root: args.root });
+  const engine = new Engine(new DiskHost(args.dir));
   if (args.command === "check") {
-    const diags = positioned(model);
+    const project = engine.analyzeProject({ root: args.root });
+    const model = project.main;
+    const diags = positioned([model, ...project.children.map((c) => c.model)]);
     if (args.format === "json") process.stdout.write(JSON.stringify(diags, null, 2) + "\n");
     else {
       for (const d of diags) process.stdout.write(formatText(d) + "\n");
       const count = (s: string) => diags.filter((d) => d.severity === s).length;
       const jobs = [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
-      process.stderr.write(`${plural(model.files.size, "file")}, ${plural(jobs, "job")}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
+      const children = project.children.length ? ` (+${plural(project.children.length, "child pipeline")})` : "";
+      process.stderr.write(`${plural(model.files.size, "file")}, ${plural(jobs, "job")}${children}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
     }
     return diags.some((d) => d.severity === "error") ? 1 : 0;
   }
+  const model = engine.analyze({ root: args.root });
   const format = (args.format ?? "yaml") as "yaml" | "json";
   if (args.job !== undefined) {
     const job = model.effectiveJob(args.job);

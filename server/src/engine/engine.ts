@@ -4,7 +4,8 @@ import { classify, effectiveJob, globalContext, injectEdgeStages, jobShapeDiagno
 import { loadFile, type ParsedFile } from "./load";
 import { resolveReferences } from "./references";
 import type { CMap, Diagnostic, Src, SourceHost } from "./types";
-import { emptyMap } from "./values";
+import { normaliseLocalPath } from "./paths";
+import { emptyMap, get, str, toJS } from "./values";
 
 // The engine: files in, model out. It follows GitLab's order — YAML load, includes, extends,
 // !reference, edge stages, jobs — and keeps caches between runs so that an edit re-parses
@@ -15,7 +16,26 @@ export const DEFAULT_ROOT = ".gitlab-ci.yml";
 export interface AnalyzeOptions {
   /** Project-relative path of the root config; `.gitlab-ci.yml` when not given. */
   readonly root?: string;
+  /** Inputs a parent pipeline passes to this root through `trigger:include:inputs`. */
+  readonly inputs?: { readonly value: CMap; readonly at: Src };
 }
+
+/** A child pipeline started by a trigger job from a file of this project. */
+export interface ChildPipeline {
+  readonly job: string;
+  /** The `trigger:include` entry. */
+  readonly src: Src;
+  readonly file: string;
+  readonly inputs?: { readonly value: CMap; readonly at: Src };
+}
+
+export interface ProjectAnalysis {
+  readonly main: Model;
+  /** Child pipelines reachable from the main one, each analysed as a root of its own. */
+  readonly children: ReadonlyArray<{ readonly pipeline: ChildPipeline; readonly model: Model }>;
+}
+
+export const MAX_CHILD_PIPELINES = 50;
 
 export interface Model {
   readonly root: string;
@@ -30,6 +50,8 @@ export interface Model {
   /** Direct `extends` parents of every key that has them. */
   readonly extendsParents: ReadonlyMap<string, ReadonlyArray<{ name: string; src: Src }>>;
   readonly diagnostics: readonly Diagnostic[];
+  /** Child pipelines this config's trigger jobs start from project files. */
+  readonly childPipelines: readonly ChildPipeline[];
   /** A job's effective definition (defaults, global variables, flattening applied); undefined for non-jobs. */
   effectiveJob(name: string): CMap | undefined;
 }
@@ -77,7 +99,7 @@ export class Engine {
       return emptyModel(rootPath, [{ src: rootSrc, severity: "error", code: "root-not-found", message: `${rootPath} does not exist` }]);
     }
     const diagnostics: Diagnostic[] = [];
-    const included = new IncludeExpander(parse, listFiles, this.expansions).run(root);
+    const included = new IncludeExpander(parse, listFiles, this.expansions).run(root, options.inputs);
     const files = new Map<string, ParsedFile>();
     for (const f of included.files) {
       const p = parse(f);
@@ -121,9 +143,52 @@ export class Engine {
       stages: stagesOf(merged),
       extendsParents: extended.parents,
       diagnostics: dedupe(diagnostics),
+      childPipelines: childPipelines(jobs),
       effectiveJob: effectiveOf,
     };
   }
+
+  /** The main pipeline and every child pipeline it starts from files of the project. */
+  analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
+    const main = this.analyze(options);
+    const children: Array<{ pipeline: ChildPipeline; model: Model }> = [];
+    const seen = new Set([main.root]);
+    const queue = [...main.childPipelines];
+    while (queue.length && children.length < MAX_CHILD_PIPELINES) {
+      const pipeline = queue.shift()!;
+      const key = `${pipeline.file}\u0000${pipeline.inputs ? JSON.stringify(toJS(pipeline.inputs.value)) : ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let model = this.analyze({ root: pipeline.file, inputs: pipeline.inputs });
+      if (model.files.size === 0) {
+        // Said at the trigger job, where the path is written. The parent pipeline still runs;
+        // only this job fails when it tries to start the child, hence a warning.
+        model = { ...model, diagnostics: [{ src: pipeline.src, severity: "warning", code: "include-not-found", message: `Local file \`${pipeline.file}\` does not exist!: job "${pipeline.job}" cannot start its child pipeline` }] };
+      }
+      children.push({ pipeline, model });
+      queue.push(...model.childPipelines);
+    }
+    return { main, children };
+  }
+}
+
+/** `trigger:include` entries that name a file of this project (a string or `local:`). */
+function childPipelines(jobs: ReadonlyMap<string, JobInfo>): ChildPipeline[] {
+  const out: ChildPipeline[] = [];
+  for (const j of jobs.values()) {
+    if (j.kind !== "bridge") continue;
+    const include = get(get(j.value, "trigger"), "include");
+    if (!include) continue;
+    for (const item of include.kind === "seq" ? include.items : [include]) {
+      const location = item.kind === "scalar" ? str(item) : str(get(item, "local"));
+      if (!location || location.includes("$") || location.includes("*")) continue;
+      const file = normaliseLocalPath(location);
+      if (file === undefined) continue;
+      const inputs = get(item, "inputs");
+      out.push({ job: j.name, src: item.src, file, inputs: inputs?.kind === "map" ? { value: inputs, at: inputs.src } : undefined });
+    }
+  }
+  return out;
 }
 
 function globalNestedLists(ctx: GlobalContext): Diagnostic[] {
@@ -141,6 +206,7 @@ function emptyModel(root: string, diagnostics: Diagnostic[]): Model {
     stages: stagesOf(emptyMap({ file: root, start: 0, end: 0 })),
     extendsParents: new Map(),
     diagnostics,
+    childPipelines: [],
     effectiveJob: () => undefined,
   };
 }

@@ -80,9 +80,10 @@ export class IncludeExpander {
     private readonly memo: ExpansionMemo,
   ) {}
 
-  run(root: ParsedFile): IncludeResult {
+  /** `inputs` are those a parent pipeline passes to a child pipeline's root file. */
+  run(root: ParsedFile, inputs?: { value: CMap; at: Src }): IncludeResult {
     const frame = newFrame();
-    const config = this.expand(root, undefined, { file: root.path, start: 0, end: 0 }, "", [root.path], true, frame);
+    const config = this.expand(root, inputs?.value, inputs?.at ?? { file: root.path, start: 0, end: 0 }, "", [root.path], inputs === undefined, frame);
     const files = [root.path];
     const seen = new Set(files);
     for (const e of frame.edges) for (const t of e.targets) if (!seen.has(t)) { seen.add(t); files.push(t); }

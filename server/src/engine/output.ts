@@ -1,7 +1,8 @@
 import { stringify } from "yaml";
 import type { Model } from "./engine";
-import type { Range } from "./text";
-import type { CValue, Diagnostic, Severity } from "./types";
+import { dedupe } from "./includes";
+import type { LineIndex, Range } from "./text";
+import type { CValue, Severity } from "./types";
 import { toJS } from "./values";
 
 // Turning a model into what the CLI prints: diagnostics with line/character ranges, and the
@@ -16,9 +17,14 @@ export interface PositionedDiagnostic {
   related?: Array<{ file: string; range: Range; message: string }>;
 }
 
-export function positioned(model: Model, diags: readonly Diagnostic[] = model.diagnostics): PositionedDiagnostic[] {
+/** Diagnostics of one or more models (a pipeline and its children), positioned, deduplicated and sorted. */
+export function positioned(models: Model | readonly Model[]): PositionedDiagnostic[] {
+  const all = Array.isArray(models) ? (models as readonly Model[]) : [models as Model];
+  const files = new Map<string, LineIndex>();
+  for (const m of all) for (const [path, f] of m.files) if (!files.has(path)) files.set(path, f.lines);
+  const diags = dedupe(all.flatMap((m) => m.diagnostics));
   const rangeOf = (file: string, start: number, end: number): Range => {
-    const lines = model.files.get(file)?.lines;
+    const lines = files.get(file);
     return lines ? lines.range(start, end) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   };
   const out = diags.map((d) => {
@@ -32,7 +38,7 @@ export function positioned(model: Model, diags: readonly Diagnostic[] = model.di
     if (d.related?.length) p.related = d.related.map((r) => ({ file: r.src.file, range: rangeOf(r.src.file, r.src.start, r.src.end), message: r.message }));
     return p;
   });
-  const order = [...model.files.keys()];
+  const order = [...files.keys()];
   const fileRank = (f: string) => {
     const i = order.indexOf(f);
     return i < 0 ? order.length : i;
