@@ -116,13 +116,16 @@ function ensureGcl() {
 // needs/stages/script, and stops at the first complaint), a patched copy of GCL's bundle is used:
 //   DIFF_GCL_PREVIEW_ONLY: Parser.init stops after the merged data is built (no Job objects);
 //   DIFF_GCL_RULES_IF=false: every rules:if (workflow and include) is false instead of being run
-//                            through GCL's JavaScript rewrite, which throws on many real expressions.
+//                            through GCL's JavaScript rewrite, which throws on many real expressions;
+//   and a null entry in `needs` is kept instead of aborting ("needs: entries cannot be empty").
 // The copy sits next to the original (dist/index.diff-gcl.js); the original is not touched.
 function writePatchedGcl(entry) {
   const src = fs.readFileSync(entry, "utf8");
   const patches = [
     [/static evaluateRuleIf\((\w+),(\w+)\)\{/g, (m, a) => `${m}if(process.env.DIFF_GCL_RULES_IF==="false"&&${a}!==void 0)return!1;`],
     [/this\._gitlabData=(\w+),(\w+)\.forEachRealJob\(/g, (m, y, u) => `this._gitlabData=${y},process.env.DIFF_GCL_PREVIEW_ONLY?void 0:${u}.forEachRealJob(`],
+    // needsEach: a null `needs` entry (GitLab accepts `- *anchor` of an empty list item) is left as null instead of aborting
+    [/for\(let\[(\w+),(\w+)\]of Object\.entries\((\w+)\.needs\)\)(\w+)\(\2!=null,/g, (m, n, i, r, a) => `for(let[${n},${i}]of Object.entries(${r}.needs))if(${i}==null&&process.env.DIFF_GCL_PREVIEW_ONLY);else ${a}(${i}!=null,`],
   ];
   let text = src;
   for (const [re, fn] of patches) {
@@ -258,6 +261,47 @@ function stripIncludes(text, dropRules, localExists) {
   return { text: result, stats };
 }
 
+/**
+ * libyaml (GitLab) accepts a quoted scalar whose continuation lines are not indented past its key;
+ * js-yaml (GCL) and the `yaml` package do not. Such lines get extra indentation in the copy, which
+ * does not change the value (quoted scalars fold leading spaces away), so both tools can read it.
+ */
+function repairQuotes(text) {
+  const docs = YAML.parseAllDocuments(text, PARSE_OPTS);
+  if (!Array.isArray(docs) || !docs.some((d) => d.errors.some((e) => e.code === "MISSING_CHAR" && /quote/.test(e.message)))) return { text, n: 0 };
+  const starts = [];
+  for (const d of docs) {
+    YAML.visit(d, {
+      Scalar(_k, node) {
+        const [a, b] = node.range ?? [0, 0];
+        if ((node.type === "QUOTE_SINGLE" || node.type === "QUOTE_DOUBLE") && (b - a < 2 || text[b - 1] !== text[a])) starts.push(a);
+      },
+    });
+  }
+  const inserts = [];
+  for (const q of starts) {
+    const quote = text[q];
+    const need = q - lineStart(text, q) + 1;
+    for (let i = q + 1; i < text.length; i++) {
+      const c = text[i];
+      if (quote === '"' && c === "\\") i++;
+      else if (c === quote) {
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else break;
+      } else if (c === "\n") {
+        let indent = 0;
+        while (text[i + 1 + indent] === " ") indent++;
+        if (indent < need && text[i + 1 + indent] !== "\n") inserts.push({ at: i + 1, n: need - indent });
+      }
+    }
+  }
+  let result = text;
+  for (const ins of inserts.sort((a, b) => b.at - a.at)) result = result.slice(0, ins.at) + " ".repeat(ins.n) + result.slice(ins.at);
+  const after = YAML.parseAllDocuments(result, PARSE_OPTS);
+  if (!Array.isArray(after) || after.some((d) => d.errors.length)) return { text, n: 0 };
+  return { text: result, n: inserts.length };
+}
+
 function* yamlFiles(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     if (e.name === ".git") continue;
@@ -282,13 +326,16 @@ function prepareCopy(src, tmp, dropRules) {
   makeWritable(copy);
   const total = { removed: {}, rulesDropped: 0, keptLocal: 0, files: 0, problems: [] };
   for (const f of yamlFiles(copy)) {
-    const text = fs.readFileSync(f, "utf8");
+    const original = fs.readFileSync(f, "utf8");
+    const repaired = repairQuotes(original);
+    if (repaired.n) total.problems.push(`${path.relative(copy, f)}: re-indented ${repaired.n} continuation line(s) of quoted scalars (GCL's js-yaml rejects them; libyaml does not)`);
+    const text = repaired.text;
     const { text: next, stats } = stripIncludes(text, dropRules, (loc) => fs.existsSync(path.join(copy, loc.replace(/^\/+/, ""))));
     for (const [k, n] of Object.entries(stats.removed)) total.removed[k] = (total.removed[k] ?? 0) + n;
     total.rulesDropped += stats.rulesDropped;
     total.keptLocal += stats.keptLocal;
     for (const p of stats.problems) total.problems.push(`${path.relative(copy, f)}: ${p}`);
-    if (next !== text) {
+    if (next !== original) {
       fs.writeFileSync(f, next);
       total.files++;
     }
@@ -404,6 +451,8 @@ function runGcl(gcl, copy, tmp, root, patched) {
   fs.mkdirSync(home, { recursive: true });
   const env = offlineEnv(home);
   if (patched) Object.assign(env, { DIFF_GCL_PREVIEW_ONLY: "1", DIFF_GCL_RULES_IF: "false" });
+  const outFile = path.join(tmp, `gcl-${patched ? "patched" : "pristine"}.stdout`);
+  const outFd = fs.openSync(outFile, "w");
   const r = spawnSync(
     gcl.node,
     // GCL insists on a relative --cwd; --state-dir is relative to it (kept out of the copy).
@@ -418,12 +467,20 @@ function runGcl(gcl, copy, tmp, root, patched) {
       "--no-json-schema-validation",
       "--no-evaluate-rule-changes",
     ],
-    { cwd: tmp, encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000, env },
+    // stdout goes to a file: GCL exits with process.exit, which cuts a pipe's output off at 64-256 KiB.
+    { cwd: tmp, encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000, env, stdio: ["ignore", outFd, "pipe"] },
   );
+  fs.closeSync(outFd);
+  r.stdout = fs.readFileSync(outFile, "utf8");
+  if (opts.keepTmp) fs.writeFileSync(path.join(tmp, `gcl-${patched ? "patched" : "pristine"}.stderr`), r.stderr ?? "");
   if (r.error) return { error: r.error.message };
   if (r.status !== 0) return { error: gclError(r.stderr || r.stdout) };
+  // GCL prints its warnings on stdout too; the preview starts at the `---` line.
+  const at = r.stdout.search(/^---$/m);
   try {
-    const data = YAML.parse(r.stdout, { schema: "core", maxAliasCount: -1, uniqueKeys: false });
+    const doc = YAML.parseDocument(at < 0 ? r.stdout : r.stdout.slice(at), { schema: "core", uniqueKeys: false });
+    if (doc.errors.length) return { error: `cannot read the preview YAML: ${doc.errors[0].message.split("\n")[0]}` };
+    const data = doc.toJS({ maxAliasCount: -1 });
     if (!isObj(data)) return { error: "preview is not a map" };
     return { data, stderr: r.stderr };
   } catch (e) {
@@ -516,7 +573,7 @@ function gclShape(merged, jobsBuilt) {
   if (isObj(d.variables)) for (const k of Object.keys(d.variables)) d.variables[k] = gclVariable(d.variables[k]);
   for (const [name, job] of Object.entries(d)) {
     if (!isGclJob(name) || !isObj(job)) continue;
-    if (Array.isArray(job.needs)) job.needs = job.needs.map(gclNeed);
+    if (Array.isArray(job.needs)) job.needs = job.needs.map((n) => (n == null ? n : gclNeed(n)));
     if (job.cache) {
       job.cache = (Array.isArray(job.cache) ? job.cache : [job.cache])
         .map((c) => ({ key: c?.key, paths: c?.paths, policy: c?.policy ?? "pull-push", when: c?.when ?? "on_success" }))

@@ -58,3 +58,23 @@ test("unsaved editor text overrides the disk", () => {
   engine.setHost(disk);
   assert.deepEqual(toJS(engine.analyze().merged.entries.get("b")!.value), { script: ["b"] });
 });
+
+test("after an edit, jobs that do not depend on the edited file keep their resolved values; dependants are redone", () => {
+  const host = new MemoryHost({
+    ".gitlab-ci.yml": y("include: [t.yml, u.yml]", "variables: {G: g}", "a:", "  extends: .t", "  script: [!reference [.u, script]]", "b:", "  script: [b]"),
+    "t.yml": y(".t:", "  image: alpine"),
+    "u.yml": y(".u:", "  script: [u1]"),
+  });
+  const engine = new Engine(host);
+  const m1 = engine.analyze();
+  host.set("u.yml", y(".u:", "  script: [u2]"));
+  const m2 = engine.analyze();
+  assert.equal(m2.merged.entries.get("b")!.value, m1.merged.entries.get("b")!.value);
+  assert.equal(m2.effectiveJob("b"), m1.effectiveJob("b"));
+  assert.notEqual(m2.merged.entries.get("a")!.value, m1.merged.entries.get("a")!.value);
+  assert.deepEqual(toJS(m2.effectiveJob("a")!), { extends: ".t", script: ["u2"], image: "alpine", variables: { G: "g" }, stage: "test" });
+  host.set("t.yml", y(".t:", "  image: debian"));
+  const m3 = engine.analyze();
+  assert.equal(m3.merged.entries.get("b")!.value, m1.merged.entries.get("b")!.value);
+  assert.deepEqual(toJS(m3.effectiveJob("a")!), { extends: ".t", script: ["u2"], image: "debian", variables: { G: "g" }, stage: "test" });
+});

@@ -1,9 +1,9 @@
-import { resolveExtends } from "./extends";
+import { resolveExtends, type ExtendsMemo } from "./extends";
 import { dedupe, IncludeExpander, type Expansion, type IncludeEdge } from "./includes";
-import { classify, effectiveJob, globalContext, injectEdgeStages, jobShapeDiagnostics, nestedListDiagnostics, stagesOf, type GlobalContext, type JobInfo } from "./jobs";
+import { classify, DEPRECATED_GLOBAL_DEFAULTS, effectiveJob, globalContext, injectEdgeStages, jobShapeDiagnostics, nestedListDiagnostics, stagesOf, type GlobalContext, type JobInfo } from "./jobs";
 import { loadFile, type ParsedFile } from "./load";
-import { resolveReferences } from "./references";
-import type { CMap, Diagnostic, Src, SourceHost } from "./types";
+import { resolveReferences, type ReferencesMemo } from "./references";
+import type { CMap, CValue, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
 import { emptyMap, get, str, toJS } from "./values";
 
@@ -37,6 +37,15 @@ export interface ProjectAnalysis {
 
 export const MAX_CHILD_PIPELINES = 50;
 
+/** A job's effective definition, kept between analyses with what it was computed from. */
+interface JobDefinition {
+  readonly name: string;
+  readonly kind: string;
+  readonly globals: ReadonlyArray<CValue | undefined>;
+  readonly value: CMap;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 export interface Model {
   readonly root: string;
   /** Every project file of the config, root first, as loaded. */
@@ -59,6 +68,9 @@ export interface Model {
 export class Engine {
   private readonly parsed = new Map<string, ParsedFile>();
   private readonly expansions = new Map<string, Expansion>();
+  private readonly extendsMemo: ExtendsMemo = new WeakMap();
+  private readonly referencesMemo: ReferencesMemo = new WeakMap();
+  private readonly effectiveMemo = new WeakMap<CValue, JobDefinition>();
   /** Files parsed since the engine was made; lets tests and benchmarks see what a run re-did. */
   parseCount = 0;
 
@@ -112,25 +124,30 @@ export class Engine {
     if (root.content === undefined && root.diagnostics.length === 0) {
       diagnostics.push({ src: rootSrc, severity: "error", code: "config-empty", message: `Please provide content of ${rootPath}` });
     }
-    const extended = resolveExtends(included.config, included.hasExternal);
+    const extended = resolveExtends(included.config, included.hasExternal, this.extendsMemo);
     diagnostics.push(...extended.diagnostics);
-    const referenced = resolveReferences(extended.config, included.hasExternal);
+    const referenced = resolveReferences(extended.config, included.hasExternal, this.referencesMemo);
     diagnostics.push(...referenced.diagnostics);
     const merged = injectEdgeStages(referenced.config);
     const jobs = classify(merged);
     if (root.content !== undefined) diagnostics.push(...jobShapeDiagnostics(jobs, rootPath, included.hasExternal));
     const ctx = globalContext(merged);
-    const effective = new Map<string, CMap | undefined>();
-    const effectiveOf = (name: string) => {
-      if (!effective.has(name)) {
-        const info = jobs.get(name);
-        effective.set(name, info ? effectiveJob(info, ctx) : undefined);
-      }
-      return effective.get(name);
+    // What every effective job depends on besides itself: reused while these are the same objects.
+    const globals = ["default", "variables", ...DEPRECATED_GLOBAL_DEFAULTS].map((k) => merged.entries.get(k)?.value);
+    const effectiveOf = (name: string): JobDefinition | undefined => {
+      const info = jobs.get(name);
+      if (!info || (info.kind !== "job" && info.kind !== "bridge")) return undefined;
+      const kept = this.effectiveMemo.get(info.value);
+      if (kept && kept.name === name && kept.kind === info.kind && kept.globals.every((g, i) => g === globals[i])) return kept;
+      const value = effectiveJob(info, ctx);
+      if (!value) return undefined;
+      const def = { name, kind: info.kind, globals, value, diagnostics: nestedListDiagnostics(name, value) };
+      this.effectiveMemo.set(info.value, def);
+      return def;
     };
     for (const job of jobs.values()) {
-      const eff = effectiveOf(job.name);
-      if (eff) diagnostics.push(...nestedListDiagnostics(job.name, eff));
+      const def = effectiveOf(job.name);
+      if (def) diagnostics.push(...def.diagnostics);
     }
     diagnostics.push(...globalNestedLists(ctx));
     return {
@@ -144,7 +161,7 @@ export class Engine {
       extendsParents: extended.parents,
       diagnostics: dedupe(diagnostics),
       childPipelines: childPipelines(jobs),
-      effectiveJob: effectiveOf,
+      effectiveJob: (name) => effectiveOf(name)?.value,
     };
   }
 

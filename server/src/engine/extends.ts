@@ -15,7 +15,13 @@ export interface ExtendsResult {
   readonly parents: ReadonlyMap<string, ReadonlyArray<{ name: string; src: Src }>>;
 }
 
-export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResult {
+/**
+ * Results kept between analyses: a job's merged value is reused while its own raw value and
+ * the resolved values of its parents are the very same objects as last time.
+ */
+export type ExtendsMemo = WeakMap<CValue, { readonly bases: readonly CValue[]; readonly result: CMap }>;
+
+export function resolveExtends(config: CMap, hasExternal: boolean, memo: ExtendsMemo = new WeakMap()): ExtendsResult {
   const diagnostics: Diagnostic[] = [];
   const done = new Map<string, CValue>();
   // GitLab re-walks the whole chain from every job, so depth is checked on every path, even
@@ -54,7 +60,7 @@ export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResul
       return value;
     }
     parents.set(key, names);
-    let merged = emptyMap(value.src);
+    const parts: Array<{ name: string; src: Src; value: CMap }> = [];
     let deep = { key, depth: 0, src: extendsEntry.value.src };
     for (const { name, src } of names) {
       const base = config.entries.get(name)?.value;
@@ -73,9 +79,19 @@ export function resolveExtends(config: CMap, hasExternal: boolean): ExtendsResul
       const resolved = resolve(name, [key, ...ancestors], src);
       const below = deepest.get(name);
       if (below && below.depth + 1 > deep.depth) deep = { ...below, depth: below.depth + 1 };
-      if (resolved && resolved.kind === "map") merged = deepMerge(merged, withVia(resolved, { kind: "extends", name, at: src }));
+      if (resolved && resolved.kind === "map") parts.push({ name, src, value: resolved });
     }
-    const result = deepMerge(merged, value);
+    const bases = parts.map((p) => p.value);
+    const kept = memo.get(value);
+    let result: CMap;
+    if (kept && kept.bases.length === bases.length && kept.bases.every((b, i) => b === bases[i])) {
+      result = kept.result;
+    } else {
+      let merged = emptyMap(value.src);
+      for (const p of parts) merged = deepMerge(merged, withVia(p.value, { kind: "extends", name: p.name, at: p.src }));
+      result = deepMerge(merged, value);
+      memo.set(value, { bases, result });
+    }
     done.set(key, result);
     deepest.set(key, deep);
     return result;

@@ -27,10 +27,30 @@ export function referencePath(ref: CRef): string[] | undefined {
   return path;
 }
 
-export function resolveReferences(config: CMap, hasExternal = false): ReferencesResult {
+interface Collected {
+  deps: Array<readonly [readonly string[], CValue | undefined]>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Results kept between analyses, per top-level value: reused while that value is the same
+ * object and every path its references looked up still finds the same objects.
+ */
+export type ReferencesMemo = WeakMap<CValue, { readonly collected: Collected; readonly result: CValue }>;
+
+export function resolveReferences(config: CMap, hasExternal = false, memo: ReferencesMemo = new WeakMap()): ReferencesResult {
   const diagnostics: Diagnostic[] = [];
-  const state = new Map<string, CValue | "pending">();
-  const report = (ref: CRef, code: string, message: string, severity: Diagnostic["severity"] = "error") => diagnostics.push({ src: ref.src, code, message, severity });
+  const state = new Map<string, { result: CValue; collected: Collected } | "pending">();
+  // What the value being resolved depends on; nested references report into their own frame,
+  // which is then added to the frame that used them.
+  const stack: Collected[] = [];
+  const top = () => stack[stack.length - 1];
+  const report = (ref: CRef, code: string, message: string, severity: Diagnostic["severity"] = "error") =>
+    top().diagnostics.push({ src: ref.src, code, message, severity });
+  const absorb = (into: Collected, from: Collected) => {
+    into.deps.push(...from.deps);
+    into.diagnostics.push(...from.diagnostics);
+  };
 
   const dig = (path: readonly string[]): CValue | undefined => {
     let v: CValue | undefined = config;
@@ -54,9 +74,15 @@ export function resolveReferences(config: CMap, hasExternal = false): References
       report(ref, "reference-circular", `${text} is part of a circular chain`);
       return scalar(null, ref.src);
     }
-    if (seen) return seen;
+    if (seen) {
+      absorb(top(), seen.collected);
+      return seen.result;
+    }
     state.set(key, "pending");
+    const frame: Collected = { deps: [], diagnostics: [] };
+    stack.push(frame);
     const target = dig(path);
+    frame.deps.push([path, target]);
     let result: CValue;
     if (target === undefined || (target.kind === "scalar" && (target.value === null || target.value === false))) {
       if (hasExternal && !config.entries.has(path[0])) {
@@ -68,7 +94,9 @@ export function resolveReferences(config: CMap, hasExternal = false): References
     } else {
       result = withVia(resolve(target), { kind: "reference", name: path.join("."), at: ref.src });
     }
-    state.set(key, result);
+    stack.pop();
+    state.set(key, { result, collected: frame });
+    absorb(top(), frame);
     return result;
   };
 
@@ -102,5 +130,21 @@ export function resolveReferences(config: CMap, hasExternal = false): References
     }
   };
 
-  return { config: resolve(config) as CMap, diagnostics };
+  const entries = new Map<string, CEntry>();
+  for (const [k, e] of config.entries) {
+    const kept = memo.get(e.value);
+    if (kept && kept.collected.deps.every(([path, found]) => dig(path) === found)) {
+      diagnostics.push(...kept.collected.diagnostics);
+      entries.set(k, kept.result === e.value ? e : { ...e, value: kept.result });
+      continue;
+    }
+    const frame: Collected = { deps: [], diagnostics: [] };
+    stack.push(frame);
+    const result = resolve(e.value);
+    stack.pop();
+    memo.set(e.value, { collected: frame, result });
+    diagnostics.push(...frame.diagnostics);
+    entries.set(k, result === e.value ? e : { ...e, value: result });
+  }
+  return { config: { ...config, entries }, diagnostics };
 }

@@ -66,12 +66,28 @@ export function throughVia(value: CValue, via: readonly Via[] | undefined): CVal
  * handed down to the entries taken from it, so provenance survives the merge.
  */
 export function deepMerge(left: CMap, right: CMap): CMap {
-  if (left.entries.size === 0 && !left.via) return right;
+  if (left === right || (left.entries.size === 0 && !left.via)) return right;
+  // deepMerge is pure and values are immutable, so a result can be shared: the same two
+  // inputs (a job defined in two files, a file included twice) give the very same object
+  // on the next analysis, which is what lets the later stages reuse their work.
+  let byRight = mergeMemo.get(left);
+  const kept = byRight?.get(right);
+  if (kept) return kept;
+  const result = mergeFresh(left, right);
+  if (!byRight) mergeMemo.set(left, (byRight = new WeakMap()));
+  byRight.set(right, result);
+  return result;
+}
+
+const mergeMemo = new WeakMap<CMap, WeakMap<CMap, CMap>>();
+
+function mergeFresh(left: CMap, right: CMap): CMap {
   const entries = new Map<string, CEntry>();
   for (const [key, l] of left.entries) entries.set(key, left.via ? { ...l, value: throughVia(l.value, left.via) } : l);
   for (const [key, r0] of right.entries) {
     const r = right.via ? { ...r0, value: throughVia(r0.value, right.via) } : r0;
     const l = entries.get(key);
+    if (l && l.value === r.value) continue;
     if (l && l.value.kind === "map" && r.value.kind === "map") {
       entries.set(key, { key, keySrc: r.keySrc, value: deepMerge(l.value, r.value) });
     } else {
