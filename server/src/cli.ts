@@ -14,7 +14,11 @@ const USAGE = `usage:
       the effective definition of one job (defaults and global variables applied).
 `;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -84,7 +88,8 @@ function main(argv: string[]): number {
     const job = model.effectiveJob(args.job);
     if (!job) {
       const info = model.jobs.get(args.job);
-      throw new UsageError(info ? `"${args.job}" is not a job (it is ${info.kind === "hidden" ? "a hidden job" : "a keyword"})` : `no job named "${args.job}"`);
+      const what = { hidden: "a hidden job", keyword: "a global keyword", invalid: "not a valid job: it has no script, run or trigger" } as Record<string, string>;
+      throw new UsageError(info ? `"${args.job}" is ${what[info.kind] ?? "not a job"}` : `no job named "${args.job}"`, false);
     }
     process.stdout.write(renderValue(job, format));
   } else {
@@ -97,7 +102,7 @@ try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof UsageError) {
-    process.stderr.write(`pipewright: ${e.message}\n\n${USAGE}`);
+    process.stderr.write(`pipewright: ${e.message}\n${e.showUsage ? `\n${USAGE}` : ""}`);
     process.exitCode = 2;
   } else {
     throw e;

@@ -240,7 +240,7 @@ function parseDocuments(text: string): Document.Parsed[] {
  * that, mapping every offset back to the file. Quoted scalars fold leading spaces away, so
  * values do not change.
  */
-function lenientQuotes(text: string, docs: Document.Parsed[]): { text: string; toOriginal: (o: number) => number } | undefined {
+export function lenientQuotes(text: string, docs: Document.Parsed[] = parseDocuments(text)): { text: string; toOriginal: (o: number) => number } | undefined {
   if (!docs.some((d) => d.errors.some((e) => e.code === "MISSING_CHAR" && /quote/.test(e.message)))) return undefined;
   // The parser's error points where it gave up; the unclosed scalar's own range gives the quote.
   const starts: number[] = [];
