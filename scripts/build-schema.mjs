@@ -54,8 +54,6 @@ export function makeAjv(opts = {}) {
 export const ENTRIES = {
   root: "#",
   job: "#/definitions/job",
-  default: "#/definitions/default",
-  spec: "#/definitions/spec",
 };
 
 function main() {
@@ -69,6 +67,10 @@ function main() {
   const out = path.join(root, "server", "src", "generated");
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "validators.js"), code);
+  // tsc compiles the rest of server/src into out/; the generated code goes beside it
+  const outJs = path.join(root, "out", "server", "src", "generated");
+  fs.mkdirSync(outJs, { recursive: true });
+  fs.writeFileSync(path.join(outJs, "validators.js"), code);
   const dts = Object.keys(ENTRIES).map((k) => `export declare const ${k}: ValidateFunction;`).join("\n");
   fs.writeFileSync(
     path.join(out, "validators.d.ts"),

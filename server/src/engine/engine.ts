@@ -5,6 +5,8 @@ import { loadFile, type ParsedFile } from "./load";
 import { resolveReferences, type ReferencesMemo } from "./references";
 import type { CMap, CValue, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
+import { semanticDiagnostics } from "./semantics";
+import { schemaDiagnostics } from "./validate";
 import { emptyMap, get, str, toJS } from "./values";
 
 // The engine: files in, model out. It follows GitLab's order — YAML load, includes, extends,
@@ -150,6 +152,10 @@ export class Engine {
       if (def) diagnostics.push(...def.diagnostics);
     }
     diagnostics.push(...globalNestedLists(ctx));
+    const templates = jobTemplates(jobs, extended.parents);
+    diagnostics.push(...schemaDiagnostics({ files, merged, jobs, templates }));
+    const stages = stagesOf(merged);
+    diagnostics.push(...semanticDiagnostics({ jobs, stages, effectiveJob: (name) => effectiveOf(name)?.value, hasExternal: included.hasExternal }));
     return {
       root: rootPath,
       files,
@@ -157,7 +163,7 @@ export class Engine {
       hasExternalIncludes: included.hasExternal,
       merged,
       jobs,
-      stages: stagesOf(merged),
+      stages,
       extendsParents: extended.parents,
       diagnostics: dedupe(diagnostics),
       childPipelines: childPipelines(jobs),
@@ -187,6 +193,23 @@ export class Engine {
     }
     return { main, children };
   }
+}
+
+/**
+ * Hidden keys that jobs inherit from through extends, directly or not. Only these are job
+ * templates; other hidden keys may hold any data (a variables map, a rule, an anchor).
+ */
+function jobTemplates(jobs: ReadonlyMap<string, JobInfo>, parents: ReadonlyMap<string, ReadonlyArray<{ name: string }>>): Set<string> {
+  const out = new Set<string>();
+  const visit = (name: string) => {
+    for (const p of parents.get(name) ?? []) {
+      if (out.has(p.name)) continue;
+      out.add(p.name);
+      visit(p.name);
+    }
+  };
+  for (const j of jobs.values()) if (j.kind === "job" || j.kind === "bridge") visit(j.name);
+  return out;
 }
 
 /** `trigger:include` entries that name a file of this project (a string or `local:`). */

@@ -1,0 +1,134 @@
+import type { ErrorObject } from "ajv";
+
+// Turns ajv's raw error list into the few errors a person needs. A value that fails an
+// anyOf/oneOf gets one error per branch tried; we keep the branch that got furthest into
+// the value (its errors sit deepest) and, on a tie, the one with fewest complaints.
+
+type SchemaNode = Record<string, unknown>;
+
+const COMBINATOR = /\/(anyOf|oneOf)\/(\d+)(?=\/|$)/;
+
+function depth(e: ErrorObject): number {
+  return e.instancePath === "" ? 0 : e.instancePath.split("/").length - 1;
+}
+
+/** Keeps one branch per combinator, recursively, then drops combinator summaries. */
+export function collapseErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const plain = errors.filter((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf" && e.keyword !== "if");
+  return pick(plain, "");
+}
+
+function pick(errors: ErrorObject[], prefix: string): ErrorObject[] {
+  // errors under a combinator that starts after `prefix`, grouped by combinator then branch
+  const groups = new Map<string, Map<number, ErrorObject[]>>();
+  const direct: ErrorObject[] = [];
+  for (const e of errors) {
+    const rest = e.schemaPath.slice(prefix.length);
+    const m = COMBINATOR.exec(rest);
+    if (!m) {
+      direct.push(e);
+      continue;
+    }
+    const at = prefix + rest.slice(0, m.index);
+    const branch = Number(m[2]);
+    const byBranch = groups.get(at) ?? new Map<number, ErrorObject[]>();
+    groups.set(at, byBranch);
+    byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+  }
+  const out = [...direct];
+  for (const [at, byBranch] of groups) {
+    let best: ErrorObject[] | undefined;
+    let bestKey: [number, number, number] | undefined;
+    for (const [branch, errs] of byBranch) {
+      const deepest = Math.max(...errs.map(depth));
+      // a type mismatch at the branch's own root means the branch does not apply at all
+      const wrongType = errs.every((e) => e.keyword === "type" && depth(e) === Math.min(...errs.map(depth))) ? 1 : 0;
+      const key: [number, number, number] = [wrongType, -deepest, errs.length];
+      if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+        bestKey = key;
+        best = errs;
+      }
+      void branch;
+    }
+    if (best && bestKey && bestKey[0] === 1) {
+      // every branch failed on type: say which types would do, once
+      out.push(mergeTypes([...byBranch.values()].flat()));
+    } else if (best) {
+      const m = COMBINATOR.exec(best[0].schemaPath.slice(at.length))!;
+      out.push(...pick(best, at + m[0]));
+    }
+  }
+  return dedupeByPath(out);
+}
+
+function mergeTypes(errors: ErrorObject[]): ErrorObject {
+  const shallow = Math.min(...errors.map(depth));
+  const atRoot = errors.filter((e) => depth(e) === shallow);
+  const types = new Set<string>();
+  for (const e of atRoot) {
+    if (e.keyword === "type") String((e.params as { type: string }).type).split(",").forEach((t) => types.add(t));
+  }
+  return { ...atRoot[0], keyword: "type", params: { type: [...types].join(",") } };
+}
+
+function dedupeByPath(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(e);
+  }
+  // a type error on a value whose children have more specific errors says less than they do
+  return out.filter((e) => !(e.keyword === "type" && out.some((o) => o !== e && o.instancePath.startsWith(e.instancePath + "/"))));
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  integer: "an integer",
+  boolean: "true or false",
+  array: "a list",
+  object: "a map",
+  null: "empty",
+};
+
+export function typeWords(types: string): string {
+  const words = [...new Set(types.split(",").map((t) => TYPE_WORDS[t] ?? t))];
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}` : words[0];
+}
+
+export function allowedProperties(e: ErrorObject): string[] {
+  const parent = e.parentSchema as SchemaNode | undefined;
+  const props = parent?.properties as SchemaNode | undefined;
+  return props ? Object.keys(props) : [];
+}
+
+/** The closest candidate within a small edit distance, for "did you mean". */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,210 @@
+import type { JobInfo } from "./jobs";
+import type { CMap, CValue, Diagnostic, Severity, Src } from "./types";
+import { get, str } from "./values";
+
+// The checks GitLab makes after the schema (YamlProcessor's logical validation): stages that
+// exist, needs and dependencies that point at real jobs in the same or earlier stages, no
+// duplicate or circular needs, matrix sizes, on_stop jobs. They run on effective jobs, so a
+// stage or need inherited from a template is checked in the job that uses it and reported
+// where it is written.
+
+export interface SemanticInput {
+  readonly jobs: ReadonlyMap<string, JobInfo>;
+  readonly stages: readonly string[];
+  readonly effectiveJob: (name: string) => CMap | undefined;
+  /** Jobs may come from includes we cannot read: "unknown" findings are then warnings. */
+  readonly hasExternal: boolean;
+}
+
+export const MAX_MATRIX_JOBS = 200;
+
+interface NeedRef {
+  name: string;
+  src: Src;
+  optional: boolean;
+  matrix: boolean;
+}
+
+/** `needs` entries that name a job of this pipeline (not other projects' or pipelines'). */
+function needRefs(needs: CValue | undefined): NeedRef[] {
+  if (!needs || needs.kind !== "seq") return [];
+  const out: NeedRef[] = [];
+  for (const n of needs.items) {
+    if (n.kind === "scalar" && typeof n.value === "string") out.push({ name: n.value, src: n.src, optional: false, matrix: false });
+    else if (n.kind === "map" && !n.entries.has("project") && !n.entries.has("pipeline")) {
+      const job = get(n, "job");
+      const name = str(job);
+      if (name !== undefined) {
+        const optional = get(n, "optional");
+        out.push({ name, src: job!.src, optional: optional?.kind === "scalar" && optional.value === true, matrix: n.entries.has("parallel") });
+      }
+    }
+  }
+  return out;
+}
+
+/** The names GitLab gives the copies of a parallel job: `job 1/3`, or `job: [a, b]` per matrix permutation. */
+export function instanceNames(name: string, parallel: CValue | undefined): string[] {
+  if (parallel?.kind === "scalar" && typeof parallel.value === "number") {
+    return Array.from({ length: parallel.value }, (_, i) => `${name} ${i + 1}/${parallel.value}`);
+  }
+  const matrix = get(parallel, "matrix");
+  if (!matrix || matrix.kind !== "seq") return [];
+  const out: string[] = [];
+  for (const entry of matrix.items) {
+    if (entry.kind !== "map") continue;
+    let combos: string[][] = [[]];
+    for (const e of entry.entries.values()) {
+      const values = e.value.kind === "seq" ? e.value.items : [e.value];
+      const texts = values.filter((v) => v.kind === "scalar" && v.value !== null).map((v) => String((v as { value: unknown }).value));
+      combos = combos.flatMap((c) => texts.map((t) => [...c, t]));
+      if (combos.length > MAX_MATRIX_JOBS) return out;
+    }
+    for (const c of combos) out.push(`${name}: [${c.join(", ")}]`);
+  }
+  return out;
+}
+
+function matrixSize(parallel: CValue | undefined): number {
+  const matrix = get(parallel, "matrix");
+  if (!matrix || matrix.kind !== "seq") return 0;
+  let total = 0;
+  for (const entry of matrix.items) {
+    if (entry.kind !== "map") continue;
+    let product = 1;
+    for (const e of entry.entries.values()) product *= e.value.kind === "seq" ? e.value.items.length : 1;
+    total += product;
+  }
+  return total;
+}
+
+export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (src: Src, code: string, message: string, severity: Severity = "error") => out.push({ src, code, message, severity });
+  const unknownSeverity: Severity = input.hasExternal ? "warning" : "error";
+  const maybeExternal = input.hasExternal ? " (it may come from an include that cannot be read offline)" : "";
+  const visible = [...input.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge");
+  const effective = new Map(visible.map((j) => [j.name, input.effectiveJob(j.name)]));
+  // a need may name a job or one of its parallel copies
+  const jobOf = new Map<string, string>();
+  for (const name of effective.keys()) {
+    jobOf.set(name, name);
+    for (const i of instanceNames(name, get(effective.get(name), "parallel"))) if (!jobOf.has(i)) jobOf.set(i, name);
+  }
+  const stageOf = (name: string): string => str(get(effective.get(jobOf.get(name) ?? name), "stage")) ?? "test";
+  const stageIndex = (name: string) => input.stages.indexOf(stageOf(name));
+  /** True when `dep` runs in a later stage than `job`; unknown stages are reported on their own. */
+  const later = (dep: string, job: string) => stageIndex(dep) >= 0 && stageIndex(job) >= 0 && stageIndex(dep) > stageIndex(job);
+  const graph = new Map<string, NeedRef[]>();
+
+  for (const j of visible) {
+    const job = effective.get(j.name);
+    if (!job) continue;
+    const stage = get(job, "stage");
+    const stageName = stageOf(j.name);
+    if (!input.stages.includes(stageName)) {
+      const severity: Severity = input.hasExternal ? "warning" : "error";
+      const available = `available stages are ${input.stages.join(", ")}`;
+      if (stage?.kind === "scalar" && stage.via?.length) {
+        // written once in a template: one finding there, naming the jobs it reaches
+        out.push({ src: stage.src, code: "stage-unknown", severity, message: `chosen stage ${stageName} does not exist; ${available}`, related: [{ src: j.keySrc, message: `used by job "${j.name}"` }] });
+      } else {
+        report(stage?.kind === "scalar" && stage.src !== j.keySrc ? stage.src : j.keySrc, "stage-unknown", `${j.name} job: chosen stage ${stageName} does not exist; ${available}`, severity);
+      }
+    }
+
+    const needs = needRefs(get(job, "needs"));
+    graph.set(j.name, needs);
+    const seen = new Map<string, number>();
+    for (const n of needs) {
+      if (!n.matrix) seen.set(n.name, (seen.get(n.name) ?? 0) + 1);
+      if (!jobOf.has(n.name)) {
+        if (!n.optional) report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
+      } else if (later(n.name, j.name)) {
+        report(n.src, "needs-later-stage", `${j.name} job: need ${n.name} is not defined in current or prior stages`);
+      }
+    }
+    const duplicated = [...seen].filter(([, c]) => c > 1).map(([n]) => n);
+    if (duplicated.length) report(needs.find((n) => duplicated.includes(n.name))!.src, "needs-duplicate", `${j.name} has the following needs duplicated: ${duplicated.join(", ")}.`);
+    const rules = get(job, "rules");
+    if (rules?.kind === "seq") {
+      for (const r of rules.items) {
+        for (const n of needRefs(get(r, "needs"))) {
+          if (!jobOf.has(n.name) && !n.optional) report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
+        }
+      }
+    }
+
+    const deps = get(job, "dependencies");
+    if (deps?.kind === "seq") {
+      const needNames = new Set(needs.map((n) => n.name));
+      const hasNeeds = get(job, "needs")?.kind === "seq";
+      for (const d of deps.items) {
+        const name = str(d);
+        if (name === undefined) continue;
+        if (!jobOf.has(name)) report(d.src, "dependencies-unknown", `${j.name} job: undefined dependency: ${name}${maybeExternal}`, unknownSeverity);
+        else if (later(name, j.name)) report(d.src, "dependencies-later-stage", `${j.name} job: dependency ${name} is not defined in current or prior stages`);
+        else if (hasNeeds && !needNames.has(name)) report(d.src, "dependencies-not-in-needs", `${j.name} job: dependencies the ${name} should be part of needs`);
+      }
+    }
+
+    const parallel = get(job, "parallel");
+    if (matrixSize(parallel) > MAX_MATRIX_JOBS) {
+      report(get(parallel, "matrix")!.src, "parallel-matrix-too-many", `${j.name} job: parallel:matrix config generates too many jobs (maximum is ${MAX_MATRIX_JOBS})`);
+    }
+
+    const environment = get(job, "environment");
+    const onStop = get(environment, "on_stop");
+    const stopName = str(onStop);
+    if (stopName !== undefined) {
+      const stopJob = effective.get(stopName);
+      const envName = str(get(environment, "name"));
+      if (!stopJob) report(onStop!.src, "environment-on-stop-unknown", `${j.name} job: on_stop job ${stopName} is not defined${maybeExternal}`, unknownSeverity);
+      else {
+        const stopEnv = get(stopJob, "environment");
+        const stopEnvName = stopEnv?.kind === "scalar" ? str(stopEnv) : str(get(stopEnv, "name"));
+        if (!stopEnv) report(onStop!.src, "environment-on-stop-invalid", `${j.name} job: on_stop job ${stopName} does not have environment defined`);
+        else if (stopEnvName !== envName) report(onStop!.src, "environment-on-stop-invalid", `${j.name} job: on_stop job ${stopName} have different environment name`);
+        else if (str(get(stopEnv, "action")) !== "stop") report(onStop!.src, "environment-on-stop-invalid", `${j.name} job: on_stop job ${stopName} needs to have action stop defined`);
+      }
+    }
+  }
+
+  // needs cycles: a depth-first walk, each cycle reported once at the need that closes it
+  const state = new Map<string, "open" | "done">();
+  const reported = new Set<string>();
+  const walk = (name: string, path: string[]) => {
+    state.set(name, "open");
+    for (const need of graph.get(name) ?? []) {
+      const n = { ...need, name: jobOf.get(need.name) ?? need.name };
+      if (state.get(n.name) === "open") {
+        const cycle = [...path.slice(path.indexOf(n.name)), name, n.name];
+        const key = [...new Set(cycle)].sort().join("\u0000");
+        if (!reported.has(key)) {
+          reported.add(key);
+          report(n.src, "needs-cycle", `circular dependency detected in \`needs\`: ${cycle.slice(cycle.indexOf(n.name)).join(" → ")}`);
+        }
+      } else if (!state.has(n.name) && graph.has(n.name)) {
+        walk(n.name, [...path, name]);
+      }
+    }
+    state.set(name, "done");
+  };
+  for (const name of graph.keys()) if (!state.has(name)) walk(name, []);
+
+  if (visible.length > 0 && visible.every((j) => stageOf(j.name) === ".pre" || stageOf(j.name) === ".post")) {
+    report(visible[0].keySrc, "pipeline-only-edge-stages", "every job is in the .pre or .post stage: GitLab does not create a pipeline that has only those", "warning");
+  }
+  return gatherRelated(out);
+}
+
+/** Findings at the same place with the same text become one, with every job that reaches it. */
+function gatherRelated(diags: Diagnostic[]): Diagnostic[] {
+  const byKey = new Map<string, Diagnostic>();
+  for (const d of diags) {
+    const k = `${d.src.file}:${d.src.start}:${d.code}:${d.message}`;
+    const seen = byKey.get(k);
+    byKey.set(k, seen ? { ...seen, related: [...(seen.related ?? []), ...(d.related ?? [])] } : d);
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,209 @@
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { job as jobSchema, root as rootSchema } from "../generated/validators";
+import type { ParsedFile } from "./load";
+import { flattenJob, GLOBAL_KEYWORDS, type JobInfo } from "./jobs";
+import { allowedProperties, collapseErrors, suggest, typeWords } from "./schema-errors";
+import type { CEntry, CMap, CValue, Diagnostic, Related, Src } from "./types";
+import { mapOf, toJS } from "./values";
+
+// Schema validation of what GitLab validates: the resolved config. Each error is mapped back
+// through provenance to the key or value where it is written, so an error inside a template
+// reached through extends is reported once, at the template, with the jobs that use it as
+// related information.
+
+export interface ValidationInput {
+  readonly files: ReadonlyMap<string, ParsedFile>;
+  readonly merged: CMap;
+  readonly jobs: ReadonlyMap<string, JobInfo>;
+  /** Keys named as a parent in some `extends`: hidden ones are job templates. */
+  readonly templates: ReadonlySet<string>;
+}
+
+/** Which top-level key of its file a source position belongs to. */
+class Owners {
+  private readonly byFile = new Map<string, Array<{ name: string; start: number; end: number }>>();
+
+  constructor(files: ReadonlyMap<string, ParsedFile>) {
+    for (const [path, f] of files) {
+      const spans: Array<{ name: string; start: number; end: number }> = [];
+      for (const doc of [f.header, f.content]) {
+        if (doc?.kind !== "map") continue;
+        for (const [name, e] of doc.entries) spans.push({ name, start: e.keySrc.start, end: Math.max(e.keySrc.end, e.value.src.end) });
+      }
+      this.byFile.set(path, spans);
+    }
+  }
+
+  of(src: Src): string | undefined {
+    return this.byFile.get(src.file)?.find((s) => s.start <= src.start && src.start <= s.end)?.name;
+  }
+}
+
+interface Located {
+  node: CValue | undefined;
+  /** The map entry the node was reached through (for its key's range). */
+  entry: CEntry | undefined;
+  label: string;
+}
+
+function locate(root: CValue, instancePath: string): Located {
+  let node: CValue | undefined = root;
+  let entry: CEntry | undefined;
+  const parts: string[] = [];
+  for (const raw of instancePath.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (node?.kind === "map") {
+      entry = node.entries.get(seg);
+      node = entry?.value;
+      parts.push(seg);
+    } else if (node?.kind === "seq") {
+      node = node.items[Number(seg)];
+      parts[parts.length - 1] = `${parts[parts.length - 1] ?? ""}[${seg}]`;
+    } else {
+      node = undefined;
+    }
+  }
+  return { node, entry, label: parts.join(":") };
+}
+
+const CODES: Record<string, string> = {
+  additionalProperties: "schema-unknown-keyword",
+  type: "schema-type",
+  enum: "schema-enum",
+  const: "schema-enum",
+  required: "schema-required",
+  pattern: "schema-pattern",
+  minimum: "schema-limit",
+  maximum: "schema-limit",
+  exclusiveMinimum: "schema-limit",
+  exclusiveMaximum: "schema-limit",
+  minItems: "schema-limit",
+  maxItems: "schema-limit",
+  minLength: "schema-limit",
+  maxLength: "schema-limit",
+  minProperties: "schema-limit",
+  maxProperties: "schema-limit",
+};
+
+interface Subject {
+  /** What the messages call the validated thing at its root: `job "rspec"`, `"default"`, ... */
+  readonly title: string;
+  readonly value: CValue;
+  /** The key that names it, for errors about the whole thing (a missing keyword). */
+  readonly keySrc: Src;
+  /** Set for jobs: errors found elsewhere (a template) list this job as a user. */
+  readonly job?: string;
+}
+
+function message(e: ErrorObject, at: Located, subject: Subject, owners: Owners, entrySrc: Src | undefined): string {
+  const label = at.label ? `"${at.label}"` : subject.title;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(p.additionalProperty);
+      const owner = entrySrc ? owners.of(entrySrc) : undefined;
+      const where = at.label ? `"${at.label}"` : owner && owner !== subject.job && subject.job ? `"${owner}"` : subject.title;
+      const hint = suggest(key, allowedProperties(e));
+      return `unknown keyword "${key}" in ${where}${hint ? ` — did you mean "${hint}"?` : ""}`;
+    }
+    case "type":
+      return `${label} must be ${typeWords(String(p.type))}`;
+    case "enum":
+      return `${label} must be one of: ${(p.allowedValues as unknown[]).map((v) => (v === null ? "null" : String(v))).join(", ")}`;
+    case "const":
+      return `${label} must be ${JSON.stringify(p.allowedValue)}`;
+    case "required":
+      return `${label} needs "${String(p.missingProperty)}"`;
+    case "pattern":
+      return `${label} does not have the expected form (${String(p.pattern)})`;
+    case "minItems":
+      return `${label} must have at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`;
+    case "maxItems":
+      return `${label} must have at most ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`;
+    case "minLength":
+      return Number(p.limit) === 1 ? `${label} must not be empty` : `${label} must be at least ${String(p.limit)} characters long`;
+    case "maxLength":
+      return `${label} must be at most ${String(p.limit)} characters long`;
+    case "minProperties":
+      return `${label} must not be empty`;
+    case "maxProperties":
+      return `${label} must have at most ${String(p.limit)} keys`;
+    case "minimum":
+    case "exclusiveMinimum":
+      return `${label} must be ${e.keyword === "minimum" ? "at least" : "more than"} ${String(p.limit)}`;
+    case "maximum":
+    case "exclusiveMaximum":
+      return `${label} must be ${e.keyword === "maximum" ? "at most" : "less than"} ${String(p.limit)}`;
+    case "uniqueItems":
+      return `${label} must not repeat items`;
+    case "dependencies":
+    case "dependentRequired":
+      return `${label} with "${String(p.property)}" also needs "${String(p.missingProperty ?? p.deps)}"`;
+    case "not":
+    case "false schema":
+      return `${label} is not allowed here`;
+    default:
+      return `${label} is not valid (${e.message ?? e.keyword})`;
+  }
+}
+
+function check(validate: ValidateFunction, subject: Subject, owners: Owners, out: Diagnostic[]): void {
+  if (validate(toJS(subject.value))) return;
+  for (const e of collapseErrors(validate.errors ?? [])) {
+    const at = locate(subject.value, e.instancePath);
+    let src: Src;
+    let entrySrc: Src | undefined;
+    if (e.keyword === "additionalProperties") {
+      const map = at.node?.kind === "map" ? at.node : undefined;
+      entrySrc = map?.entries.get(String((e.params as Record<string, unknown>).additionalProperty))?.keySrc;
+      src = entrySrc ?? at.node?.src ?? subject.keySrc;
+    } else if (e.keyword === "required") {
+      src = at.entry?.keySrc ?? subject.keySrc;
+    } else {
+      src = at.node?.src ?? at.entry?.keySrc ?? subject.keySrc;
+    }
+    const related: Related[] = [];
+    if (subject.job && owners.of(src) !== subject.job) related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
+    out.push({ src, severity: "error", code: CODES[e.keyword] ?? "schema-invalid", message: message(e, at, subject, owners, entrySrc), related });
+  }
+}
+
+/** Schema diagnostics for a whole model: globals, each file's include and spec, jobs and templates. */
+export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
+  const owners = new Owners(input.files);
+  const out: Diagnostic[] = [];
+  const globals = new Map<string, CEntry>();
+  for (const [k, e] of input.merged.entries) {
+    const kind = input.jobs.get(k)?.kind;
+    if (GLOBAL_KEYWORDS.includes(k) && kind === "keyword") globals.set(k, e);
+  }
+  if (globals.size) check(rootSchema, { title: "the configuration", value: mapOf(globals, input.merged.src), keySrc: input.merged.src }, owners, out);
+  for (const f of input.files.values()) {
+    // include: is gone from the merged config; check it in each file that writes one
+    const include = f.content?.kind === "map" ? f.content.entries.get("include") : undefined;
+    if (include) check(rootSchema, { title: "include", value: mapOf(new Map([["include", include]]), include.keySrc), keySrc: include.keySrc }, owners, out);
+    const spec = f.header?.entries.get("spec") ?? (f.content?.kind === "map" ? f.content.entries.get("spec") : undefined);
+    if (spec) check(rootSchema, { title: "spec", value: mapOf(new Map([["spec", spec]]), spec.keySrc), keySrc: spec.keySrc }, owners, out);
+  }
+  for (const j of input.jobs.values()) {
+    if (j.value.kind !== "map") continue;
+    if (j.kind === "job" || j.kind === "bridge") {
+      check(jobSchema, { title: `job "${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc, job: j.name }, owners, out);
+    } else if (j.kind === "hidden" && input.templates.has(j.name)) {
+      check(jobSchema, { title: `"${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc }, owners, out);
+    }
+  }
+  return mergeRelated(out);
+}
+
+/** One diagnostic per place and message; the jobs that reach it are gathered as related information. */
+function mergeRelated(diags: Diagnostic[]): Diagnostic[] {
+  const byKey = new Map<string, { d: Diagnostic; related: Related[] }>();
+  for (const d of diags) {
+    const k = `${d.src.file}:${d.src.start}:${d.src.end}:${d.code}:${d.message}`;
+    const seen = byKey.get(k);
+    if (!seen) byKey.set(k, { d, related: [...(d.related ?? [])] });
+    else for (const r of d.related ?? []) if (!seen.related.some((x) => x.src === r.src && x.message === r.message)) seen.related.push(r);
+  }
+  return [...byKey.values()].map(({ d, related }) => (related.length ? { ...d, related } : { ...d, related: undefined }));
+}
