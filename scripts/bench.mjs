@@ -45,9 +45,16 @@ if (process.argv[2] === "--child") {
   engine.setHost(editHost);
   const warm = time(() => { n++; engine.analyze(); }, runs);
   const unchanged = time(() => engine.analyze(), runs);
+  // validation alone: the schema over globals, includes, headers, jobs and templates, then GitLab's logical checks
+  const { schemaDiagnostics } = require(path.join(project, "out/server/src/engine/validate.js"));
+  const { semanticDiagnostics } = require(path.join(project, "out/server/src/engine/semantics.js"));
+  const validate = time(() => {
+    schemaDiagnostics({ files: first.files, merged: first.merged, jobs: first.jobs, templates: first.templates });
+    semanticDiagnostics({ jobs: first.jobs, stages: first.stages, effectiveJob: first.effectiveJob, hasExternal: first.hasExternalIncludes });
+  }, runs);
   const jobs = [...first.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
   const bytes = texts.reduce((s, t) => s + t.length, 0);
-  process.stdout.write(JSON.stringify({ files: files.length, bytes, jobs, cold, yamlOnly, warm, unchanged, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(JSON.stringify({ files: files.length, bytes, jobs, cold, yamlOnly, warm, unchanged, validate, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 }
 
@@ -76,13 +83,16 @@ for (const name of fs.readdirSync(corpusDir).sort()) {
     f.warm.toFixed(1),
     (f.warm / f.cold).toFixed(2) + "x",
     f.unchanged.toFixed(1),
+    f.validate.toFixed(1),
+    (f.validate / f.cold).toFixed(2) + "x",
     f.maxRssMB.toFixed(0),
   ]);
 }
-const head = ["corpus", "files", "size", "jobs", "cold ms", "yaml-only ms", "cold/yaml", "1-file edit ms", "edit/cold", "no-change ms", "peak RSS MB"];
+const head = ["corpus", "files", "size", "jobs", "cold ms", "yaml-only ms", "cold/yaml", "1-file edit ms", "edit/cold", "no-change ms", "validate ms", "validate/cold", "peak RSS MB"];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
 const line = (r) => "| " + r.map((c, i) => (c ?? "").padEnd(widths[i])).join(" | ") + " |";
 console.log(line(head));
 console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
 for (const r of rows) console.log(line(r));
-console.log(`\ncold: a new engine resolves the whole config (median of 15); yaml-only: the same files parsed by the yaml package alone;\n1-file edit: a long-lived engine re-analyses after one included file changed; peak RSS: the whole child process.`);
+console.log(`\ncold: a new engine resolves the whole config (median of 15); yaml-only: the same files parsed by the yaml package alone;\n1-file edit: a long-lived engine re-analyses after one included file changed; validate: schema and logical checks
+of every job, template, include and header of the resolved config, without caches; peak RSS: the whole child process.`);

@@ -61,6 +61,8 @@ export interface Model {
   /** Direct `extends` parents of every key that has them. */
   readonly extendsParents: ReadonlyMap<string, ReadonlyArray<{ name: string; src: Src }>>;
   readonly diagnostics: readonly Diagnostic[];
+  /** Hidden keys that jobs inherit from through extends (job templates). */
+  readonly templates: ReadonlySet<string>;
   /** Child pipelines this config's trigger jobs start from project files. */
   readonly childPipelines: readonly ChildPipeline[];
   /** A job's effective definition (defaults, global variables, flattening applied); undefined for non-jobs. */
@@ -167,6 +169,7 @@ export class Engine {
       extendsParents: extended.parents,
       diagnostics: dedupe(diagnostics),
       childPipelines: childPipelines(jobs),
+      templates,
       effectiveJob: (name) => effectiveOf(name)?.value,
     };
   }
@@ -247,6 +250,7 @@ function emptyModel(root: string, diagnostics: Diagnostic[]): Model {
     extendsParents: new Map(),
     diagnostics,
     childPipelines: [],
+    templates: new Set(),
     effectiveJob: () => undefined,
   };
 }
