@@ -36,7 +36,8 @@ for (const kind of ["positive", "negative"]) {
     const rel = path.relative(suite, file);
     if (stale.some((r) => r.test(rel)) || !rel.includes(filter)) continue;
     const doc = YAML.parse(fs.readFileSync(file, "utf8"), { version: "1.1", customTags: [refTag], merge: true }) ?? {};
-    const cases = whole.some((w) => w.test(rel)) ? [["(whole)", doc]] : Object.entries(doc).map(([k, v]) => [k, { [k]: v }]);
+    // whole-document files: each entry's value is a complete document, as GitLab's spec reads them
+    const cases = whole.some((w) => w.test(rel)) ? Object.entries(doc).map(([k, v]) => [k, v]) : Object.entries(doc).map(([k, v]) => [k, { [k]: v }]);
     for (const [key, value] of cases) {
       const ok = validate(value);
       const good = kind === "positive" ? ok : !ok;

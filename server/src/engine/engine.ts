@@ -155,7 +155,11 @@ export class Engine {
     }
     diagnostics.push(...globalNestedLists(ctx));
     const templates = jobTemplates(jobs, extended.parents);
-    diagnostics.push(...schemaDiagnostics({ files, merged, jobs, templates }));
+    // Where resolution already failed (a missing reference left a null, a bad include entry),
+    // the schema would only restate the same problem less precisely.
+    const failedAt = diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map((d) => d.src);
+    const overlaps = (a: Src) => failedAt.some((b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1));
+    diagnostics.push(...schemaDiagnostics({ files, merged, jobs, templates }).filter((d) => !overlaps(d.src)));
     const stages = stagesOf(merged);
     diagnostics.push(...semanticDiagnostics({ jobs, stages, effectiveJob: (name) => effectiveOf(name)?.value, hasExternal: included.hasExternal }));
     return {

@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { job as jobSchema, root as rootSchema } from "../generated/validators";
 import type { ParsedFile } from "./load";
-import { flattenJob, GLOBAL_KEYWORDS, type JobInfo } from "./jobs";
+import { flatten, flattenJob, GLOBAL_KEYWORDS, type JobInfo } from "./jobs";
 import { allowedProperties, collapseErrors, suggest, typeWords } from "./schema-errors";
 import type { CEntry, CMap, CValue, Diagnostic, Related, Src } from "./types";
 import { mapOf, toJS } from "./values";
@@ -151,9 +151,19 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
   if (validate(toJS(subject.value))) return;
   for (const e of collapseErrors(validate.errors ?? [])) {
     const at = locate(subject.value, e.instancePath);
+    // an input block that could not be filled in has no value to check yet
+    if (at.node?.kind === "scalar" && typeof at.node.value === "string" && at.node.value.includes("$[[")) continue;
     let src: Src;
     let entrySrc: Src | undefined;
-    if (e.keyword === "additionalProperties") {
+    const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
+    if (e.keyword === "propertyNames") continue; // the specific error about the name comes with it
+    if (propertyName !== undefined) {
+      const map = at.node?.kind === "map" ? at.node : undefined;
+      src = map?.entries.get(propertyName)?.keySrc ?? at.node?.src ?? subject.keySrc;
+      const what = e.keyword === "pattern" ? `does not have the expected form (${String((e.params as Record<string, unknown>).pattern)})` : "is not allowed";
+      out.push({ src, severity: "error", code: CODES[e.keyword] ?? "schema-invalid", message: `key "${propertyName}" in ${at.label ? `"${at.label}"` : subject.title} ${what}` });
+      continue;
+    } else if (e.keyword === "additionalProperties") {
       const map = at.node?.kind === "map" ? at.node : undefined;
       entrySrc = map?.entries.get(String((e.params as Record<string, unknown>).additionalProperty))?.keySrc;
       src = entrySrc ?? at.node?.src ?? subject.keySrc;
@@ -168,6 +178,42 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
   }
 }
 
+/** Keywords that only exist at the top level. */
+const TOP_LEVEL_ONLY = ["workflow", "stages", "default", "include", "spec"];
+
+/**
+ * A key with neither script, run nor trigger is not a job (GitLab says so: job-no-script),
+ * so we cannot know what it was meant to be. Its job keywords are still checked, and top-level
+ * keywords found inside it (a block indented one level too far, or a fragment holding a
+ * workflow) are checked as the top-level keywords they are.
+ */
+function checkNotAJob(j: JobInfo, owners: Owners, out: Diagnostic[]): void {
+  if (j.value.kind !== "map") {
+    out.push({ src: j.value.src, severity: "error", code: "schema-type", message: `job "${j.name}" must be a map of keywords` });
+    return;
+  }
+  const jobPart = new Map<string, CEntry>();
+  for (const [k, e] of j.value.entries) {
+    if (TOP_LEVEL_ONLY.includes(k)) {
+      check(rootSchema, { title: `"${k}"`, value: mapOf(new Map([[k, { ...e, value: flattenGlobal(k, e.value) }]]), e.keySrc), keySrc: e.keySrc }, owners, out);
+    } else {
+      jobPart.set(k, e);
+    }
+  }
+  check(jobSchema, { title: `job "${j.name}"`, value: flattenJob(mapOf(jobPart, j.value.src)), keySrc: j.keySrc, job: j.name }, owners, out);
+}
+
+/** Global keywords as GitLab reads them: the lists it flattens, flattened. */
+function flattenGlobal(key: string, v: CValue): CValue {
+  if (key === "default" && v.kind === "map") return flattenJob(v);
+  if (key === "before_script" || key === "after_script" || key === "stages") return flatten(v);
+  if (key === "workflow" && v.kind === "map") {
+    const rules = v.entries.get("rules");
+    if (rules) return { ...v, entries: new Map([...v.entries, ["rules", { ...rules, value: flatten(rules.value) }]]) };
+  }
+  return v;
+}
+
 /** Schema diagnostics for a whole model: globals, each file's include and spec, jobs and templates. */
 export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
   const owners = new Owners(input.files);
@@ -175,7 +221,7 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
   const globals = new Map<string, CEntry>();
   for (const [k, e] of input.merged.entries) {
     const kind = input.jobs.get(k)?.kind;
-    if (GLOBAL_KEYWORDS.includes(k) && kind === "keyword") globals.set(k, e);
+    if (GLOBAL_KEYWORDS.includes(k) && kind === "keyword") globals.set(k, { ...e, value: flattenGlobal(k, e.value) });
   }
   if (globals.size) check(rootSchema, { title: "the configuration", value: mapOf(globals, input.merged.src), keySrc: input.merged.src }, owners, out);
   for (const f of input.files.values()) {
@@ -186,6 +232,10 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
     if (spec) check(rootSchema, { title: "spec", value: mapOf(new Map([["spec", spec]]), spec.keySrc), keySrc: spec.keySrc }, owners, out);
   }
   for (const j of input.jobs.values()) {
+    if (j.kind === "invalid") {
+      if (j.name !== "spec") checkNotAJob(j, owners, out);
+      continue;
+    }
     if (j.value.kind !== "map") continue;
     if (j.kind === "job" || j.kind === "bridge") {
       check(jobSchema, { title: `job "${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc, job: j.name }, owners, out);
