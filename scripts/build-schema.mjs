@@ -47,6 +47,8 @@ export function makeAjv(opts = {}) {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, allowMatchingProperties: true, verbose: true, ...opts });
   ajv.addKeyword({ keyword: "docs", metaSchema: { type: "string" } });
   ajv.addKeyword({ keyword: "markdownDescription", metaSchema: { type: "string" } });
+  // what a pattern asks for, in words, for error messages
+  ajv.addKeyword({ keyword: "patternHint", metaSchema: { type: "string" } });
   return ajv;
 }
 

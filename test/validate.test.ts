@@ -61,3 +61,23 @@ test("include entries and the spec header are validated in the file that writes 
   assert.ok(d.some((x) => x.startsWith('.gitlab-ci.yml 3:4-3:9 error schema-unknown-keyword unknown keyword "rulez"')), d.join("\n"));
   assert.ok(d.some((x) => x.startsWith('t.yml 3:6-3:16 error schema-unknown-keyword unknown keyword "descripton" in "spec:inputs:a" — did you mean "description"?')), d.join("\n"));
 });
+
+test("a missing required key is reported at the key that lacks it", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  release:", "    description: notes") });
+  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 2:2-2:9 error schema-required "release" needs "tag_name"']);
+});
+
+test("a pattern error says in words what is expected", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  trigger: {project: /group/project/}") });
+  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 2:21-2:36 error schema-pattern "trigger:project" must be a full project path such as my-group/my-project, without leading or trailing slashes']);
+});
+
+test("a number out of bounds names the bound", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  parallel: 500") });
+  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 2:12-2:15 error schema-limit "parallel" must be at most 200']);
+});
+
+test("a bad variable name is reported at the name", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  variables:", "    MY-VAR: x") });
+  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 3:4-3:10 error schema-pattern key "MY-VAR" in "variables" may contain only letters, digits and underscores']);
+});

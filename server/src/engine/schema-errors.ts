@@ -80,8 +80,11 @@ function dedupeByPath(errors: ErrorObject[]): ErrorObject[] {
     seen.add(k);
     out.push(e);
   }
-  // a type error on a value whose children have more specific errors says less than they do
-  return out.filter((e) => !(e.keyword === "type" && out.some((o) => o !== e && o.instancePath.startsWith(e.instancePath + "/"))));
+  // a type error says less than an error on the value's children, or than the enum of allowed values
+  return out.filter(
+    (e) =>
+      !(e.keyword === "type" && out.some((o) => o !== e && (o.instancePath.startsWith(e.instancePath + "/") || (o.instancePath === e.instancePath && o.keyword === "enum")))),
+  );
 }
 
 const TYPE_WORDS: Record<string, string> = {

@@ -114,8 +114,10 @@ function message(e: ErrorObject, at: Located, subject: Subject, owners: Owners, 
       return `${label} must be ${JSON.stringify(p.allowedValue)}`;
     case "required":
       return `${label} needs "${String(p.missingProperty)}"`;
-    case "pattern":
-      return `${label} does not have the expected form (${String(p.pattern)})`;
+    case "pattern": {
+      const hint = (e.parentSchema as { patternHint?: string } | undefined)?.patternHint;
+      return hint ? `${label} ${hint}` : `${label} does not have the expected form (${String(p.pattern)})`;
+    }
     case "minItems":
       return `${label} must have at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`;
     case "maxItems":
@@ -160,7 +162,8 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
     if (propertyName !== undefined) {
       const map = at.node?.kind === "map" ? at.node : undefined;
       src = map?.entries.get(propertyName)?.keySrc ?? at.node?.src ?? subject.keySrc;
-      const what = e.keyword === "pattern" ? `does not have the expected form (${String((e.params as Record<string, unknown>).pattern)})` : "is not allowed";
+      const hint = (e.parentSchema as { patternHint?: string } | undefined)?.patternHint;
+      const what = e.keyword === "pattern" ? hint ?? `does not have the expected form (${String((e.params as Record<string, unknown>).pattern)})` : "is not allowed";
       out.push({ src, severity: "error", code: CODES[e.keyword] ?? "schema-invalid", message: `key "${propertyName}" in ${at.label ? `"${at.label}"` : subject.title} ${what}` });
       continue;
     } else if (e.keyword === "additionalProperties") {
