@@ -6,7 +6,7 @@ import { resolveReferences, type ReferencesMemo } from "./references";
 import type { CMap, CValue, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
 import { semanticDiagnostics } from "./semantics";
-import { schemaDiagnostics } from "./validate";
+import { schemaDiagnostics, type ValidationMemo } from "./validate";
 import { emptyMap, get, str, toJS } from "./values";
 
 // The engine: files in, model out. It follows GitLab's order — YAML load, includes, extends,
@@ -75,6 +75,7 @@ export class Engine {
   private readonly extendsMemo: ExtendsMemo = new WeakMap();
   private readonly referencesMemo: ReferencesMemo = new WeakMap();
   private readonly effectiveMemo = new WeakMap<CValue, JobDefinition>();
+  private readonly validationMemo: ValidationMemo = new WeakMap();
   /** Files parsed since the engine was made; lets tests and benchmarks see what a run re-did. */
   parseCount = 0;
 
@@ -159,7 +160,7 @@ export class Engine {
     // the schema would only restate the same problem less precisely.
     const failedAt = diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map((d) => d.src);
     const overlaps = (a: Src) => failedAt.some((b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1));
-    diagnostics.push(...schemaDiagnostics({ files, merged, jobs, templates }).filter((d) => !overlaps(d.src)));
+    diagnostics.push(...schemaDiagnostics({ files, merged, jobs, templates, memo: this.validationMemo }).filter((d) => !overlaps(d.src)));
     const stages = stagesOf(merged);
     diagnostics.push(...semanticDiagnostics({ jobs, stages, effectiveJob: (name) => effectiveOf(name)?.value, hasExternal: included.hasExternal }));
     return {

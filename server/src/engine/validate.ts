@@ -11,12 +11,16 @@ import { mapOf, toJS } from "./values";
 // reached through extends is reported once, at the template, with the jobs that use it as
 // related information.
 
+/** Per-job results kept between analyses, keyed by the job's resolved value. */
+export type ValidationMemo = WeakMap<CValue, { readonly key: string; readonly diagnostics: readonly Diagnostic[] }>;
+
 export interface ValidationInput {
   readonly files: ReadonlyMap<string, ParsedFile>;
   readonly merged: CMap;
   readonly jobs: ReadonlyMap<string, JobInfo>;
   /** Keys named as a parent in some `extends`: hidden ones are job templates. */
   readonly templates: ReadonlySet<string>;
+  readonly memo?: ValidationMemo;
 }
 
 /** Which top-level key of its file a source position belongs to. */
@@ -234,19 +238,33 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
     const spec = f.header?.entries.get("spec") ?? (f.content?.kind === "map" ? f.content.entries.get("spec") : undefined);
     if (spec) check(rootSchema, { title: "spec", value: mapOf(new Map([["spec", spec]]), spec.keySrc), keySrc: spec.keySrc }, owners, out);
   }
+  const memo = input.memo ?? new WeakMap();
   for (const j of input.jobs.values()) {
-    if (j.kind === "invalid") {
-      if (j.name !== "spec") checkNotAJob(j, owners, out);
+    // a job's findings depend only on its resolved value (sources included) and how it is read
+    const key = `${j.kind}\u0000${j.name}\u0000${input.templates.has(j.name)}`;
+    const kept = memo.get(j.value);
+    if (kept && kept.key === key) {
+      out.push(...kept.diagnostics);
       continue;
     }
-    if (j.value.kind !== "map") continue;
-    if (j.kind === "job" || j.kind === "bridge") {
-      check(jobSchema, { title: `job "${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc, job: j.name }, owners, out);
-    } else if (j.kind === "hidden" && input.templates.has(j.name)) {
-      check(jobSchema, { title: `"${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc }, owners, out);
-    }
+    const before = out.length;
+    checkJob(j, input, owners, out);
+    memo.set(j.value, { key, diagnostics: out.slice(before) });
   }
   return mergeRelated(out);
+}
+
+function checkJob(j: JobInfo, input: ValidationInput, owners: Owners, out: Diagnostic[]): void {
+  if (j.kind === "invalid") {
+    if (j.name !== "spec") checkNotAJob(j, owners, out);
+    return;
+  }
+  if (j.value.kind !== "map") return;
+  if (j.kind === "job" || j.kind === "bridge") {
+    check(jobSchema, { title: `job "${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc, job: j.name }, owners, out);
+  } else if (j.kind === "hidden" && input.templates.has(j.name)) {
+    check(jobSchema, { title: `"${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc }, owners, out);
+  }
 }
 
 /** One diagnostic per place and message; the jobs that reach it are gathered as related information. */
