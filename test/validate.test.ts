@@ -81,3 +81,8 @@ test("a bad variable name is reported at the name", () => {
   const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  variables:", "    MY-VAR: x") });
   assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 3:4-3:10 error schema-pattern key "MY-VAR" in "variables" may contain only letters, digits and underscores']);
 });
+
+test("a template is not faulted for keys the jobs that extend it add", () => {
+  const m = analyze({ ".gitlab-ci.yml": y(".rel:", "  release: {description: notes}", "j:", "  extends: .rel", "  release: {tag_name: v1}", "  script: [x]") });
+  assert.deepEqual(schemaOnly(m), []);
+});
