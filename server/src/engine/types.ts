@@ -67,6 +67,18 @@ export interface Related {
   readonly message: string;
 }
 
+/** A text change: replace the text at `src` with `newText`. */
+export interface TextEdit {
+  readonly src: Src;
+  readonly newText: string;
+}
+
+/** A fix the user can apply, computed with the finding so every host offers the same one. */
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+}
+
 /** A finding in offset form; hosts turn offsets into line/character with the file's LineIndex. */
 export interface Diagnostic {
   readonly src: Src;
@@ -74,6 +86,7 @@ export interface Diagnostic {
   readonly code: string;
   readonly message: string;
   readonly related?: readonly Related[];
+  readonly fixes?: readonly Fix[];
 }
 
 /**

@@ -181,7 +181,9 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
     }
     const related: Related[] = [];
     if (subject.job && owners.of(src) !== subject.job) related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
-    out.push({ src, severity: "error", code: CODES[e.keyword] ?? "schema-invalid", message: message(e, at, subject, owners, entrySrc), related });
+    const hint = e.keyword === "additionalProperties" ? suggest(String((e.params as Record<string, unknown>).additionalProperty), allowedProperties(e)) : undefined;
+    const fixes = hint && entrySrc ? [{ title: `Change to "${hint}"`, edits: [{ src: entrySrc, newText: hint }] }] : undefined;
+    out.push({ src, severity: "error", code: CODES[e.keyword] ?? "schema-invalid", message: message(e, at, subject, owners, entrySrc), related, fixes });
   }
 }
 

@@ -31,6 +31,11 @@ export class DiskHost implements SourceHost {
     }
   }
 
+  /** Forget the file listing, after files were created or deleted. */
+  invalidate(): void {
+    this.listing = undefined;
+  }
+
   listFiles(): readonly string[] {
     if (this.listing) return this.listing;
     const out: string[] = [];

@@ -1,0 +1,96 @@
+import type { Model } from "../engine/engine";
+import { renderValue } from "../engine/output";
+import type { CValue, Src } from "../engine/types";
+import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
+import { keywordDoc } from "./keywords";
+import { spotAt } from "./locate";
+
+// Hover texts, as Markdown: keywords explained from our schema; jobs, templates and rule sets
+// shown resolved, with where they are defined, the comment above them and who uses them.
+
+export interface HoverResult {
+  readonly markdown: string;
+  /** The range the hover is about. */
+  readonly src: Src;
+}
+
+const MAX_YAML_LINES = 60;
+
+function yamlBlock(v: CValue): string {
+  let text = renderValue(v, "yaml").trimEnd();
+  const lines = text.split("\n");
+  if (lines.length > MAX_YAML_LINES) text = [...lines.slice(0, MAX_YAML_LINES), `# … ${lines.length - MAX_YAML_LINES} more lines`].join("\n");
+  return "```yaml\n" + text + "\n```";
+}
+
+function where(model: Model, src: Src): string {
+  const line = model.files.get(src.file)?.lines.position(src.start).line ?? 0;
+  return `\`${src.file}:${line + 1}\``;
+}
+
+/** The comment block written right above a key, without the `#` marks. */
+function commentAbove(model: Model, src: Src): string {
+  const f = model.files.get(src.file);
+  if (!f) return "";
+  const lines = f.text.split("\n");
+  const out: string[] = [];
+  for (let i = f.lines.position(src.start).line - 1; i >= 0; i--) {
+    const m = /^\s*#\s?(.*)$/.exec(lines[i]);
+    if (!m) break;
+    out.unshift(m[1]);
+  }
+  return out.join("\n").trim();
+}
+
+function usersOf(model: Model, name: string): string[] {
+  return [...model.extendsParents].filter(([, ps]) => ps.some((p) => p.name === name)).map(([k]) => k);
+}
+
+/** The hover for a job, hidden job or rule set: resolved definition, place, comment, users. */
+export function describeJob(model: Model, name: string): string | undefined {
+  const info = model.jobs.get(name);
+  if (!info) return undefined;
+  const defs = topLevelDefinitions(model, name);
+  const kind = info.kind === "hidden" ? "hidden job" : info.kind === "bridge" ? "trigger job" : info.kind === "keyword" ? "keyword" : "job";
+  const parts = [`**${kind}** \`${name}\` — defined in ${defs.map((d) => where(model, d)).join(", ") || "an include that cannot be read offline"}`];
+  const comment = defs.length ? commentAbove(model, defs[0]) : "";
+  if (comment) parts.push(comment);
+  const users = usersOf(model, name);
+  if (users.length) parts.push(`extended by ${users.length} ${users.length === 1 ? "key" : "keys"}: ${users.slice(0, 8).map((u) => `\`${u}\``).join(", ")}${users.length > 8 ? ", …" : ""}`);
+  const value = model.effectiveJob(name) ?? info.value;
+  parts.push(yamlBlock(value));
+  return parts.join("\n\n");
+}
+
+export function hover(model: Model, file: string, offset: number): HoverResult | undefined {
+  const parsed = model.files.get(file);
+  const spot = parsed && spotAt(parsed, offset);
+  if (!spot) return undefined;
+  if (spot.alias) {
+    const anchor = [...spot.file.anchors].reverse().find((a) => a.name === spot.alias!.name && a.src.start < spot.alias!.at.start);
+    if (!anchor) return undefined;
+    return { src: spot.alias.at, markdown: [`**anchor** \`&${anchor.name}\` — defined in ${where(model, anchor.src)}`, yamlBlock(anchor.value)].join("\n\n") };
+  }
+  const job = namedJob(spot);
+  if (job !== undefined && spot.value) {
+    const text = describeJob(model, job);
+    return text ? { src: spot.value.src, markdown: text } : undefined;
+  }
+  if (spot.reference && spot.reference.index > 0 && spot.value) {
+    const path = spot.reference.ref.items.slice(0, spot.reference.index + 1).map((i) => (i.kind === "scalar" ? String(i.value) : ""));
+    const found = keyAtPath(model, path);
+    if (!found) return undefined;
+    return { src: spot.value.src, markdown: [`\`${path.join(".")}\` — defined in ${where(model, found.src)}`, yamlBlock(found.value)].join("\n\n") };
+  }
+  if (spot.key) {
+    if (spot.path.length === 1 && !spot.inHeader) {
+      const text = describeJob(model, spot.key.key);
+      const doc = keywordDoc(spot.path);
+      if (doc) return { src: spot.key.keySrc, markdown: `**${doc.keyword}** — ${doc.description}${doc.docs ? `\n\n[GitLab documentation](${doc.docs})` : ""}` };
+      return text ? { src: spot.key.keySrc, markdown: text } : undefined;
+    }
+    const doc = keywordDoc(spot.path, spot.inHeader);
+    if (doc) return { src: spot.key.keySrc, markdown: `**${doc.keyword}** — ${doc.description}${doc.docs ? `\n\n[GitLab documentation](${doc.docs})` : ""}` };
+  }
+  return undefined;
+}

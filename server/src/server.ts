@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  CodeAction,
+  CodeActionKind,
+  createConnection,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  Location,
+  ProposedFeatures,
+  SymbolKind,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Diagnostic as LspDiagnostic,
+  type DocumentSymbol,
+  type InitializeParams,
+  type SymbolInformation,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { Engine, type Model, type ProjectAnalysis } from "./engine/engine";
+import { dedupe } from "./engine/includes";
+import { OverlayHost } from "./engine/memory-host";
+import { renderValue } from "./engine/output";
+import type { Diagnostic, Src } from "./engine/types";
+import { definition } from "./features/definitions";
+import { hover } from "./features/hover";
+import { DiskHost } from "./node/disk-host";
+
+// The language server: the only layer that knows LSP. It keeps the open buffers, runs the
+// engine over every root of the workspace (debounced), publishes diagnostics for every file of
+// every include graph, and answers requests with the engine's feature functions.
+
+interface Settings {
+  ciConfigPath: string;
+  roots: string[];
+}
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let root = "";
+let settings: Settings = { ciConfigPath: ".gitlab-ci.yml", roots: [] };
+let disk: DiskHost | undefined;
+let engine: Engine | undefined;
+let analyses: ProjectAnalysis[] = [];
+let published = new Set<string>();
+let dirty = true;
+let timer: NodeJS.Timeout | undefined;
+let hasConfigurationCapability = false;
+
+const relOf = (uri: string): string | undefined => {
+  if (!uri.startsWith("file:")) return undefined;
+  const rel = path.relative(root, fileURLToPath(uri));
+  return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join("/");
+};
+const uriOf = (rel: string) => pathToFileURL(path.join(root, rel)).href;
+
+function models(): Model[] {
+  return analyses.flatMap((a) => [a.main, ...a.children.map((c) => c.model)]);
+}
+
+function modelFor(file: string): Model | undefined {
+  return models().find((m) => m.files.has(file));
+}
+
+function rangeOf(src: Src) {
+  const lines = models().find((m) => m.files.has(src.file))?.files.get(src.file)?.lines;
+  return lines ? lines.range(src.start, src.end) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
+
+function toLsp(d: Diagnostic): LspDiagnostic {
+  return {
+    range: rangeOf(d.src),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: "pipewright",
+    message: d.message,
+    relatedInformation: d.related?.map((r) => ({ location: Location.create(uriOf(r.src.file), rangeOf(r.src)), message: r.message })),
+    data: d.fixes ? { fixes: d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ uri: uriOf(e.src.file), range: rangeOf(e.src), newText: e.newText })) })) } : undefined,
+  };
+}
+
+function rootsToAnalyse(): string[] {
+  const list = [settings.ciConfigPath, ...settings.roots].map((r) => r.replace(/^\.?\//, ""));
+  return [...new Set(list)].filter((r) => documents.get(uriOf(r)) || fs.existsSync(path.join(root, r)));
+}
+
+/** Runs the engine over every root now; cheap when little changed, thanks to its caches. */
+function analyse(): void {
+  if (!engine || !disk) return;
+  clearTimeout(timer);
+  dirty = false;
+  const started = performance.now();
+  void connection.sendNotification("pipewright/analysisStarted", {});
+  const overlay = new Map<string, string>();
+  for (const doc of documents.all()) {
+    const rel = relOf(doc.uri);
+    if (rel !== undefined) overlay.set(rel, doc.getText());
+  }
+  engine.setHost(new OverlayHost(disk, overlay));
+  analyses = rootsToAnalyse().map((r) => engine!.analyzeProject({ root: r }));
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const m of models()) {
+    for (const f of m.files.keys()) if (!byFile.has(f)) byFile.set(f, []);
+    for (const d of m.diagnostics) byFile.get(d.src.file)?.push(d) ?? byFile.set(d.src.file, [d]);
+  }
+  const now = new Set<string>();
+  let errors = 0;
+  let warnings = 0;
+  for (const [file, diags] of byFile) {
+    const uri = uriOf(file);
+    const unique = dedupe(diags);
+    errors += unique.filter((d) => d.severity === "error").length;
+    warnings += unique.filter((d) => d.severity === "warning").length;
+    now.add(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: unique.map(toLsp) });
+  }
+  for (const uri of published) if (!now.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  published = now;
+  const jobs = analyses.reduce((n, a) => n + [...a.main.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length, 0);
+  const files = new Set(models().flatMap((m) => [...m.files.keys()])).size;
+  void connection.sendNotification("pipewright/analysisDone", { files, jobs, errors, warnings, ms: Math.round(performance.now() - started) });
+}
+
+function schedule(): void {
+  dirty = true;
+  clearTimeout(timer);
+  timer = setTimeout(() => safely("analysis", analyse), 200);
+}
+
+/** Answers from a fresh analysis: a request right after a keystroke sees that keystroke. */
+function fresh(): void {
+  if (dirty) analyse();
+}
+
+function safely<T>(what: string, f: () => T): T | null {
+  try {
+    return f();
+  } catch (e) {
+    connection.console.error(`pipewright: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return null;
+  }
+}
+
+async function loadSettings(): Promise<void> {
+  if (!hasConfigurationCapability) return;
+  const s = (await connection.workspace.getConfiguration("pipewright")) as Partial<Settings> | null;
+  settings = { ciConfigPath: s?.ciConfigPath || ".gitlab-ci.yml", roots: Array.isArray(s?.roots) ? s!.roots : [] };
+}
+
+connection.onInitialize((params: InitializeParams) => {
+  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+  root = folder ? fileURLToPath(folder) : process.cwd();
+  const init = (params.initializationOptions ?? {}) as Partial<Settings>;
+  settings = { ciConfigPath: init.ciConfigPath || ".gitlab-ci.yml", roots: init.roots ?? [] };
+  hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+  disk = new DiskHost(root);
+  engine = new Engine(disk);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      definitionProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: "pipewright" },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: "pipewright" });
+  await safely("settings", loadSettings);
+  safely("analysis", analyse);
+});
+
+connection.onDidChangeConfiguration(async () => {
+  await safely("settings", loadSettings);
+  schedule();
+});
+
+connection.onDidChangeWatchedFiles(() => {
+  disk?.invalidate();
+  schedule();
+});
+
+documents.onDidChangeContent(() => schedule());
+documents.onDidClose(() => schedule());
+
+connection.onHover((p) =>
+  safely("hover", () => {
+    fresh();
+    const file = relOf(p.textDocument.uri);
+    const model = file !== undefined ? modelFor(file) : undefined;
+    if (!model || file === undefined) return null;
+    const offset = model.files.get(file)!.lines.offset(p.position);
+    const h = hover(model, file, offset);
+    return h ? { contents: { kind: "markdown" as const, value: h.markdown }, range: rangeOf(h.src) } : null;
+  }),
+);
+
+connection.onDefinition((p) =>
+  safely("definition", () => {
+    fresh();
+    const file = relOf(p.textDocument.uri);
+    const model = file !== undefined ? modelFor(file) : undefined;
+    if (!model || file === undefined) return null;
+    const offset = model.files.get(file)!.lines.offset(p.position);
+    return definition(model, file, offset).map((src) => Location.create(uriOf(src.file), src.start === 0 && src.end === 0 ? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } : rangeOf(src)));
+  }),
+);
+
+connection.onCodeAction((p) =>
+  safely("code actions", () => {
+    const actions: CodeAction[] = [];
+    for (const d of p.context.diagnostics) {
+      const fixes = (d.data as { fixes?: Array<{ title: string; edits: Array<{ uri: string; range: LspDiagnostic["range"]; newText: string }> }> } | undefined)?.fixes ?? [];
+      for (const f of fixes) {
+        const changes: Record<string, Array<{ range: LspDiagnostic["range"]; newText: string }>> = {};
+        for (const e of f.edits) (changes[e.uri] ??= []).push({ range: e.range, newText: e.newText });
+        actions.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fixes.length === 1, edit: { changes } });
+      }
+    }
+    return actions;
+  }),
+);
+
+connection.onDocumentSymbol((p) =>
+  safely("document symbols", () => {
+    fresh();
+    const file = relOf(p.textDocument.uri);
+    const model = file !== undefined ? modelFor(file) : undefined;
+    const content = file !== undefined ? model?.files.get(file)?.content : undefined;
+    if (!model || content?.kind !== "map") return [];
+    const symbols: DocumentSymbol[] = [];
+    for (const e of content.entries.values()) {
+      if (e.value.via?.[0]?.kind === "merge-key") continue;
+      const info = model.jobs.get(e.key);
+      const kind = info?.kind === "hidden" ? SymbolKind.Class : info?.kind === "keyword" ? SymbolKind.Namespace : SymbolKind.Function;
+      const stage = info && (info.kind === "job" || info.kind === "bridge") ? model.effectiveJob(e.key)?.entries.get("stage")?.value : undefined;
+      const detail = stage?.kind === "scalar" ? `stage ${String(stage.value)}` : info?.kind;
+      const full = rangeOf({ file: e.keySrc.file, start: e.keySrc.start, end: Math.max(e.keySrc.end, e.value.src.end) });
+      symbols.push({ name: e.key, detail, kind, range: full, selectionRange: rangeOf(e.keySrc) });
+    }
+    return symbols;
+  }),
+);
+
+connection.onWorkspaceSymbol((p) =>
+  safely("workspace symbols", () => {
+    fresh();
+    const q = p.query.toLowerCase();
+    const out: SymbolInformation[] = [];
+    const seen = new Set<string>();
+    for (const m of models()) {
+      for (const f of m.files.values()) {
+        if (f.content?.kind !== "map") continue;
+        for (const e of f.content.entries.values()) {
+          const key = `${f.path}\u0000${e.key}`;
+          if (seen.has(key) || !e.key.toLowerCase().includes(q) || e.value.via?.[0]?.kind === "merge-key") continue;
+          seen.add(key);
+          const kind = m.jobs.get(e.key)?.kind === "hidden" ? SymbolKind.Class : SymbolKind.Function;
+          out.push({ name: e.key, kind, location: Location.create(uriOf(f.path), rangeOf(e.keySrc)) });
+        }
+      }
+    }
+    return out;
+  }),
+);
+
+connection.onRequest("pipewright/merged", (p: { uri?: string; job?: string }) =>
+  safely("merged view", () => {
+    fresh();
+    const file = p.uri ? relOf(p.uri) : undefined;
+    const model = (file !== undefined ? modelFor(file) : undefined) ?? analyses[0]?.main;
+    if (!model) return { error: "no GitLab CI configuration found in this workspace" };
+    if (p.job) {
+      const job = model.effectiveJob(p.job);
+      return job ? { text: `# effective definition of job "${p.job}" (pipewright)\n` + renderValue(job, "yaml") } : { error: `no job named "${p.job}"` };
+    }
+    return { text: `# merged configuration of ${model.root} (pipewright)\n` + renderValue(model.merged, "yaml") };
+  }) ?? { error: "the merged view failed; see the server log" },
+);
+
+connection.onRequest("pipewright/jobs", (p: { uri?: string }) =>
+  safely("jobs", () => {
+    fresh();
+    const file = p.uri ? relOf(p.uri) : undefined;
+    const model = (file !== undefined ? modelFor(file) : undefined) ?? analyses[0]?.main;
+    return { jobs: model ? [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").map((j) => j.name) : [] };
+  }) ?? { jobs: [] },
+);
+
+process.on("uncaughtException", (e) => connection.console.error(`pipewright: ${e.stack ?? e.message}`));
+
+documents.listen(connection);
+connection.listen();
