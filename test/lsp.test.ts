@@ -1,0 +1,82 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, test } from "node:test";
+import { LspClient } from "./lsp-client";
+
+// The real server, started over stdio and spoken to in JSON-RPC, on a copy of a multi-file config.
+
+interface PublishParams {
+  uri: string;
+  diagnostics: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; code: string; message: string; data?: unknown }>;
+}
+
+const fixture = path.resolve(__dirname, "..", "..", "test", "fixtures", "lsp");
+let dir: string;
+let client: LspClient;
+let firstDiagnostics: PublishParams | undefined;
+const JOBS = ".gitlab/ci/jobs.gitlab-ci.yml";
+const RULES = ".gitlab/ci/rules.gitlab-ci.yml";
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-lsp-"));
+  fs.cpSync(fixture, dir, { recursive: true });
+  client = new LspClient(dir);
+  await client.start();
+});
+
+after(async () => {
+  await client.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("diagnostics arrive for an included file that is not even open, at the right place", async () => {
+  const d = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(JOBS) && p.diagnostics.length > 0);
+  firstDiagnostics = d;
+  assert.deepEqual(
+    d.diagnostics.map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.code, x.message]),
+    [[0, 0, 7, "job-no-script", "jobs:compile config should implement the script:, run:, or trigger: keyword"], [3, 2, 9, "schema-unknown-keyword", 'unknown keyword "scripts" in job "compile" — did you mean "script"?']],
+  );
+});
+
+test("hover on a rule set used through !reference shows its rules, where it is and its comment", async () => {
+  const h = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: client.uri(JOBS) }, position: { line: 7, character: 25 } });
+  assert.equal(
+    h.contents.value,
+    "**hidden job** `.rules:test` — defined in `.gitlab/ci/rules.gitlab-ci.yml:2`\n\nRuns on merge requests and on the default branch.\n\n```yaml\nrules:\n  - if: $CI_MERGE_REQUEST_IID\n  - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n```",
+  );
+});
+
+test("hover on a keyword explains it from the schema", async () => {
+  const h = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: client.uri(JOBS) }, position: { line: 2, character: 4 } });
+  assert.match(h.contents.value, /^\*\*stage\*\* — .+\n\n\[GitLab documentation\]\(https:\/\/docs\.gitlab\.com\/ci\/yaml\/#stage\)$/);
+});
+
+test("go to definition of an extends parent lands in the other file", async () => {
+  const locs = await client.request<Array<{ uri: string; range: { start: { line: number; character: number } } }>>("textDocument/definition", { textDocument: { uri: client.uri(JOBS) }, position: { line: 1, character: 12 } });
+  assert.deepEqual(locs.map((l) => [l.uri, l.range.start.line, l.range.start.character]), [[client.uri(RULES), 6, 0]]);
+});
+
+test("the quick fix offered with the published diagnostic replaces exactly the misspelt keyword", async () => {
+  const diag = firstDiagnostics!.diagnostics.find((x) => x.code === "schema-unknown-keyword")!;
+  const actions = await client.request<Array<{ title: string; edit: { changes: Record<string, Array<{ range: unknown; newText: string }>> } }>>("textDocument/codeAction", { textDocument: { uri: client.uri(JOBS) }, range: diag.range, context: { diagnostics: [diag] } });
+  assert.deepEqual(
+    actions.map((a) => [a.title, a.edit.changes[client.uri(JOBS)]]),
+    [['Change to "script"', [{ range: { start: { line: 3, character: 2 }, end: { line: 3, character: 9 } }, newText: "script" }]]],
+  );
+});
+
+test("an edit in an included buffer updates the diagnostics of the files that use it, and fixing it clears them", async () => {
+  const text = fs.readFileSync(path.join(dir, RULES), "utf8");
+  client.notify("textDocument/didOpen", { textDocument: { uri: client.uri(RULES), languageId: "gitlab-ci", version: 1, text } });
+  client.notify("textDocument/didChange", { textDocument: { uri: client.uri(RULES), version: 2 }, contentChanges: [{ text: text.replace(".rules:test:", ".rules:tests:") }] });
+  const broken = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(JOBS) && p.diagnostics.some((x) => x.code === "reference-not-found"));
+  assert.deepEqual(
+    broken.diagnostics.filter((x) => x.code === "reference-not-found").map((x) => [x.range.start.line, x.message]),
+    [[7, '!reference [".rules:test", "rules"] could not be found']],
+  );
+  client.notify("textDocument/didChange", { textDocument: { uri: client.uri(RULES), version: 3 }, contentChanges: [{ text }] });
+  const fixed = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(JOBS) && !p.diagnostics.some((x) => x.code === "reference-not-found"));
+  assert.equal(fixed.diagnostics.length, 2);
+});
