@@ -80,3 +80,10 @@ test("an edit in an included buffer updates the diagnostics of the files that us
   const fixed = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(JOBS) && !p.diagnostics.some((x) => x.code === "reference-not-found"));
   assert.equal(fixed.diagnostics.length, 2);
 });
+
+test("completion while typing offers templates after extends:, from the last analysis", async () => {
+  const text = fs.readFileSync(path.join(dir, JOBS), "utf8") + "\nlint:\n  extends: ";
+  client.notify("textDocument/didOpen", { textDocument: { uri: client.uri(JOBS), languageId: "gitlab-ci", version: 1, text } });
+  const items = await client.request<Array<{ label: string; sortText: string }>>("textDocument/completion", { textDocument: { uri: client.uri(JOBS) }, position: { line: 11, character: 11 } });
+  assert.deepEqual(items.sort((a, b) => a.sortText.localeCompare(b.sortText)).map((i) => i.label).slice(0, 2), [".base", ".rules:test"]);
+});

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   CodeAction,
   CodeActionKind,
+  CompletionItemKind,
   createConnection,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
@@ -24,6 +25,7 @@ import { dedupe } from "./engine/includes";
 import { OverlayHost } from "./engine/memory-host";
 import { renderValue } from "./engine/output";
 import type { Diagnostic, Src } from "./engine/types";
+import { complete } from "./features/completion";
 import { definition } from "./features/definitions";
 import { hover } from "./features/hover";
 import { DiskHost } from "./node/disk-host";
@@ -44,6 +46,8 @@ let settings: Settings = { ciConfigPath: ".gitlab-ci.yml", roots: [] };
 let disk: DiskHost | undefined;
 let engine: Engine | undefined;
 let analyses: ProjectAnalysis[] = [];
+/** Per file, the last model in which it parsed: completion runs while the text is half typed. */
+const lastGood = new Map<string, Model>();
 let published = new Set<string>();
 let dirty = true;
 let timer: NodeJS.Timeout | undefined;
@@ -102,6 +106,9 @@ function analyse(): void {
   }
   engine.setHost(new OverlayHost(disk, overlay));
   analyses = rootsToAnalyse().map((r) => engine!.analyzeProject({ root: r }));
+  for (const m of models()) {
+    for (const [f, parsed] of m.files) if (!parsed.diagnostics.some((d) => d.code === "yaml-syntax")) lastGood.set(f, m);
+  }
   const byFile = new Map<string, Diagnostic[]>();
   for (const m of models()) {
     for (const f of m.files.keys()) if (!byFile.has(f)) byFile.set(f, []);
@@ -167,6 +174,7 @@ connection.onInitialize((params: InitializeParams) => {
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      completionProvider: { triggerCharacters: [" ", "[", ","] },
     },
     serverInfo: { name: "pipewright" },
   };
@@ -212,6 +220,26 @@ connection.onDefinition((p) =>
     const offset = model.files.get(file)!.lines.offset(p.position);
     return definition(model, file, offset).map((src) => Location.create(uriOf(src.file), src.start === 0 && src.end === 0 ? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } : rangeOf(src)));
   }),
+);
+
+const COMPLETION_KIND = { keyword: CompletionItemKind.Property, job: CompletionItemKind.Function, template: CompletionItemKind.Class, stage: CompletionItemKind.EnumMember, file: CompletionItemKind.File, key: CompletionItemKind.Field } as const;
+
+connection.onCompletion((p) =>
+  safely("completion", () => {
+    const file = relOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (file === undefined || !doc) return [];
+    if (dirty) analyse();
+    const model = lastGood.get(file) ?? modelFor(file) ?? analyses[0]?.main;
+    if (!model) return [];
+    return complete(model, file, doc.getText(), doc.offsetAt(p.position), () => disk?.listFiles() ?? []).map((c) => ({
+      label: c.label,
+      kind: COMPLETION_KIND[c.kind],
+      detail: c.detail,
+      documentation: c.documentation ? { kind: "markdown" as const, value: c.documentation } : undefined,
+      sortText: `${String(c.rank).padStart(3, "0")}${c.label}`,
+    }));
+  }) ?? [],
 );
 
 connection.onCodeAction((p) =>

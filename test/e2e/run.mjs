@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// End-to-end tests of the extension in a real VS Code (see vscode.mjs; install it first
+// with `bash test/e2e/install.sh`, build with `npm run build`).
+//
+//   node test/e2e/run.mjs [--only ui|suite] [--keep] [--verbose]
+//
+// 1. UI tests on a copy of test/e2e/workspace/ (a config in three files, with one error in
+//    an included file): the Problems panel, hover, go to definition, a quick fix. Saves
+//    docs/screenshot.png.
+// 2. The Mocha suite test/e2e/suite/ inside the extension host (commands, merged views,
+//    vscode.languages.getDiagnostics), on a fresh copy of the workspace.
+// Prints `N passed, N failed`; exits 1 on any failure.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launch, sleep } from './vscode.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+const { values: opt } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, verbose: { type: 'boolean' } } });
+const vscodeDir = process.env.VSCODE_E2E_DIR || path.join(ROOT, '.vscode-e2e');
+const JOBS = '.gitlab/ci/jobs.gitlab-ci.yml';
+
+for (const f of ['dist/extension.js', 'dist/server.js']) {
+  if (!fs.existsSync(path.join(ROOT, f))) { console.error(`${f} is missing: run npm run build first`); process.exit(2); }
+}
+
+let passed = 0; let failed = 0;
+async function check(name, fn) {
+  const t = Date.now();
+  try {
+    const detail = await fn();
+    passed++;
+    console.log(`  ok   ${name} (${Date.now() - t} ms)${detail ? `\n         ${String(detail).replace(/\n/g, '\n         ')}` : ''}`);
+    return true;
+  } catch (e) {
+    failed++;
+    console.log(`  FAIL ${name} (${Date.now() - t} ms)\n         ${e.message.replace(/\n/g, '\n         ')}`);
+    return false;
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+/** A fresh copy of the fixture workspace (the tests edit it). */
+function workspaceCopy() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipewright-e2e-ws-'));
+  fs.cpSync(path.join(HERE, 'workspace'), dir, { recursive: true });
+  return dir;
+}
+/** 1-based line and column of `needle` (its `n`th occurrence) in a fixture file. */
+function position(rel, needle) {
+  const lines = fs.readFileSync(path.join(HERE, 'workspace', rel), 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  if (line < 0) throw new Error(`${needle} not in ${rel}`);
+  return { line: line + 1, col: lines[line].indexOf(needle) + 1 };
+}
+const show = (ps) => ps.map((p) => `${p.file}: ${p.severity} ${p.message} [Ln ${p.line}, Col ${p.column}]`).join('\n') || '(none)';
+
+async function uiTests() {
+  console.log('UI tests (Problems panel, hover, definition, quick fix):');
+  const ws = workspaceCopy();
+  const t0 = Date.now();
+  let vsc;
+  try {
+    vsc = await launch({ vscodeDir, extension: ROOT, workspace: ws, file: '.gitlab-ci.yml' });
+    console.log(`  VS Code ${vsc.version} (code-server), workbench up in ${Date.now() - t0} ms`);
+  } catch (e) {
+    await check('VS Code starts with the extension', () => { throw e; });
+    return;
+  }
+  try {
+    const unknownKeyword = /unknown keyword "scripts" in job "rspec"/;
+    // (a) the error is in a file that is not open: the server analyses the whole include graph
+    const ok = await check('(a) Problems panel lists the error of the included, unopened job file', async () => {
+      const { ok: found, problems } = await vsc.waitForProblems((ps) => ps.some((p) => unknownKeyword.test(p.message)), { ms: 60000 });
+      assert(found, `no problem matching ${unknownKeyword} within 60 s; panel shows:\n${show(problems)}`);
+      const p = problems.find((x) => unknownKeyword.test(x.message));
+      assert(p.file === 'jobs.gitlab-ci.yml', `listed under ${p.file}, not jobs.gitlab-ci.yml`);
+      const want = position(JOBS, 'scripts:');
+      assert(p.line === want.line && p.column === want.col, `at ${p.line}:${p.column}, expected ${want.line}:${want.col}`);
+      assert(p.severity === 'error', `severity ${p.severity}`);
+      return `first diagnostics after ${Date.now() - t0} ms from start:\n${show(problems)}`;
+    });
+    await check('status bar shows the analysis result', async () => {
+      await vsc.waitForStatus('Pipewright: ', 20000).catch(() => {});
+      const item = (await vsc.statusItems()).find((s) => /Pipewright/.test(s));
+      assert(item && /Pipewright: \d+ jobs?, \d+ errors?/.test(item), `status bar item: ${item}`);
+      return item;
+    });
+
+    await vsc.openFile(JOBS);
+    await sleep(1000); // let the squiggles render for the screenshot
+    if (ok) {
+      await vsc.screenshot(path.join(ROOT, 'docs/screenshot.png'));
+      console.log('  screenshot: docs/screenshot.png');
+    }
+
+    await check('(b) hover on a rule set used through !reference shows its rules', async () => {
+      const at = position(JOBS, '.rules:default-branch');
+      const text = await vsc.hover(at.line, at.col + 3);
+      await vsc.page.keyboard.press('Escape');
+      assert(/CI_MERGE_REQUEST_IID/.test(text) && /rules\.gitlab-ci\.yml/.test(text), `hover text:\n${text}`);
+      return text.split('\n').slice(0, 6).join('\n');
+    });
+
+    await check('(c) go to definition (F12) on an extends parent opens the other file', async () => {
+      const at = position(JOBS, '.ruby');
+      await vsc.gotoLine(at.line, at.col + 2);
+      await vsc.page.keyboard.press('F12');
+      await vsc.waitForEditor('.gitlab-ci.yml', 15000);
+      const def = position('.gitlab-ci.yml', '.ruby:');
+      await vsc.waitForStatus(`Ln ${def.line}, Col `);
+      return `.gitlab-ci.yml opened at line ${def.line}`;
+    });
+
+    await check('(d) quick fix (Ctrl+.) changes "scripts" to "script" and the problem goes away', async () => {
+      await vsc.openFile(JOBS);
+      const at = position(JOBS, 'scripts:');
+      const fix = await vsc.quickFix(/Change to "script"/, at.line, at.col);
+      assert(fix.applied, `quick fix not offered; offered: ${JSON.stringify(fix.titles)}`);
+      const { ok: gone, problems } = await vsc.waitForProblems((ps) => !ps.some((p) => /scripts/.test(p.message)), { ms: 20000 });
+      assert(gone, `problem still listed:\n${show(problems)}`);
+      const text = await vsc.editorText();
+      assert(/^ {2}script:$/m.test(text) && !/scripts:/.test(text), `editor text:\n${text}`);
+      return `problems left: ${problems.length ? show(problems) : 'none'}`;
+    });
+  } finally {
+    if (failed || opt.verbose) console.log(vsc.logs());
+    await vsc.close({ keep: opt.keep });
+    if (!opt.keep) fs.rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+async function suiteTests() {
+  console.log('Mocha suite inside the extension host (test/e2e/suite):');
+  const ws = workspaceCopy();
+  let vsc;
+  const lines = [];
+  try {
+    vsc = await launch({
+      vscodeDir, extension: ROOT, workspace: ws, tests: path.join(HERE, 'suite', 'index.js'),
+      log: (l) => { lines.push(l); if (opt.verbose) console.log(`    | ${l}`); },
+    });
+    const code = await Promise.race([vsc.testsExit(), sleep(180000).then(() => 'timeout')]);
+    // the suite's reporter prints one line per test: count them as ours
+    const results = lines.filter((l) => /^\s*(ok|not ok) \d+ /.test(l));
+    for (const r of results) {
+      const m = /^\s*(ok|not ok) \d+ (.*)$/.exec(r);
+      if (m[1] === 'ok') { passed++; console.log(`  ok   ${m[2]}`); } else { failed++; console.log(`  FAIL ${m[2]}`); }
+    }
+    if (!opt.verbose) for (const l of lines) if (/^\s+(Error|AssertionError|at |[-+] |expected|actual)/.test(l)) console.log(`         ${l.trim()}`);
+    if (code !== 0 && !results.some((r) => r.startsWith('not ok'))) {
+      failed++;
+      console.log(`  FAIL extension tests exited with ${code}\n${lines.join('\n')}`);
+    }
+    if (!results.length) { failed++; console.log(`  FAIL the suite ran no test\n${lines.join('\n')}`); }
+  } catch (e) {
+    await check('VS Code starts with the extension tests', () => { throw e; });
+  } finally {
+    if (vsc && (failed || opt.verbose)) console.log(vsc.logs());
+    await vsc?.close({ keep: opt.keep });
+    if (!opt.keep) fs.rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+const t = Date.now();
+if (opt.only !== 'suite') await uiTests();
+if (opt.only !== 'ui') await suiteTests();
+console.log(`e2e: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
