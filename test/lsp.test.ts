@@ -87,3 +87,11 @@ test("completion while typing offers templates after extends:, from the last ana
   const items = await client.request<Array<{ label: string; sortText: string }>>("textDocument/completion", { textDocument: { uri: client.uri(JOBS) }, position: { line: 11, character: 11 } });
   assert.deepEqual(items.sort((a, b) => a.sortText.localeCompare(b.sortText)).map((i) => i.label).slice(0, 2), [".base", ".rules:test"]);
 });
+
+test("rename of a template is one workspace edit over every file", async () => {
+  const edit = await client.request<{ changes: Record<string, Array<{ range: { start: { line: number; character: number } }; newText: string }>> }>("textDocument/rename", { textDocument: { uri: client.uri(RULES) }, position: { line: 6, character: 2 }, newName: ".ruby" });
+  assert.deepEqual(
+    Object.entries(edit.changes).map(([uri, edits]) => [uri, edits.map((e) => [e.range.start.line, e.range.start.character, e.newText])]).sort(),
+    [[client.uri(JOBS), [[1, 11, ".ruby"], [6, 11, ".ruby"]]], [client.uri(RULES), [[6, 0, ".ruby"]]]].sort(),
+  );
+});

@@ -28,6 +28,7 @@ import type { Diagnostic, Src } from "./engine/types";
 import { complete } from "./features/completion";
 import { definition } from "./features/definitions";
 import { hover } from "./features/hover";
+import { occurrences, rename } from "./features/references";
 import { DiskHost } from "./node/disk-host";
 
 // The language server: the only layer that knows LSP. It keeps the open buffers, runs the
@@ -175,6 +176,8 @@ connection.onInitialize((params: InitializeParams) => {
       workspaceSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       completionProvider: { triggerCharacters: [" ", "[", ","] },
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
     },
     serverInfo: { name: "pipewright" },
   };
@@ -254,6 +257,42 @@ connection.onCodeAction((p) =>
       }
     }
     return actions;
+  }),
+);
+
+function occurrencesAt(p: { textDocument: { uri: string }; position: { line: number; character: number } }) {
+  fresh();
+  const file = relOf(p.textDocument.uri);
+  const model = file !== undefined ? modelFor(file) : undefined;
+  if (!model || file === undefined) return undefined;
+  return { model, file, offset: model.files.get(file)!.lines.offset(p.position) };
+}
+
+connection.onReferences((p) =>
+  safely("references", () => {
+    const at = occurrencesAt(p);
+    const occ = at && occurrences(at.model, at.file, at.offset);
+    return occ ? occ.places.map((src) => Location.create(uriOf(src.file), rangeOf(src))) : [];
+  }),
+);
+
+connection.onPrepareRename((p) =>
+  safely("prepare rename", () => {
+    const at = occurrencesAt(p);
+    const occ = at && occurrences(at.model, at.file, at.offset);
+    const here = occ?.places.find((s) => s.file === at!.file && s.start <= at!.offset && at!.offset <= s.end);
+    return here ? { range: rangeOf(here), placeholder: occ!.name } : null;
+  }),
+);
+
+connection.onRenameRequest((p) =>
+  safely("rename", () => {
+    const at = occurrencesAt(p);
+    const edits = at && rename(at.model, at.file, at.offset, p.newName);
+    if (!edits) return null;
+    const changes: Record<string, Array<{ range: ReturnType<typeof rangeOf>; newText: string }>> = {};
+    for (const e of edits) (changes[uriOf(e.src.file)] ??= []).push({ range: rangeOf(e.src), newText: e.newText });
+    return { changes };
   }),
 );
 

@@ -1,0 +1,87 @@
+import type { Model } from "../engine/engine";
+import type { CValue, Src, TextEdit } from "../engine/types";
+import { namedJob } from "./definitions";
+import { spotAt } from "./locate";
+
+// Find references and rename for jobs, hidden jobs and anchors. Each place is the exact range of
+// the name (inside quotes, after `*` or `&`), so a rename is a list of plain replacements.
+
+export interface Occurrences {
+  readonly name: string;
+  readonly kind: "job" | "anchor";
+  /** Ranges of the name itself, definitions first. */
+  readonly places: readonly Src[];
+}
+
+/** The range of the bare name inside a key or scalar written with or without quotes. */
+function nameRange(model: Model, src: Src, name: string): Src | undefined {
+  const text = model.files.get(src.file)?.text.slice(src.start, src.end) ?? "";
+  const at = text.indexOf(name);
+  return at < 0 ? undefined : { file: src.file, start: src.start + at, end: src.start + at + name.length };
+}
+
+const isCopy = (v: CValue) => v.via?.[0]?.kind === "alias" || v.via?.[0]?.kind === "merge-key";
+
+function jobOccurrences(model: Model, name: string): Src[] {
+  const defs: Src[] = [];
+  const uses: Src[] = [];
+  const visit = (v: CValue, path: Array<string | number>) => {
+    if (isCopy(v)) return;
+    const last = path[path.length - 1];
+    const parent = path[path.length - 2];
+    if (v.kind === "scalar" && v.value === name) {
+      const named =
+        last === "extends" || parent === "extends" || parent === "needs" || parent === "dependencies" || last === "needs" || last === "dependencies" ||
+        (last === "job" && path.includes("needs")) || last === "on_stop";
+      if (named) uses.push(v.src);
+    } else if (v.kind === "ref") {
+      const first = v.items[0];
+      if (first?.kind === "scalar" && first.value === name) uses.push(first.src);
+    } else if (v.kind === "seq") {
+      v.items.forEach((i, n) => visit(i, [...path, n]));
+    } else if (v.kind === "map") {
+      for (const e of v.entries.values()) {
+        if (isCopy(e.value)) continue;
+        if (path.length === 0 && e.key === name) defs.push(e.keySrc);
+        visit(e.value, [...path, e.key]);
+      }
+    }
+  };
+  for (const f of model.files.values()) if (f.content) visit(f.content, []);
+  return [...defs, ...uses].map((s) => nameRange(model, s, name)).filter((s): s is Src => s !== undefined);
+}
+
+function anchorOccurrences(model: Model, file: string, name: string): Src[] {
+  const parsed = model.files.get(file);
+  if (!parsed) return [];
+  const out: Src[] = parsed.anchors.filter((a) => a.name === name).map((a) => a.src);
+  const visit = (v: CValue) => {
+    const hop = v.via?.[0];
+    if (hop && (hop.kind === "alias" || hop.kind === "merge-key") && hop.name === name && hop.at.file === file) {
+      if (!out.some((s) => s.start === hop.at.start)) out.push(hop.at);
+      return;
+    }
+    if (v.kind === "seq" || v.kind === "ref") v.items.forEach(visit);
+    if (v.kind === "map") for (const e of v.entries.values()) visit(e.value);
+  };
+  for (const doc of [parsed.header, parsed.content]) if (doc) visit(doc);
+  return out.map((s) => nameRange(model, s, name)).filter((s): s is Src => s !== undefined).sort((a, b) => a.start - b.start);
+}
+
+export function occurrences(model: Model, file: string, offset: number): Occurrences | undefined {
+  const parsed = model.files.get(file);
+  const spot = parsed && spotAt(parsed, offset);
+  if (!spot) return undefined;
+  if (spot.alias) return { name: spot.alias.name, kind: "anchor", places: anchorOccurrences(model, file, spot.alias.name) };
+  const anchor = parsed.anchors.find((a) => a.src.start <= offset && offset <= a.src.end);
+  if (anchor) return { name: anchor.name, kind: "anchor", places: anchorOccurrences(model, file, anchor.name) };
+  const name = spot.key && spot.path.length === 1 && !spot.inHeader ? spot.key.key : namedJob(spot);
+  if (name === undefined || !model.jobs.has(name)) return undefined;
+  return { name, kind: "job", places: jobOccurrences(model, name) };
+}
+
+/** Every edit a rename makes, across all files of the config. */
+export function rename(model: Model, file: string, offset: number, newName: string): TextEdit[] | undefined {
+  const occ = occurrences(model, file, offset);
+  return occ?.places.map((src) => ({ src, newText: newName }));
+}
