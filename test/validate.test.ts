@@ -86,3 +86,9 @@ test("a template is not faulted for keys the jobs that extend it add", () => {
   const m = analyze({ ".gitlab-ci.yml": y(".rel:", "  release: {description: notes}", "j:", "  extends: .rel", "  release: {tag_name: v1}", "  script: [x]") });
   assert.deepEqual(schemaOnly(m), []);
 });
+
+test("a misspelt script is one finding with its fix, not also a job without a script", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("build:", "  scripts: [make]", "ok:", "  script: [x]") });
+  assert.deepEqual(diags(m), ['.gitlab-ci.yml 1:2-1:9 error schema-unknown-keyword unknown keyword "scripts" in job "build" — did you mean "script"?']);
+  assert.deepEqual(m.diagnostics[0].fixes, [{ title: 'Change to "script"', edits: [{ src: { file: ".gitlab-ci.yml", start: 9, end: 16 }, newText: "script" }] }]);
+});

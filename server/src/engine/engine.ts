@@ -160,7 +160,14 @@ export class Engine {
     // the schema would only restate the same problem less precisely.
     const failedAt = diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map((d) => d.src);
     const overlaps = (a: Src) => failedAt.some((b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1));
-    diagnostics.push(...schemaDiagnostics({ files, merged, jobs, templates, memo: this.validationMemo }).filter((d) => !overlaps(d.src)));
+    const schema = schemaDiagnostics({ files, merged, jobs, templates, memo: this.validationMemo }).filter((d) => !overlaps(d.src));
+    // "no script" next to a misspelt `scripts:` says the same thing twice: keep the one with the fix
+    const misspeltScript = new Set(schema.flatMap((d) => (/^unknown keyword ".*" in job "(.*)" — did you mean "(script|run|trigger)"\?$/.exec(d.message) ?? []).slice(1, 2)));
+    for (let i = diagnostics.length - 1; i >= 0; i--) {
+      const d = diagnostics[i];
+      if (d.code === "job-no-script" && misspeltScript.has(/^jobs:(.*) config should/.exec(d.message)?.[1] ?? "")) diagnostics.splice(i, 1);
+    }
+    diagnostics.push(...schema);
     const stages = stagesOf(merged);
     diagnostics.push(...semanticDiagnostics({ jobs, stages, effectiveJob: (name) => effectiveOf(name)?.value, hasExternal: included.hasExternal }));
     return {
