@@ -2,13 +2,15 @@
 // End-to-end tests of the extension in a real VS Code (see vscode.mjs; install it first
 // with `bash test/e2e/install.sh`, build with `npm run build`).
 //
-//   node test/e2e/run.mjs [--only ui|suite] [--keep] [--verbose]
+//   node test/e2e/run.mjs [--only ui|suite] [--vsix FILE] [--keep] [--verbose]
 //
 // 1. UI tests on a copy of test/e2e/workspace/ (a config in three files, with one error in
 //    an included file): the Problems panel, hover, go to definition, a quick fix. Saves
 //    docs/screenshot.png.
 // 2. The Mocha suite test/e2e/suite/ inside the extension host (commands, merged views,
 //    vscode.languages.getDiagnostics), on a fresh copy of the workspace.
+// With --vsix FILE the UI tests run on that packaged extension, installed, instead of the
+// development folder (the suite needs the development folder, so it is skipped).
 // Prints `N passed, N failed`; exits 1 on any failure.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,7 @@ import { launch, sleep } from './vscode.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
-const { values: opt } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, verbose: { type: 'boolean' } } });
+const { values: opt } = parseArgs({ options: { only: { type: 'string' }, vsix: { type: 'string' }, keep: { type: 'boolean' }, verbose: { type: 'boolean' } } });
 const vscodeDir = process.env.VSCODE_E2E_DIR || path.join(ROOT, '.vscode-e2e');
 const JOBS = '.gitlab/ci/jobs.gitlab-ci.yml';
 
@@ -64,7 +66,8 @@ async function uiTests() {
   const t0 = Date.now();
   let vsc;
   try {
-    vsc = await launch({ vscodeDir, extension: ROOT, workspace: ws, file: '.gitlab-ci.yml' });
+    const ext = opt.vsix ? { vsix: path.resolve(opt.vsix) } : { extension: ROOT };
+    vsc = await launch({ vscodeDir, ...ext, workspace: ws, file: '.gitlab-ci.yml' });
     console.log(`  VS Code ${vsc.version} (code-server), workbench up in ${Date.now() - t0} ms`);
   } catch (e) {
     await check('VS Code starts with the extension', () => { throw e; });
@@ -92,14 +95,13 @@ async function uiTests() {
 
     await vsc.openFile(JOBS);
     await sleep(1000); // let the squiggles render for the screenshot
-    if (ok) {
-      await vsc.screenshot(path.join(ROOT, 'docs/screenshot.png'));
-      console.log('  screenshot: docs/screenshot.png');
-    }
+    const screenshot = path.join(ROOT, 'docs/screenshot.png');
+    if (ok) await vsc.screenshot(screenshot);
 
     await check('(b) hover on a rule set used through !reference shows its rules', async () => {
       const at = position(JOBS, '.rules:default-branch');
       const text = await vsc.hover(at.line, at.col + 3);
+      if (ok) await vsc.screenshot(screenshot); // the Problems panel and a hover
       await vsc.page.keyboard.press('Escape');
       assert(/CI_MERGE_REQUEST_IID/.test(text) && /rules\.gitlab-ci\.yml/.test(text), `hover text:\n${text}`);
       return text.split('\n').slice(0, 6).join('\n');
@@ -126,11 +128,36 @@ async function uiTests() {
       assert(/^ {2}script:$/m.test(text) && !/scripts:/.test(text), `editor text:\n${text}`);
       return `problems left: ${problems.length ? show(problems) : 'none'}`;
     });
+
+    await check('(e) the status bar item opens the merged configuration', async () => {
+      await vsc.page.click('.statusbar-item:has-text("Pipewright:")');
+      await vsc.waitForEditor(/Merged configuration\.yml$/, 15000);
+      const text = await vsc.editorText();
+      assert(/^rspec:$/m.test(text) && /^ {2}script:$/m.test(text), `merged configuration:\n${text}`);
+      return 'Merged configuration.yml shows rspec with script (the fixed buffer)';
+    });
+
+    await check('(f) "Pipewright: Show merged job" asks for the job in a QuickPick', async () => {
+      await vsc.runCommand('Pipewright: Show merged job');
+      await vsc.page.waitForSelector('.quick-input-title:has-text("Show merged job")', { timeout: 15000 });
+      await vsc.page.waitForSelector('.quick-input-list .monaco-list-row .label-name', { timeout: 15000 });
+      await sleep(500);
+      const jobs = await vsc.page.$$eval('.quick-input-list .monaco-list-row .label-name', (es) => es.map((e) => e.textContent.trim()));
+      assert(jobs.includes('compile') && jobs.includes('rspec'), `jobs offered: ${jobs.join(', ')}`);
+      await vsc.page.keyboard.type('compile');
+      await sleep(300);
+      await vsc.page.keyboard.press('Enter');
+      await vsc.waitForEditor(/Merged job compile\.yml$/, 15000);
+      const text = await vsc.editorText();
+      assert(/image: ruby:/.test(text) && /bundle exec rake compile/.test(text), `merged job:\n${text}`);
+      return `jobs offered: ${jobs.join(', ')}`;
+    });
   } finally {
     if (failed || opt.verbose) console.log(vsc.logs());
     await vsc.close({ keep: opt.keep });
     if (!opt.keep) fs.rmSync(ws, { recursive: true, force: true });
   }
+  console.log(`  screenshot: docs/screenshot.png${opt.vsix ? ' (from the .vsix)' : ''}`);
 }
 
 async function suiteTests() {
@@ -167,7 +194,7 @@ async function suiteTests() {
 
 const t = Date.now();
 if (opt.only !== 'suite') await uiTests();
-if (opt.only !== 'ui') await suiteTests();
+if (opt.only !== 'ui' && !opt.vsix) await suiteTests();
 console.log(`e2e: ${((Date.now() - t) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -6,9 +6,10 @@
 //   const vsc = await launch({ extension: ROOT, workspace: DIR, file: 'a.yml' });
 //   await vsc.problems(); await vsc.hover(3, 5); await vsc.quickFix(/title/); await vsc.close();
 //
+// With `vsix: FILE` instead of `extension`, the packaged extension is installed first.
 // With `tests: MODULE` the extension host require()s MODULE and awaits its run() (what
 // @vscode/test-electron calls extensionTestsPath); vsc.testsExit() gives its exit code.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -52,7 +53,7 @@ function freePort() {
   });
 }
 
-export async function launch({ vscodeDir, extension, workspace, file, tests, settings, timeoutMs = 120000, log = () => {} }) {
+export async function launch({ vscodeDir, extension, vsix, workspace, file, tests, settings, timeoutMs = 120000, log = () => {} }) {
   const launcher = path.join(vscodeDir, 'bin', 'code-server');
   if (!fs.existsSync(launcher)) throw new Error(`no ${launcher}: run bash test/e2e/install.sh first`);
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipewright-e2e-'));
@@ -64,6 +65,12 @@ export async function launch({ vscodeDir, extension, workspace, file, tests, set
   const xdg = path.join(runDir, 'xdg');
   const env = { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg };
 
+  const csArgs = ['--config', path.join(runDir, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', path.join(runDir, 'extensions')];
+  if (vsix) {
+    const r = spawnSync(launcher, [...csArgs, '--install-extension', path.resolve(vsix), '--force'], { env, encoding: 'utf8' });
+    if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) throw new Error(`installing ${vsix} failed:\n${r.stdout}${r.stderr}`);
+  }
+
   const port = await freePort();
   const authority = `127.0.0.1:${port}`;
   const out = fs.openSync(path.join(runDir, 'code-server.log'), 'a');
@@ -71,8 +78,7 @@ export async function launch({ vscodeDir, extension, workspace, file, tests, set
   // in a built workbench (code-server passes it on with --vscode-option where it has that)
   const csCli = fs.readFileSync(path.join(vscodeDir, 'node_modules/code-server/out/node/cli.js'), 'utf8');
   const passThrough = csCli.includes('"vscode-option"') ? ['--vscode-option', 'enable-smoke-test-driver'] : [];
-  const server = spawn(launcher, ['--config', path.join(runDir, 'config.yaml'), '--user-data-dir', ud,
-    '--extensions-dir', path.join(runDir, 'extensions'), '--auth', 'none', '--bind-addr', authority,
+  const server = spawn(launcher, [...csArgs, '--auth', 'none', '--bind-addr', authority,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened', ...passThrough],
   { env, detached: true, stdio: ['ignore', out, out] });
@@ -124,7 +130,7 @@ export async function launch({ vscodeDir, extension, workspace, file, tests, set
 
     // The workbench's own way to open an Extension Development Host window: a URL payload.
     const remote = (p) => `vscode-remote://${authority}${encodeURI(p)}`;
-    const payload = [['extensionDevelopmentPath', remote(extension)]];
+    const payload = extension ? [['extensionDevelopmentPath', remote(extension)]] : [];
     let testsDone; const testsExit = new Promise((resolve) => { testsDone = resolve; });
     if (tests) {
       payload.push(['extensionTestsPath', remote(tests)]);
@@ -151,11 +157,13 @@ export async function launch({ vscodeDir, extension, workspace, file, tests, set
         const ed = eds.find((e) => e.classList.contains('focused')) || eds[0];
         try { return ed ? decodeURIComponent(new URL(ed.getAttribute('data-uri')).pathname) : null; } catch { return null; }
       }),
+      /** Wait until the active editor shows `rel` (a workspace path) or a path matching a RegExp. */
       async waitForEditor(rel, ms = 30000) {
-        const want = path.join(workspace, rel);
+        const ok = rel instanceof RegExp ? (f) => rel.test(f) : (f) => f === path.join(workspace, rel);
         const end = Date.now() + ms;
         while (Date.now() < end) {
-          if (await vsc.activeFile() === want && await page.isVisible('.editor-group-container.active .monaco-editor .view-lines')) return;
+          const f = await vsc.activeFile();
+          if (f && ok(f) && await page.isVisible('.editor-group-container.active .monaco-editor .view-lines')) return f;
           await sleep(100);
         }
         throw new Error(`editor of ${rel} did not open (active: ${await vsc.activeFile()})`);

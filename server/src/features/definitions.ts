@@ -1,6 +1,7 @@
 import type { Model } from "../engine/engine";
 import type { CValue, Src } from "../engine/types";
 import { spotAt, type Spot } from "./locate";
+import { inputAt, inputSpec, jobAt, variableAt, variableDefinitions } from "./variables";
 
 // Where things are defined: top-level keys (jobs, hidden jobs, keywords) in every file of the
 // config, anchors, keys reached by a !reference path, included files.
@@ -56,6 +57,13 @@ export function definition(model: Model, file: string, offset: number): Src[] {
   const edge = model.includes.find((e) => e.from === file && e.src.start <= offset && offset <= e.src.end);
   const spot = spotAt(parsed, offset);
   if (edge && spot?.value?.kind === "scalar") return edge.targets.map((t) => ({ file: t, start: 0, end: 0 }));
+  const input = inputAt(parsed, offset);
+  if (input) {
+    const spec = inputSpec(parsed, input.name);
+    return spec ? [spec.src] : [];
+  }
+  const variable = variableAt(parsed, offset);
+  if (variable) return variableDefinitions(model, variable.name, jobAt(parsed, offset)).map((d) => d.src);
   if (!spot) return [];
   if (spot.alias) {
     const at = anchorFor(spot, spot.alias.name, spot.alias.at.start);

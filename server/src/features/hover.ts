@@ -3,7 +3,11 @@ import { renderValue } from "../engine/output";
 import type { CValue, Src } from "../engine/types";
 import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
 import { keywordDoc } from "./keywords";
+import type { InputSpec } from "../engine/inputs";
+import { toJS } from "../engine/values";
 import { spotAt } from "./locate";
+import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "./predefined-variables";
+import { inputAt, inputSpec, jobAt, variableAt, variableDefinitions } from "./variables";
 
 // Hover texts, as Markdown: keywords explained from our schema; jobs, templates and rule sets
 // shown resolved, with where they are defined, the comment above them and who uses them.
@@ -62,9 +66,41 @@ export function describeJob(model: Model, name: string): string | undefined {
   return parts.join("\n\n");
 }
 
+function describeInput(spec: InputSpec): string {
+  const facts = [`type ${spec.type}`];
+  if (spec.default !== undefined) facts.push(`default \`${JSON.stringify(toJS(spec.default))}\``);
+  else facts.push("required");
+  if (spec.options) facts.push(`one of ${spec.options.map((o) => `\`${String(toJS(o))}\``).join(", ")}`);
+  if (spec.regex) facts.push(`matching \`${spec.regex}\``);
+  return [`**input** \`${spec.name}\` — ${facts.join(", ")}`, spec.description ?? ""].filter(Boolean).join("\n\n");
+}
+
+function describeVariable(model: Model, name: string, job: string | undefined): string | undefined {
+  const defs = variableDefinitions(model, name, job);
+  const predefined = PREDEFINED_VARIABLES.get(name);
+  const parts: string[] = [];
+  if (predefined) {
+    parts.push(`**predefined variable** \`${name}\` — ${predefined.description}${predefined.deprecated ? ` *Deprecated: ${predefined.deprecated}*` : ""}`);
+    parts.push(`Available: ${predefined.availability}. [GitLab documentation](${PREDEFINED_VARIABLES_DOCS})`);
+  }
+  for (const d of defs) parts.push(`${predefined ? "Overridden" : `**variable** \`${name}\` —`} defined in ${where(model, d.src)}\n\n${yamlBlock(d.value)}`);
+  return parts.length ? parts.join("\n\n") : undefined;
+}
+
 export function hover(model: Model, file: string, offset: number): HoverResult | undefined {
   const parsed = model.files.get(file);
-  const spot = parsed && spotAt(parsed, offset);
+  if (!parsed) return undefined;
+  const input = inputAt(parsed, offset);
+  if (input) {
+    const spec = inputSpec(parsed, input.name);
+    return spec ? { src: input.src, markdown: describeInput(spec) } : undefined;
+  }
+  const variable = variableAt(parsed, offset);
+  if (variable) {
+    const text = describeVariable(model, variable.name, jobAt(parsed, offset));
+    if (text) return { src: variable.src, markdown: text };
+  }
+  const spot = spotAt(parsed, offset);
   if (!spot) return undefined;
   if (spot.alias) {
     const anchor = [...spot.file.anchors].reverse().find((a) => a.name === spot.alias!.name && a.src.start < spot.alias!.at.start);

@@ -1,2 +1,0 @@
-const assert = require('assert');
-suite('tmp', () => { test('deliberately failing', () => assert.strictEqual(1, 2)); });
