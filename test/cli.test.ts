@@ -78,3 +78,10 @@ test("merged prints the whole configuration without includes, as YAML by default
   assert.match(r.stdout, /^build image:\n/m);
   assert.equal(run("merged", "examples/monorepo", "--job", ".rspec-base").status, 2);
 });
+
+test("without a .gitlab-ci.yml, check analyses the roots listed in .pipewright.yml", () => {
+  const r = run("check", "test/fixtures/template-repo");
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, 'templates/node.yml:3:3: error: unknown keyword "scripts" in job "node-test" — did you mean "script"? [schema-unknown-keyword]\n');
+  assert.equal(r.stderr, "2 roots, first: 1 file, 1 job: 1 error, 0 warnings, 0 notes\n");
+});

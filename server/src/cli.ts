@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { DEFAULT_ROOT, Engine } from "./engine/engine";
 import { formatText, positioned, renderValue } from "./engine/output";
 import { DiskHost } from "./node/disk-host";
+import { PROJECT_SETTINGS_FILE, readProjectSettings } from "./node/project-settings";
 
 const USAGE = `usage:
   pipewright check [DIR] [--root FILE] [--format text|json]
@@ -27,7 +28,8 @@ function plural(n: number, word: string): string {
 interface Args {
   command: string;
   dir: string;
-  root: string;
+  /** Root files: --root, or the project's main config plus the roots of .pipewright.yml. */
+  roots: string[];
   format?: string;
   job?: string;
 }
@@ -39,7 +41,8 @@ function parseArgs(argv: string[]): Args {
     process.exit(0);
   }
   if (command !== "check" && command !== "merged") throw new UsageError(`unknown command "${command}"`);
-  const args: Args = { command, dir: ".", root: DEFAULT_ROOT };
+  const args: Args = { command, dir: ".", roots: [] };
+  let rootOption: string | undefined;
   let dirSet = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -48,7 +51,7 @@ function parseArgs(argv: string[]): Args {
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
-    if (a === "--root") args.root = value();
+    if (a === "--root") rootOption = value();
     else if (a === "--format") args.format = value();
     else if (a === "--job" && command === "merged") args.job = value();
     else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
@@ -60,8 +63,15 @@ function parseArgs(argv: string[]): Args {
   const formats = command === "check" ? ["text", "json"] : ["yaml", "json"];
   if (args.format && !formats.includes(args.format)) throw new UsageError(`--format must be one of ${formats.join(", ")}`);
   if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory()) throw new UsageError(`${args.dir} is not a directory`);
-  args.root = path.posix.normalize(args.root.split(path.sep).join("/")).replace(/^\.\//, "");
-  if (!fs.existsSync(path.join(args.dir, args.root))) throw new UsageError(`no ${args.root} in ${args.dir}`);
+  const clean = (r: string) => path.posix.normalize(r.split(path.sep).join("/")).replace(/^\.\//, "");
+  if (rootOption !== undefined) {
+    args.roots = [clean(rootOption)];
+  } else {
+    const project = readProjectSettings(args.dir);
+    args.roots = [...new Set([clean(project.ciConfigPath ?? DEFAULT_ROOT), ...project.roots.map(clean)])].filter((r) => fs.existsSync(path.join(args.dir, r)));
+    if (args.roots.length === 0) throw new UsageError(`no ${project.ciConfigPath ?? DEFAULT_ROOT} in ${args.dir}, and no roots in its ${PROJECT_SETTINGS_FILE}`);
+  }
+  for (const r of args.roots) if (!fs.existsSync(path.join(args.dir, r))) throw new UsageError(`no ${r} in ${args.dir}`);
   return args;
 }
 
@@ -69,20 +79,22 @@ function main(argv: string[]): number {
   const args = parseArgs(argv);
   const engine = new Engine(new DiskHost(args.dir));
   if (args.command === "check") {
-    const project = engine.analyzeProject({ root: args.root });
+    const projects = args.roots.map((root) => engine.analyzeProject({ root }));
+    const project = projects[0];
     const model = project.main;
-    const diags = positioned([model, ...project.children.map((c) => c.model)]);
+    const diags = positioned(projects.flatMap((p) => [p.main, ...p.children.map((c) => c.model)]));
     if (args.format === "json") process.stdout.write(JSON.stringify(diags, null, 2) + "\n");
     else {
       for (const d of diags) process.stdout.write(formatText(d) + "\n");
       const count = (s: string) => diags.filter((d) => d.severity === s).length;
       const jobs = [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
       const children = project.children.length ? ` (+${plural(project.children.length, "child pipeline")})` : "";
-      process.stderr.write(`${plural(model.files.size, "file")}, ${plural(jobs, "job")}${children}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
+      const more = projects.length > 1 ? `${plural(projects.length, "root")}, first: ` : "";
+      process.stderr.write(`${more}${plural(model.files.size, "file")}, ${plural(jobs, "job")}${children}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
     }
     return diags.some((d) => d.severity === "error") ? 1 : 0;
   }
-  const model = engine.analyze({ root: args.root });
+  const model = engine.analyze({ root: args.roots[0] });
   const format = (args.format ?? "yaml") as "yaml" | "json";
   if (args.job !== undefined) {
     const job = model.effectiveJob(args.job);

@@ -30,6 +30,7 @@ import { definition } from "./features/definitions";
 import { hover } from "./features/hover";
 import { occurrences, rename } from "./features/references";
 import { DiskHost } from "./node/disk-host";
+import { readProjectSettings } from "./node/project-settings";
 
 // The language server: the only layer that knows LSP. It keeps the open buffers, runs the
 // engine over every root of the workspace (debounced), publishes diagnostics for every file of
@@ -89,7 +90,8 @@ function toLsp(d: Diagnostic): LspDiagnostic {
 }
 
 function rootsToAnalyse(): string[] {
-  const list = [settings.ciConfigPath, ...settings.roots].map((r) => r.replace(/^\.?\//, ""));
+  const project = readProjectSettings(root);
+  const list = [project.ciConfigPath ?? settings.ciConfigPath, ...settings.roots, ...project.roots].map((r) => r.replace(/^\.?\//, ""));
   return [...new Set(list)].filter((r) => documents.get(uriOf(r)) || fs.existsSync(path.join(root, r)));
 }
 
