@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { suiteFiles } from "./schema-suite-files.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -18,46 +19,31 @@ if (!fs.existsSync(suite)) {
 const { Engine } = require(path.join(root, "out/server/src/engine/engine.js"));
 const { MemoryHost } = require(path.join(root, "out/server/src/engine/memory-host.js"));
 const verbose = process.argv.includes("-v");
-const stale = [/^positive\/auto_cancel_pipeline\//, /^positive\/identity_provider\.yml$/, /^negative\/auto_cancel_pipeline\.yml$/,
-  /^negative\/identity_provider\.yml$/, /^negative\/variables\.yml$/, /^negative\/cache\//, /^negative\/project_path\/trigger\//];
-const whole = [/workflow\/auto_cancel\//];
-const walk = (d, acc = []) => {
-  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-    const p = path.join(d, e.name);
-    if (e.isDirectory()) walk(p, acc);
-    else if (/\.ya?ml$/.test(e.name)) acc.push(p);
-  }
-  return acc;
-};
 let pass = 0, fail = 0;
 const failures = [];
-for (const kind of ["positive", "negative"]) {
-  for (const file of walk(path.join(suite, kind)).sort()) {
-    const rel = path.relative(suite, file);
-    if (stale.some((r) => r.test(rel))) continue;
-    const text = fs.readFileSync(file, "utf8");
-    // local include targets exist as harmless stubs, so include resolution does not decide the outcome
-    const files = { ".gitlab-ci.yml": text };
-    for (const m of text.matchAll(/local:\s*['"]?([^'"\s*]+\.ya?ml)/g)) files[m[1].replace(/^\//, "")] ??= ".stub-from-suite:\n  variables:\n    STUB: \"1\"\n";
-    const model = new Engine(new MemoryHost(files)).analyze();
-    const lines = model.files.get(".gitlab-ci.yml")?.lines;
-    const schemaErrors = model.diagnostics
-      .filter((d) => d.src.file === ".gitlab-ci.yml" && d.severity === "error" && d.code.startsWith("schema"))
-      .map((d) => ({ line: lines.position(d.src.start).line, text: `${lines.position(d.src.start).line + 1}: ${d.message} [${d.code}]` }));
-    const report = (ok, why) => (ok ? pass++ : (fail++, failures.push(`${rel}: ${why}`)));
-    if (kind === "positive") {
-      report(schemaErrors.length === 0, schemaErrors.slice(0, 3).map((e) => e.text).join(" | "));
-    } else if (whole.some((w) => w.test(rel))) {
-      report(schemaErrors.length > 0, "accepted as a whole document");
-    } else {
-      const parsed = model.files.get(".gitlab-ci.yml");
-      const keys = [...(parsed.header?.entries.values() ?? []), ...(parsed.content?.kind === "map" ? parsed.content.entries.values() : [])];
-      keys.forEach((e, i) => {
-        const start = lines.position(e.keySrc.start).line;
-        const end = i + 1 < keys.length ? lines.position(keys[i + 1].keySrc.start).line - 1 : Infinity;
-        report(schemaErrors.some((s) => s.line >= start && s.line <= end), `key "${e.key}" (line ${start + 1}) accepted`);
-      });
-    }
+for (const { file, rel, kind, whole } of suiteFiles(suite)) {
+  const text = fs.readFileSync(file, "utf8");
+  // local include targets exist as harmless stubs, so include resolution does not decide the outcome
+  const files = { ".gitlab-ci.yml": text };
+  for (const m of text.matchAll(/local:\s*['"]?([^'"\s*]+\.ya?ml)/g)) files[m[1].replace(/^\//, "")] ??= ".stub-from-suite:\n  variables:\n    STUB: \"1\"\n";
+  const model = new Engine(new MemoryHost(files)).analyze();
+  const lines = model.files.get(".gitlab-ci.yml")?.lines;
+  const schemaErrors = model.diagnostics
+    .filter((d) => d.src.file === ".gitlab-ci.yml" && d.severity === "error" && d.code.startsWith("schema"))
+    .map((d) => ({ line: lines.position(d.src.start).line, text: `${lines.position(d.src.start).line + 1}: ${d.message} [${d.code}]` }));
+  const report = (ok, why) => (ok ? pass++ : (fail++, failures.push(`${rel}: ${why}`)));
+  if (kind === "positive") {
+    report(schemaErrors.length === 0, schemaErrors.slice(0, 3).map((e) => e.text).join(" | "));
+  } else if (whole) {
+    report(schemaErrors.length > 0, "accepted as a whole document");
+  } else {
+    const parsed = model.files.get(".gitlab-ci.yml");
+    const keys = [...(parsed.header?.entries.values() ?? []), ...(parsed.content?.kind === "map" ? parsed.content.entries.values() : [])];
+    keys.forEach((e, i) => {
+      const start = lines.position(e.keySrc.start).line;
+      const end = i + 1 < keys.length ? lines.position(keys[i + 1].keySrc.start).line - 1 : Infinity;
+      report(schemaErrors.some((s) => s.line >= start && s.line <= end), `key "${e.key}" (line ${start + 1}) accepted`);
+    });
   }
 }
 for (const f of failures.slice(0, verbose ? 10000 : 15)) console.log("FAIL " + f);
