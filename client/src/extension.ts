@@ -1,0 +1,192 @@
+// The VS Code side of Pipewright: starts the language server (dist/server.js) over IPC,
+// gives files matching `pipewright.filePatterns` the `gitlab-ci` language, and adds the
+// merged-configuration views and the status bar item. All analysis happens in the server.
+import * as vscode from "vscode";
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
+
+const LANGUAGE_ID = "gitlab-ci";
+const MERGED_SCHEME = "pipewright-merged";
+
+/** Server notifications and requests (the server's side is in server/src/server.ts). */
+interface AnalysisDone { files: number; jobs: number; ms: number; errors: number; warnings: number }
+type MergedResult = { text: string } | { error: string };
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath("dist/server.js");
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Every YAML file goes to the server, which decides which ones belong to a CI config
+    // (a job file included from .gitlab-ci.yml may have any name). Files on disk only: the
+    // merged views (scheme pipewright-merged) and untitled buffers are not part of a config.
+    documentSelector: [
+      { scheme: "file", language: LANGUAGE_ID },
+      { scheme: "file", language: "yaml" },
+    ],
+    synchronize: {
+      configurationSection: "pipewright",
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{yml,yaml}"),
+    },
+  };
+  client = new LanguageClient("pipewright", "Pipewright", serverOptions, clientOptions);
+  const lc = client;
+
+  // ---- status bar: spinning while the server analyses, then the counts
+  const status = vscode.window.createStatusBarItem("pipewright.status", vscode.StatusBarAlignment.Left, 10);
+  status.name = "Pipewright";
+  status.command = "pipewright.showMergedConfiguration";
+  status.text = "$(sync~spin) Pipewright";
+  status.tooltip = "Pipewright: starting the language server";
+  status.show();
+  context.subscriptions.push(status);
+
+  // ---- merged views: read-only virtual documents, refreshed after each analysis
+  const merged = new MergedContentProvider(lc);
+  context.subscriptions.push(
+    merged,
+    vscode.workspace.registerTextDocumentContentProvider(MERGED_SCHEME, merged),
+  );
+
+  lc.onNotification("pipewright/analysisStarted", () => {
+    status.text = "$(sync~spin) Pipewright";
+    status.tooltip = "Pipewright: analysing the CI configuration";
+  });
+  lc.onNotification("pipewright/analysisDone", (p: AnalysisDone) => {
+    status.text = `Pipewright: ${plural(p.jobs, "job")}, ${plural(p.errors, "error")}`;
+    status.tooltip = `Pipewright: ${plural(p.files, "file")}, ${plural(p.jobs, "job")}, ` +
+      `${plural(p.errors, "error")}, ${plural(p.warnings, "warning")} (analysed in ${p.ms} ms).\n` +
+      "Click to show the merged configuration.";
+    merged.refreshAll();
+  });
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("pipewright.showMergedConfiguration", () => showMerged(sourceUri())),
+    vscode.commands.registerCommand("pipewright.showMergedJob", async (job?: string) => {
+      const source = sourceUri();
+      if (typeof job !== "string" || !job) {
+        const { jobs } = await lc.sendRequest<{ jobs: string[] }>("pipewright/jobs", { uri: source?.toString() });
+        if (!jobs.length) {
+          void vscode.window.showInformationMessage("Pipewright: no jobs found in the CI configuration.");
+          return undefined;
+        }
+        job = await vscode.window.showQuickPick(jobs, { title: "Pipewright: Show merged job", placeHolder: "Job name" });
+        if (!job) return undefined;
+      }
+      return showMerged(source, job);
+    }),
+  );
+
+  // ---- pipewright.filePatterns: user globs that also mean "this YAML file is GitLab CI"
+  const applyPatterns = (doc: vscode.TextDocument) => {
+    if (doc.languageId === "yaml" && doc.uri.scheme === "file" && matchesUserPattern(doc)) {
+      void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+    }
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(applyPatterns),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("pipewright.filePatterns")) vscode.workspace.textDocuments.forEach(applyPatterns);
+    }),
+  );
+  vscode.workspace.textDocuments.forEach(applyPatterns);
+
+  try {
+    await lc.start();
+  } catch (e) {
+    status.text = "$(error) Pipewright";
+    status.tooltip = `Pipewright: the language server did not start: ${e instanceof Error ? e.message : String(e)}`;
+    throw e;
+  }
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The CI file the merged views are computed for: the active editor's, if it is YAML on disk. */
+function sourceUri(): vscode.Uri | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc) return undefined;
+  if (doc.uri.scheme === MERGED_SCHEME) return MergedContentProvider.parse(doc.uri).source;
+  if (doc.uri.scheme === "file" && (doc.languageId === LANGUAGE_ID || doc.languageId === "yaml")) return doc.uri;
+  return undefined;
+}
+
+async function showMerged(source: vscode.Uri | undefined, job?: string): Promise<vscode.Uri> {
+  const uri = MergedContentProvider.uri(source, job);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.languageId !== "yaml") await vscode.languages.setTextDocumentLanguage(doc, "yaml");
+  await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+  return uri;
+}
+
+/**
+ * Documents `pipewright-merged:/<title>.yml?<query>`: the query carries the source file and
+ * the job (if any); the text comes from the server's `pipewright/merged` request.
+ */
+class MergedContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly lc: LanguageClient) {}
+
+  static uri(source: vscode.Uri | undefined, job?: string): vscode.Uri {
+    const title = job ? `Merged job ${job.replace(/[/\\]/g, "_")}.yml` : "Merged configuration.yml";
+    const query = JSON.stringify({ source: source?.toString(), job });
+    return vscode.Uri.from({ scheme: MERGED_SCHEME, path: `/${title}`, query });
+  }
+
+  static parse(uri: vscode.Uri): { source?: vscode.Uri; job?: string } {
+    try {
+      const q = JSON.parse(uri.query) as { source?: string; job?: string };
+      return { source: q.source ? vscode.Uri.parse(q.source) : undefined, job: q.job };
+    } catch {
+      return {};
+    }
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const { source, job } = MergedContentProvider.parse(uri);
+    const params = { uri: source ? this.lc.code2ProtocolConverter.asUri(source) : undefined, job };
+    try {
+      const r = await this.lc.sendRequest<MergedResult>("pipewright/merged", params, token);
+      return "text" in r ? r.text : `# Pipewright could not compute this view:\n# ${r.error.replace(/\n/g, "\n# ")}\n`;
+    } catch (e) {
+      return `# Pipewright: the language server did not answer: ${e instanceof Error ? e.message : String(e)}\n`;
+    }
+  }
+
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme === MERGED_SCHEME && !doc.isClosed) this.changed.fire(doc.uri);
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** Does `doc` match one of the globs of `pipewright.filePatterns` (like files.associations)? */
+function matchesUserPattern(doc: vscode.TextDocument): boolean {
+  const uri = doc.uri;
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  const patterns = vscode.workspace.getConfiguration("pipewright", uri).get<string[]>("filePatterns") ?? [];
+  for (const p of patterns) {
+    if (typeof p !== "string" || !p) continue;
+    // a pattern without a slash names files anywhere (as in files.associations); one with a
+    // slash is relative to the workspace folder, or absolute
+    const glob = p.includes("/") ? p.replace(/^\.\//, "") : `**/${p}`;
+    const pattern = folder && !p.startsWith("/") ? new vscode.RelativePattern(folder, glob) : glob;
+    if (vscode.languages.match({ pattern, scheme: "file" }, doc) > 0) return true;
+  }
+  return false;
+}
