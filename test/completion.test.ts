@@ -10,10 +10,10 @@ const files = {
 };
 
 /** Completion at the `|` of an edited root file, with the model of the last analysis (before the edit). */
-function at(edited: string) {
+function at(edited: string, analysedAfterEdit = false) {
   const offset = edited.indexOf("|");
   const text = edited.replace("|", "");
-  const model = analyze(files);
+  const model = analyze(analysedAfterEdit ? { ...files, ".gitlab-ci.yml": text } : files);
   return complete(model, ".gitlab-ci.yml", text, offset, () => Object.keys(files));
 }
 const labels = (items: ReturnType<typeof at>) => [...items].sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label)).map((i) => i.label);
@@ -48,4 +48,11 @@ test("!reference offers jobs, then the keys of the chosen one", () => {
 
 test("include: local offers the project's YAML files, those not yet included first", () => {
   assert.deepEqual(labels(at(files[".gitlab-ci.yml"].replace("include: t.yml", "include:\n  - t.yml\n  - local: |"))), ["ci/other.yml", "t.yml"]);
+});
+
+test("$ offers the job's variables, then global ones, then predefined ones", () => {
+  const items = at(files[".gitlab-ci.yml"].replace("  script: [test]", "  variables: {OWN: x}\n  script:\n    - echo $|"), true);
+  const sorted = labels(items);
+  assert.deepEqual(sorted.slice(0, 2), ["A", "OWN"]);
+  assert.ok(sorted.includes("CI_COMMIT_SHA"));
 });

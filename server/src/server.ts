@@ -29,6 +29,7 @@ import { complete } from "./features/completion";
 import { definition } from "./features/definitions";
 import { hover } from "./features/hover";
 import { occurrences, rename } from "./features/references";
+import { outline, type OutlineSymbol } from "./features/symbols";
 import { DiskHost } from "./node/disk-host";
 import { readProjectSettings } from "./node/project-settings";
 
@@ -177,7 +178,7 @@ connection.onInitialize((params: InitializeParams) => {
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-      completionProvider: { triggerCharacters: [" ", "[", ","] },
+      completionProvider: { triggerCharacters: [" ", "[", ",", "$", "{"] },
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
     },
@@ -227,7 +228,7 @@ connection.onDefinition((p) =>
   }),
 );
 
-const COMPLETION_KIND = { keyword: CompletionItemKind.Property, job: CompletionItemKind.Function, template: CompletionItemKind.Class, stage: CompletionItemKind.EnumMember, file: CompletionItemKind.File, key: CompletionItemKind.Field } as const;
+const COMPLETION_KIND = { keyword: CompletionItemKind.Property, job: CompletionItemKind.Function, template: CompletionItemKind.Class, stage: CompletionItemKind.EnumMember, file: CompletionItemKind.File, key: CompletionItemKind.Field, variable: CompletionItemKind.Variable } as const;
 
 connection.onCompletion((p) =>
   safely("completion", () => {
@@ -298,24 +299,18 @@ connection.onRenameRequest((p) =>
   }),
 );
 
+const SYMBOL_KIND = { stage: SymbolKind.Namespace, job: SymbolKind.Function, hidden: SymbolKind.Class, keyword: SymbolKind.Property, anchor: SymbolKind.Constant, group: SymbolKind.Package } as const;
+
+function toDocumentSymbol(s: OutlineSymbol): DocumentSymbol {
+  return { name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: rangeOf(s.range), selectionRange: rangeOf(s.selection), children: s.children?.map(toDocumentSymbol) };
+}
+
 connection.onDocumentSymbol((p) =>
   safely("document symbols", () => {
     fresh();
     const file = relOf(p.textDocument.uri);
     const model = file !== undefined ? modelFor(file) : undefined;
-    const content = file !== undefined ? model?.files.get(file)?.content : undefined;
-    if (!model || content?.kind !== "map") return [];
-    const symbols: DocumentSymbol[] = [];
-    for (const e of content.entries.values()) {
-      if (e.value.via?.[0]?.kind === "merge-key") continue;
-      const info = model.jobs.get(e.key);
-      const kind = info?.kind === "hidden" ? SymbolKind.Class : info?.kind === "keyword" ? SymbolKind.Namespace : SymbolKind.Function;
-      const stage = info && (info.kind === "job" || info.kind === "bridge") ? model.effectiveJob(e.key)?.entries.get("stage")?.value : undefined;
-      const detail = stage?.kind === "scalar" ? `stage ${String(stage.value)}` : info?.kind;
-      const full = rangeOf({ file: e.keySrc.file, start: e.keySrc.start, end: Math.max(e.keySrc.end, e.value.src.end) });
-      symbols.push({ name: e.key, detail, kind, range: full, selectionRange: rangeOf(e.keySrc) });
-    }
-    return symbols;
+    return model && file !== undefined ? outline(model, file).map(toDocumentSymbol) : [];
   }),
 );
 

@@ -1,12 +1,13 @@
 import type { Model } from "../engine/engine";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
 import { keywordsAt } from "./keywords";
+import { PREDEFINED_VARIABLES } from "./predefined-variables";
 
 // Completion works on the text as typed, which is often not valid YAML yet: the context comes
 // from the current line and the keys above it (by indentation), the candidates from the model
 // of the last analysis.
 
-export type CompletionKind = "keyword" | "job" | "template" | "stage" | "file" | "key";
+export type CompletionKind = "keyword" | "job" | "template" | "stage" | "file" | "key" | "variable";
 
 export interface CompletionItem {
   readonly label: string;
@@ -41,6 +42,15 @@ export function parentKeys(lines: readonly string[], lineNo: number, indent: num
   return keys;
 }
 
+/** The top-level key a line belongs to: the nearest line above it at column 0. */
+function jobOfLine(lines: readonly string[], lineNo: number): string | undefined {
+  for (let i = lineNo; i >= 0; i--) {
+    const m = /^(["']?)([^\s#"'-][^:#]*?)\1\s*:(\s|$)/.exec(lines[i]);
+    if (m) return m[2];
+  }
+  return undefined;
+}
+
 function jobNames(model: Model, hidden: boolean): CompletionItem[] {
   const out: CompletionItem[] = [];
   for (const j of model.jobs.values()) {
@@ -61,6 +71,20 @@ export function complete(model: Model, file: string, text: string, offset: numbe
   const lines = text.split("\n");
   const line = before.slice(before.lastIndexOf("\n") + 1);
   const indent = indentOf(line);
+
+  // $VAR / ${VAR}: the variables the job defines or inherits, the global ones, then GitLab's predefined ones
+  const variable = /\$\{?([A-Za-z0-9_]*)$/.exec(line);
+  if (variable && !/\$\[\[/.test(line.slice(-variable[0].length - 2))) {
+    const job = jobOfLine(lines, lineNo);
+    const own = job ? model.effectiveJob(job)?.entries.get("variables")?.value : undefined;
+    const global = model.merged.entries.get("variables")?.value;
+    const out = new Map<string, CompletionItem>();
+    for (const [vars, rank, detail] of [[own, 0, "job variable"], [global, 1, "global variable"]] as const) {
+      if (vars?.kind === "map") for (const k of vars.entries.keys()) if (!out.has(k)) out.set(k, { label: k, kind: "variable", detail, rank });
+    }
+    for (const v of PREDEFINED_VARIABLES.values()) if (!out.has(v.name) && !v.deprecated) out.set(v.name, { label: v.name, kind: "variable", detail: "predefined", documentation: v.description, rank: 2 });
+    return [...out.values()];
+  }
 
   // !reference [target, key, ...
   const ref = /!reference\s*\[([^\]]*)$/.exec(line);
