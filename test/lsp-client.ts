@@ -9,6 +9,8 @@ export class LspClient {
   private nextId = 1;
   private readonly pending = new Map<number, (msg: { result?: unknown; error?: unknown }) => void>();
   private readonly notifications: Array<{ method: string; params: unknown }> = [];
+  /** Every notification ever received, for tests that look at all of them. */
+  private readonly history: Array<{ method: string; params: unknown }> = [];
   private readonly waiters: Array<() => void> = [];
 
   constructor(readonly root: string) {
@@ -32,7 +34,10 @@ export class LspClient {
       this.buffer = this.buffer.subarray(header + 4 + length);
       if (msg.id !== undefined && msg.method === undefined) this.pending.get(msg.id)?.(msg);
       else if (msg.id !== undefined) this.send({ jsonrpc: "2.0", id: msg.id, result: msg.method === "workspace/configuration" ? [null] : null });
-      else this.notifications.push({ method: msg.method, params: msg.params });
+      else {
+        this.notifications.push({ method: msg.method, params: msg.params });
+        this.history.push({ method: msg.method, params: msg.params });
+      }
       this.waiters.splice(0).forEach((w) => w());
     }
   }
@@ -72,6 +77,11 @@ export class LspClient {
         setTimeout(resolve, 100);
       });
     }
+  }
+
+  /** Every notification of a method received so far. */
+  received<T>(method: string): T[] {
+    return this.history.filter((n) => n.method === method).map((n) => n.params as T);
   }
 
   async start() {

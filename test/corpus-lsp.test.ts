@@ -1,0 +1,37 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { Engine } from "../server/src/engine/engine";
+import { positioned } from "../server/src/engine/output";
+import { DiskHost } from "../server/src/node/disk-host";
+import { LspClient } from "./lsp-client";
+
+// On GitLab's own config (from ../shared, when present): the editor shows exactly what
+// `pipewright check` reports, for every file, with the rules file and a job file open.
+
+const gitlab = path.resolve(__dirname, "..", "..", "..", "shared", "corpus", "real", "gitlab");
+
+test("the language server publishes the same diagnostics as pipewright check on GitLab's config", { skip: !fs.existsSync(gitlab) && "../shared/corpus is not here" }, async () => {
+  const project = new Engine(new DiskHost(gitlab)).analyzeProject();
+  const expected = positioned([project.main, ...project.children.map((c) => c.model)])
+    .map((d) => `${d.file}:${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message}`)
+    .sort();
+  const client = new LspClient(gitlab);
+  try {
+    await client.start();
+    for (const file of [".gitlab/ci/rules.gitlab-ci.yml", ".gitlab/ci/rails.gitlab-ci.yml"]) {
+      client.notify("textDocument/didOpen", { textDocument: { uri: pathToFileURL(path.join(gitlab, file)).href, languageId: "gitlab-ci", version: 1, text: fs.readFileSync(path.join(gitlab, file), "utf8") } });
+    }
+    await client.waitFor("pipewright/analysisDone", () => true, 60000);
+    await client.waitFor("pipewright/analysisDone", () => true, 5000).catch(() => undefined); // the one after the opens
+    const latest = new Map<string, Array<{ range: { start: { line: number; character: number } }; code: string; message: string }>>();
+    for (const p of client.received<{ uri: string; diagnostics: Array<{ range: { start: { line: number; character: number } }; code: string; message: string }> }>("textDocument/publishDiagnostics")) latest.set(p.uri, p.diagnostics);
+    const actual = [...latest].flatMap(([uri, ds]) => ds.map((d) => `${path.relative(gitlab, new URL(uri).pathname)}:${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message}`)).sort();
+    assert.deepEqual(actual, expected);
+    assert.ok(expected.length > 100);
+  } finally {
+    await client.stop();
+  }
+});
