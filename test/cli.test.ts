@@ -85,3 +85,9 @@ test("without a .gitlab-ci.yml, check analyses the roots listed in .pipewright.y
   assert.equal(r.stdout, 'templates/node.yml:3:3: error: unknown keyword "scripts" in job "node-test" — did you mean "script"? [schema-unknown-keyword]\n');
   assert.equal(r.stderr, "2 roots, first: 1 file, 1 job: 1 error, 0 warnings, 0 notes\n");
 });
+
+test("severities from .pipewright.yml raise, lower or hide diagnostics by code", () => {
+  const r = run("check", "test/fixtures/severity");
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, ".gitlab-ci.yml:1:10: error: no file matches `ci/*.yml`: GitLab includes nothing here [include-no-match]\n");
+});

@@ -82,7 +82,8 @@ function main(argv: string[]): number {
     const projects = args.roots.map((root) => engine.analyzeProject({ root }));
     const project = projects[0];
     const model = project.main;
-    const diags = positioned(projects.flatMap((p) => [p.main, ...p.children.map((c) => c.model)]));
+    const severity = readProjectSettings(args.dir).severity;
+    const diags = positioned(projects.flatMap((p) => [p.main, ...p.children.map((c) => c.model)]), severity);
     if (args.format === "json") process.stdout.write(JSON.stringify(diags, null, 2) + "\n");
     else {
       for (const d of diags) process.stdout.write(formatText(d) + "\n");

@@ -31,7 +31,8 @@ import { hover } from "./features/hover";
 import { occurrences, rename } from "./features/references";
 import { outline, type OutlineSymbol } from "./features/symbols";
 import { DiskHost } from "./node/disk-host";
-import { readProjectSettings } from "./node/project-settings";
+import { readProjectSettings, severityMap } from "./node/project-settings";
+import { applySeverities, type SeveritySetting } from "./engine/severity";
 
 // The language server: the only layer that knows LSP. It keeps the open buffers, runs the
 // engine over every root of the workspace (debounced), publishes diagnostics for every file of
@@ -40,12 +41,14 @@ import { readProjectSettings } from "./node/project-settings";
 interface Settings {
   ciConfigPath: string;
   roots: string[];
+  /** Diagnostic code → severity or "off"; the project's .pipewright.yml comes first, then these. */
+  severity: Record<string, SeveritySetting>;
 }
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let root = "";
-let settings: Settings = { ciConfigPath: ".gitlab-ci.yml", roots: [] };
+let settings: Settings = { ciConfigPath: ".gitlab-ci.yml", roots: [], severity: {} };
 let disk: DiskHost | undefined;
 let engine: Engine | undefined;
 let analyses: ProjectAnalysis[] = [];
@@ -121,9 +124,10 @@ function analyse(): void {
   const now = new Set<string>();
   let errors = 0;
   let warnings = 0;
+  const severities = { ...readProjectSettings(root).severity, ...settings.severity };
   for (const [file, diags] of byFile) {
     const uri = uriOf(file);
-    const unique = dedupe(diags);
+    const unique = applySeverities(dedupe(diags), severities);
     errors += unique.filter((d) => d.severity === "error").length;
     warnings += unique.filter((d) => d.severity === "warning").length;
     now.add(uri);
@@ -159,14 +163,14 @@ function safely<T>(what: string, f: () => T): T | null {
 async function loadSettings(): Promise<void> {
   if (!hasConfigurationCapability) return;
   const s = (await connection.workspace.getConfiguration("pipewright")) as Partial<Settings> | null;
-  settings = { ciConfigPath: s?.ciConfigPath || ".gitlab-ci.yml", roots: Array.isArray(s?.roots) ? s!.roots : [] };
+  settings = { ciConfigPath: s?.ciConfigPath || ".gitlab-ci.yml", roots: Array.isArray(s?.roots) ? s!.roots : [], severity: severityMap(s?.severity) };
 }
 
 connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   root = folder ? fileURLToPath(folder) : process.cwd();
   const init = (params.initializationOptions ?? {}) as Partial<Settings>;
-  settings = { ciConfigPath: init.ciConfigPath || ".gitlab-ci.yml", roots: init.roots ?? [] };
+  settings = { ciConfigPath: init.ciConfigPath || ".gitlab-ci.yml", roots: init.roots ?? [], severity: severityMap(init.severity) };
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
   disk = new DiskHost(root);
   engine = new Engine(disk);

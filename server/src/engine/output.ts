@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import type { Model } from "./engine";
 import { dedupe } from "./includes";
+import { applySeverities, type SeveritySetting } from "./severity";
 import type { LineIndex, Range } from "./text";
 import type { CValue, Severity } from "./types";
 import { toJS } from "./values";
@@ -18,11 +19,11 @@ export interface PositionedDiagnostic {
 }
 
 /** Diagnostics of one or more models (a pipeline and its children), positioned, deduplicated and sorted. */
-export function positioned(models: Model | readonly Model[]): PositionedDiagnostic[] {
+export function positioned(models: Model | readonly Model[], severity: Readonly<Record<string, SeveritySetting>> = {}): PositionedDiagnostic[] {
   const all = Array.isArray(models) ? (models as readonly Model[]) : [models as Model];
   const files = new Map<string, LineIndex>();
   for (const m of all) for (const [path, f] of m.files) if (!files.has(path)) files.set(path, f.lines);
-  const diags = dedupe(all.flatMap((m) => m.diagnostics));
+  const diags = applySeverities(dedupe(all.flatMap((m) => m.diagnostics)), severity);
   const rangeOf = (file: string, start: number, end: number): Range => {
     const lines = files.get(file);
     return lines ? lines.range(start, end) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
