@@ -44,7 +44,7 @@ test("hover on a rule set used through !reference shows its rules, where it is a
   const h = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: client.uri(JOBS) }, position: { line: 7, character: 25 } });
   assert.equal(
     h.contents.value,
-    "**hidden job** `.rules:test` — defined in `.gitlab/ci/rules.gitlab-ci.yml:2`\n\nRuns on merge requests and on the default branch.\n\n```yaml\nrules:\n  - if: $CI_MERGE_REQUEST_IID\n  - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n```",
+    "**hidden job** `.rules:test` — defined in `.gitlab/ci/rules.gitlab-ci.yml:2`\n\nRuns on merge requests and on the default branch.\n\nreferenced by 1 key: `unit`\n\n```yaml\nrules:\n  - if: $CI_MERGE_REQUEST_IID\n  - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n```",
   );
 });
 

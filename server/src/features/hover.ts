@@ -50,6 +50,27 @@ function usersOf(model: Model, name: string): string[] {
   return [...model.extendsParents].filter(([, ps]) => ps.some((p) => p.name === name)).map(([k]) => k);
 }
 
+/** Top-level keys whose own text has a `!reference [name, ...]`. */
+function referrersOf(model: Model, name: string): string[] {
+  const out = new Set<string>();
+  const visit = (v: CValue, owner: string) => {
+    if (v.via?.[0]?.kind === "alias" || v.via?.[0]?.kind === "merge-key") return;
+    if (v.kind === "ref") {
+      const first = v.items[0];
+      if (first?.kind === "scalar" && first.value === name) out.add(owner);
+    } else if (v.kind === "seq") v.items.forEach((i) => visit(i, owner));
+    else if (v.kind === "map") for (const e of v.entries.values()) visit(e.value, owner);
+  };
+  for (const f of model.files.values()) {
+    if (f.content?.kind === "map") for (const [k, e] of f.content.entries) visit(e.value, k);
+  }
+  return [...out];
+}
+
+function nameList(names: string[]): string {
+  return `${names.slice(0, 8).map((u) => `\`${u}\``).join(", ")}${names.length > 8 ? ", …" : ""}`;
+}
+
 /** The hover for a job, hidden job or rule set: resolved definition, place, comment, users. */
 export function describeJob(model: Model, name: string): string | undefined {
   const info = model.jobs.get(name);
@@ -60,7 +81,9 @@ export function describeJob(model: Model, name: string): string | undefined {
   const comment = defs.length ? commentAbove(model, defs[0]) : "";
   if (comment) parts.push(comment);
   const users = usersOf(model, name);
-  if (users.length) parts.push(`extended by ${users.length} ${users.length === 1 ? "key" : "keys"}: ${users.slice(0, 8).map((u) => `\`${u}\``).join(", ")}${users.length > 8 ? ", …" : ""}`);
+  if (users.length) parts.push(`extended by ${users.length} ${users.length === 1 ? "key" : "keys"}: ${nameList(users)}`);
+  const referrers = referrersOf(model, name);
+  if (referrers.length) parts.push(`referenced by ${referrers.length} ${referrers.length === 1 ? "key" : "keys"}: ${nameList(referrers)}`);
   const value = model.effectiveJob(name) ?? info.value;
   parts.push(yamlBlock(value));
   return parts.join("\n\n");
