@@ -1,7 +1,7 @@
 import { interpolate, readInputSpecs, resolveInputValues, type Report } from "./inputs";
 import type { ParsedFile } from "./load";
 import { normaliseLocalPath } from "./paths";
-import type { CMap, CValue, Diagnostic, Severity, Src } from "./types";
+import type { CMap, CValue, Diagnostic, Src } from "./types";
 import { deepMerge, emptyMap, get, str, toJS, without } from "./values";
 import { matchWildcard } from "./wildcard";
 
@@ -303,4 +303,3 @@ export function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
-export type { Severity };

@@ -36,8 +36,10 @@ export function classify(config: CMap): Map<string, JobInfo> {
   const out = new Map<string, JobInfo>();
   for (const [name, e] of config.entries) {
     const type = jobType(name, e.value);
-    const kind: JobKind = type ?? (GLOBAL_KEYWORDS.includes(name) ? "keyword" : "invalid");
-    out.set(name, { name, kind: GLOBAL_KEYWORDS.includes(name) && type !== "job" && type !== "bridge" ? "keyword" : kind, keySrc: e.keySrc, value: e.value });
+    // a keyword stays a keyword unless it holds a job (GitLab's filter_jobs! quirk: `default: {script: …}`)
+    const keyword = GLOBAL_KEYWORDS.includes(name) && type !== "job" && type !== "bridge";
+    const kind: JobKind = keyword ? "keyword" : (type ?? "invalid");
+    out.set(name, { name, kind, keySrc: e.keySrc, value: e.value });
   }
   return out;
 }
