@@ -154,3 +154,15 @@ test("an empty included file is an error", () => {
   const m = analyze({ ".gitlab-ci.yml": y("include: e.yml", JOB), "e.yml": "# only a comment\n" });
   assert.deepEqual(diags(m), [".gitlab-ci.yml 0:9-0:14 error include-empty Local file `e.yml` is empty!"]);
 });
+
+test("include:rules with exists are decided against the project's files, first matching rule wins", () => {
+  const base = { "a.yml": y("a:", "  script: [a]"), "Gemfile": "x", "docs/index.md": "x" };
+  const keys = (rules: string) => [...analyze({ ...base, ".gitlab-ci.yml": y("include:", "  - local: a.yml", "    rules:", rules, JOB) }).merged.entries.keys()];
+  assert.deepEqual(keys("      - exists: [Gemfile]"), ["a", "x"]);
+  assert.deepEqual(keys("      - exists: [package.json]"), ["x"]);
+  assert.deepEqual(keys("      - exists: ['docs/**/*.md']\n        when: never\n      - when: always"), ["x"]);
+  assert.deepEqual(keys("      - exists: ['{Gemfile,package.json}']"), ["a", "x"]);
+  const undecided = analyze({ ...base, ".gitlab-ci.yml": y("include:", "  - local: a.yml", "    rules:", "      - exists: [nope]", "      - if: $X", JOB) });
+  assert.equal(undecided.includes[0].rules?.kind, "seq");
+  assert.deepEqual([...undecided.merged.entries.keys()], ["a", "x"]);
+});

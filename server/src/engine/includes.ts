@@ -1,5 +1,6 @@
 import { interpolate, readInputSpecs, resolveInputValues, type Report } from "./inputs";
 import type { ParsedFile } from "./load";
+import { fnmatchToRegExp } from "./fnmatch";
 import { normaliseLocalPath } from "./paths";
 import type { CMap, CValue, Diagnostic, Src } from "./types";
 import { deepMerge, emptyMap, get, str, toJS, without } from "./values";
@@ -168,7 +169,13 @@ export class IncludeExpander {
       report(locationValue?.src ?? item.src, "include-invalid", `Included file \`${JSON.stringify(locationValue ? toJS(locationValue) : null)}\` needs to be a string`);
       return merged;
     }
-    const decision = decideRules(rules);
+    let listed = false;
+    const decision = decideRules(rules, () => {
+      listed = true;
+      return this.listFiles();
+    });
+    // a decision taken on the file listing must be taken again when files come and go
+    if (listed) frame.pure = false;
     if (decision === "skip") return merged;
     const conditional = decision === "conditional" ? rules : undefined;
 
@@ -260,14 +267,37 @@ export class IncludeExpander {
   }
 }
 
-/** include:rules as far as they can be decided offline: only a first rule without conditions decides. */
-function decideRules(rules: CValue | undefined): "include" | "skip" | "conditional" {
+/**
+ * include:rules as far as they can be decided offline. Rules are tried in order and the first
+ * that matches decides (`when: never` leaves the file out). A rule with only `exists` is decided
+ * against the project's files; a rule with `if` or `changes` depends on the pipeline, and so does
+ * everything after it.
+ */
+function decideRules(rules: CValue | undefined, files: () => readonly string[]): "include" | "skip" | "conditional" {
   if (!rules) return "include";
   if (rules.kind !== "seq" || rules.items.length === 0) return "conditional";
-  const first = rules.items[0];
-  if (first.kind !== "map") return "conditional";
-  if (["if", "exists", "changes"].some((k) => first.entries.has(k))) return "conditional";
-  return str(get(first, "when")) === "never" ? "skip" : "include";
+  for (const rule of rules.items) {
+    if (rule.kind !== "map" || rule.entries.has("if") || rule.entries.has("changes")) return "conditional";
+    const exists = get(rule, "exists");
+    if (exists) {
+      const found = existsMatches(exists, files);
+      if (found === undefined) return "conditional";
+      if (!found) continue;
+    }
+    return str(get(rule, "when")) === "never" ? "skip" : "include";
+  }
+  return "skip";
+}
+
+/** Whether any `exists` pattern matches a project file; undefined when that cannot be known here. */
+function existsMatches(exists: CValue, files: () => readonly string[]): boolean | undefined {
+  const spec = exists.kind === "map" ? exists : undefined;
+  if (spec && (spec.entries.has("project") || spec.entries.has("ref"))) return undefined;
+  const list = spec ? get(spec, "paths") : exists;
+  const patterns = list?.kind === "seq" ? list.items.map(str) : [str(list)];
+  if (patterns.some((p) => p === undefined || p.includes("$"))) return undefined;
+  const regexps = (patterns as string[]).map(fnmatchToRegExp);
+  return files().some((f) => regexps.some((r) => r.test(f)));
 }
 
 function newFrame(): Frame {
