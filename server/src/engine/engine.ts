@@ -5,6 +5,7 @@ import { loadFile, type ParsedFile } from "./load";
 import { resolveReferences, type ReferencesMemo } from "./references";
 import type { CMap, CValue, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
+import { lint } from "../lint/registry";
 import { semanticDiagnostics } from "./semantics";
 import { schemaDiagnostics, type ValidationMemo } from "./validate";
 import { emptyMap, get, str, toJS } from "./values";
@@ -170,7 +171,7 @@ export class Engine {
     diagnostics.push(...schema);
     const stages = stagesOf(merged);
     diagnostics.push(...semanticDiagnostics({ jobs, stages, effectiveJob: (name) => effectiveOf(name)?.value, hasExternal: included.hasExternal }));
-    return {
+    const model: Model = {
       root: rootPath,
       files,
       includes: included.edges,
@@ -179,11 +180,13 @@ export class Engine {
       jobs,
       stages,
       extendsParents: extended.parents,
-      diagnostics: dedupe(diagnostics),
+      diagnostics: [],
       childPipelines: childPipelines(jobs),
       templates,
       effectiveJob: (name) => effectiveOf(name)?.value,
     };
+    // gitlab-org convention lints read the finished model, like any editor feature
+    return { ...model, diagnostics: dedupe([...diagnostics, ...lint(model)]) };
   }
 
   /** The main pipeline and every child pipeline it starts from files of the project. */
