@@ -1,5 +1,6 @@
 import type { Model } from "../engine/engine";
 import type { Diagnostic, Severity } from "../engine/types";
+import { forceGitlabCi } from "./force-gitlab-ci";
 import { conflictingRunnerTags, dindWithoutDockerTag } from "./runner-tags";
 
 // Lints for gitlab-org's CI conventions: a registry of rules, each with an id (its diagnostic
@@ -14,7 +15,7 @@ export interface LintRule {
   readonly check: (model: Model) => Diagnostic[];
 }
 
-export const RULES: readonly LintRule[] = [conflictingRunnerTags, dindWithoutDockerTag];
+export const RULES: readonly LintRule[] = [conflictingRunnerTags, dindWithoutDockerTag, forceGitlabCi];
 
 export const RULE_DOCS = (id: string) => `docs/rules/${id}.md`;
 

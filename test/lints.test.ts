@@ -62,3 +62,14 @@ test("dind with gitlab-org from default: the fix gives the job its own tags, not
   assert.equal(fixed[".gitlab-ci.yml"], y("default:", "  tags: [gitlab-org]", "build:", "  tags: [gitlab-org-docker]", "  services: [docker:24-dind]", "  script: [docker build .]"));
   assert.deepEqual(analyze(fixed).diagnostics, []);
 });
+
+test("force-gitlab-ci: every place it is used or set, once, where it is written", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(".if-forced: &if-forced", "  if: '$FORCE_GITLAB_CI'", "workflow:", "  rules:", "    - *if-forced", "j:", "  variables:", "    FORCE_GITLAB_CI: 'true'", "  script:", "    - echo ${FORCE_GITLAB_CI}", "    - echo $FORCE_GITLAB_CI_X"),
+  });
+  assert.deepEqual(diags(m).filter((d) => d.includes("force-gitlab-ci")).map((d) => d.split(" ").slice(0, 4).join(" ")), [
+    ".gitlab-ci.yml 1:6-1:24 warning force-gitlab-ci",
+    ".gitlab-ci.yml 7:4-7:19 warning force-gitlab-ci",
+    ".gitlab-ci.yml 9:6-9:29 warning force-gitlab-ci",
+  ]);
+});

@@ -1,0 +1,31 @@
+import type { CValue, Diagnostic } from "../engine/types";
+import type { LintRule } from "./registry";
+
+// $FORCE_GITLAB_CI makes a pipeline run whatever its rules say, so reading the rules no longer
+// tells which pipeline runs. The handbook prefers a variable per purpose ($START_AS_IF_FOSS, ...).
+
+const USE = /\$\{?FORCE_GITLAB_CI\}?(?![A-Za-z0-9_])/;
+const MESSAGE =
+  "$FORCE_GITLAB_CI forces a pipeline whatever the rules say, so the rules no longer tell which pipeline runs: use a variable for the specific case, as $START_AS_IF_FOSS does";
+
+export const forceGitlabCi: LintRule = {
+  id: "force-gitlab-ci",
+  severity: "warning",
+  summary: "uses $FORCE_GITLAB_CI, which hides which pipeline runs",
+  check(model) {
+    const out: Diagnostic[] = [];
+    const visit = (v: CValue) => {
+      if (v.via?.[0]?.kind === "alias" || v.via?.[0]?.kind === "merge-key") return; // reported where the anchor is
+      if (v.kind === "scalar") {
+        if (typeof v.value === "string" && USE.test(v.value)) out.push({ src: v.src, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
+      } else if (v.kind === "seq" || v.kind === "ref") v.items.forEach(visit);
+      else
+        for (const e of v.entries.values()) {
+          if (e.key === "FORCE_GITLAB_CI" && e.value.via?.[0]?.kind !== "merge-key") out.push({ src: e.keySrc, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
+          visit(e.value);
+        }
+    };
+    for (const f of model.files.values()) if (f.content) visit(f.content);
+    return out;
+  },
+};
