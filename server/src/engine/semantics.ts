@@ -1,5 +1,6 @@
 import type { JobInfo } from "./jobs";
 import type { CMap, CValue, Diagnostic, Severity, Src } from "./types";
+import { gatherRelated } from "./gather";
 import { get, str } from "./values";
 
 // The checks GitLab makes after the schema (YamlProcessor's logical validation): stages that
@@ -198,13 +199,3 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   return gatherRelated(out);
 }
 
-/** Findings at the same place with the same text become one, with every job that reaches it. */
-function gatherRelated(diags: Diagnostic[]): Diagnostic[] {
-  const byKey = new Map<string, Diagnostic>();
-  for (const d of diags) {
-    const k = `${d.src.file}:${d.src.start}:${d.code}:${d.message}`;
-    const seen = byKey.get(k);
-    byKey.set(k, seen ? { ...seen, related: [...(seen.related ?? []), ...(d.related ?? [])] } : d);
-  }
-  return [...byKey.values()];
-}

@@ -4,6 +4,7 @@ import type { ParsedFile } from "./load";
 import { flatten, flattenJob, GLOBAL_KEYWORDS, type JobInfo } from "./jobs";
 import { allowedProperties, collapseErrors, suggest, typeWords } from "./schema-errors";
 import type { CEntry, CMap, CValue, Diagnostic, Related, Src } from "./types";
+import { gatherRelated } from "./gather";
 import { mapOf, toJS } from "./values";
 
 // Schema validation of what GitLab validates: the resolved config. Each error is mapped back
@@ -253,7 +254,7 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
     checkJob(j, input, owners, out);
     memo.set(j.value, { key, diagnostics: out.slice(before) });
   }
-  return mergeRelated(out);
+  return gatherRelated(out);
 }
 
 function checkJob(j: JobInfo, input: ValidationInput, owners: Owners, out: Diagnostic[]): void {
@@ -272,14 +273,3 @@ function checkJob(j: JobInfo, input: ValidationInput, owners: Owners, out: Diagn
   }
 }
 
-/** One diagnostic per place and message; the jobs that reach it are gathered as related information. */
-function mergeRelated(diags: Diagnostic[]): Diagnostic[] {
-  const byKey = new Map<string, { d: Diagnostic; related: Related[] }>();
-  for (const d of diags) {
-    const k = `${d.src.file}:${d.src.start}:${d.src.end}:${d.code}:${d.message}`;
-    const seen = byKey.get(k);
-    if (!seen) byKey.set(k, { d, related: [...(d.related ?? [])] });
-    else for (const r of d.related ?? []) if (!seen.related.some((x) => x.src === r.src && x.message === r.message)) seen.related.push(r);
-  }
-  return [...byKey.values()].map(({ d, related }) => (related.length ? { ...d, related } : { ...d, related: undefined }));
-}

@@ -1,5 +1,6 @@
 import type { Model } from "../engine/engine";
 import type { CMap, CSeq, CValue, Diagnostic, Fix, Src, TextEdit } from "../engine/types";
+import { gatherRelated } from "../engine/gather";
 import { get, str } from "../engine/values";
 import type { LintRule } from "./registry";
 
@@ -53,15 +54,6 @@ function jobs(model: Model): Array<[string, CMap]> {
   return out;
 }
 
-function gather(diags: Diagnostic[]): Diagnostic[] {
-  const byKey = new Map<string, Diagnostic>();
-  for (const d of diags) {
-    const k = `${d.src.file}:${d.src.start}:${d.code}:${d.message}`;
-    const seen = byKey.get(k);
-    byKey.set(k, seen ? { ...seen, related: [...(seen.related ?? []), ...(d.related ?? [])] } : d);
-  }
-  return [...byKey.values()];
-}
 
 export const conflictingRunnerTags: LintRule = {
   id: "conflicting-runner-tags",
@@ -88,7 +80,7 @@ export const conflictingRunnerTags: LintRule = {
         fixes,
       });
     }
-    return gather(out);
+    return gatherRelated(out);
   },
 };
 
@@ -124,6 +116,6 @@ export const dindWithoutDockerTag: LintRule = {
           : { src: plain.src, severity: "warning", code: "dind-without-docker-tag", message, related: [{ src: info.keySrc, message: `used by job "${name}"` }], fixes: fix ? [fix] : undefined },
       );
     }
-    return gather(out);
+    return gatherRelated(out);
   },
 };
