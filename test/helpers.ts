@@ -1,12 +1,20 @@
 import * as assert from "node:assert/strict";
 import { Engine, type Model } from "../server/src/engine/engine";
 import { MemoryHost } from "../server/src/engine/memory-host";
-import type { CValue } from "../server/src/engine/types";
+import type { CValue, Fix } from "../server/src/engine/types";
+import type { LintSettings } from "../server/src/lint/registry";
 import { toJS } from "../server/src/engine/values";
 
 /** Analyses an in-memory project; `.gitlab-ci.yml` is the root unless told otherwise. */
-export function analyze(files: Record<string, string>, root?: string): Model {
-  return new Engine(new MemoryHost(files)).analyze({ root });
+export function analyze(files: Record<string, string>, root?: string, lint?: LintSettings): Model {
+  return new Engine(new MemoryHost(files)).analyze({ root, lint });
+}
+
+/** Applies a fix's edits to the files (last edit first, so offsets stay valid). */
+export function applyFix(files: Record<string, string>, fix: Fix): Record<string, string> {
+  const out = { ...files };
+  for (const e of [...fix.edits].sort((a, b) => b.src.start - a.src.start)) out[e.src.file] = out[e.src.file].slice(0, e.src.start) + e.newText + out[e.src.file].slice(e.src.end);
+  return out;
 }
 
 /** Diagnostics as compact, exact tuples: [file, line:col-line:col, severity, code, message], 0-based. */

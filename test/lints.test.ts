@@ -1,18 +1,10 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Model } from "../server/src/engine/engine";
-import type { Fix } from "../server/src/engine/types";
-import { analyze, diags, y } from "./helpers";
+import { analyze, applyFix, diags, y } from "./helpers";
 
 const LINT = /^(conflicting-runner-tags|dind-without-docker-tag)$/;
 const lints = (m: Model) => diags(m).filter((d) => LINT.test(d.split(" ")[3]));
-
-/** Applies a fix to the files and analyses the result again. */
-function applyFix(files: Record<string, string>, fix: Fix): Record<string, string> {
-  const out = { ...files };
-  for (const e of [...fix.edits].sort((a, b) => b.src.start - a.src.start)) out[e.src.file] = out[e.src.file].slice(0, e.src.start) + e.newText + out[e.src.file].slice(e.src.end);
-  return out;
-}
 
 const DIND = y(".use-docker-in-docker:", "  services: [docker:24-dind]", "  tags: [gitlab-org-docker]");
 

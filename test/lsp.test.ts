@@ -9,7 +9,7 @@ import { LspClient } from "./lsp-client";
 
 interface PublishParams {
   uri: string;
-  diagnostics: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; code: string; message: string; data?: unknown }>;
+  diagnostics: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; code: string; message: string; data?: unknown; codeDescription?: { href: string } }>;
 }
 
 const fixture = path.resolve(__dirname, "..", "..", "test", "fixtures", "lsp");
@@ -94,4 +94,20 @@ test("rename of a template is one workspace edit over every file", async () => {
     Object.entries(edit.changes).map(([uri, edits]) => [uri, edits.map((e) => [e.range.start.line, e.range.start.character, e.newText])]).sort(),
     [[client.uri(JOBS), [[1, 11, ".ruby"], [6, 11, ".ruby"]]], [client.uri(RULES), [[6, 0, ".ruby"]]]].sort(),
   );
+});
+
+test("a lint finding links to its rule page, and the user's pipewright.rules turn an off-by-default rule on", async () => {
+  const main = ".gitlab-ci.yml";
+  const text = fs.readFileSync(path.join(dir, main), "utf8");
+  const withAnchor = `${text}\n.common: &common\n  script: [make]\nbuild:\n  <<: *common\n  rules:\n    - if: $FORCE_GITLAB_CI\n`;
+  client.notify("textDocument/didOpen", { textDocument: { uri: client.uri(main), languageId: "gitlab-ci", version: 1, text: withAnchor } });
+  const d = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(main) && p.diagnostics.some((x) => x.code === "force-gitlab-ci"));
+  const force = d.diagnostics.find((x) => x.code === "force-gitlab-ci")!;
+  assert.match(force.codeDescription!.href, /^file:\/\/.*\/docs\/rules\/force-gitlab-ci\.md$/);
+  assert.ok(fs.existsSync(new URL(force.codeDescription!.href)));
+  assert.ok(!d.diagnostics.some((x) => x.code === "anchor-instead-of-extends"), "off by default");
+  client.notify("workspace/didChangeConfiguration", { settings: { pipewright: { rules: { "anchor-instead-of-extends": "warning", "force-gitlab-ci": "off" } } } });
+  const on = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(main) && p.diagnostics.some((x) => x.code === "anchor-instead-of-extends"));
+  assert.deepEqual(on.diagnostics.map((x) => x.code).sort(), ["anchor-instead-of-extends"]);
+  client.notify("textDocument/didClose", { textDocument: { uri: client.uri(main) } });
 });

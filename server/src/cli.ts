@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { DEFAULT_ROOT, Engine } from "./engine/engine";
 import { formatText, positioned, renderValue } from "./engine/output";
 import { DiskHost } from "./node/disk-host";
-import { PROJECT_SETTINGS_FILE, readProjectSettings } from "./node/project-settings";
+import { effectiveSeverities, PROJECT_SETTINGS_FILE, readProjectSettings } from "./node/project-settings";
+import { BaselineCache } from "./node/git-baseline";
 
 const USAGE = `usage:
   pipewright check [DIR] [--root FILE] [--format text|json]
@@ -79,10 +80,13 @@ function main(argv: string[]): number {
   const args = parseArgs(argv);
   const engine = new Engine(new DiskHost(args.dir));
   if (args.command === "check") {
-    const projects = args.roots.map((root) => engine.analyzeProject({ root }));
+    const settings = readProjectSettings(args.dir);
+    const baseline = new BaselineCache(args.dir);
+    const lint = { rules: settings.rules, baselineVariables: () => baseline.variables(args.roots) };
+    const projects = args.roots.map((root) => engine.analyzeProject({ root, lint }));
     const project = projects[0];
     const model = project.main;
-    const severity = readProjectSettings(args.dir).severity;
+    const severity = effectiveSeverities(settings.severity, settings.rules);
     const diags = positioned(projects.flatMap((p) => [p.main, ...p.children.map((c) => c.model)]), severity);
     if (args.format === "json") process.stdout.write(JSON.stringify(diags, null, 2) + "\n");
     else {

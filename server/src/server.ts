@@ -31,8 +31,10 @@ import { hover } from "./features/hover";
 import { occurrences, rename } from "./features/references";
 import { outline, type OutlineSymbol } from "./features/symbols";
 import { DiskHost } from "./node/disk-host";
-import { readProjectSettings, severityMap } from "./node/project-settings";
-import { applySeverities, type SeveritySetting } from "./engine/severity";
+import { effectiveSeverities, mergeRules, readProjectSettings, severityMap, severityRules } from "./node/project-settings";
+import { BaselineCache } from "./node/git-baseline";
+import { applySeverities, isSeveritySetting, type SeveritySetting } from "./engine/severity";
+import { isRule, ruleSettings, type RuleSetting } from "./lint/registry";
 
 // The language server: the only layer that knows LSP. It keeps the open buffers, runs the
 // engine over every root of the workspace (debounced), publishes diagnostics for every file of
@@ -43,12 +45,15 @@ interface Settings {
   roots: string[];
   /** Diagnostic code → severity or "off"; the project's .pipewright.yml comes first, then these. */
   severity: Record<string, SeveritySetting>;
+  /** Lint rule id → severity or { severity, ...options }; applied over the project's `rules:`. */
+  rules: Record<string, RuleSetting>;
 }
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let root = "";
-let settings: Settings = { ciConfigPath: ".gitlab-ci.yml", roots: [], severity: {} };
+let settings: Settings = { ciConfigPath: ".gitlab-ci.yml", roots: [], severity: {}, rules: {} };
+let baseline: BaselineCache | undefined;
 let disk: DiskHost | undefined;
 let engine: Engine | undefined;
 let analyses: ProjectAnalysis[] = [];
@@ -86,11 +91,25 @@ function toLsp(d: Diagnostic): LspDiagnostic {
     range: rangeOf(d.src),
     severity: SEVERITY[d.severity],
     code: d.code,
+    codeDescription: ruleLink(d.code),
     source: "pipewright",
     message: d.message,
     relatedInformation: d.related?.map((r) => ({ location: Location.create(uriOf(r.src.file), rangeOf(r.src)), message: r.message })),
     data: d.fixes ? { fixes: d.fixes.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ uri: uriOf(e.src.file), range: rangeOf(e.src), newText: e.newText })) })) } : undefined,
   };
+}
+
+/** Lint findings link to their rule page, shipped with the extension so it opens offline. */
+function ruleLink(code: string): { href: string } | undefined {
+  if (!isRule(code)) return undefined;
+  const page = path.join(__dirname, "..", "docs", "rules", `${code}.md`);
+  return fs.existsSync(page) ? { href: pathToFileURL(page).href } : undefined;
+}
+
+/** The project's `.pipewright.yml` first, then the user's settings over it. */
+function lintSettings(project: ReturnType<typeof readProjectSettings>, roots: readonly string[]) {
+  const rules = mergeRules(project.rules, severityRules(settings.severity), settings.rules);
+  return { rules, baselineVariables: () => baseline?.variables(roots) };
 }
 
 function rootsToAnalyse(): string[] {
@@ -112,7 +131,10 @@ function analyse(): void {
     if (rel !== undefined) overlay.set(rel, doc.getText());
   }
   engine.setHost(new OverlayHost(disk, overlay));
-  analyses = rootsToAnalyse().map((r) => engine!.analyzeProject({ root: r }));
+  const project = readProjectSettings(root);
+  const roots = rootsToAnalyse();
+  const lint = lintSettings(project, roots);
+  analyses = roots.map((r) => engine!.analyzeProject({ root: r, lint }));
   for (const m of models()) {
     for (const [f, parsed] of m.files) if (!parsed.diagnostics.some((d) => d.code === "yaml-syntax")) lastGood.set(f, m);
   }
@@ -124,7 +146,7 @@ function analyse(): void {
   const now = new Set<string>();
   let errors = 0;
   let warnings = 0;
-  const severities = { ...readProjectSettings(root).severity, ...settings.severity };
+  const severities = effectiveSeverities({ ...project.severity, ...settings.severity }, lint.rules);
   for (const [file, diags] of byFile) {
     const uri = uriOf(file);
     const unique = applySeverities(dedupe(diags), severities);
@@ -160,19 +182,23 @@ function safely<T>(what: string, f: () => T): T | null {
   }
 }
 
+function settingsFrom(s: Partial<Settings> | null | undefined): Settings {
+  return { ciConfigPath: s?.ciConfigPath || ".gitlab-ci.yml", roots: Array.isArray(s?.roots) ? s!.roots : [], severity: severityMap(s?.severity), rules: ruleSettings(s?.rules, isSeveritySetting) };
+}
+
 async function loadSettings(): Promise<void> {
   if (!hasConfigurationCapability) return;
-  const s = (await connection.workspace.getConfiguration("pipewright")) as Partial<Settings> | null;
-  settings = { ciConfigPath: s?.ciConfigPath || ".gitlab-ci.yml", roots: Array.isArray(s?.roots) ? s!.roots : [], severity: severityMap(s?.severity) };
+  settings = settingsFrom((await connection.workspace.getConfiguration("pipewright")) as Partial<Settings> | null);
 }
 
 connection.onInitialize((params: InitializeParams) => {
   const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   root = folder ? fileURLToPath(folder) : process.cwd();
   const init = (params.initializationOptions ?? {}) as Partial<Settings>;
-  settings = { ciConfigPath: init.ciConfigPath || ".gitlab-ci.yml", roots: init.roots ?? [], severity: severityMap(init.severity) };
+  settings = settingsFrom(init);
   hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
   disk = new DiskHost(root);
+  baseline = new BaselineCache(root);
   engine = new Engine(disk);
   return {
     capabilities: {
@@ -196,8 +222,10 @@ connection.onInitialized(async () => {
   safely("analysis", analyse);
 });
 
-connection.onDidChangeConfiguration(async () => {
-  await safely("settings", loadSettings);
+connection.onDidChangeConfiguration(async (change) => {
+  // clients without workspace/configuration push the settings with the notification
+  if (!hasConfigurationCapability) settings = settingsFrom((change.settings as { pipewright?: Partial<Settings> } | null)?.pipewright);
+  else await safely("settings", loadSettings);
   schedule();
 });
 

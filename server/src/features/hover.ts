@@ -5,7 +5,8 @@ import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
 import { keywordDoc } from "./keywords";
 import type { InputSpec } from "../engine/inputs";
 import { toJS } from "../engine/values";
-import { spotAt } from "./locate";
+import { spotAt, type Spot } from "./locate";
+import { CUSTOM_EXIT_CODES, CUSTOM_EXIT_CODES_DOCS } from "../lint/exit-codes";
 import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "./predefined-variables";
 import { inputAt, inputSpec, jobAt, variableAt, variableDefinitions } from "./variables";
 
@@ -110,6 +111,15 @@ function describeVariable(model: Model, name: string, job: string | undefined): 
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
+/** A code listed in `retry:exit_codes` or `allow_failure:exit_codes` (alone or in a list). */
+function exitCodeAt(spot: Spot): number | undefined {
+  const v = spot.value;
+  if (v?.kind !== "scalar" || typeof v.value !== "number") return undefined;
+  const p = spot.path;
+  const at = typeof p[p.length - 1] === "number" ? p.length - 2 : p.length - 1;
+  return p[at] === "exit_codes" && (p[at - 1] === "retry" || p[at - 1] === "allow_failure") ? v.value : undefined;
+}
+
 export function hover(model: Model, file: string, offset: number): HoverResult | undefined {
   const parsed = model.files.get(file);
   if (!parsed) return undefined;
@@ -129,6 +139,11 @@ export function hover(model: Model, file: string, offset: number): HoverResult |
     const anchor = [...spot.file.anchors].reverse().find((a) => a.name === spot.alias!.name && a.src.start < spot.alias!.at.start);
     if (!anchor) return undefined;
     return { src: spot.alias.at, markdown: [`**anchor** \`&${anchor.name}\` — defined in ${where(model, anchor.src)}`, yamlBlock(anchor.value)].join("\n\n") };
+  }
+  const code = exitCodeAt(spot);
+  const meaning = code === undefined ? undefined : CUSTOM_EXIT_CODES.get(code);
+  if (meaning && spot.value) {
+    return { src: spot.value.src, markdown: `**exit code ${code}**: ${meaning}\n\nOne of gitlab-org's [custom exit codes](${CUSTOM_EXIT_CODES_DOCS}).` };
   }
   const job = namedJob(spot);
   if (job !== undefined && spot.value) {

@@ -20,7 +20,9 @@ function tagItems(job: CMap): CValue[] {
 export function usesDind(model: Model, name: string, job: CMap): boolean {
   const services = get(job, "services");
   const image = (s: CValue) => str(s) ?? str(get(s, "name")) ?? "";
-  if (services?.kind === "seq" && services.items.some((s) => /^docker:.*dind/.test(image(s)))) return true;
+  // through a registry mirror or the dependency proxy the image is still docker:*dind
+  const dind = (name: string) => /^docker:.*dind/.test(name.replace(/^.*[/}]/, "").replace(/^\$\w+/, ""));
+  if (services?.kind === "seq" && services.items.some((s) => dind(image(s)))) return true;
   const seen = new Set<string>();
   const ancestors = (n: string): boolean =>
     (model.extendsParents.get(n) ?? []).some((p) => p.name === DIND_TEMPLATE || (!seen.has(p.name) && (seen.add(p.name), ancestors(p.name))));

@@ -1,0 +1,165 @@
+import type { Model } from "../engine/engine";
+import type { CMap, CValue, Diagnostic, Fix, Src } from "../engine/types";
+import { gatherRelated } from "../engine/gather";
+import { flatten } from "../engine/jobs";
+import { entry, get, str } from "../engine/values";
+import type { LintRule } from "./registry";
+
+// gitlab-org's `.fast-no-clone-job` sets GIT_STRATEGY: none and fetches the few files a job
+// needs through the API in its before_script. A job that writes its own before_script without
+// that step runs in a directory that has none of the files its script expects.
+
+const TEMPLATE = ".fast-no-clone-job";
+const REFERENCE = `!reference ["${TEMPLATE}", before_script]`;
+const MESSAGE = `before_script replaces the one from ${TEMPLATE}, which downloads the job's files because the job does not clone the repository, so the script runs without them: add ${REFERENCE} to it`;
+
+/** Whether `name` inherits from `template` through extends, at any depth. */
+export function extendsTemplate(model: Model, name: string, template: string): boolean {
+  const seen = new Set<string>();
+  const walk = (n: string): boolean =>
+    (model.extendsParents.get(n) ?? []).some((p) => p.name === template || (!seen.has(p.name) && (seen.add(p.name), walk(p.name))));
+  return walk(name);
+}
+
+/** Visible jobs with their resolved value (before flattening and defaults) and effective definition. */
+export function jobsExtending(model: Model, template: string): Array<{ name: string; resolved: CMap; effective: CMap }> {
+  const out: Array<{ name: string; resolved: CMap; effective: CMap }> = [];
+  for (const j of model.jobs.values()) {
+    if (j.kind !== "job" || j.value.kind !== "map" || !extendsTemplate(model, j.name, template)) continue;
+    const effective = model.effectiveJob(j.name);
+    if (effective) out.push({ name: j.name, resolved: j.value, effective });
+  }
+  return out;
+}
+
+/** Where a value was put under its key, and whether that text may be edited for this key alone. */
+export interface Written {
+  readonly at: Src;
+  /** The value is written there literally (not through an alias, a merge key or a !reference). */
+  readonly literal: boolean;
+  /** The job or template whose own mapping holds the value; undefined when a merge key brought it. */
+  readonly owner: string | undefined;
+}
+
+/**
+ * Extends hops only say which template the value came from; the first alias or !reference hop
+ * after them is the text that placed it under the key. A merge key copies the key and value
+ * from the anchored map, so the value itself is still where it is written, but shared.
+ */
+export function writtenAt(value: CValue, job: string): Written {
+  let owner: string | undefined = job;
+  let literal = true;
+  for (const hop of value.via ?? []) {
+    if (hop.kind === "extends") {
+      if (literal && owner !== undefined) owner = hop.name;
+    } else if (hop.kind === "alias" || hop.kind === "reference") {
+      return { at: hop.at, literal: false, owner };
+    } else if (hop.kind === "merge-key") {
+      literal = false;
+      owner = undefined;
+    }
+  }
+  return { at: value.src, literal, owner };
+}
+
+/** A job whose effective GIT_STRATEGY is clone or fetch has the repository whatever its template says. */
+export function clonesAnyway(effective: CMap): boolean {
+  const strategy = str(get(get(effective, "variables"), "GIT_STRATEGY"));
+  return strategy === "clone" || strategy === "fetch";
+}
+
+function commands(v: CValue | undefined): CValue[] {
+  if (!v) return [];
+  const flat = flatten(v);
+  return flat.kind === "seq" ? [...flat.items] : flat.kind === "scalar" && flat.value !== null ? [flat] : [];
+}
+
+const sameSrc = (a: Src, b: Src) => a.file === b.file && a.start === b.start && a.end === b.end;
+
+/**
+ * By content rather than by the !reference hop: the template's commands also arrive through
+ * extends, through a !reference to another template that inherits them, or through an anchor,
+ * and all of those still run the download.
+ */
+function runsDownload(effective: CValue | undefined, download: readonly CValue[]): boolean {
+  const have = commands(effective);
+  return download.every((d) => have.some((h) => sameSrc(h.src, d.src) || (str(d) !== undefined && str(h) === str(d))));
+}
+
+const CURL_INSTALL = /\b(apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)\b.*\bcurl\b/;
+
+/** Text where a new first item of the list written at `list` goes, or undefined when unsure. */
+function insertFirst(model: Model, list: CValue, item: string): Fix["edits"] | undefined {
+  const text = model.files.get(list.src.file)?.text;
+  if (!text) return undefined;
+  if (list.kind === "seq" && text[list.src.start] === "[") {
+    const sep = list.items.length ? ", " : "";
+    return [{ src: { file: list.src.file, start: list.src.start + 1, end: list.src.start + 1 }, newText: item + sep }];
+  }
+  if (list.kind === "seq" && list.items.length) {
+    // The download step runs curl: a job that installs curl first keeps that install in front,
+    // as gitlab-org's own jobs on small images do.
+    const installs = list.items.findIndex((i) => !CURL_INSTALL.test(str(i) ?? ""));
+    const at = installs < 0 ? list.items.length : installs;
+    if (at === list.items.length) {
+      const last = list.items[at - 1];
+      const lastStart = last.via?.[0] && last.via[0].at.file === list.src.file ? last.via[0].at.start : last.src.start;
+      const ls = text.lastIndexOf("\n", lastStart - 1) + 1;
+      const dash = text.slice(ls, lastStart);
+      const nl = text.indexOf("\n", last.src.end - 1);
+      if (!/^[ \t]*-[ \t]+$/.test(dash) || nl < 0) return undefined;
+      return [{ src: { file: list.src.file, start: nl + 1, end: nl + 1 }, newText: `${dash}${item}\n` }];
+    }
+    const first = list.items[at];
+    // an item put there by `*alias` or `!reference` is written at that token; its value lives elsewhere
+    const start = first.via?.[0] && first.via[0].at.file === list.src.file ? first.via[0].at.start : first.src.start;
+    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+    const dash = text.slice(lineStart, start);
+    if (!/^[ \t]*-[ \t]+$/.test(dash)) return undefined;
+    return [{ src: { file: list.src.file, start: lineStart, end: lineStart }, newText: `${dash}${item}\n` }];
+  }
+  const command = str(list);
+  const written = text.slice(list.src.start, list.src.end);
+  // A one-line string becomes a flow list; JSON's quoting is valid YAML double-quoted text.
+  if (list.kind === "scalar" && command !== undefined && !written.includes("\n")) {
+    return [{ src: list.src, newText: `[${item}, ${JSON.stringify(command)}]` }];
+  }
+  return undefined;
+}
+
+function downloadFix(model: Model, where: Written, value: CValue, ownerExtends: boolean): Fix[] | undefined {
+  if (!where.literal || !ownerExtends) return undefined;
+  const edits = insertFirst(model, value, REFERENCE);
+  return edits ? [{ title: `Add ${REFERENCE} to before_script`, edits }] : undefined;
+}
+
+export const fastNoCloneBeforeScript: LintRule = {
+  id: "fast-no-clone-before-script",
+  severity: "warning",
+  summary: `a job extending ${TEMPLATE} replaces its before_script without the step that downloads the job's files`,
+  check(model) {
+    const template = get(model.merged, TEMPLATE);
+    const download = commands(get(template, "before_script"));
+    // Without the template's own before_script there is nothing to lose (or it is in an include we cannot read).
+    if (!download.length) return [];
+    const out: Diagnostic[] = [];
+    for (const job of jobsExtending(model, TEMPLATE)) {
+      if (clonesAnyway(job.effective) || runsDownload(get(job.effective, "before_script"), download)) continue;
+      const own = entry(job.resolved, "before_script");
+      if (!own) continue;
+      const where = writtenAt(own.value, job.name);
+      const isNull = own.value.kind === "scalar" && own.value.value === null;
+      const ownerExtends = where.owner === job.name || (where.owner !== undefined && extendsTemplate(model, where.owner, TEMPLATE));
+      out.push({
+        // an empty `before_script:` has no text of its own to underline
+        src: isNull ? own.keySrc : where.at,
+        severity: "warning",
+        code: "fast-no-clone-before-script",
+        message: MESSAGE,
+        related: [{ src: model.jobs.get(job.name)!.keySrc, message: `used by job "${job.name}"` }],
+        fixes: isNull ? undefined : downloadFix(model, where, own.value, ownerExtends),
+      });
+    }
+    return gatherRelated(out);
+  },
+};

@@ -1,0 +1,169 @@
+import type { Model } from "../engine/engine";
+import type { CEntry, CValue, Diagnostic, Fix, Src, TextEdit } from "../engine/types";
+import { get } from "../engine/values";
+import { PREDEFINED_VARIABLES } from "../features/predefined-variables";
+import type { LintRule } from "./registry";
+
+// Since March 2025 variables that only the monolith's CI reads take the GLCI_ prefix, so one can
+// tell them from product variables (GITLAB_) and predefined ones (CI_). Old names stay: the rule
+// judges names that are new since the git baseline, unless a project asks for "all".
+
+const ID = "glci-variable-prefix";
+const PREFIX = "GLCI_";
+
+export type GlciMode = "off" | "new" | "all";
+
+/**
+ * Names other programs read, so renaming them would break the job: runner settings, container
+ * images' environment, language tool chains, security templates. `*` ends a prefix.
+ */
+export const WELL_KNOWN_VARIABLES: readonly string[] = [
+  "CI_*", "GITLAB_*", "GLCI_*", "FF_*",
+  // runner: how it fetches, caches and runs the job
+  "GIT_*", "GET_SOURCES_ATTEMPTS", "ARTIFACT_DOWNLOAD_ATTEMPTS", "RESTORE_CACHE_ATTEMPTS", "EXECUTOR_JOB_SECTION_ATTEMPTS",
+  "TRANSFER_METER_FREQUENCY", "CACHE_*", "ARTIFACT_*", "KUBERNETES_*", "RUNNER_*", "SCRIPT_SECTION_*",
+  // Docker, Kubernetes and clouds
+  "DOCKER_*", "BUILDKIT_*", "BUILDX_*", "COMPOSE_*", "KUBECONFIG", "HELM_*", "AWS_*", "GOOGLE_*", "GCLOUD_*", "GCP_*", "AZURE_*", "CLOUDSDK_*", "VAULT_*", "DAGGER_*",
+  // languages and package managers
+  "BUNDLE_*", "BUNDLER_*", "GEM_*", "RUBY*", "RUBYOPT", "RAILS_*", "RACK_*", "NODE_*", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*",
+  "GO*", "CGO_*", "PYTHON*", "PIP_*", "POETRY_*", "UV_*", "VIRTUAL_ENV", "JAVA_*", "MAVEN_*", "GRADLE_*", "CARGO_*", "RUST*",
+  "CC", "CXX", "CFLAGS", "CXXFLAGS", "LDFLAGS", "PKG_CONFIG_PATH", "MAKEFLAGS", "MESON_*", "CCACHE_*",
+  // services' images read these
+  "POSTGRES_*", "PG*", "MYSQL_*", "REDIS_*", "ELASTIC_*", "ES_JAVA_OPTS", "MINIO_*", "CHROME_*", "SELENIUM_*",
+  // security and quality templates
+  "SAST_*", "DS_*", "SECURE_*", "SECRET_DETECTION_*", "CS_*", "DAST_*", "CODE_QUALITY_*", "LICENSE_*",
+  // the shell and the system
+  "HOME", "PATH", "LANG", "LANGUAGE", "LC_*", "TZ", "TERM", "USER", "SHELL", "DEBIAN_FRONTEND", "TMPDIR",
+  "FORCE_COLOR", "NO_COLOR", "CLICOLOR*", "MSYSTEM", "CHERE_INVOKING", "FDO_*", "G_DEBUG", "G_MESSAGES_DEBUG", "G_SLICE",
+  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_*", "SSH_*", "GPG_*",
+];
+
+/** A variable key where it is written. */
+export interface VariableSite {
+  readonly name: string;
+  readonly keySrc: Src;
+}
+
+function keysOf(vars: CValue | undefined, out: CEntry[]): void {
+  if (vars?.kind === "map") out.push(...vars.entries.values());
+}
+
+/** Every variable the config defines, where written: global, workflow, job, rules and matrix variables. */
+export function definedVariables(model: Model): VariableSite[] {
+  const entries: CEntry[] = [];
+  const ofRules = (rules: CValue | undefined) => {
+    if (rules?.kind === "seq") for (const r of rules.items) keysOf(get(r, "variables"), entries);
+  };
+  for (const file of model.files.values()) {
+    const content = file.content;
+    if (content?.kind !== "map") continue;
+    for (const e of content.entries.values()) {
+      if (e.key === "variables") keysOf(e.value, entries);
+      else if (e.key === "workflow") ofRules(get(e.value, "rules"));
+      else if (e.value.kind === "map") {
+        keysOf(get(e.value, "variables"), entries);
+        ofRules(get(e.value, "rules"));
+        const matrix = get(get(e.value, "parallel"), "matrix");
+        if (matrix?.kind === "seq") for (const m of matrix.items) keysOf(m, entries);
+      }
+    }
+  }
+  // a key reached through an alias or merge key keeps the src of the anchor: count it once
+  const seen = new Set<string>();
+  const out: VariableSite[] = [];
+  for (const e of entries) {
+    const at = `${e.keySrc.file}:${e.keySrc.start}`;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    out.push({ name: e.key, keySrc: e.keySrc });
+  }
+  return out;
+}
+
+const usePattern = (name: string) => new RegExp(`\\$\\{${name}\\}|\\$${name}(?![A-Za-z0-9_])|%${name}%`, "g");
+
+/** Every `$NAME`, `${NAME}` and `%NAME%` in the strings of the config's files, where written. */
+export function variableUses(model: Model, name: string): Src[] {
+  const out: Src[] = [];
+  const seen = new Set<string>();
+  const pattern = usePattern(name);
+  for (const file of model.files.values()) {
+    const visit = (v: CValue) => {
+      if (v.kind === "scalar") {
+        if (typeof v.value !== "string" || !v.value.includes(name) || v.src.file !== file.path) return;
+        const key = `${v.src.start}`;
+        if (seen.has(`${file.path}:${key}`)) return;
+        seen.add(`${file.path}:${key}`);
+        const raw = file.text.slice(v.src.start, v.src.end);
+        for (const m of raw.matchAll(pattern)) {
+          const start = v.src.start + m.index! + m[0].indexOf(name);
+          out.push({ file: file.path, start, end: start + name.length });
+        }
+      } else if (v.kind === "seq" || v.kind === "ref") v.items.forEach(visit);
+      else for (const e of v.entries.values()) visit(e.value);
+    };
+    if (file.content) visit(file.content);
+  }
+  return out;
+}
+
+function matches(name: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+
+function modeOf(model: Model, option: unknown): GlciMode {
+  if (option === "off" || option === "new" || option === "all") return option;
+  // Only projects that adopted the convention get it by default.
+  for (const f of model.files.values()) if (/(?:\$\{?|%|^\s*)GLCI_[A-Za-z0-9_]/m.test(f.text)) return "new";
+  return "off";
+}
+
+/** One edit that renames the variable at every definition and use in every file of the config. */
+export function renameFix(model: Model, sites: readonly VariableSite[], name: string, to: string): Fix {
+  const edits: TextEdit[] = [
+    ...sites.filter((s) => s.name === name).map((s) => ({ src: renameKeySrc(model, s.keySrc, name), newText: to })),
+    ...variableUses(model, name).map((src) => ({ src, newText: to })),
+  ];
+  const files = new Set(edits.map((e) => e.src.file)).size;
+  return { title: `Rename to ${to} everywhere (${edits.length} ${edits.length === 1 ? "place" : "places"} in ${files} ${files === 1 ? "file" : "files"})`, edits };
+}
+
+/** The name inside a key, without the quotes a quoted key has around it. */
+function renameKeySrc(model: Model, keySrc: Src, name: string): Src {
+  const text = model.files.get(keySrc.file)?.text.slice(keySrc.start, keySrc.end) ?? name;
+  const at = Math.max(0, text.indexOf(name));
+  return { file: keySrc.file, start: keySrc.start + at, end: keySrc.start + at + name.length };
+}
+
+export const glciVariablePrefix: LintRule = {
+  id: ID,
+  severity: "warning",
+  summary: `a CI variable new since the git baseline lacks the ${PREFIX} prefix`,
+  check(model, context) {
+    const mode = modeOf(model, context.options.mode);
+    if (mode === "off") return [];
+    const allow = Array.isArray(context.options.allow) ? context.options.allow.filter((a): a is string => typeof a === "string") : [];
+    const baseline = mode === "new" ? context.baselineVariables?.() : undefined;
+    // "new" without a baseline (not a git repository, no commit yet) cannot tell old from new
+    if (mode === "new" && !baseline) return [];
+    const sites = definedVariables(model);
+    const out: Diagnostic[] = [];
+    const fixes = new Map<string, Fix>();
+    for (const site of sites) {
+      const { name } = site;
+      if (PREDEFINED_VARIABLES.has(name) || matches(name, WELL_KNOWN_VARIABLES) || matches(name, allow)) continue;
+      if (baseline?.has(name)) continue;
+      const to = PREFIX + name;
+      if (!fixes.has(name)) fixes.set(name, renameFix(model, sites, name, to));
+      const what = mode === "new" ? "new CI variable" : "CI variable";
+      out.push({
+        src: site.keySrc,
+        severity: "warning",
+        code: ID,
+        message: `${what} "${name}" lacks the ${PREFIX} prefix: variables only this project's CI reads are named ${PREFIX}* (product variables GITLAB_*, predefined ones CI_*), e.g. ${to}`,
+        fixes: [fixes.get(name)!],
+      });
+    }
+    return out;
+  },
+};
