@@ -111,3 +111,22 @@ test("a lint finding links to its rule page, and the user's pipewright.rules tur
   assert.deepEqual(on.diagnostics.map((x) => x.code).sort(), ["anchor-instead-of-extends"]);
   client.notify("textDocument/didClose", { textDocument: { uri: client.uri(main) } });
 });
+
+test("code actions on a job offer the Dagger conversion as one workspace edit that creates the module and rewrites the job", async () => {
+  type Change = { kind?: string; uri?: string; textDocument?: { uri: string }; edits?: Array<{ range: { start: { line: number } }; newText: string }> };
+  const actions = await client.request<Array<{ title: string; kind: string; edit: { documentChanges: Change[] } }>>("textDocument/codeAction", {
+    textDocument: { uri: client.uri(JOBS) },
+    range: { start: { line: 5, character: 1 }, end: { line: 5, character: 1 } },
+    context: { diagnostics: [] },
+  });
+  assert.deepEqual(actions.map((a) => [a.title, a.kind]), [
+    ['Convert job "unit" to a Dagger Function (Docker executor)', "refactor.rewrite"],
+    ['Convert job "unit" to a Dagger Function (Kubernetes executor)', "refactor.rewrite"],
+  ]);
+  const changes = actions[0].edit.documentChanges;
+  assert.deepEqual(changes.filter((c) => c.kind === "create").map((c) => c.uri!.slice(client.uri("").length + 1)), ["dagger.json", ".dagger/package.json", ".dagger/tsconfig.json", ".dagger/.gitignore", ".dagger/.gitattributes", ".dagger/src/index.ts"]);
+  const jobEdit = changes.find((c) => c.textDocument?.uri === client.uri(JOBS))!;
+  assert.deepEqual(jobEdit.edits!.map((e) => e.newText).filter((t) => t.includes("dagger call")), ["  script:\n    - dagger call unit --source=. stdout\n"]);
+  const source = changes.find((c) => c.textDocument?.uri === client.uri(".dagger/src/index.ts"))!;
+  assert.match(source.edits![0].newText, /^ {2}unit\(@argument\(\{ defaultPath: "\/" \}\) source: Directory\): Container \{$/m);
+});

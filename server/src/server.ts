@@ -24,10 +24,13 @@ import { Engine, type Model, type ProjectAnalysis } from "./engine/engine";
 import { dedupe } from "./engine/includes";
 import { OverlayHost } from "./engine/memory-host";
 import { renderValue } from "./engine/output";
-import type { Diagnostic, Src } from "./engine/types";
+import type { Diagnostic, Src, TextEdit } from "./engine/types";
 import { complete } from "./features/completion";
 import { definition } from "./features/definitions";
 import { hover } from "./features/hover";
+import { conversions, daggerCompletion, daggerHover, insertJobActions } from "./features/dagger/actions";
+import type { Conversion } from "./features/dagger/convert";
+import { LineIndex } from "./engine/text";
 import { occurrences, rename } from "./features/references";
 import { outline, type OutlineSymbol } from "./features/symbols";
 import { DiskHost } from "./node/disk-host";
@@ -83,6 +86,9 @@ function rangeOf(src: Src) {
   const lines = models().find((m) => m.files.has(src.file))?.files.get(src.file)?.lines;
   return lines ? lines.range(src.start, src.end) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 }
+
+/** Source action that adds a job calling one of the workspace module's functions. */
+const INSERT_DAGGER_JOB = `${CodeActionKind.Source}.pipewright.insertDaggerJob`;
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
 
@@ -207,8 +213,8 @@ connection.onInitialize((params: InitializeParams) => {
       definitionProvider: true,
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-      completionProvider: { triggerCharacters: [" ", "[", ",", "$", "{"] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, INSERT_DAGGER_JOB] },
+      completionProvider: { triggerCharacters: [" ", "[", ",", "$", "{", "-"] },
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
     },
@@ -243,7 +249,10 @@ connection.onHover((p) =>
     const file = relOf(p.textDocument.uri);
     const model = file !== undefined ? modelFor(file) : undefined;
     if (!model || file === undefined) return null;
-    const offset = model.files.get(file)!.lines.offset(p.position);
+    const parsed = model.files.get(file)!;
+    const offset = parsed.lines.offset(p.position);
+    const call = daggerHover(parsed.text, offset, readProject);
+    if (call) return { contents: { kind: "markdown" as const, value: call.markdown }, range: parsed.lines.range(call.start, call.end) };
     const h = hover(model, file, offset);
     return h ? { contents: { kind: "markdown" as const, value: h.markdown }, range: rangeOf(h.src) } : null;
   }),
@@ -268,6 +277,16 @@ connection.onCompletion((p) =>
     const doc = documents.get(p.textDocument.uri);
     if (file === undefined || !doc) return [];
     if (dirty) analyse();
+    const calls = daggerCompletion(doc.getText(), doc.offsetAt(p.position), readProject);
+    if (calls.length) {
+      return calls.map((c) => ({
+        label: c.label,
+        kind: c.kind === "function" ? CompletionItemKind.Method : CompletionItemKind.Property,
+        detail: c.detail,
+        documentation: c.documentation,
+        textEdit: { range: { start: doc.positionAt(c.start), end: doc.positionAt(c.end) }, newText: c.insertText },
+      }));
+    }
     const model = lastGood.get(file) ?? modelFor(file) ?? analyses[0]?.main;
     if (!model) return [];
     return complete(model, file, doc.getText(), doc.offsetAt(p.position), () => disk?.listFiles() ?? []).map((c) => ({
@@ -291,9 +310,43 @@ connection.onCodeAction((p) =>
         actions.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fixes.length === 1, edit: { changes } });
       }
     }
+    const file = relOf(p.textDocument.uri);
+    const model = file !== undefined ? modelFor(file) : undefined;
+    if (model && file !== undefined) {
+      const offset = model.files.get(file)!.lines.offset(p.range.start);
+      const wants = (kind: string) => !p.context.only || p.context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
+      if (wants(CodeActionKind.RefactorRewrite)) for (const c of conversions(model, file, offset, readProject)) actions.push({ title: c.title, kind: CodeActionKind.RefactorRewrite, edit: conversionEdit(model, c) });
+      if (wants(INSERT_DAGGER_JOB) && p.context.only) for (const a of insertJobActions(model, file, readProject)) actions.push({ title: a.title, kind: INSERT_DAGGER_JOB, edit: textEdits(model, a.edits) });
+    }
     return actions;
   }),
 );
+
+/** Files of the project as the editor sees them: unsaved buffers first (the Dagger module's source too). */
+const readProject = (rel: string): string | undefined => documents.get(uriOf(rel))?.getText() ?? disk?.readFile(rel);
+
+function textEdits(model: Model, edits: readonly TextEdit[]) {
+  const changes: Record<string, Array<{ range: LspDiagnostic["range"]; newText: string }>> = {};
+  for (const e of edits) (changes[uriOf(e.src.file)] ??= []).push({ range: model.files.get(e.src.file)!.lines.range(e.src.start, e.src.end), newText: e.newText });
+  return { changes };
+}
+
+/** One workspace edit: new module files created with their text, the CI files and the module source edited. */
+function conversionEdit(model: Model, c: Conversion) {
+  const documentChanges: Array<unknown> = [];
+  for (const [rel, text] of Object.entries(c.createFiles)) {
+    if (readProject(rel) !== undefined) continue;
+    documentChanges.push({ kind: "create", uri: uriOf(rel), options: { ignoreIfExists: true } });
+    documentChanges.push({ textDocument: { uri: uriOf(rel), version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] });
+  }
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of [...c.configEdits, ...c.moduleEdits]) byFile.set(e.src.file, [...(byFile.get(e.src.file) ?? []), e]);
+  for (const [rel, edits] of byFile) {
+    const lines = model.files.get(rel)?.lines ?? new LineIndex(readProject(rel) ?? "");
+    documentChanges.push({ textDocument: { uri: uriOf(rel), version: null }, edits: edits.map((e) => ({ range: lines.range(e.src.start, e.src.end), newText: e.newText })) });
+  }
+  return { documentChanges } as never;
+}
 
 function occurrencesAt(p: { textDocument: { uri: string }; position: { line: number; character: number } }) {
   fresh();

@@ -1,0 +1,80 @@
+import type { Model } from "../../engine/engine";
+import type { TextEdit } from "../../engine/types";
+import { spotAt } from "../locate";
+import { completeCall, daggerJobText, hoverCall, type CallSuggestion } from "./call";
+import { convertJob, setupJobText, SETUP_JOB, type Conversion, type Executor } from "./convert";
+import { DEFAULT_ENGINE_VERSION, findModule, type DaggerModule } from "./module";
+
+// Where the Dagger features apply in a CI file, for the language server: which job a code
+// action converts, the jobs that can be inserted, and the `dagger call` line under the cursor.
+
+export type Read = (path: string) => string | undefined;
+
+/** The job whose name or script is at `offset`: what "Convert job to Dagger Function" acts on. */
+export function conversionTarget(model: Model, file: string, offset: number): string | undefined {
+  const parsed = model.files.get(file);
+  if (!parsed) return undefined;
+  const spot = spotAt(parsed, offset);
+  if (!spot || spot.inHeader || typeof spot.path[0] !== "string") return undefined;
+  const name = spot.path[0];
+  if (model.jobs.get(name)?.kind !== "job") return undefined;
+  const onName = spot.path.length === 1 && spot.key?.key === name;
+  const inScript = spot.path[1] === "script" || (spot.path.length === 2 && spot.key?.key === "script");
+  return onName || inScript ? name : undefined;
+}
+
+export function conversions(model: Model, file: string, offset: number, read: Read): Conversion[] {
+  const name = conversionTarget(model, file, offset);
+  if (!name) return [];
+  const module = findModule(read);
+  const moduleSource = module ? read(module.entryFile) : undefined;
+  const executors: Executor[] = ["docker", "kubernetes"];
+  return executors.map((executor) => convertJob(model, name, { executor, module, moduleSource })).filter((c): c is Conversion => c !== undefined);
+}
+
+export interface InsertJob {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+}
+
+/**
+ * "Insert a Dagger job" for each function of the module: a job calling it, added at the end of
+ * the file, with the `.dagger` set-up job when the config has none (Docker executor, the common case).
+ */
+export function insertJobActions(model: Model, file: string, read: Read): InsertJob[] {
+  const module = findModule(read);
+  const parsed = model.files.get(file);
+  if (!module || !parsed) return [];
+  const text = parsed.text;
+  const end = text.length;
+  const lead = text.length === 0 || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
+  const setup = model.jobs.has(SETUP_JOB) ? "" : `${setupJobText(model, "docker", (module.engineVersion ?? DEFAULT_ENGINE_VERSION).replace(/^v/, ""))}\n`;
+  return module.functions.map((fn) => ({
+    title: `Insert a Dagger job calling ${fn.cliName}`,
+    edits: [{ src: { file, start: end, end }, newText: `${lead}${setup}${daggerJobText(fn, SETUP_JOB)}` }],
+  }));
+}
+
+/** The line of `text` around `offset`, and the offset's column in it. */
+function lineAt(text: string, offset: number): { line: string; start: number; col: number } {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  const nl = text.indexOf("\n", offset);
+  return { line: text.slice(start, nl < 0 ? text.length : nl), start, col: offset - start };
+}
+
+export function daggerCompletion(text: string, offset: number, read: Read): CallSuggestion[] {
+  if (!/\bdagger\b/.test(lineAt(text, offset).line)) return [];
+  const module = findModule(read);
+  if (!module) return [];
+  const { line, start, col } = lineAt(text, offset);
+  return completeCall(line, col, module).map((s) => ({ ...s, start: s.start + start, end: s.end + start }));
+}
+
+export function daggerHover(text: string, offset: number, read: Read): { markdown: string; start: number; end: number } | undefined {
+  if (!/\bdagger\b/.test(lineAt(text, offset).line)) return undefined;
+  const module: DaggerModule | undefined = findModule(read);
+  if (!module) return undefined;
+  const { line, start, col } = lineAt(text, offset);
+  const h = hoverCall(line, col, module);
+  return h ? { markdown: h.markdown, start: h.start + start, end: h.end + start } : undefined;
+}

@@ -1,0 +1,84 @@
+import * as assert from "node:assert/strict";
+import { test } from "node:test";
+import { conversionTarget, daggerCompletion, daggerHover, insertJobActions } from "../server/src/features/dagger/actions";
+import { analyze, applyFix, y } from "./helpers";
+
+const MODULE: Record<string, string> = {
+  "dagger.json": JSON.stringify({ name: "ci", engineVersion: "v0.21.9", sdk: { source: "typescript" }, source: ".dagger" }),
+  ".dagger/src/index.ts": y(
+    'import { dag, Container, Directory, Secret, object, func, argument } from "@dagger.io/dagger"',
+    "@object()",
+    "export class Ci {",
+    "  /** Builds the site */",
+    "  @func()",
+    '  buildSite(@argument({ defaultPath: "/" }) source: Directory, baseUrl: string = "/", token?: Secret): Directory {',
+    '    return source',
+    "  }",
+    "  @func()",
+    "  lint(source: Directory, strict: boolean): Container {",
+    '    return dag.container().from("alpine")',
+    "  }",
+    "}",
+  ),
+};
+const read = (p: string) => MODULE[p];
+
+test("completion after dagger call: the module's functions, in kebab-case, replacing the word typed", () => {
+  const text = y("j:", "  script:", "    - dagger call bu");
+  const offset = text.length - 1;
+  const items = daggerCompletion(text, offset, read);
+  assert.deepEqual(items.map((i) => [i.label, i.detail, i.insertText, text.slice(i.start, i.end)]), [["build-site", "buildSite(source?: Directory, baseUrl?: string, token?: Secret): Directory", "build-site", "bu"]]);
+  const empty = y("j:", "  script:", "    - dagger call ");
+  const all = daggerCompletion(empty, empty.length - 1, read);
+  assert.deepEqual(all.map((i) => i.label), ["build-site", "lint"]);
+});
+
+test("completion of flags: those of the called function not yet given", () => {
+  const text = y("j:", "  script:", "    - dagger call build-site --source=. --");
+  const items = daggerCompletion(text, text.length - 1, read);
+  assert.deepEqual(items.map((i) => [i.label, i.insertText]), [["--base-url", "--base-url="], ["--token", "--token="]]);
+  assert.equal(items[1].detail, "--token Secret: a secret: env:NAME, file:PATH or cmd:COMMAND (optional)");
+  const bool = y("j:", "  script:", "    - dagger call lint --st");
+  assert.deepEqual(daggerCompletion(bool, bool.length - 1, read).map((i) => [i.label, i.insertText]), [["--strict", "--strict"]]);
+  assert.deepEqual(daggerCompletion(y("j:", "  script:", "    - echo call --"), 26, read), []);
+});
+
+test("hover on the function shows its signature, doc and CLI form; on a flag, its type and how to pass it", () => {
+  const text = y("j:", "  script:", "    - dagger call build-site --source=. --token=env:TOKEN stdout");
+  const at = (word: string) => text.indexOf(word) + 2;
+  const h = daggerHover(text, at("build-site"), read)!;
+  assert.equal(h.markdown, ["```typescript", "buildSite(source?: Directory, baseUrl?: string, token?: Secret): Directory", "```", "Builds the site", "", "```sh", "dagger call build-site [--source=…] [--base-url=…] [--token=…]", "```"].join("\n"));
+  assert.equal(text.slice(h.start, h.end), "build-site");
+  const f = daggerHover(text, at("--token"), read)!;
+  assert.equal(f.markdown, "`build-site` --token Secret: a secret: env:NAME, file:PATH or cmd:COMMAND (optional)");
+  assert.equal(text.slice(f.start, f.end), "--token");
+  const s = daggerHover(text, at("--source"), read)!;
+  assert.equal(s.markdown, "`build-site` --source Directory: a path on the host or a Git URL (defaults to the context path /)");
+  assert.equal(daggerHover(text, at("stdout"), read), undefined);
+  assert.equal(daggerHover(text, at("build-site"), () => undefined), undefined, "no module, no hover");
+});
+
+test("insert a Dagger job: one action per function, with the .dagger set-up when the config has none; the result is a valid config", () => {
+  const files = { ".gitlab-ci.yml": y("lint:", "  script: [make lint]") };
+  const model = analyze(files);
+  const actions = insertJobActions(model, ".gitlab-ci.yml", read);
+  assert.deepEqual(actions.map((a) => a.title), ["Insert a Dagger job calling build-site", "Insert a Dagger job calling lint"]);
+  const after = applyFix(files, { title: "", edits: actions[0].edits });
+  assert.match(after[".gitlab-ci.yml"], /\n\n\.dagger:\n/);
+  assert.ok(after[".gitlab-ci.yml"].endsWith(y("build-site:", "  extends: .dagger", "  script:", "    - dagger call build-site --source=. export --path=.")));
+  const lint = applyFix(files, { title: "", edits: actions[1].edits })[".gitlab-ci.yml"];
+  assert.ok(lint.endsWith(y("lint-dagger:", "  extends: .dagger", "  script:", "    - dagger call lint --source=. --strict stdout")), lint);
+  assert.deepEqual(analyze(after).diagnostics.filter((d) => d.severity === "error"), []);
+});
+
+test("the conversion is offered on a job's name and inside its script, not elsewhere", () => {
+  const text = y("stages: [test]", "lint:", "  stage: test", "  script:", "    - make lint", ".hidden:", "  script: [x]");
+  const model = analyze({ ".gitlab-ci.yml": text });
+  const at = (s: string) => text.indexOf(s) + 1;
+  assert.equal(conversionTarget(model, ".gitlab-ci.yml", at("lint:")), "lint");
+  assert.equal(conversionTarget(model, ".gitlab-ci.yml", at("make lint")), "lint");
+  assert.equal(conversionTarget(model, ".gitlab-ci.yml", at("script:")), "lint");
+  assert.equal(conversionTarget(model, ".gitlab-ci.yml", at("stage: test")), undefined);
+  assert.equal(conversionTarget(model, ".gitlab-ci.yml", at("stages")), undefined);
+  assert.equal(conversionTarget(model, ".gitlab-ci.yml", at(".hidden")), undefined);
+});
