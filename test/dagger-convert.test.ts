@@ -289,3 +289,12 @@ test("not offered on hidden jobs, trigger jobs and flow-mapping jobs", () => {
   for (const name of [".t", "flow", "child"]) assert.equal(convertJob(model, name, { executor: "docker" }), undefined, name);
   assert.ok(convertJob(model, "ok", { executor: "docker" }));
 });
+
+test("argument names stay distinct: an IMAGE variable next to the image argument, ENV next to env; the image's own variables come from GitLab", () => {
+  const files = { ".gitlab-ci.yml": y("scan:", '  image: "${REGISTRY}/scanner:1"', "  script:", '    - scan "$IMAGE" --env "$ENV" --mode "$env"') };
+  const { c, after } = convert(files, "scan");
+  assert.equal(c.call, 'dagger call scan --source=. --image="${REGISTRY}/scanner:1" --image-2="$IMAGE" --env="$ENV" --env-2="$env" stdout');
+  assert.match(c.method, /^ {2}scan\(@argument\(\{ defaultPath: "\/" \}\) source: Directory, image: string, image2: string = "", env: string = "", env2: string = ""\): Container \{$/m);
+  assert.match(c.method, /^ {6}\.from\(image\)$/m);
+  checkResult(after);
+});

@@ -123,7 +123,14 @@ function plan(job: CMap): JobPlan {
   }
   const defined = new Set(env.map(([k]) => k));
   for (const name of used) if (!defined.has(name) && name !== "CI_PROJECT_DIR") fromCi.add(name);
-  for (const variable of fromCi) params.push({ variable, name: camelCase(variable), secret: SECRET_VARIABLE.test(variable) });
+  // argument names must stay distinct: IMAGE vs the image argument, ENV vs env
+  const taken = new Set(["source", "image", "ctr"]);
+  for (const variable of fromCi) {
+    let name = camelCase(variable);
+    for (let i = 2; taken.has(name); i++) name = `${camelCase(variable)}${i}`;
+    taken.add(name);
+    params.push({ variable, name, secret: SECRET_VARIABLE.test(variable) });
+  }
   // optional secrets last: they read best after the plain flags
   params.sort((a, b) => Number(a.secret) - Number(b.secret));
   const paths = lines(get(get(job, "artifacts"), "paths"));
@@ -132,7 +139,8 @@ function plan(job: CMap): JobPlan {
 
 function methodText(fn: string, jobName: string, p: JobPlan): string {
   const args = ['@argument({ defaultPath: "/" }) source: Directory'];
-  if (p.imageParam) args.push(`image: string = ${q(p.image.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, ""))}`);
+  // an image built from CI variables has no sensible default: the caller names it
+  if (p.imageParam) args.push("image: string");
   for (const param of p.params) args.push(param.secret ? `${param.name}?: Secret` : `${param.name}: string = ""`);
   const returns = p.artifacts.length ? "Directory" : "Container";
   const out: string[] = [];

@@ -1,0 +1,71 @@
+// Dagger conversion on real configs (npm run dagger:corpus): every job of every config in
+// ../shared/corpus/real is converted (Docker executor, or both with --all-executors), the edited
+// config is analysed again and must gain no error, no YAML error and no runner-tag finding, and
+// all generated functions of a config, put in one module, must type-check against the real SDK.
+// Skips cleanly without ../shared. Needs a build (out/).
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const real = path.resolve(root, "..", "shared", "corpus", "real");
+if (!fs.existsSync(real)) {
+  console.log("dagger corpus check skipped: ../shared/corpus/real is not here");
+  process.exit(0);
+}
+const require = createRequire(import.meta.url);
+const out = (p) => require(path.join(root, "out", p));
+const { Engine } = out("server/src/engine/engine.js");
+const { DiskHost } = out("server/src/node/disk-host.js");
+const { OverlayHost } = out("server/src/engine/memory-host.js");
+const { readProjectSettings } = out("server/src/node/project-settings.js");
+const { convertJob } = out("server/src/features/dagger/convert.js");
+const { newModuleFiles } = out("server/src/features/dagger/module.js");
+const { typecheckModule } = out("test/typecheck.js");
+
+const executors = process.argv.includes("--all-executors") ? ["docker", "kubernetes"] : ["docker"];
+const key = (d) => `${d.code}|${d.src.file}|${d.message}`;
+const TAGS = new Set(["conflicting-runner-tags", "dind-without-docker-tag"]);
+let failures = 0;
+for (const name of fs.readdirSync(real).sort()) {
+  const dir = path.join(real, name);
+  const rootFile = readProjectSettings(dir).ciConfigPath ?? ".gitlab-ci.yml";
+  if (!fs.existsSync(path.join(dir, rootFile))) continue;
+  const t0 = performance.now();
+  const disk = new DiskHost(dir);
+  const engine = new Engine(disk);
+  const model = engine.analyze({ root: rootFile });
+  const before = new Set(model.diagnostics.filter((d) => d.severity === "error" || TAGS.has(d.code)).map(key));
+  const methods = new Map();
+  let converted = 0;
+  const broken = [];
+  for (const job of model.jobs.values()) {
+    if (job.kind !== "job") continue;
+    for (const executor of executors) {
+      const c = convertJob(model, job.name, { executor });
+      if (!c) continue;
+      converted++;
+      methods.set(c.method.match(/^ {2}(\w+)\(/m)[1], c.method);
+      const edited = new Map();
+      for (const e of [...c.configEdits].sort((a, b) => b.src.start - a.src.start)) {
+        const text = edited.get(e.src.file) ?? model.files.get(e.src.file).text;
+        edited.set(e.src.file, text.slice(0, e.src.start) + e.newText + text.slice(e.src.end));
+      }
+      engine.setHost(new OverlayHost(disk, edited));
+      const after = engine.analyze({ root: rootFile });
+      const bad = after.diagnostics.filter((d) => (d.severity === "error" || TAGS.has(d.code)) && !before.has(key(d)));
+      if (bad.length) broken.push(`${job.name} (${executor}): ${bad.map((d) => `${d.code} ${d.message}`).join("; ")}`);
+    }
+  }
+  engine.setHost(disk);
+  const module = newModuleFiles("ci", "v0.21.9", [...methods.values()].join("\n"), ["dag", "Container", "Directory", "Secret", "object", "func", "argument"]);
+  const typeErrors = typecheckModule(module);
+  const ms = Math.round(performance.now() - t0);
+  console.log(`${name}: ${converted} conversions, ${broken.length} broke the config, ${methods.size} functions, ${typeErrors.length} type errors, ${ms} ms`);
+  for (const b of broken.slice(0, 5)) console.log(`  ${b}`);
+  for (const t of typeErrors.slice(0, 5)) console.log(`  ${t}`);
+  failures += broken.length + typeErrors.length;
+}
+console.log(failures ? `dagger corpus check: ${failures} failures` : "dagger corpus check: all conversions keep the config valid and type-check");
+process.exit(failures ? 1 : 0);
