@@ -23,7 +23,7 @@ export const WELL_KNOWN_VARIABLES: readonly string[] = [
   "GIT_*", "GET_SOURCES_ATTEMPTS", "ARTIFACT_DOWNLOAD_ATTEMPTS", "RESTORE_CACHE_ATTEMPTS", "EXECUTOR_JOB_SECTION_ATTEMPTS",
   "TRANSFER_METER_FREQUENCY", "CACHE_*", "ARTIFACT_*", "KUBERNETES_*", "RUNNER_*", "SCRIPT_SECTION_*",
   // Docker, Kubernetes and clouds
-  "DOCKER_*", "BUILDKIT_*", "BUILDX_*", "COMPOSE_*", "KUBECONFIG", "HELM_*", "AWS_*", "GOOGLE_*", "GCLOUD_*", "GCP_*", "AZURE_*", "CLOUDSDK_*", "VAULT_*", "DAGGER_*",
+  "DOCKER_*", "BUILDKIT_*", "BUILDX_*", "COMPOSE_*", "KUBECONFIG", "HELM_*", "AWS_*", "GOOGLE_*", "GCLOUD_*", "GCP_*", "AZURE_*", "CLOUDSDK_*", "VAULT_*", "DAGGER_*", "_EXPERIMENTAL_DAGGER_*",
   // languages and package managers
   "BUNDLE_*", "BUNDLER_*", "GEM_*", "RUBY*", "RUBYOPT", "RAILS_*", "RACK_*", "NODE_*", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*",
   "GO*", "CGO_*", "PYTHON*", "PIP_*", "POETRY_*", "UV_*", "VIRTUAL_ENV", "JAVA_*", "MAVEN_*", "GRADLE_*", "CARGO_*", "RUST*",
