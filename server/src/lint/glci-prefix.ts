@@ -80,24 +80,30 @@ export function definedVariables(model: Model): VariableSite[] {
   return out;
 }
 
-const usePattern = (name: string) => new RegExp(`\\$\\{${name}\\}|\\$${name}(?![A-Za-z0-9_])|%${name}%`, "g");
+const ANY_USE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%/g;
 
-/** Every `$NAME`, `${NAME}` and `%NAME%` in the strings of the config's files, where written. */
-export function variableUses(model: Model, name: string): Src[] {
-  const out: Src[] = [];
+/**
+ * Every `$NAME`, `${NAME}` and `%NAME%` in the strings of the config's files, where written,
+ * by name: one pass over the files however many variables get a rename fix.
+ */
+export function variableUses(model: Model): Map<string, Src[]> {
+  const out = new Map<string, Src[]>();
   const seen = new Set<string>();
-  const pattern = usePattern(name);
   for (const file of model.files.values()) {
     const visit = (v: CValue) => {
       if (v.kind === "scalar") {
-        if (typeof v.value !== "string" || !v.value.includes(name) || v.src.file !== file.path) return;
-        const key = `${v.src.start}`;
-        if (seen.has(`${file.path}:${key}`)) return;
-        seen.add(`${file.path}:${key}`);
+        if (typeof v.value !== "string" || !/[$%]/.test(v.value) || v.src.file !== file.path) return;
+        // an alias copy carries its anchor's range: scan each written string once
+        const at = `${file.path}:${v.src.start}`;
+        if (seen.has(at)) return;
+        seen.add(at);
         const raw = file.text.slice(v.src.start, v.src.end);
-        for (const m of raw.matchAll(pattern)) {
+        for (const m of raw.matchAll(ANY_USE)) {
+          const name = m[1] ?? m[2] ?? m[3];
           const start = v.src.start + m.index! + m[0].indexOf(name);
-          out.push({ file: file.path, start, end: start + name.length });
+          const list = out.get(name) ?? [];
+          list.push({ file: file.path, start, end: start + name.length });
+          out.set(name, list);
         }
       } else if (v.kind === "seq" || v.kind === "ref") v.items.forEach(visit);
       else for (const e of v.entries.values()) visit(e.value);
@@ -119,10 +125,10 @@ function modeOf(model: Model, option: unknown): GlciMode {
 }
 
 /** One edit that renames the variable at every definition and use in every file of the config. */
-export function renameFix(model: Model, sites: readonly VariableSite[], name: string, to: string): Fix {
+export function renameFix(model: Model, sites: readonly VariableSite[], uses: ReadonlyMap<string, readonly Src[]>, name: string, to: string): Fix {
   const edits: TextEdit[] = [
     ...sites.filter((s) => s.name === name).map((s) => ({ src: renameKeySrc(model, s.keySrc, name), newText: to })),
-    ...variableUses(model, name).map((src) => ({ src, newText: to })),
+    ...(uses.get(name) ?? []).map((src) => ({ src, newText: to })),
   ];
   const files = new Set(edits.map((e) => e.src.file)).size;
   return { title: `Rename to ${to} everywhere (${edits.length} ${edits.length === 1 ? "place" : "places"} in ${files} ${files === 1 ? "file" : "files"})`, edits };
@@ -149,12 +155,13 @@ export const glciVariablePrefix: LintRule = {
     const sites = definedVariables(model);
     const out: Diagnostic[] = [];
     const fixes = new Map<string, Fix>();
+    let uses: Map<string, Src[]> | undefined;
     for (const site of sites) {
       const { name } = site;
       if (PREDEFINED_VARIABLES.has(name) || matches(name, WELL_KNOWN_VARIABLES) || matches(name, allow)) continue;
       if (baseline?.has(name)) continue;
       const to = PREFIX + name;
-      if (!fixes.has(name)) fixes.set(name, renameFix(model, sites, name, to));
+      if (!fixes.has(name)) fixes.set(name, renameFix(model, sites, (uses ??= variableUses(model)), name, to));
       const what = mode === "new" ? "new CI variable" : "CI variable";
       out.push({
         src: site.keySrc,
