@@ -49,9 +49,14 @@ export function insertJobActions(model: Model, file: string, read: Read): Insert
   const end = text.length;
   const lead = text.length === 0 || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
   const setup = model.jobs.has(SETUP_JOB) ? "" : `${setupJobText(model, "docker", (module.engineVersion ?? DEFAULT_ENGINE_VERSION).replace(/^v/, ""))}\n`;
+  const free = (wanted: string) => {
+    let name = wanted;
+    for (let i = 2; model.jobs.has(name); i++) name = `${wanted}-dagger${i === 2 ? "" : `-${i - 1}`}`;
+    return name;
+  };
   return module.functions.map((fn) => ({
     title: `Insert a Dagger job calling ${fn.cliName}`,
-    edits: [{ src: { file, start: end, end }, newText: `${lead}${setup}${daggerJobText(fn, SETUP_JOB)}` }],
+    edits: [{ src: { file, start: end, end }, newText: `${lead}${setup}${daggerJobText(fn, SETUP_JOB, free(fn.cliName))}` }],
   }));
 }
 

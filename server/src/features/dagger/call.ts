@@ -120,10 +120,11 @@ export function hoverCall(line: string, col: number, module: DaggerModule): { ma
 }
 
 /** A job that calls `fn`, extending the Dagger set-up job: for the "Insert a Dagger job" action. */
-export function daggerJobText(fn: DaggerFunction, setupJob: string): string {
-  const flags = fn.params.filter((p) => !p.optional && p.defaultValue === undefined && p.defaultPath === undefined).map((p) => (p.type === "Directory" ? `${p.flag}=.` : `${p.flag}=`));
+export function daggerJobText(fn: DaggerFunction, setupJob: string, jobName = fn.cliName): string {
+  const required = fn.params.filter((p) => !p.optional && p.defaultValue === undefined && p.defaultPath === undefined);
+  const flags = required.map((p) => (p.type === "Directory" ? `${p.flag}=.` : p.type === "boolean" ? p.flag : `${p.flag}=`));
   if (!flags.some((f) => f.startsWith("--source")) && fn.params.some((p) => p.flag === "--source")) flags.unshift("--source=.");
   const tail = /\bDirectory\b/.test(fn.returns) ? "export --path=." : /\bContainer\b/.test(fn.returns) ? "stdout" : "";
   const call = ["dagger", "call", fn.cliName, ...flags, tail].filter(Boolean).join(" ");
-  return `${fn.cliName}:\n  extends: ${setupJob}\n  script:\n    - ${call}\n`;
+  return `${jobName}:\n  extends: ${setupJob}\n  script:\n    - ${call}\n`;
 }
