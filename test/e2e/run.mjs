@@ -5,8 +5,8 @@
 //   node test/e2e/run.mjs [--only ui|suite] [--vsix FILE] [--keep] [--verbose]
 //
 // 1. UI tests on a copy of test/e2e/workspace/ (a config in three files, with one error in
-//    an included file): the Problems panel, hover, go to definition, a quick fix. Saves
-//    docs/screenshot.png.
+//    an included file): the Problems panel, hover, go to definition, a quick fix, and last
+//    the Dagger conversion refactoring (it rewrites the copy). Saves docs/screenshot.png.
 // 2. The Mocha suite test/e2e/suite/ inside the extension host (commands, merged views,
 //    vscode.languages.getDiagnostics), on a fresh copy of the workspace.
 // With --vsix FILE the UI tests run on that packaged extension, installed, instead of the
@@ -61,7 +61,7 @@ function position(rel, needle) {
 const show = (ps) => ps.map((p) => `${p.file}: ${p.severity} ${p.message} [Ln ${p.line}, Col ${p.column}]`).join('\n') || '(none)';
 
 async function uiTests() {
-  console.log('UI tests (Problems panel, hover, definition, quick fix):');
+  console.log('UI tests (Problems panel, hover, definition, quick fix, Dagger conversion):');
   const ws = workspaceCopy();
   const t0 = Date.now();
   let vsc;
@@ -151,6 +151,43 @@ async function uiTests() {
       const text = await vsc.editorText();
       assert(/image: ruby:/.test(text) && /bundle exec rake compile/.test(text), `merged job:\n${text}`);
       return `jobs offered: ${jobs.join(', ')}`;
+    });
+
+    // Last: it rewrites .gitlab-ci.yml and creates the Dagger module (in this run's copy).
+    await check('(g) Ctrl+. on a job name converts it to a Dagger Function: job rewritten, module created, no error', async () => {
+      const CI = '.gitlab-ci.yml';
+      await vsc.openFile(CI);
+      const at = position(CI, 'lint:');
+      const title = /Convert job "lint" to a Dagger Function \(Docker executor\)/;
+      const action = await vsc.quickFix(title, at.line, at.col + 1);
+      assert(action.applied, `conversion not offered; offered: ${JSON.stringify(action.titles)}`);
+      let text = '';
+      for (const end = Date.now() + 10000; Date.now() < end && !/dagger call/.test(text); await sleep(250)) text = await vsc.documentText();
+      assert(/^lint:\n {2}extends: \.dagger$/m.test(text), `no "extends: .dagger" in lint:\n${text}`);
+      assert(/^ {2}script:\n {4}- dagger call lint --source=\. stdout$/m.test(text) && !/rubocop/.test(text), `script not replaced:\n${text}`);
+      assert(/^\.dagger:$/m.test(text) && /^ {4}- docker:27-dind$/m.test(text), `no .dagger job:\n${text}`);
+      assert(/^compile:\n {2}stage: build\n {2}extends: \.ruby$/m.test(text), `compile changed:\n${text}`);
+
+      // the server has analysed the edited buffer: it knows the new .dagger job
+      const ext = text.split('\n').findIndex((l) => l === '  extends: .dagger') + 1;
+      const hover = await vsc.hover(ext, 13);
+      await vsc.page.keyboard.press('Escape');
+      const setup = text.split('\n').indexOf('.dagger:') + 1;
+      assert(hover.includes(`hidden job .dagger — defined in ${CI}:${setup}`), `hover on .dagger (defined at line ${setup}):\n${hover}`);
+      await vsc.waitForStatus(', 0 errors', 20000).catch(() => {});
+      const status = (await vsc.statusItems()).find((s) => /Pipewright/.test(s));
+      const { ok: clean, problems } = await vsc.waitForProblems((ps) => !ps.some((p) => p.file === CI && p.severity === 'error'), { ms: 20000, settleMs: 3000 });
+      assert(clean, `errors listed for ${CI}:\n${show(problems)}`);
+
+      const created = ['dagger.json', '.dagger/package.json', '.dagger/tsconfig.json', '.dagger/.gitignore', '.dagger/.gitattributes', '.dagger/src/index.ts'];
+      const missing = created.filter((f) => !fs.existsSync(path.join(ws, f)));
+      assert(!missing.length, `not created on disk: ${missing.join(', ')}`);
+      await vsc.openFile('.dagger/src/index.ts');
+      const source = await vsc.documentText();
+      assert(/^ {2}@func\(\)\n {2}lint\(@argument\(\{ defaultPath: "\/" \}\) source: Directory\): Container \{$/m.test(source) && /"bundle exec rubocop",/.test(source), `.dagger/src/index.ts:\n${source}`);
+      return `${status}; ${CI} (${text.split('\n').length} lines) problems: ${show(problems.filter((p) => p.file === CI))}\n` +
+        `hover on .dagger: ${hover.split('\n')[0]}\n` +
+        `offered: ${action.titles.join(' | ')}\ncreated: ${created.join(', ')}`;
     });
   } finally {
     if (failed || opt.verbose) console.log(vsc.logs());

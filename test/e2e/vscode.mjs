@@ -273,6 +273,34 @@ export async function launch({ vscodeDir, extension, vsix, workspace, file, test
       editorText: () => page.$eval('.editor-group-container.active .monaco-editor .view-lines', (e) => [...e.querySelectorAll('.view-line')]
         .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
         .map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n')),
+      /**
+       * The whole text of the active editor: editorText() gives only the rendered lines, so
+       * this pages from the top to the end (moving the cursor) and keys lines by line number.
+       */
+      async documentText() {
+        const read = () => page.$eval('.editor-group-container.active .monaco-editor', (ed) => {
+          const num = new Map();
+          for (const d of ed.querySelectorAll('.margin-view-overlays > div')) {
+            const n = d.querySelector('.line-numbers');
+            if (n) num.set(d.style.top, Number(n.textContent));
+          }
+          return [...ed.querySelectorAll('.view-lines .view-line')].map((l) => [num.get(l.style.top), l.textContent.replace(/\u00a0/g, ' ')]);
+        });
+        const lines = new Map();
+        await page.keyboard.press('Control+Home');
+        for (let i = 0, last = -1; i < 100; i++) {
+          await sleep(150);
+          for (const [n, t] of await read()) if (n) lines.set(n, t);
+          const max = Math.max(0, ...lines.keys());
+          if (max === last) break;
+          last = max;
+          await page.keyboard.press('PageDown');
+        }
+        const n = Math.max(0, ...lines.keys());
+        const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !lines.has(k));
+        if (missing.length) throw new Error(`documentText: lines ${missing.join(', ')} were not rendered`);
+        return Array.from({ length: n }, (_, i) => lines.get(i + 1)).join('\n');
+      },
       screenshot: (p) => page.screenshot({ path: p }),
     };
     if (file) await vsc.waitForEditor(file, timeoutMs);
