@@ -1,4 +1,8 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { test } from "node:test";
 import type { Model } from "../server/src/engine/engine";
 import { convertJob, type Conversion, type Executor } from "../server/src/features/dagger/convert";
@@ -157,6 +161,19 @@ test("image, variables and before_script move into the function; CI variables be
   assert.match(c.createFiles[".dagger/src/index.ts"], /^import \{ dag, Container, Directory, Secret, object, func, argument \} from "@dagger.io\/dagger"$/m);
   const m = checkResult(after);
   assert.deepEqual(m.diagnostics.map((d) => d.code), []);
+  // and the CLI a pipeline would run says the same of the files on disk
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-dagger-"));
+  try {
+    for (const [p, text] of Object.entries(after)) {
+      fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      fs.writeFileSync(path.join(dir, p), text);
+    }
+    const r = spawnSync(process.execPath, [path.resolve(__dirname, "..", "..", "dist", "cli.js"), "check", dir, "--format", "json"], { encoding: "utf8" });
+    assert.equal(r.status, 0);
+    assert.deepEqual(JSON.parse(r.stdout), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("artifacts: the function returns them as a directory and the call exports it where GitLab collects them", () => {
@@ -167,15 +184,27 @@ test("artifacts: the function returns them as a directory and the call exports i
     y(SETUP_DOCKER(false), "build:", "  extends: .dagger", "  script:", "    - dagger call build --source=. export --path=.", "  artifacts:", "    paths:", "      - dist/", "      - coverage/*.xml"),
   );
   assert.equal(
-    c.method.split("\n").slice(1, 3).join("\n") + "\n" + c.method.split("\n").slice(-3).join("\n"),
+    c.method,
     y(
+      "  /**",
       '   * Runs the work of GitLab job "build": its image, variables, before_script and script.',
       "   * Returns the job's artifacts:paths as a directory.",
+      "   */",
+      "  @func()",
+      '  build(@argument({ defaultPath: "/" }) source: Directory): Directory {',
+      "    let ctr = dag",
+      "      .container()",
+      '      .from("node:22")',
+      '      .withMountedDirectory("/src", source)',
+      '      .withWorkdir("/src")',
+      '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
+      '    ctr = ctr.withExec(["sh", "-ec", [',
+      '      "npm run build",',
+      '    ].join("\\n")])',
       '    return dag.directory().withDirectory(".", ctr.directory("/src"), { include: ["dist", "dist/**", "coverage/*.xml"] })',
       "  }",
     ),
   );
-  assert.match(c.method, /\): Directory \{$/m);
   checkResult(after);
 });
 
