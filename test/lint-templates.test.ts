@@ -219,7 +219,7 @@ test("repo-from-artifacts: needs: [] is reported at the list, and the fix needs 
   assert.deepEqual(analyze(fixed).diagnostics, []);
 });
 
-test("repo-from-artifacts: silent for needs that are not empty, inherited needs, templates in between and jobs that clone", () => {
+test("repo-from-artifacts: silent for needs that keep the template's, inherited needs, templates in between and jobs that clone", () => {
   const m = analyze({
     ".gitlab-ci.yml":
       RFA +
@@ -232,10 +232,6 @@ test("repo-from-artifacts: silent for needs that are not empty, inherited needs,
         "with-needs:",
         "  extends: .repo-from-artifacts",
         "  needs: [setup, !reference [.repo-from-artifacts, needs]]",
-        "  script: [x]",
-        "other-needs:",
-        "  extends: .repo-from-artifacts",
-        "  needs: [setup]",
         "  script: [x]",
         "inherits:",
         "  extends: .repo-from-artifacts",
@@ -274,4 +270,18 @@ test("repo-from-artifacts: empty needs from a !reference are reported at the ref
   const m = analyze({ ".gitlab-ci.yml": RFA + y(".none:", "  needs: []", "lint:", "  extends: .repo-from-artifacts", "  needs: !reference [.none, needs]", "  script: [x]") });
   assert.deepEqual(lints(m, RFA_CODE), [`.gitlab-ci.yml 15:9-15:34 warning ${RFA_CODE} ${RFA_MESSAGE}`]);
   assert.equal(only(m, RFA_CODE)[0].fixes, undefined);
+});
+
+test("repo-from-artifacts: needs that name other jobs but not the template's are reported, and the fix appends the reference", () => {
+  const files = { ".gitlab-ci.yml": RFA + y("setup:", "  stage: build", "  script: [x]", "lint:", "  extends: .repo-from-artifacts", "  needs:", "    - setup", "  script: [x]", "flow:", "  extends: .repo-from-artifacts", "  needs: [setup]", "  script: [x]") };
+  const m = analyze(files);
+  const msg = `needs replaces the needs of .repo-from-artifacts without "clone-gitlab-repo": the job downloads no repository artifact, so it starts without the repository that .repo-from-artifacts takes from it instead of cloning; add !reference [.repo-from-artifacts, needs] to its needs`;
+  assert.deepEqual(lints(m, RFA_CODE), [`.gitlab-ci.yml 17:4-17:11 warning ${RFA_CODE} ${msg}`, `.gitlab-ci.yml 21:9-21:16 warning ${RFA_CODE} ${msg}`]);
+  let fixed: Record<string, string> = files;
+  for (const d of only(m, RFA_CODE).reverse()) fixed = applyFix(fixed, d.fixes![0]);
+  assert.equal(
+    fixed[".gitlab-ci.yml"],
+    RFA + y("setup:", "  stage: build", "  script: [x]", "lint:", "  extends: .repo-from-artifacts", "  needs:", "    - setup", "    - !reference [.repo-from-artifacts, needs]", "  script: [x]", "flow:", "  extends: .repo-from-artifacts", "  needs: [setup, !reference [.repo-from-artifacts, needs]]", "  script: [x]"),
+  );
+  assert.deepEqual(analyze(fixed).diagnostics, []);
 });

@@ -28,9 +28,26 @@ function needItems(v: CValue | undefined): CValue[] | undefined {
   return flat.kind === "seq" ? [...flat.items] : undefined;
 }
 
-function message(names: readonly string[]): string {
+function message(names: readonly string[], empty: boolean): string {
   const which = names.length ? names.map((n) => `"${n}"`).join(", ") : "the jobs";
+  if (!empty) return `needs replaces the needs of ${TEMPLATE} without ${which}: the job downloads no repository artifact, so it starts without the repository that ${TEMPLATE} takes from it instead of cloning; add ${REFERENCE} to its needs`;
   return `needs: [] drops ${which} that ${TEMPLATE} needs: the job downloads no artifacts, so it starts without the repository that ${TEMPLATE} takes from them instead of cloning; put ${REFERENCE} in its needs`;
+}
+
+/** A needs list that names other jobs but none of the template's: appended to where it is written. */
+function appendFix(model: Model, where: Written, value: CValue, ownerExtends: boolean): Fix[] | undefined {
+  if (!where.literal || !ownerExtends || value.kind !== "seq" || !value.items.length) return undefined;
+  const text = model.files.get(value.src.file)?.text ?? "";
+  const last = value.items[value.items.length - 1];
+  if (last.src.file !== value.src.file || last.via?.length) return undefined;
+  const title = `Also need what ${TEMPLATE} needs`;
+  if (text[value.src.start] === "[") return [{ title, edits: [{ src: { file: last.src.file, start: last.src.end, end: last.src.end }, newText: `, ${REFERENCE}` }] }];
+  const lineStart = text.lastIndexOf("\n", last.src.start - 1) + 1;
+  const dash = text.slice(lineStart, last.src.start);
+  const nl = text.indexOf("\n", last.src.end - 1);
+  // an item spread over lines (a `job:` map) has no dash right before it: leave that by hand
+  if (!/^[ \t]*-[ \t]+$/.test(dash) || nl < 0) return undefined;
+  return [{ title, edits: [{ src: { file: last.src.file, start: nl + 1, end: nl + 1 }, newText: `${dash}${REFERENCE}\n` }] }];
 }
 
 /** Only a literal empty flow list is replaced; anything else may be shared or hold comments. */
@@ -44,15 +61,20 @@ function referenceFix(model: Model, where: Written, value: CValue, ownerExtends:
 export const repoFromArtifactsNeeds: LintRule = {
   id: "repo-from-artifacts-needs",
   severity: "warning",
-  summary: `a job extending ${TEMPLATE} sets needs: [], so it gets no repository`,
+  summary: `a job extending ${TEMPLATE} sets needs: [] or needs without the template's, so it gets no repository`,
   check(model) {
     const templateNeeds = needItems(get(get(model.merged, TEMPLATE), "needs"));
     // A template that needs nothing (or one in an include we cannot read) gives nothing to lose.
     if (!templateNeeds?.length) return [];
-    const text = message(neededNames(templateNeeds));
+    const names = neededNames(templateNeeds);
     const out: Diagnostic[] = [];
     for (const job of jobsExtending(model, TEMPLATE)) {
-      if (clonesAnyway(job.effective) || needItems(get(job.effective, "needs"))?.length !== 0) continue;
+      if (clonesAnyway(job.effective)) continue;
+      const needs = needItems(get(job.effective, "needs"));
+      if (!needs) continue;
+      const empty = needs.length === 0;
+      // other needs are fine as long as one of the template's is still there
+      if (!empty && (names.length === 0 || neededNames(needs).some((n) => names.includes(n)))) continue;
       const own = entry(job.resolved, "needs");
       if (!own) continue;
       const where = writtenAt(own.value, job.name);
@@ -61,9 +83,9 @@ export const repoFromArtifactsNeeds: LintRule = {
         src: where.at,
         severity: "warning",
         code: "repo-from-artifacts-needs",
-        message: text,
+        message: message(names, empty),
         related: [{ src: model.jobs.get(job.name)!.keySrc, message: `used by job "${job.name}"` }],
-        fixes: referenceFix(model, where, own.value, ownerExtends),
+        fixes: empty ? referenceFix(model, where, own.value, ownerExtends) : appendFix(model, where, own.value, ownerExtends),
       });
     }
     return gatherRelated(out);
