@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { conversionTarget, daggerCompletion, daggerHover, insertJobActions } from "../server/src/features/dagger/actions";
-import { analyze, applyFix, y } from "./helpers";
+import { analyze, applyFix, diags, y } from "./helpers";
 
 const MODULE: Record<string, string> = {
   "dagger.json": JSON.stringify({ name: "ci", engineVersion: "v0.21.9", sdk: { source: "typescript" }, source: ".dagger" }),
@@ -81,4 +81,18 @@ test("the conversion is offered on a job's name and inside its script, not elsew
   assert.equal(conversionTarget(model, ".gitlab-ci.yml", at("stage: test")), undefined);
   assert.equal(conversionTarget(model, ".gitlab-ci.yml", at("stages")), undefined);
   assert.equal(conversionTarget(model, ".gitlab-ci.yml", at(".hidden")), undefined);
+});
+
+test("dagger-version-drift: a DAGGER_VERSION other than the module's engineVersion is a warning, fixed to the module's", () => {
+  const files = { ".gitlab-ci.yml": y(".dagger:", "  variables:", '    DAGGER_VERSION: "0.19.2"', "  before_script: [install]", "job:", "  extends: .dagger", "  variables:", "    DAGGER_VERSION: v0.21.9", "  script: [dagger call x]") };
+  const settings = { daggerEngineVersion: () => "v0.21.9" };
+  const m = analyze(files, undefined, settings);
+  const d = m.diagnostics.filter((x) => x.code === "dagger-version-drift");
+  assert.deepEqual(diags(m), [
+    '.gitlab-ci.yml 2:20-2:28 warning dagger-version-drift DAGGER_VERSION 0.19.2 installs a CLI, and so an engine, other than the module\'s engineVersion v0.21.9 in dagger.json: pin the same version',
+  ]);
+  const fixed = applyFix(files, d[0].fixes![0]);
+  assert.equal(fixed[".gitlab-ci.yml"].split("\n")[2], '    DAGGER_VERSION: "0.21.9"');
+  assert.deepEqual(analyze(fixed, undefined, settings).diagnostics, []);
+  assert.deepEqual(analyze(files).diagnostics, [], "no module, nothing to compare with");
 });

@@ -9,6 +9,7 @@ import { repoFromArtifactsNeeds } from "./repo-from-artifacts";
 import { customExitCode } from "./exit-codes";
 import { dependencyProxy } from "./dependency-proxy";
 import { anchorInsteadOfExtends } from "./anchors";
+import { daggerVersionDrift } from "./dagger-version";
 
 // Lints for gitlab-org's CI conventions: a registry of rules, each with an id (its diagnostic
 // code), a default severity and a rule page. Rules read the resolved model and the context the
@@ -34,6 +35,8 @@ export interface LintContext {
    * branch); undefined when there is no baseline. A function, so only rules that need it pay.
    */
   readonly baselineVariables?: () => ReadonlySet<string> | undefined;
+  /** engineVersion of the workspace's Dagger module (dagger.json), when there is one. */
+  readonly daggerEngineVersion?: () => string | undefined;
 }
 
 /** A rule's settings: its severity or "off", and any options of its own. */
@@ -45,6 +48,7 @@ export interface RuleSetting {
 export interface LintSettings {
   readonly rules?: Readonly<Record<string, RuleSetting>>;
   readonly baselineVariables?: () => ReadonlySet<string> | undefined;
+  readonly daggerEngineVersion?: () => string | undefined;
 }
 
 export const RULES: readonly LintRule[] = [
@@ -57,6 +61,7 @@ export const RULES: readonly LintRule[] = [
   customExitCode,
   dependencyProxy,
   anchorInsteadOfExtends,
+  daggerVersionDrift,
 ];
 
 export const RULE_DOCS = (id: string) => `docs/rules/${id}.md`;
@@ -68,7 +73,7 @@ export function lint(model: Model, settings: LintSettings = {}): Diagnostic[] {
   for (const rule of RULES) {
     const setting = settings.rules?.[rule.id];
     if (setting?.severity === "off" || (rule.offByDefault && !setting?.severity)) continue;
-    out.push(...rule.check(model, { options: setting?.options ?? {}, baselineVariables: settings.baselineVariables }));
+    out.push(...rule.check(model, { options: setting?.options ?? {}, baselineVariables: settings.baselineVariables, daggerEngineVersion: settings.daggerEngineVersion }));
   }
   return out;
 }
