@@ -6,7 +6,7 @@ import { formatText, positioned, renderValue } from "./engine/output";
 import { DiskHost } from "./node/disk-host";
 import { effectiveSeverities, PROJECT_SETTINGS_FILE, readProjectSettings } from "./node/project-settings";
 import { BaselineCache } from "./node/git-baseline";
-import { findModule } from "./features/dagger/module";
+import { moduleEngineVersion } from "./features/dagger/module";
 
 const USAGE = `usage:
   pipewright check [DIR] [--root FILE] [--format text|json]
@@ -79,12 +79,12 @@ function parseArgs(argv: string[]): Args {
 
 function main(argv: string[]): number {
   const args = parseArgs(argv);
-  const engine = new Engine(new DiskHost(args.dir));
+  const disk = new DiskHost(args.dir);
+  const engine = new Engine(disk);
   if (args.command === "check") {
     const settings = readProjectSettings(args.dir);
     const baseline = new BaselineCache(args.dir);
-    const disk = new DiskHost(args.dir);
-    const lint = { rules: settings.rules, baselineVariables: () => baseline.variables(args.roots), daggerEngineVersion: () => findModule((p) => disk.readFile(p))?.engineVersion };
+    const lint = { rules: settings.rules, baselineVariables: () => baseline.variables(args.roots), daggerEngineVersion: () => moduleEngineVersion((p) => disk.readFile(p)) };
     const projects = args.roots.map((root) => engine.analyzeProject({ root, lint }));
     const project = projects[0];
     const model = project.main;

@@ -30,7 +30,7 @@ import { definition } from "./features/definitions";
 import { hover } from "./features/hover";
 import { conversions, daggerCompletion, daggerHover, insertJobActions } from "./features/dagger/actions";
 import type { Conversion } from "./features/dagger/convert";
-import { findModule } from "./features/dagger/module";
+import { moduleEngineVersion } from "./features/dagger/module";
 import { LineIndex } from "./engine/text";
 import { occurrences, rename } from "./features/references";
 import { outline, type OutlineSymbol } from "./features/symbols";
@@ -116,7 +116,7 @@ function ruleLink(code: string): { href: string } | undefined {
 /** The project's `.pipewright.yml` first, then the user's settings over it. */
 function lintSettings(project: ReturnType<typeof readProjectSettings>, roots: readonly string[]) {
   const rules = mergeRules(project.rules, severityRules(settings.severity), settings.rules);
-  return { rules, baselineVariables: () => baseline?.variables(roots), daggerEngineVersion: () => findModule(readProject)?.engineVersion };
+  return { rules, baselineVariables: () => baseline?.variables(roots), daggerEngineVersion: () => moduleEngineVersion(readProject) };
 }
 
 function rootsToAnalyse(): string[] {

@@ -53,6 +53,15 @@ export function emptyMap(src: Src): CMap {
   return mapOf(new Map(), src);
 }
 
+/**
+ * The alias or merge-key hop of a value copied from an anchor: such a copy carries the anchor's
+ * src, so walks over a file's text skip it and meet the anchor where it is written.
+ */
+export function anchorCopy(v: CValue): Via | undefined {
+  const hop = v.via?.[0];
+  return hop && (hop.kind === "alias" || hop.kind === "merge-key") ? hop : undefined;
+}
+
 /** A value reached through the hops of the map that held it. */
 export function throughVia(value: CValue, via: readonly Via[] | undefined): CValue {
   if (!via || via.length === 0) return value;

@@ -4,7 +4,7 @@ import type { CValue, Src } from "../engine/types";
 import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
 import { keywordDoc } from "./keywords";
 import type { InputSpec } from "../engine/inputs";
-import { toJS } from "../engine/values";
+import { anchorCopy, toJS } from "../engine/values";
 import { spotAt, type Spot } from "./locate";
 import { CUSTOM_EXIT_CODES, CUSTOM_EXIT_CODES_DOCS } from "../lint/exit-codes";
 import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "./predefined-variables";
@@ -55,7 +55,7 @@ function usersOf(model: Model, name: string): string[] {
 function referrersOf(model: Model, name: string): string[] {
   const out = new Set<string>();
   const visit = (v: CValue, owner: string) => {
-    if (v.via?.[0]?.kind === "alias" || v.via?.[0]?.kind === "merge-key") return;
+    if (anchorCopy(v)) return;
     if (v.kind === "ref") {
       const first = v.items[0];
       if (first?.kind === "scalar" && first.value === name) out.add(owner);

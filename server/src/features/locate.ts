@@ -1,5 +1,6 @@
 import type { ParsedFile } from "../engine/load";
 import type { CEntry, CRef, CValue, Src, Via } from "../engine/types";
+import { anchorCopy } from "../engine/values";
 
 // What is written at an offset of a file: found by walking the parsed file's values by their
 // source ranges. Copies brought in by aliases and merge keys carry the anchor's ranges, so they
@@ -23,11 +24,6 @@ export interface Spot {
 
 const within = (src: Src, offset: number) => src.start <= offset && offset <= src.end;
 
-function copied(v: CValue): Via | undefined {
-  const hop = v.via?.[0];
-  return hop && (hop.kind === "alias" || hop.kind === "merge-key") ? hop : undefined;
-}
-
 export function spotAt(file: ParsedFile, offset: number): Spot | undefined {
   for (const [doc, inHeader] of [[file.header, true], [file.content, false]] as const) {
     if (!doc || !within(doc.src, offset)) continue;
@@ -40,7 +36,7 @@ export function spotAt(file: ParsedFile, offset: number): Spot | undefined {
 type Found = Omit<Spot, "file" | "inHeader">;
 
 function walk(v: CValue, offset: number, path: Array<string | number>): Found | undefined {
-  const hop = copied(v);
+  const hop = anchorCopy(v);
   if (hop) return within(hop.at, offset) ? { path, alias: hop, value: v } : undefined;
   switch (v.kind) {
     case "map":
@@ -50,7 +46,7 @@ function walk(v: CValue, offset: number, path: Array<string | number>): Found | 
           continue;
         }
         if (within(e.keySrc, offset)) return { path: [...path, e.key], key: e };
-        if (within(e.value.src, offset) || copied(e.value)) {
+        if (within(e.value.src, offset) || anchorCopy(e.value)) {
           const inner = walk(e.value, offset, [...path, e.key]);
           if (inner) return inner;
         }

@@ -1,5 +1,6 @@
 import type { Model } from "../engine/engine";
 import type { CValue, Src, TextEdit } from "../engine/types";
+import { anchorCopy } from "../engine/values";
 import { namedJob } from "./definitions";
 import { spotAt } from "./locate";
 
@@ -20,13 +21,11 @@ function nameRange(model: Model, src: Src, name: string): Src | undefined {
   return at < 0 ? undefined : { file: src.file, start: src.start + at, end: src.start + at + name.length };
 }
 
-const isCopy = (v: CValue) => v.via?.[0]?.kind === "alias" || v.via?.[0]?.kind === "merge-key";
-
 function jobOccurrences(model: Model, name: string): Src[] {
   const defs: Src[] = [];
   const uses: Src[] = [];
   const visit = (v: CValue, path: Array<string | number>) => {
-    if (isCopy(v)) return;
+    if (anchorCopy(v)) return;
     const last = path[path.length - 1];
     const parent = path[path.length - 2];
     if (v.kind === "scalar" && v.value === name) {
@@ -41,7 +40,7 @@ function jobOccurrences(model: Model, name: string): Src[] {
       v.items.forEach((i, n) => visit(i, [...path, n]));
     } else if (v.kind === "map") {
       for (const e of v.entries.values()) {
-        if (isCopy(e.value)) continue;
+        if (anchorCopy(e.value)) continue;
         if (path.length === 0 && e.key === name) defs.push(e.keySrc);
         visit(e.value, [...path, e.key]);
       }
@@ -56,8 +55,8 @@ function anchorOccurrences(model: Model, file: string, name: string): Src[] {
   if (!parsed) return [];
   const out: Src[] = parsed.anchors.filter((a) => a.name === name).map((a) => a.src);
   const visit = (v: CValue) => {
-    const hop = v.via?.[0];
-    if (hop && (hop.kind === "alias" || hop.kind === "merge-key") && hop.name === name && hop.at.file === file) {
+    const hop = anchorCopy(v);
+    if (hop && hop.name === name && hop.at.file === file) {
       if (!out.some((s) => s.start === hop.at.start)) out.push(hop.at);
       return;
     }

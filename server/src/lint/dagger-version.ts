@@ -1,5 +1,6 @@
-import type { CValue, Diagnostic } from "../engine/types";
+import type { Diagnostic } from "../engine/types";
 import { get } from "../engine/values";
+import { definedVariables } from "./glci-prefix";
 import type { LintRule } from "./registry";
 
 // The Dagger CLI starts an engine of its own version, and a module records the engine it was
@@ -7,20 +8,6 @@ import type { LintRule } from "./registry";
 // run the module on an engine it was not generated for, which local runs never show.
 
 const ID = "dagger-version-drift";
-
-function pins(content: CValue | undefined): CValue[] {
-  const out: CValue[] = [];
-  const of = (vars: CValue | undefined) => {
-    const v = get(vars, "DAGGER_VERSION");
-    if (v && !v.via?.length) out.push(v.kind === "map" ? (get(v, "value") ?? v) : v);
-  };
-  if (content?.kind !== "map") return out;
-  for (const e of content.entries.values()) {
-    if (e.key === "variables") of(e.value);
-    else if (e.value.kind === "map") of(get(e.value, "variables"));
-  }
-  return out;
-}
 
 export const daggerVersionDrift: LintRule = {
   id: ID,
@@ -30,18 +17,18 @@ export const daggerVersionDrift: LintRule = {
     const engine = context.daggerEngineVersion?.()?.replace(/^v/, "");
     if (!engine) return [];
     const out: Diagnostic[] = [];
-    for (const file of model.files.values()) {
-      for (const pin of pins(file.content)) {
-        const value = pin.kind === "scalar" && pin.value !== null ? String(pin.value) : undefined;
-        if (value === undefined || value.includes("$") || value.replace(/^v/, "") === engine) continue;
-        out.push({
-          src: pin.src,
-          severity: "warning",
-          code: ID,
-          message: `DAGGER_VERSION ${value} installs a CLI, and so an engine, other than the module's engineVersion v${engine} in dagger.json: pin the same version`,
-          fixes: [{ title: `Pin DAGGER_VERSION to ${engine}`, edits: [{ src: pin.src, newText: `"${engine}"` }] }],
-        });
-      }
+    for (const site of definedVariables(model)) {
+      if (site.name !== "DAGGER_VERSION" || site.value.via?.length) continue;
+      const pin = site.value.kind === "map" ? (get(site.value, "value") ?? site.value) : site.value;
+      const value = pin.kind === "scalar" && pin.value !== null ? String(pin.value) : undefined;
+      if (value === undefined || value.includes("$") || value.replace(/^v/, "") === engine) continue;
+      out.push({
+        src: pin.src,
+        severity: "warning",
+        code: ID,
+        message: `DAGGER_VERSION ${value} installs a CLI, and so an engine, other than the module's engineVersion v${engine} in dagger.json: pin the same version`,
+        fixes: [{ title: `Pin DAGGER_VERSION to ${engine}`, edits: [{ src: pin.src, newText: `"${engine}"` }] }],
+      });
     }
     return out;
   },

@@ -1,7 +1,7 @@
 import type { Model } from "../engine/engine";
 import type { CScalar, CValue, Diagnostic, Fix } from "../engine/types";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
-import { get } from "../engine/values";
+import { anchorCopy, get } from "../engine/values";
 import { definedVariables } from "./glci-prefix";
 import type { LintRule } from "./registry";
 
@@ -66,7 +66,7 @@ function writtenIn(model: Model, v: CValue): CValue | undefined {
   while (parent && (parent.kind === "map" || parent.kind === "seq")) {
     const children = parent.kind === "map" ? [...parent.entries.values()].map((e) => e.value) : parent.items;
     // copies carry the anchor's range; the anchor itself is in the tree at its own place
-    const child = children.find((c) => !copied(c) && c.src.start <= v.src.start && v.src.end <= c.src.end);
+    const child = children.find((c) => !anchorCopy(c) && c.src.start <= v.src.start && v.src.end <= c.src.end);
     if (!child) return undefined;
     if (child.src.start === v.src.start && child.src.end === v.src.end && child.kind === "scalar") return parent;
     parent = child;
@@ -74,12 +74,16 @@ function writtenIn(model: Model, v: CValue): CValue | undefined {
   return undefined;
 }
 
-const copied = (v: CValue) => v.via?.[0]?.kind === "alias" || v.via?.[0]?.kind === "merge-key";
-
 /** Flow collections are written `[ ]` or `{ }`; their src starts at the bracket. */
 function isFlow(model: Model, collection: CValue): boolean {
   const c = model.files.get(collection.src.file)?.text[collection.src.start];
   return c === "[" || c === "{";
+}
+
+/** The variable that holds the dependency proxy's prefix in this config, if it defines one. */
+export function proxyVariable(model: Model): string | undefined {
+  const names = new Set(definedVariables(model).map((d) => d.name));
+  return names.has(ADDRESS) ? ADDRESS : names.has(GROUP) ? GROUP : undefined;
 }
 
 export const dependencyProxy: LintRule = {
@@ -87,8 +91,7 @@ export const dependencyProxy: LintRule = {
   severity: "hint",
   summary: "a Docker Hub image is pulled without the dependency proxy the config defines",
   check(model) {
-    const names = new Set(definedVariables(model).map((d) => d.name));
-    const variable = names.has(ADDRESS) ? ADDRESS : names.has(GROUP) ? GROUP : undefined;
+    const variable = proxyVariable(model);
     if (!variable) return [];
     const out: Diagnostic[] = [];
     // aliases and extends copy a value with the src where it is written: judge each place once

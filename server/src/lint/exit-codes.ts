@@ -49,7 +49,7 @@ const isNewCustomCode = (code: number) => code >= 100 && code <= 125 && !CUSTOM_
 export const customExitCode: LintRule = {
   id: "custom-exit-code",
   severity: "hint",
-  summary: "a custom exit code below 160 that gitlab-org's table does not list",
+  summary: "a new custom exit code (100-125) that gitlab-org's table does not list",
   check(model) {
     const out: Diagnostic[] = [];
     const next = nextFreeExitCode();

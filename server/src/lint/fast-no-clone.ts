@@ -3,6 +3,7 @@ import type { CMap, CValue, Diagnostic, Fix, Src } from "../engine/types";
 import { gatherRelated } from "../engine/gather";
 import { flatten } from "../engine/jobs";
 import { entry, get, str } from "../engine/values";
+import { insertItem } from "./list-edits";
 import type { LintRule } from "./registry";
 
 // gitlab-org's `.fast-no-clone-job` sets GIT_STRATEGY: none and fetches the few files a job
@@ -92,31 +93,13 @@ const CURL_INSTALL = /\b(apk\s+add|apt-get\s+install|apt\s+install|yum\s+install
 function insertFirst(model: Model, list: CValue, item: string): Fix["edits"] | undefined {
   const text = model.files.get(list.src.file)?.text;
   if (!text) return undefined;
-  if (list.kind === "seq" && text[list.src.start] === "[") {
-    const sep = list.items.length ? ", " : "";
-    return [{ src: { file: list.src.file, start: list.src.start + 1, end: list.src.start + 1 }, newText: item + sep }];
-  }
-  if (list.kind === "seq" && list.items.length) {
+  if (list.kind === "seq") {
     // The download step runs curl: a job that installs curl first keeps that install in front,
     // as gitlab-org's own jobs on small images do.
     const installs = list.items.findIndex((i) => !CURL_INSTALL.test(str(i) ?? ""));
-    const at = installs < 0 ? list.items.length : installs;
-    if (at === list.items.length) {
-      const last = list.items[at - 1];
-      const lastStart = last.via?.[0] && last.via[0].at.file === list.src.file ? last.via[0].at.start : last.src.start;
-      const ls = text.lastIndexOf("\n", lastStart - 1) + 1;
-      const dash = text.slice(ls, lastStart);
-      const nl = text.indexOf("\n", last.src.end - 1);
-      if (!/^[ \t]*-[ \t]+$/.test(dash) || nl < 0) return undefined;
-      return [{ src: { file: list.src.file, start: nl + 1, end: nl + 1 }, newText: `${dash}${item}\n` }];
-    }
-    const first = list.items[at];
-    // an item put there by `*alias` or `!reference` is written at that token; its value lives elsewhere
-    const start = first.via?.[0] && first.via[0].at.file === list.src.file ? first.via[0].at.start : first.src.start;
-    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-    const dash = text.slice(lineStart, start);
-    if (!/^[ \t]*-[ \t]+$/.test(dash)) return undefined;
-    return [{ src: { file: list.src.file, start: lineStart, end: lineStart }, newText: `${dash}${item}\n` }];
+    const flow = text[list.src.start] === "[";
+    const edit = insertItem(model, list, flow ? 0 : installs < 0 ? list.items.length : installs, item);
+    return edit ? [edit] : undefined;
   }
   const command = str(list);
   const written = text.slice(list.src.start, list.src.end);

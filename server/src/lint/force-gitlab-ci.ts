@@ -1,4 +1,5 @@
 import type { CValue, Diagnostic } from "../engine/types";
+import { anchorCopy } from "../engine/values";
 import type { LintRule } from "./registry";
 
 // $FORCE_GITLAB_CI makes a pipeline run whatever its rules say, so reading the rules no longer
@@ -15,7 +16,7 @@ export const forceGitlabCi: LintRule = {
   check(model) {
     const out: Diagnostic[] = [];
     const visit = (v: CValue) => {
-      if (v.via?.[0]?.kind === "alias" || v.via?.[0]?.kind === "merge-key") return; // reported where the anchor is
+      if (anchorCopy(v)) return; // reported where the anchor is
       if (v.kind === "scalar") {
         if (typeof v.value === "string" && USE.test(v.value)) out.push({ src: v.src, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
       } else if (v.kind === "seq" || v.kind === "ref") v.items.forEach(visit);

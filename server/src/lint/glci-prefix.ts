@@ -42,6 +42,7 @@ export const WELL_KNOWN_VARIABLES: readonly string[] = [
 export interface VariableSite {
   readonly name: string;
   readonly keySrc: Src;
+  readonly value: CValue;
 }
 
 function keysOf(vars: CValue | undefined, out: CEntry[]): void {
@@ -75,7 +76,7 @@ export function definedVariables(model: Model): VariableSite[] {
     const at = `${e.keySrc.file}:${e.keySrc.start}`;
     if (seen.has(at)) continue;
     seen.add(at);
-    out.push({ name: e.key, keySrc: e.keySrc });
+    out.push({ name: e.key, keySrc: e.keySrc, value: e.value });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { gatherRelated } from "../engine/gather";
 import { flatten } from "../engine/jobs";
 import { entry, get, str } from "../engine/values";
 import { clonesAnyway, extendsTemplate, jobsExtending, writtenAt, type Written } from "./fast-no-clone";
+import { insertItem } from "./list-edits";
 import type { LintRule } from "./registry";
 
 // gitlab-org's `.repo-from-artifacts` does not clone: GIT_STRATEGY comes from
@@ -37,17 +38,10 @@ function message(names: readonly string[], empty: boolean): string {
 /** A needs list that names other jobs but none of the template's: appended to where it is written. */
 function appendFix(model: Model, where: Written, value: CValue, ownerExtends: boolean): Fix[] | undefined {
   if (!where.literal || !ownerExtends || value.kind !== "seq" || !value.items.length) return undefined;
-  const text = model.files.get(value.src.file)?.text ?? "";
   const last = value.items[value.items.length - 1];
   if (last.src.file !== value.src.file || last.via?.length) return undefined;
-  const title = `Also need what ${TEMPLATE} needs`;
-  if (text[value.src.start] === "[") return [{ title, edits: [{ src: { file: last.src.file, start: last.src.end, end: last.src.end }, newText: `, ${REFERENCE}` }] }];
-  const lineStart = text.lastIndexOf("\n", last.src.start - 1) + 1;
-  const dash = text.slice(lineStart, last.src.start);
-  const nl = text.indexOf("\n", last.src.end - 1);
-  // an item spread over lines (a `job:` map) has no dash right before it: leave that by hand
-  if (!/^[ \t]*-[ \t]+$/.test(dash) || nl < 0) return undefined;
-  return [{ title, edits: [{ src: { file: last.src.file, start: nl + 1, end: nl + 1 }, newText: `${dash}${REFERENCE}\n` }] }];
+  const edit = insertItem(model, value, value.items.length, REFERENCE);
+  return edit ? [{ title: `Also need what ${TEMPLATE} needs`, edits: [edit] }] : undefined;
 }
 
 /** Only a literal empty flow list is replaced; anything else may be shared or hold comments. */

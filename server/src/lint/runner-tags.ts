@@ -1,7 +1,8 @@
 import type { Model } from "../engine/engine";
-import type { CMap, CSeq, CValue, Diagnostic, Fix, Src, TextEdit } from "../engine/types";
+import type { CMap, CSeq, CValue, Diagnostic, Fix, Src } from "../engine/types";
 import { gatherRelated } from "../engine/gather";
 import { get, str } from "../engine/values";
+import { removeItem } from "./list-edits";
 import type { LintRule } from "./registry";
 
 // gitlab-org runners: `gitlab-org` for ordinary jobs, `gitlab-org-docker` for jobs that need
@@ -27,23 +28,6 @@ export function usesDind(model: Model, name: string, job: CMap): boolean {
   const ancestors = (n: string): boolean =>
     (model.extendsParents.get(n) ?? []).some((p) => p.name === DIND_TEMPLATE || (!seen.has(p.name) && (seen.add(p.name), ancestors(p.name))));
   return ancestors(name);
-}
-
-/** An edit that removes one item of a list, keeping the YAML valid in block and flow style. */
-export function removeItem(model: Model, list: CSeq, index: number): TextEdit | undefined {
-  const item = list.items[index];
-  const text = model.files.get(item.src.file)?.text;
-  if (!text) return undefined;
-  const lineStart = text.lastIndexOf("\n", item.src.start - 1) + 1;
-  if (/^\s*-\s*$/.test(text.slice(lineStart, item.src.start))) {
-    const next = text.indexOf("\n", item.src.end);
-    return { src: { file: item.src.file, start: lineStart, end: next < 0 ? text.length : next + 1 }, newText: "" };
-  }
-  const after = list.items[index + 1];
-  const before = list.items[index - 1];
-  if (after && after.src.file === item.src.file) return { src: { file: item.src.file, start: item.src.start, end: after.src.start }, newText: "" };
-  if (before && before.src.file === item.src.file) return { src: { file: item.src.file, start: before.src.end, end: item.src.end }, newText: "" };
-  return undefined;
 }
 
 function jobs(model: Model): Array<[string, CMap]> {

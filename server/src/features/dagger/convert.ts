@@ -1,6 +1,8 @@
 import type { Model } from "../../engine/engine";
 import type { CEntry, CMap, CValue, Src, TextEdit } from "../../engine/types";
 import { get, str } from "../../engine/values";
+import { proxyVariable } from "../../lint/dependency-proxy";
+import { insertItem } from "../../lint/list-edits";
 import { camelCase, DEFAULT_ENGINE_VERSION, kebabCase, newModuleFiles, addFunctionEdits, type DaggerModule } from "./module";
 
 // "Convert job to Dagger Function": the job's work (image, variables, before_script and script,
@@ -178,11 +180,10 @@ export function usesGitlabOrgTags(model: Model): boolean {
   return false;
 }
 
+/** Images of the set-up job go through the dependency proxy where the config has one, as the lint asks. */
 function proxyPrefix(model: Model): string {
-  const text = [...model.files.values()].map((f) => f.text).join("\n");
-  if (/^\s*GITLAB_DEPENDENCY_PROXY_ADDRESS\s*:/m.test(text)) return "${GITLAB_DEPENDENCY_PROXY_ADDRESS}";
-  if (/^\s*GITLAB_DEPENDENCY_PROXY\s*:/m.test(text)) return "${GITLAB_DEPENDENCY_PROXY}";
-  return "";
+  const variable = proxyVariable(model);
+  return variable ? `\${${variable}}` : "";
 }
 
 /** The hidden job every converted job extends: CLI pinned to the engine, executor set-up. */
@@ -218,10 +219,6 @@ export function setupJobText(model: Model, executor: Executor, daggerVersion: st
   return out.join("\n") + "\n";
 }
 
-interface Lines {
-  readonly text: string;
-}
-
 const lineStart = (text: string, offset: number) => text.lastIndexOf("\n", offset - 1) + 1;
 function lineEnd(text: string, offset: number): number {
   const nl = text.indexOf("\n", offset);
@@ -229,9 +226,9 @@ function lineEnd(text: string, offset: number): number {
 }
 
 /** The whole lines of a key and its value, for removing or replacing the entry. */
-function entryLines(file: Lines, e: CEntry): { start: number; end: number } {
+function entryLines(text: string, e: CEntry): { start: number; end: number } {
   const last = Math.max(e.value.src.end, e.keySrc.end) - 1;
-  return { start: lineStart(file.text, e.keySrc.start), end: lineEnd(file.text, last) };
+  return { start: lineStart(text, e.keySrc.start), end: lineEnd(text, last) };
 }
 
 /** Where to put a new top-level block before `offset`'s line: above the comments that belong to it. */
@@ -257,7 +254,7 @@ function joinEdits(edits: readonly TextEdit[]): TextEdit[] {
   return out;
 }
 
-function blockScalar(items: readonly string[], indent: string): string {
+function blockItems(items: readonly string[], indent: string): string {
   return items.map((i) => `${indent}  - ${i}`).join("\n");
 }
 
@@ -303,14 +300,14 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   for (const k of ["image", "before_script"]) {
     const e = own(k);
     if (e) {
-      const r = entryLines(file, e);
+      const r = entryLines(file.text, e);
       edits.push(at(r.start, r.end, ""));
     }
   }
-  const scriptText = `${indent}script:\n${blockScalar([call], indent)}\n`;
+  const scriptText = `${indent}script:\n${blockItems([call], indent)}\n`;
   const script = own("script");
   if (script) {
-    const r = entryLines(file, script);
+    const r = entryLines(file.text, script);
     edits.push(at(r.start, r.end, scriptText));
   } else {
     const r = lineEnd(file.text, Math.max(...entries.map((e) => e.value.src.end - 1)));
@@ -319,7 +316,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   const tags = own("tags");
   if (tags) {
     if (options.executor === "kubernetes") {
-      const r = entryLines(file, tags);
+      const r = entryLines(file.text, tags);
       edits.push(at(r.start, r.end, "")); // `.dagger` sends the job to the dagger-node runners
     } else if (tags.value.kind === "seq") {
       for (const t of tags.value.items) if (str(t) === "gitlab-org") edits.push(at(t.src.start, t.src.end, "gitlab-org-docker"));
@@ -332,14 +329,9 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   } else if (ext.value.kind === "scalar") {
     edits.push(at(ext.value.src.start, ext.value.src.end, `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${SETUP_JOB}]`));
   } else if (ext.value.kind === "seq" && !ext.value.items.some((i) => str(i) === SETUP_JOB)) {
-    const last = ext.value.items[ext.value.items.length - 1];
-    const flow = file.text[ext.value.src.start] === "[";
-    if (flow) edits.push(at(last.src.end, last.src.end, `, ${SETUP_JOB}`));
-    else {
-      const itemIndent = file.text.slice(lineStart(file.text, last.src.start), last.src.start);
-      const e = lineEnd(file.text, last.src.end - 1);
-      edits.push(at(e, e, `${itemIndent}${SETUP_JOB}\n`));
-    }
+    // last, so the set-up's image and before_script win over the other parents'
+    const edit = insertItem(model, ext.value, ext.value.items.length, SETUP_JOB);
+    if (edit) edits.push(edit);
   }
   if (!model.jobs.has(SETUP_JOB)) {
     const s = aboveComments(file.text, info.keySrc.start);

@@ -81,6 +81,12 @@ export function findModule(read: (projectRelativePath: string) => string | undef
   return { ...base, ...(parsed.className !== undefined ? { className: parsed.className } : {}), functions: parsed.functions };
 }
 
+/** The module's engineVersion from dagger.json alone: what a lint needs on every analysis, without parsing the source. */
+export function moduleEngineVersion(read: (projectRelativePath: string) => string | undefined): string | undefined {
+  const version = parseConfig(safeRead(read, "dagger.json"))?.engineVersion;
+  return typeof version === "string" ? version : undefined;
+}
+
 function parseConfig(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
   try {
