@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { Engine } from "../server/src/engine/engine";
 import { positioned } from "../server/src/engine/output";
 import { DiskHost } from "../server/src/node/disk-host";
+import { withLintsProject } from "../server/src/lint/registry";
 import { LspClient } from "./lsp-client";
 
 // On GitLab's own config (from ../shared, when present): the editor shows exactly what
@@ -14,7 +15,7 @@ import { LspClient } from "./lsp-client";
 const gitlab = path.resolve(__dirname, "..", "..", "..", "shared", "corpus", "real", "gitlab");
 
 test("the language server publishes the same diagnostics as pipewright check on GitLab's config", { skip: !fs.existsSync(gitlab) && "../shared/corpus is not here" }, async () => {
-  const project = new Engine(new DiskHost(gitlab)).analyzeProject();
+  const project = withLintsProject(new Engine(new DiskHost(gitlab)).analyzeProject());
   const expected = positioned([project.main, ...project.children.map((c) => c.model)])
     .map((d) => `${d.file}:${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message}`)
     .sort();

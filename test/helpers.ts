@@ -2,12 +2,12 @@ import * as assert from "node:assert/strict";
 import { Engine, type Model } from "../server/src/engine/engine";
 import { MemoryHost } from "../server/src/engine/memory-host";
 import type { CValue, Fix } from "../server/src/engine/types";
-import type { LintSettings } from "../server/src/lint/registry";
+import { withLints, type LintSettings } from "../server/src/lint/registry";
 import { toJS } from "../server/src/engine/values";
 
 /** Analyses an in-memory project; `.gitlab-ci.yml` is the root unless told otherwise. */
 export function analyze(files: Record<string, string>, root?: string, lint?: LintSettings): Model {
-  return new Engine(new MemoryHost(files)).analyze({ root, lint });
+  return withLints(new Engine(new MemoryHost(files)).analyze({ root }), lint);
 }
 
 /** Applies a fix's edits to the files (last edit first, so offsets stay valid). */

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Model } from "../server/src/engine/engine";
 import type { Fix } from "../server/src/engine/types";
-import { dockerHubImage } from "../server/src/lint/dependency-proxy";
+import { dockerHubImage } from "../server/src/model/images";
 import { analyze, applyFix, diags, y } from "./helpers";
 
 const lints = (m: Model) => diags(m).filter((d) => d.split(" ")[3] === "dependency-proxy");

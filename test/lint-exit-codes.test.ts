@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Model } from "../server/src/engine/engine";
 import { hover } from "../server/src/features/hover";
-import { CUSTOM_EXIT_CODES, nextFreeExitCode } from "../server/src/lint/exit-codes";
+import { CUSTOM_EXIT_CODES, nextFreeExitCode } from "../server/src/gitlab/exit-codes";
 import { analyze, diags, y } from "./helpers";
 
 const lints = (m: Model) => diags(m).filter((d) => d.split(" ")[3] === "custom-exit-code");

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { Engine, type Model } from "../server/src/engine/engine";
 import { DiskHost } from "../server/src/node/disk-host";
 import { BaselineCache, baselineCommit } from "../server/src/node/git-baseline";
-import type { LintSettings } from "../server/src/lint/registry";
+import { withLints, type LintSettings } from "../server/src/lint/registry";
 import { analyze, applyFix, diags, y } from "./helpers";
 
 const glci = (m: Model) => diags(m).filter((d) => d.split(" ")[3] === "glci-variable-prefix");
@@ -87,7 +87,7 @@ function write(dir: string, files: Record<string, string>): void {
 
 function analyzeRepo(dir: string): Model {
   const baseline = new BaselineCache(dir);
-  return new Engine(new DiskHost(dir)).analyze({ lint: { baselineVariables: () => baseline.variables([".gitlab-ci.yml"]) } });
+  return withLints(new Engine(new DiskHost(dir)).analyze(), { baselineVariables: () => baseline.variables([".gitlab-ci.yml"]) });
 }
 
 test("in a real git repository: only variables absent at the baseline are new, and the fix renames them across files", (t) => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { occurrences, rename } from "../server/src/features/references";
+import { occurrences, rename } from "../server/src/features/find-references";
 import { analyze, y } from "./helpers";
 
 const files = {

@@ -6,6 +6,7 @@ import { formatText, positioned, renderValue } from "./engine/output";
 import { DiskHost } from "./node/disk-host";
 import { effectiveSeverities, PROJECT_SETTINGS_FILE, readProjectSettings } from "./node/project-settings";
 import { BaselineCache } from "./node/git-baseline";
+import { withLintsProject } from "./lint/registry";
 import { moduleEngineVersion } from "./features/dagger/module";
 
 const USAGE = `usage:
@@ -85,7 +86,7 @@ function main(argv: string[]): number {
     const settings = readProjectSettings(args.dir);
     const baseline = new BaselineCache(args.dir);
     const lint = { rules: settings.rules, baselineVariables: () => baseline.variables(args.roots), daggerEngineVersion: () => moduleEngineVersion((p) => disk.readFile(p)) };
-    const projects = args.roots.map((root) => engine.analyzeProject({ root, lint }));
+    const projects = args.roots.map((root) => withLintsProject(engine.analyzeProject({ root }), lint));
     const project = projects[0];
     const model = project.main;
     const severity = effectiveSeverities(settings.severity, settings.rules);

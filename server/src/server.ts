@@ -32,13 +32,13 @@ import { conversions, daggerCompletion, daggerHover, insertJobActions } from "./
 import type { Conversion } from "./features/dagger/convert";
 import { moduleEngineVersion } from "./features/dagger/module";
 import { LineIndex } from "./engine/text";
-import { occurrences, rename } from "./features/references";
+import { occurrences, rename } from "./features/find-references";
 import { outline, type OutlineSymbol } from "./features/symbols";
 import { DiskHost } from "./node/disk-host";
 import { effectiveSeverities, mergeRules, readProjectSettings, severityMap, severityRules } from "./node/project-settings";
 import { BaselineCache } from "./node/git-baseline";
 import { applySeverities, isSeveritySetting, type SeveritySetting } from "./engine/severity";
-import { isRule, ruleSettings, type RuleSetting } from "./lint/registry";
+import { isRule, ruleSettings, withLintsProject, type RuleSetting } from "./lint/registry";
 
 // The language server: the only layer that knows LSP. It keeps the open buffers, runs the
 // engine over every root of the workspace (debounced), publishes diagnostics for every file of
@@ -141,7 +141,7 @@ function analyse(): void {
   const project = readProjectSettings(root);
   const roots = rootsToAnalyse();
   const lint = lintSettings(project, roots);
-  analyses = roots.map((r) => engine!.analyzeProject({ root: r, lint }));
+  analyses = roots.map((r) => withLintsProject(engine!.analyzeProject({ root: r }), lint));
   for (const m of models()) {
     for (const [f, parsed] of m.files) if (!parsed.diagnostics.some((d) => d.code === "yaml-syntax")) lastGood.set(f, m);
   }

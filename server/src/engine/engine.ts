@@ -2,10 +2,9 @@ import { resolveExtends, type ExtendsMemo } from "./extends";
 import { dedupe, IncludeExpander, type Expansion, type IncludeEdge } from "./includes";
 import { classify, DEPRECATED_GLOBAL_DEFAULTS, effectiveJob, globalContext, injectEdgeStages, jobShapeDiagnostics, nestedListDiagnostics, stagesOf, type GlobalContext, type JobInfo } from "./jobs";
 import { loadFile, type ParsedFile } from "./load";
-import { resolveReferences, type ReferencesMemo } from "./references";
+import { resolveReferences, type ReferencesMemo } from "./reference-tags";
 import type { CMap, CValue, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
-import { lint, type LintSettings } from "../lint/registry";
 import { semanticDiagnostics } from "./semantics";
 import { schemaDiagnostics, type ValidationMemo } from "./validate";
 import { emptyMap, get, str, toJS } from "./values";
@@ -21,8 +20,6 @@ export interface AnalyzeOptions {
   readonly root?: string;
   /** Inputs a parent pipeline passes to this root through `trigger:include:inputs`. */
   readonly inputs?: { readonly value: CMap; readonly at: Src };
-  /** Rule settings and the git baseline for the gitlab-org lints. */
-  readonly lint?: LintSettings;
 }
 
 /** A child pipeline started by a trigger job from a file of this project. */
@@ -182,13 +179,12 @@ export class Engine {
       jobs,
       stages,
       extendsParents: extended.parents,
-      diagnostics: [],
+      diagnostics: dedupe(diagnostics),
       childPipelines: childPipelines(jobs),
       templates,
       effectiveJob: (name) => effectiveOf(name)?.value,
     };
-    // gitlab-org convention lints read the finished model, like any editor feature
-    return { ...model, diagnostics: dedupe([...diagnostics, ...lint(model, options.lint)]) };
+    return model;
   }
 
   /** The main pipeline and every child pipeline it starts from files of the project. */
@@ -202,7 +198,7 @@ export class Engine {
       const key = `${pipeline.file}\u0000${pipeline.inputs ? JSON.stringify(toJS(pipeline.inputs.value)) : ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      let model = this.analyze({ root: pipeline.file, inputs: pipeline.inputs, lint: options.lint });
+      let model = this.analyze({ root: pipeline.file, inputs: pipeline.inputs });
       if (model.files.size === 0) {
         // Said at the trigger job, where the path is written. The parent pipeline still runs;
         // only this job fails when it tries to start the child, hence a warning.

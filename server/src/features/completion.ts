@@ -1,7 +1,7 @@
 import type { Model } from "../engine/engine";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
 import { keywordsAt } from "./keywords";
-import { PREDEFINED_VARIABLES } from "./predefined-variables";
+import { PREDEFINED_VARIABLES } from "../gitlab/predefined-variables";
 
 // Completion works on the text as typed, which is often not valid YAML yet: the context comes
 // from the current line and the keys above it (by indentation), the candidates from the model

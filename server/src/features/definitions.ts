@@ -1,7 +1,8 @@
 import type { Model } from "../engine/engine";
 import type { CValue, Src } from "../engine/types";
-import { spotAt, type Spot } from "./locate";
-import { inputAt, inputSpec, jobAt, variableAt, variableDefinitions } from "./variables";
+import { spotAt, type Spot } from "../model/locate";
+import { inputAt, inputSpec, variableAt } from "./variables";
+import { jobAt, variableDefinitions } from "../model/variables";
 
 // Where things are defined: top-level keys (jobs, hidden jobs, keywords) in every file of the
 // config, anchors, keys reached by a !reference path, included files.

@@ -5,10 +5,11 @@ import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
 import { keywordDoc } from "./keywords";
 import type { InputSpec } from "../engine/inputs";
 import { anchorCopy, toJS } from "../engine/values";
-import { spotAt, type Spot } from "./locate";
-import { CUSTOM_EXIT_CODES, CUSTOM_EXIT_CODES_DOCS } from "../lint/exit-codes";
-import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "./predefined-variables";
-import { inputAt, inputSpec, jobAt, variableAt, variableDefinitions } from "./variables";
+import { spotAt, type Spot } from "../model/locate";
+import { CUSTOM_EXIT_CODES, CUSTOM_EXIT_CODES_DOCS } from "../gitlab/exit-codes";
+import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "../gitlab/predefined-variables";
+import { inputAt, inputSpec, variableAt } from "./variables";
+import { jobAt, variableDefinitions } from "../model/variables";
 
 // Hover texts, as Markdown: keywords explained from our schema; jobs, templates and rule sets
 // shown resolved, with where they are defined, the comment above them and who uses them.

@@ -2,35 +2,13 @@ import type { Model } from "../engine/engine";
 import type { CScalar, CValue, Diagnostic, Fix } from "../engine/types";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
 import { anchorCopy, get } from "../engine/values";
-import { definedVariables } from "./glci-prefix";
-import type { LintRule } from "./registry";
+import { dockerHubImage, proxyVariable } from "../model/images";
+import type { LintRule } from "./rule";
 
 // gitlab-org pulls Docker Hub images through the group's Dependency Proxy, to stay clear of Docker
 // Hub's pull rate limits: the image is written `${GITLAB_DEPENDENCY_PROXY_ADDRESS}ruby:3.2`, the
 // variable holding the proxy's prefix with its trailing "/" (or nothing, where the proxy cannot be
 // used). A config that defines neither variable has no proxy to use, so the rule stays silent.
-
-const ADDRESS = "GITLAB_DEPENDENCY_PROXY_ADDRESS";
-const GROUP = "GITLAB_DEPENDENCY_PROXY";
-
-/** Hosts that are Docker Hub under another name; the proxy is given the path without them. */
-const HUB_HOSTS = ["docker.io/", "index.docker.io/", "registry-1.docker.io/"];
-
-/**
- * Whether an image comes from Docker Hub, and the host written before its path (to drop in the
- * fix); undefined when it does not, or when a variable leaves the registry unknown.
- */
-export function dockerHubImage(image: string): { host: string } | undefined {
-  if (image === "" || image.startsWith("$")) return undefined;
-  const slash = image.indexOf("/");
-  if (slash < 0) return /\$/.test(image.split(/[:@]/)[0]) ? undefined : { host: "" };
-  const hub = HUB_HOSTS.find((h) => image.startsWith(h));
-  if (hub) return { host: hub };
-  const first = image.slice(0, slash);
-  // as Docker reads a reference: a first segment with "." or ":" (or localhost) is a registry
-  if (first.includes("$") || /[.:]/.test(first) || first === "localhost") return undefined;
-  return { host: "" };
-}
 
 /** The images written at a job's `image` and `services`, as the scalars that hold them. */
 function imagesOf(holder: CValue, key: string): Array<CScalar & { value: string }> {
@@ -78,12 +56,6 @@ function writtenIn(model: Model, v: CValue): CValue | undefined {
 function isFlow(model: Model, collection: CValue): boolean {
   const c = model.files.get(collection.src.file)?.text[collection.src.start];
   return c === "[" || c === "{";
-}
-
-/** The variable that holds the dependency proxy's prefix in this config, if it defines one. */
-export function proxyVariable(model: Model): string | undefined {
-  const names = new Set(definedVariables(model).map((d) => d.name));
-  return names.has(ADDRESS) ? ADDRESS : names.has(GROUP) ? GROUP : undefined;
 }
 
 export const dependencyProxy: LintRule = {

@@ -1,6 +1,6 @@
 import type { CValue, Diagnostic } from "../engine/types";
 import { anchorCopy } from "../engine/values";
-import type { LintRule } from "./registry";
+import type { LintRule } from "./rule";
 
 // $FORCE_GITLAB_CI makes a pipeline run whatever its rules say, so reading the rules no longer
 // tells which pipeline runs. The handbook prefers a variable per purpose ($START_AS_IF_FOSS, ...).

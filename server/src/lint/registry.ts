@@ -1,55 +1,23 @@
-import type { Model } from "../engine/engine";
-import type { Diagnostic, Severity } from "../engine/types";
+import type { Model, ProjectAnalysis } from "../engine/engine";
+import type { Diagnostic } from "../engine/types";
+import { dedupe } from "../engine/includes";
 import type { SeveritySetting } from "../engine/severity";
+import type { LintRule, LintSettings, RuleSetting } from "./rule";
 import { forceGitlabCi } from "./force-gitlab-ci";
-import { conflictingRunnerTags, dindWithoutDockerTag } from "./runner-tags";
-import { glciVariablePrefix } from "./glci-prefix";
-import { fastNoCloneBeforeScript } from "./fast-no-clone";
-import { repoFromArtifactsNeeds } from "./repo-from-artifacts";
-import { customExitCode } from "./exit-codes";
+import { conflictingRunnerTags } from "./conflicting-runner-tags";
+import { dindWithoutDockerTag } from "./dind-without-docker-tag";
+import { glciVariablePrefix } from "./glci-variable-prefix";
+import { fastNoCloneBeforeScript } from "./fast-no-clone-before-script";
+import { repoFromArtifactsNeeds } from "./repo-from-artifacts-needs";
+import { customExitCode } from "./custom-exit-code";
 import { dependencyProxy } from "./dependency-proxy";
-import { anchorInsteadOfExtends } from "./anchors";
-import { daggerVersionDrift } from "./dagger-version";
+import { anchorInsteadOfExtends } from "./anchor-instead-of-extends";
+import { daggerVersionDrift } from "./dagger-version-drift";
 
 // Lints for gitlab-org's CI conventions: a registry of rules, each with an id (its diagnostic
 // code), a default severity and a rule page. Rules read the resolved model and the context the
 // host gives them (their options, the baseline of a git comparison); they do no IO themselves.
 // Severities and "off" come from settings like any other code (engine/severity.ts).
-
-export interface LintRule {
-  readonly id: string;
-  readonly severity: Severity;
-  /** One line: what the rule checks. */
-  readonly summary: string;
-  /** Runs only when a setting gives it a severity (opinionated rules the handbook only prefers). */
-  readonly offByDefault?: boolean;
-  readonly check: (model: Model, context: LintContext) => Diagnostic[];
-}
-
-/** What a rule may know besides the model; all of it is computed by the host. */
-export interface LintContext {
-  /** This rule's options from settings (`rules.<id>` in .pipewright.yml, `pipewright.rules`). */
-  readonly options: Readonly<Record<string, unknown>>;
-  /**
-   * Variable names the config defined at the git baseline (merge-base with the default
-   * branch); undefined when there is no baseline. A function, so only rules that need it pay.
-   */
-  readonly baselineVariables?: () => ReadonlySet<string> | undefined;
-  /** engineVersion of the workspace's Dagger module (dagger.json), when there is one. */
-  readonly daggerEngineVersion?: () => string | undefined;
-}
-
-/** A rule's settings: its severity or "off", and any options of its own. */
-export interface RuleSetting {
-  readonly severity?: SeveritySetting;
-  readonly options: Readonly<Record<string, unknown>>;
-}
-
-export interface LintSettings {
-  readonly rules?: Readonly<Record<string, RuleSetting>>;
-  readonly baselineVariables?: () => ReadonlySet<string> | undefined;
-  readonly daggerEngineVersion?: () => string | undefined;
-}
 
 export const RULES: readonly LintRule[] = [
   conflictingRunnerTags,
@@ -64,9 +32,19 @@ export const RULES: readonly LintRule[] = [
   daggerVersionDrift,
 ];
 
-export const RULE_DOCS = (id: string) => `docs/rules/${id}.md`;
+export type { LintRule, LintContext, LintSettings, RuleSetting } from "./rule";
 
 export const isRule = (code: string) => RULES.some((r) => r.id === code);
+
+/** The model with the lints' findings added to the engine's, duplicates dropped. */
+export function withLints(model: Model, settings: LintSettings = {}): Model {
+  return { ...model, diagnostics: dedupe([...model.diagnostics, ...lint(model, settings)]) };
+}
+
+/** A pipeline and its child pipelines, each with the lints' findings. */
+export function withLintsProject(project: ProjectAnalysis, settings: LintSettings = {}): ProjectAnalysis {
+  return { main: withLints(project.main, settings), children: project.children.map((c) => ({ pipeline: c.pipeline, model: withLints(c.model, settings) })) };
+}
 
 export function lint(model: Model, settings: LintSettings = {}): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { Engine } from "../engine/engine";
 import type { SourceHost } from "../engine/types";
-import { definedVariables } from "../lint/glci-prefix";
+import { definedVariables } from "../model/variables";
 
 // The baseline of "new" for the GLCI_ rule: the config as it was where this branch left the
 // default branch (git merge-base), or HEAD when no default branch can be found, so that on the
@@ -73,7 +73,7 @@ export function variablesAt(dir: string, commit: string, roots: readonly string[
   const engine = new Engine(new GitCommitHost(dir, commit));
   const names = new Set<string>();
   for (const root of roots) {
-    const project = engine.analyzeProject({ root, lint: { rules: {} } });
+    const project = engine.analyzeProject({ root });
     for (const model of [project.main, ...project.children.map((c) => c.model)]) for (const v of definedVariables(model)) names.add(v.name);
   }
   return names;

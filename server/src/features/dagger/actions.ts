@@ -1,6 +1,6 @@
 import type { Model } from "../../engine/engine";
 import type { TextEdit } from "../../engine/types";
-import { spotAt } from "../locate";
+import { spotAt } from "../../model/locate";
 import { completeCall, daggerJobText, hoverCall, type CallSuggestion } from "./call";
 import { convertJob, setupJobText, SETUP_JOB, type Conversion, type Executor } from "./convert";
 import { DEFAULT_ENGINE_VERSION, findModule, type DaggerModule } from "./module";

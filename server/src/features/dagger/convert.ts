@@ -1,8 +1,8 @@
 import type { Model } from "../../engine/engine";
 import type { CEntry, CMap, CValue, Src, TextEdit } from "../../engine/types";
 import { get, str } from "../../engine/values";
-import { proxyVariable } from "../../lint/dependency-proxy";
-import { insertItem } from "../../lint/list-edits";
+import { proxyVariable } from "../../model/images";
+import { insertItem } from "../../model/list-edits";
 import { camelCase, DEFAULT_ENGINE_VERSION, kebabCase, newModuleFiles, addFunctionEdits, type DaggerModule } from "./module";
 
 // "Convert job to Dagger Function": the job's work (image, variables, before_script and script,

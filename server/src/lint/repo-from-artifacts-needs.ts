@@ -3,9 +3,9 @@ import type { CValue, Diagnostic, Fix } from "../engine/types";
 import { gatherRelated } from "../engine/gather";
 import { flatten } from "../engine/jobs";
 import { entry, get, str } from "../engine/values";
-import { clonesAnyway, extendsTemplate, jobsExtending, writtenAt, type Written } from "./fast-no-clone";
-import { insertItem } from "./list-edits";
-import type { LintRule } from "./registry";
+import { clonesAnyway, extendsTemplate, jobsExtending, writtenAt, type Written } from "../model/jobs";
+import { insertItem } from "../model/list-edits";
+import type { LintRule } from "./rule";
 
 // gitlab-org's `.repo-from-artifacts` does not clone: GIT_STRATEGY comes from
 // $CI_FETCH_REPO_GIT_STRATEGY ("none" by default) and the repository arrives as the artifact

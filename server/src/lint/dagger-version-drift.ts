@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../engine/types";
 import { get } from "../engine/values";
-import { definedVariables } from "./glci-prefix";
-import type { LintRule } from "./registry";
+import { definedVariables } from "../model/variables";
+import type { LintRule } from "./rule";
 
 // The Dagger CLI starts an engine of its own version, and a module records the engine it was
 // developed with (dagger.json engineVersion). When the CI pins another CLI version, pipelines

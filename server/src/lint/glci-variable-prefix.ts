@@ -1,8 +1,8 @@
 import type { Model } from "../engine/engine";
-import type { CEntry, CValue, Diagnostic, Fix, Src, TextEdit } from "../engine/types";
-import { get } from "../engine/values";
-import { PREDEFINED_VARIABLES } from "../features/predefined-variables";
-import type { LintRule } from "./registry";
+import type { Diagnostic, Fix, Src, TextEdit } from "../engine/types";
+import { PREDEFINED_VARIABLES } from "../gitlab/predefined-variables";
+import { definedVariables, variableUses, type VariableSite } from "../model/variables";
+import type { LintRule } from "./rule";
 
 // Since March 2025 variables that only the monolith's CI reads take the GLCI_ prefix, so one can
 // tell them from product variables (GITLAB_) and predefined ones (CI_). Old names stay: the rule
@@ -37,82 +37,6 @@ export const WELL_KNOWN_VARIABLES: readonly string[] = [
   "FORCE_COLOR", "NO_COLOR", "CLICOLOR*", "MSYSTEM", "CHERE_INVOKING", "FDO_*", "G_DEBUG", "G_MESSAGES_DEBUG", "G_SLICE",
   "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_*", "SSH_*", "GPG_*",
 ];
-
-/** A variable key where it is written. */
-export interface VariableSite {
-  readonly name: string;
-  readonly keySrc: Src;
-  readonly value: CValue;
-}
-
-function keysOf(vars: CValue | undefined, out: CEntry[]): void {
-  if (vars?.kind === "map") out.push(...vars.entries.values());
-}
-
-/** Every variable the config defines, where written: global, workflow, job, rules and matrix variables. */
-export function definedVariables(model: Model): VariableSite[] {
-  const entries: CEntry[] = [];
-  const ofRules = (rules: CValue | undefined) => {
-    if (rules?.kind === "seq") for (const r of rules.items) keysOf(get(r, "variables"), entries);
-  };
-  for (const file of model.files.values()) {
-    const content = file.content;
-    if (content?.kind !== "map") continue;
-    for (const e of content.entries.values()) {
-      if (e.key === "variables") keysOf(e.value, entries);
-      else if (e.key === "workflow") ofRules(get(e.value, "rules"));
-      else if (e.value.kind === "map") {
-        keysOf(get(e.value, "variables"), entries);
-        ofRules(get(e.value, "rules"));
-        const matrix = get(get(e.value, "parallel"), "matrix");
-        if (matrix?.kind === "seq") for (const m of matrix.items) keysOf(m, entries);
-      }
-    }
-  }
-  // a key reached through an alias or merge key keeps the src of the anchor: count it once
-  const seen = new Set<string>();
-  const out: VariableSite[] = [];
-  for (const e of entries) {
-    const at = `${e.keySrc.file}:${e.keySrc.start}`;
-    if (seen.has(at)) continue;
-    seen.add(at);
-    out.push({ name: e.key, keySrc: e.keySrc, value: e.value });
-  }
-  return out;
-}
-
-const ANY_USE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%/g;
-
-/**
- * Every `$NAME`, `${NAME}` and `%NAME%` in the strings of the config's files, where written,
- * by name: one pass over the files however many variables get a rename fix.
- */
-export function variableUses(model: Model): Map<string, Src[]> {
-  const out = new Map<string, Src[]>();
-  const seen = new Set<string>();
-  for (const file of model.files.values()) {
-    const visit = (v: CValue) => {
-      if (v.kind === "scalar") {
-        if (typeof v.value !== "string" || !/[$%]/.test(v.value) || v.src.file !== file.path) return;
-        // an alias copy carries its anchor's range: scan each written string once
-        const at = `${file.path}:${v.src.start}`;
-        if (seen.has(at)) return;
-        seen.add(at);
-        const raw = file.text.slice(v.src.start, v.src.end);
-        for (const m of raw.matchAll(ANY_USE)) {
-          const name = m[1] ?? m[2] ?? m[3];
-          const start = v.src.start + m.index! + m[0].indexOf(name);
-          const list = out.get(name) ?? [];
-          list.push({ file: file.path, start, end: start + name.length });
-          out.set(name, list);
-        }
-      } else if (v.kind === "seq" || v.kind === "ref") v.items.forEach(visit);
-      else for (const e of v.entries.values()) visit(e.value);
-    };
-    if (file.content) visit(file.content);
-  }
-  return out;
-}
 
 function matches(name: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));

@@ -1,9 +1,8 @@
-import type { Model } from "../engine/engine";
 import type { AnchorDef, ParsedFile } from "../engine/load";
 import type { CMap, CValue, Diagnostic, Fix, Src, Via } from "../engine/types";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
 import { resolvePlainScalar } from "../engine/scalars";
-import type { LintRule } from "./registry";
+import type { LintRule } from "./rule";
 
 // gitlab-org's CI handbook ranks the ways to reuse configuration: `extends` first, then
 // `!reference`, YAML anchors last, because an anchor reaches only within its own file and the

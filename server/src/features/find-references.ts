@@ -2,7 +2,7 @@ import type { Model } from "../engine/engine";
 import type { CValue, Src, TextEdit } from "../engine/types";
 import { anchorCopy } from "../engine/values";
 import { namedJob } from "./definitions";
-import { spotAt } from "./locate";
+import { spotAt } from "../model/locate";
 
 // Find references and rename for jobs, hidden jobs and anchors. Each place is the exact range of
 // the name (inside quotes, after `*` or `&`), so a rename is a list of plain replacements.
