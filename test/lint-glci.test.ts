@@ -6,7 +6,9 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { Engine, type Model } from "../server/src/engine/engine";
 import { DiskHost } from "../server/src/node/disk-host";
-import { BaselineCache, baselineCommit } from "../server/src/node/git-baseline";
+import { baselineCommit, GitRepository } from "../server/src/node/git";
+import { Baseline } from "../server/src/workspace/baseline";
+import { ParseCache } from "../server/src/engine/caches";
 import { withLints, type LintSettings } from "../server/src/lint/registry";
 import { analyze, applyFix, diags, y } from "./helpers";
 
@@ -85,9 +87,10 @@ function write(dir: string, files: Record<string, string>): void {
   }
 }
 
+/** The repository's config with the lints' findings, the baseline read from git as the CLI does. */
 function analyzeRepo(dir: string): Model {
-  const baseline = new BaselineCache(dir);
-  return withLints(new Engine(new DiskHost(dir)).analyze(), { baselineVariables: () => baseline.variables([".gitlab-ci.yml"]) });
+  const git = new GitRepository(dir);
+  return withLints(new Engine(new DiskHost(dir)).analyze(), { baselineVariables: () => new Baseline(git, new ParseCache()).variables([".gitlab-ci.yml"]) });
 }
 
 test("in a real git repository: only variables absent at the baseline are new, and the fix renames them across files", (t) => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine } from "../server/src/engine/engine";
 import { MemoryHost } from "../server/src/engine/memory-host";
-import { positioned } from "../server/src/engine/output";
+import { Workspace } from "../server/src/workspace/workspace";
 import { toJS } from "../server/src/engine/values";
 import { y } from "./helpers";
 
@@ -37,8 +37,7 @@ test("child pipelines started from project files are analysed as roots of their 
 });
 
 test("a missing child pipeline file is a warning at the trigger job; input errors land in the parent", () => {
-  const project = new Engine(new MemoryHost({ ...files, ".gitlab-ci.yml": files[".gitlab-ci.yml"].replace("epub", "odt") })).analyzeProject();
-  const d = positioned([project.main, ...project.children.map((c) => c.model)]);
+  const d = new Workspace({ files: new MemoryHost({ ...files, ".gitlab-ci.yml": files[".gitlab-ci.yml"].replace("epub", "odt") }) }).diagnostics();
   assert.deepEqual(d.map((x) => [x.file, x.range.start.line, x.range.start.character, x.severity, x.message]), [
     [".gitlab-ci.yml", 5, 25, "error", "`target` input: `odt` cannot be used because it is not in the list of allowed options"],
     [".gitlab-ci.yml", 9, 21, "warning", 'Local file `ci/missing.yml` does not exist!: job "gone" cannot start its child pipeline'],

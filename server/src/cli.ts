@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_ROOT, Engine } from "./engine/engine";
-import { formatText, positioned, renderValue } from "./engine/output";
-import { DiskHost } from "./node/disk-host";
-import { effectiveSeverities, PROJECT_SETTINGS_FILE, readProjectSettings } from "./node/project-settings";
-import { BaselineCache } from "./node/git-baseline";
-import { withLintsProject } from "./lint/registry";
-import { moduleEngineVersion } from "./features/dagger/module";
+import { DEFAULT_ROOT } from "./engine/engine";
+import { renderValue } from "./engine/render";
+import { nodeIO } from "./node/node-io";
+import type { PositionedDiagnostic } from "./workspace/diagnostics";
+import { PROJECT_SETTINGS_FILE } from "./workspace/settings";
+import { Workspace } from "./workspace/workspace";
+
+// The CLI: arguments to a Workspace over the directory, and its answers to text or JSON.
 
 const USAGE = `usage:
   pipewright check [DIR] [--root FILE] [--format text|json]
@@ -31,8 +32,8 @@ function plural(n: number, word: string): string {
 interface Args {
   command: string;
   dir: string;
-  /** Root files: --root, or the project's main config plus the roots of .pipewright.yml. */
-  roots: string[];
+  /** --root: the one root to analyse instead of the configured ones. */
+  root?: string;
   format?: string;
   job?: string;
 }
@@ -44,8 +45,7 @@ function parseArgs(argv: string[]): Args {
     process.exit(0);
   }
   if (command !== "check" && command !== "merged") throw new UsageError(`unknown command "${command}"`);
-  const args: Args = { command, dir: ".", roots: [] };
-  let rootOption: string | undefined;
+  const args: Args = { command, dir: "." };
   let dirSet = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -54,7 +54,7 @@ function parseArgs(argv: string[]): Args {
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
-    if (a === "--root") rootOption = value();
+    if (a === "--root") args.root = path.posix.normalize(value().split(path.sep).join("/")).replace(/^\.\//, "");
     else if (a === "--format") args.format = value();
     else if (a === "--job" && command === "merged") args.job = value();
     else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
@@ -66,43 +66,32 @@ function parseArgs(argv: string[]): Args {
   const formats = command === "check" ? ["text", "json"] : ["yaml", "json"];
   if (args.format && !formats.includes(args.format)) throw new UsageError(`--format must be one of ${formats.join(", ")}`);
   if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory()) throw new UsageError(`${args.dir} is not a directory`);
-  const clean = (r: string) => path.posix.normalize(r.split(path.sep).join("/")).replace(/^\.\//, "");
-  if (rootOption !== undefined) {
-    args.roots = [clean(rootOption)];
-  } else {
-    const project = readProjectSettings(args.dir);
-    args.roots = [...new Set([clean(project.ciConfigPath ?? DEFAULT_ROOT), ...project.roots.map(clean)])].filter((r) => fs.existsSync(path.join(args.dir, r)));
-    if (args.roots.length === 0) throw new UsageError(`no ${project.ciConfigPath ?? DEFAULT_ROOT} in ${args.dir}, and no roots in its ${PROJECT_SETTINGS_FILE}`);
-  }
-  for (const r of args.roots) if (!fs.existsSync(path.join(args.dir, r))) throw new UsageError(`no ${r} in ${args.dir}`);
   return args;
 }
 
 function main(argv: string[]): number {
   const args = parseArgs(argv);
-  const disk = new DiskHost(args.dir);
-  const engine = new Engine(disk);
+  const workspace = new Workspace(nodeIO(args.dir), { roots: args.root === undefined ? undefined : [args.root], baseline: "now" });
+  const analysis = workspace.analyze();
+  const first = analysis.roots[0];
+  if (!first || (args.root !== undefined && analysis.missingRoots.length)) {
+    const missing = analysis.missingRoots[0] ?? DEFAULT_ROOT;
+    throw new UsageError(args.root !== undefined ? `no ${missing} in ${args.dir}` : `no ${missing} in ${args.dir}, and no roots in its ${PROJECT_SETTINGS_FILE}`);
+  }
   if (args.command === "check") {
-    const settings = readProjectSettings(args.dir);
-    const baseline = new BaselineCache(args.dir);
-    const lint = { rules: settings.rules, baselineVariables: () => baseline.variables(args.roots), daggerEngineVersion: () => moduleEngineVersion((p) => disk.readFile(p)) };
-    const projects = args.roots.map((root) => withLintsProject(engine.analyzeProject({ root }), lint));
-    const project = projects[0];
-    const model = project.main;
-    const severity = effectiveSeverities(settings.severity, settings.rules);
-    const diags = positioned(projects.flatMap((p) => [p.main, ...p.children.map((c) => c.model)]), severity);
-    if (args.format === "json") process.stdout.write(JSON.stringify(diags, null, 2) + "\n");
+    const diags = workspace.diagnostics();
+    if (args.format === "json") process.stdout.write(JSON.stringify(diags.map(asJson), null, 2) + "\n");
     else {
       for (const d of diags) process.stdout.write(formatText(d) + "\n");
       const count = (s: string) => diags.filter((d) => d.severity === s).length;
-      const jobs = [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
-      const children = project.children.length ? ` (+${plural(project.children.length, "child pipeline")})` : "";
-      const more = projects.length > 1 ? `${plural(projects.length, "root")}, first: ` : "";
-      process.stderr.write(`${more}${plural(model.files.size, "file")}, ${plural(jobs, "job")}${children}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
+      const jobs = [...first.main.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
+      const children = first.children.length ? ` (+${plural(first.children.length, "child pipeline")})` : "";
+      const more = analysis.roots.length > 1 ? `${plural(analysis.roots.length, "root")}, first: ` : "";
+      process.stderr.write(`${more}${plural(first.main.files.size, "file")}, ${plural(jobs, "job")}${children}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
     }
     return diags.some((d) => d.severity === "error") ? 1 : 0;
   }
-  const model = engine.analyze({ root: args.roots[0] });
+  const model = first.main;
   const format = (args.format ?? "yaml") as "yaml" | "json";
   if (args.job !== undefined) {
     const job = model.effectiveJob(args.job);
@@ -116,6 +105,17 @@ function main(argv: string[]): number {
     process.stdout.write(renderValue(model.merged, format));
   }
   return model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+}
+
+/** `file:line:col: severity: message [code]`, 1-based like a compiler's. */
+function formatText(d: PositionedDiagnostic): string {
+  return `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`;
+}
+
+/** The JSON form: LSP's 0-based positions, paths relative to DIR. */
+function asJson(d: PositionedDiagnostic) {
+  const { file, range, severity, code, message, related } = d;
+  return related ? { file, range, severity, code, message, related } : { file, range, severity, code, message };
 }
 
 try {

@@ -1,12 +1,13 @@
-import { resolveExtends, type ExtendsMemo } from "./extends";
-import { dedupe, IncludeExpander, type Expansion, type IncludeEdge } from "./includes";
-import { classify, DEPRECATED_GLOBAL_DEFAULTS, effectiveJob, globalContext, injectEdgeStages, jobShapeDiagnostics, nestedListDiagnostics, stagesOf, type GlobalContext, type JobInfo } from "./jobs";
-import { loadFile, type ParsedFile } from "./load";
-import { resolveReferences, type ReferencesMemo } from "./reference-tags";
-import type { CMap, CValue, Diagnostic, Src, SourceHost } from "./types";
+import { resolveExtends } from "./extends";
+import { dedupe, IncludeExpander, type IncludeEdge } from "./includes";
+import { classify, DEPRECATED_GLOBAL_DEFAULTS, type JobDefinition, effectiveJob, globalContext, injectEdgeStages, jobShapeDiagnostics, nestedListDiagnostics, stagesOf, type GlobalContext, type JobInfo } from "./jobs";
+import type { ParsedFile } from "./load";
+import { EngineCaches } from "./caches";
+import { resolveReferences } from "./reference-tags";
+import type { CMap, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
 import { semanticDiagnostics } from "./semantics";
-import { schemaDiagnostics, type ValidationMemo } from "./validate";
+import { schemaDiagnostics } from "./validate";
 import { emptyMap, get, str, toJS } from "./values";
 
 // The engine: files in, model out. It follows GitLab's order — YAML load, includes, extends,
@@ -39,15 +40,6 @@ export interface ProjectAnalysis {
 
 export const MAX_CHILD_PIPELINES = 50;
 
-/** A job's effective definition, kept between analyses with what it was computed from. */
-interface JobDefinition {
-  readonly name: string;
-  readonly kind: string;
-  readonly globals: ReadonlyArray<CValue | undefined>;
-  readonly value: CMap;
-  readonly diagnostics: readonly Diagnostic[];
-}
-
 export interface Model {
   readonly root: string;
   /** Every project file of the config, root first, as loaded. */
@@ -70,20 +62,20 @@ export interface Model {
 }
 
 export class Engine {
-  private readonly parsed = new Map<string, ParsedFile>();
-  private readonly expansions = new Map<string, Expansion>();
-  private readonly extendsMemo: ExtendsMemo = new WeakMap();
-  private readonly referencesMemo: ReferencesMemo = new WeakMap();
-  private readonly effectiveMemo = new WeakMap<CValue, JobDefinition>();
-  private readonly validationMemo: ValidationMemo = new WeakMap();
-  /** Files parsed since the engine was made; lets tests and benchmarks see what a run re-did. */
-  parseCount = 0;
-
-  constructor(private host: SourceHost) {}
+  constructor(
+    private host: SourceHost,
+    /** Kept between analyses; an engine for another tree of the same project may share the parse cache. */
+    readonly caches = new EngineCaches(),
+  ) {}
 
   /** Replaces the host, e.g. when the language server's overlay changes; caches stay valid by content. */
   setHost(host: SourceHost): void {
     this.host = host;
+  }
+
+  /** Files parsed since the engine was made (by every engine sharing its parse cache). */
+  get parseCount(): number {
+    return this.caches.parsed.parseCount;
   }
 
   analyze(options: AnalyzeOptions = {}): Model {
@@ -92,18 +84,7 @@ export class Engine {
     const parse = (path: string): ParsedFile | undefined => {
       if (runTexts.has(path)) return runTexts.get(path);
       const text = this.host.readFile(path);
-      let file: ParsedFile | undefined;
-      if (text !== undefined) {
-        const cached = this.parsed.get(path);
-        if (cached && cached.text === text) file = cached;
-        else {
-          file = loadFile(path, text);
-          this.parseCount++;
-          this.parsed.set(path, file);
-        }
-      } else {
-        this.parsed.delete(path);
-      }
+      const file = text === undefined ? undefined : this.caches.parsed.get(path, text);
       runTexts.set(path, file);
       return file;
     };
@@ -116,7 +97,7 @@ export class Engine {
       return emptyModel(rootPath, [{ src: rootSrc, severity: "error", code: "root-not-found", message: `${rootPath} does not exist` }]);
     }
     const diagnostics: Diagnostic[] = [];
-    const included = new IncludeExpander(parse, listFiles, this.expansions).run(root, options.inputs);
+    const included = new IncludeExpander(parse, listFiles, this.caches.expansions).run(root, options.inputs);
     const files = new Map<string, ParsedFile>();
     for (const f of included.files) {
       const p = parse(f);
@@ -129,9 +110,9 @@ export class Engine {
     if (root.content === undefined && root.diagnostics.length === 0) {
       diagnostics.push({ src: rootSrc, severity: "error", code: "config-empty", message: `Please provide content of ${rootPath}` });
     }
-    const extended = resolveExtends(included.config, included.hasExternal, this.extendsMemo);
+    const extended = resolveExtends(included.config, included.hasExternal, this.caches.extends);
     diagnostics.push(...extended.diagnostics);
-    const referenced = resolveReferences(extended.config, included.hasExternal, this.referencesMemo);
+    const referenced = resolveReferences(extended.config, included.hasExternal, this.caches.references);
     diagnostics.push(...referenced.diagnostics);
     const merged = injectEdgeStages(referenced.config);
     const jobs = classify(merged);
@@ -142,12 +123,12 @@ export class Engine {
     const effectiveOf = (name: string): JobDefinition | undefined => {
       const info = jobs.get(name);
       if (!info || (info.kind !== "job" && info.kind !== "bridge")) return undefined;
-      const kept = this.effectiveMemo.get(info.value);
+      const kept = this.caches.effective.get(info.value);
       if (kept && kept.name === name && kept.kind === info.kind && kept.globals.every((g, i) => g === globals[i])) return kept;
       const value = effectiveJob(info, ctx);
       if (!value) return undefined;
       const def = { name, kind: info.kind, globals, value, diagnostics: nestedListDiagnostics(name, value) };
-      this.effectiveMemo.set(info.value, def);
+      this.caches.effective.set(info.value, def);
       return def;
     };
     for (const job of jobs.values()) {
@@ -160,7 +141,7 @@ export class Engine {
     // the schema would only restate the same problem less precisely.
     const failedAt = diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map((d) => d.src);
     const overlaps = (a: Src) => failedAt.some((b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1));
-    const schema = schemaDiagnostics({ files, merged, jobs, templates, memo: this.validationMemo }).filter((d) => !overlaps(d.src));
+    const schema = schemaDiagnostics({ files, merged, jobs, templates, memo: this.caches.validation }).filter((d) => !overlaps(d.src));
     // "no script" next to a misspelt `scripts:` says the same thing twice: keep the one with the fix
     const misspeltScript = new Set(schema.flatMap((d) => (/^unknown keyword ".*" in job "(.*)" — did you mean "(script|run|trigger)"\?$/.exec(d.message) ?? []).slice(1, 2)));
     for (let i = diagnostics.length - 1; i >= 0; i--) {

@@ -251,3 +251,12 @@ export function effectiveJob(info: JobInfo, ctx: GlobalContext): CMap | undefine
   job = { ...job, entries };
   return job;
 }
+
+/** A job's effective definition, kept between analyses with what it was computed from. */
+export interface JobDefinition {
+  readonly name: string;
+  readonly kind: string;
+  readonly globals: ReadonlyArray<CValue | undefined>;
+  readonly value: CMap;
+  readonly diagnostics: readonly Diagnostic[];
+}

@@ -23,6 +23,9 @@ export class MemoryHost implements SourceHost {
   listFiles(): readonly string[] {
     return [...this.files.keys()].sort();
   }
+
+  /** Nothing to forget: the map is the truth. */
+  invalidate(): void {}
 }
 
 /** Open editor buffers laid over another host: unsaved text wins over what is on disk. */
@@ -36,8 +39,13 @@ export class OverlayHost implements SourceHost {
     return this.overlay.get(path) ?? this.base.readFile(path);
   }
 
+  private listed: { base: readonly string[]; set: ReadonlySet<string> } | undefined;
+
+  /** The base's files and the buffers not saved yet, without reading any file to find out. */
   listFiles(): readonly string[] {
-    const extra = [...this.overlay.keys()].filter((p) => this.base.readFile(p) === undefined);
-    return extra.length ? [...this.base.listFiles(), ...extra].sort() : this.base.listFiles();
+    const base = this.base.listFiles();
+    if (this.listed?.base !== base) this.listed = { base, set: new Set(base) };
+    const extra = [...this.overlay.keys()].filter((p) => !this.listed!.set.has(p));
+    return extra.length ? [...base, ...extra].sort() : base;
   }
 }

@@ -62,6 +62,9 @@ export type CValue = CMap | CSeq | CScalar | CRef;
 
 export type Severity = "error" | "warning" | "information" | "hint";
 
+/** What a project or user may set a diagnostic code to: a severity, or "off" to drop it. */
+export type SeveritySetting = Severity | "off";
+
 export interface Related {
   readonly src: Src;
   readonly message: string;

@@ -1,5 +1,5 @@
 import type { Model } from "../engine/engine";
-import { renderValue } from "../engine/output";
+import { renderValue } from "../engine/render";
 import type { CValue, Src } from "../engine/types";
 import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
 import { keywordDoc } from "./keywords";

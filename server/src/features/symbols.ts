@@ -50,3 +50,28 @@ export function outline(model: Model, file: string): OutlineSymbol[] {
   if (anchors.length) out.push(group("anchors", "group", anchors));
   return out;
 }
+
+export interface WorkspaceSymbol {
+  readonly name: string;
+  readonly kind: "job" | "hidden";
+  readonly src: Src;
+}
+
+/** Top-level keys of every file whose name contains `query` (any case), each place once. */
+export function workspaceSymbols(models: readonly Model[], query: string): WorkspaceSymbol[] {
+  const q = query.toLowerCase();
+  const out: WorkspaceSymbol[] = [];
+  const seen = new Set<string>();
+  for (const m of models) {
+    for (const f of m.files.values()) {
+      if (f.content?.kind !== "map") continue;
+      for (const e of f.content.entries.values()) {
+        const key = `${f.path}\u0000${e.key}`;
+        if (seen.has(key) || !e.key.toLowerCase().includes(q) || e.value.via?.[0]?.kind === "merge-key") continue;
+        seen.add(key);
+        out.push({ name: e.key, kind: m.jobs.get(e.key)?.kind === "hidden" ? "hidden" : "job", src: e.keySrc });
+      }
+    }
+  }
+  return out;
+}

@@ -1,6 +1,5 @@
 import type { Model } from "../engine/engine";
-import type { Diagnostic, Severity } from "../engine/types";
-import type { SeveritySetting } from "../engine/severity";
+import type { Diagnostic, Severity, SeveritySetting } from "../engine/types";
 
 // What a lint rule is and what it may know: the resolved model, its options, and facts the
 // host computed for it (the git baseline, the Dagger module's engine version).

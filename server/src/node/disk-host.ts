@@ -1,18 +1,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { SourceHost } from "../engine/types";
+import type { ProjectFiles } from "../workspace/io";
 
-// The disk side of SourceHost: the only place that reads project files. Paths are
-// project-relative; anything that resolves (through `..` or a symlink) outside the
-// project directory reads as missing.
+// The disk side of the project's files: the only place that reads them. Paths are project-relative;
+// anything that resolves (through `..` or a symlink) outside the project directory, or is not a
+// regular file, reads as missing. Texts are kept, and checked against the file's size and mtime
+// before each use, so an analysis after an edit re-reads only what changed on disk.
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
 const MAX_LISTED = 200_000;
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-export class DiskHost implements SourceHost {
+interface Read {
+  readonly text: string | undefined;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export class DiskHost implements ProjectFiles {
   private readonly root: string;
   private listing: string[] | undefined;
+  private readonly texts = new Map<string, Read>();
 
   constructor(dir: string) {
     this.root = fs.realpathSync(dir);
@@ -20,20 +28,34 @@ export class DiskHost implements SourceHost {
 
   readFile(rel: string): string | undefined {
     const abs = path.resolve(this.root, rel);
+    const kept = this.texts.get(rel);
+    if (kept) {
+      const stat = statOf(abs);
+      if (stat ? stat.size === kept.size && stat.mtimeMs === kept.mtimeMs : kept.text === undefined) return kept.text;
+    }
+    const read = this.read(abs);
+    this.texts.set(rel, read);
+    return read.text;
+  }
+
+  private read(abs: string): Read {
+    const missing = { text: undefined, size: -1, mtimeMs: -1 };
     try {
       const real = fs.realpathSync(abs);
-      if (real !== this.root && !real.startsWith(this.root + path.sep)) return undefined;
+      if (real !== this.root && !real.startsWith(this.root + path.sep)) return missing;
       const stat = fs.statSync(real);
-      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-      return fs.readFileSync(real, "utf8");
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return { ...missing, size: stat.size, mtimeMs: stat.mtimeMs };
+      return { text: fs.readFileSync(real, "utf8"), size: stat.size, mtimeMs: stat.mtimeMs };
     } catch {
-      return undefined;
+      return missing;
     }
   }
 
-  /** Forget the file listing, after files were created or deleted. */
-  invalidate(): void {
+  /** Forgets the listing and the texts read (of these paths, or all), after files changed on disk. */
+  invalidate(paths?: readonly string[]): void {
     this.listing = undefined;
+    if (paths) for (const p of paths) this.texts.delete(p);
+    else this.texts.clear();
   }
 
   listFiles(): readonly string[] {
@@ -59,5 +81,13 @@ export class DiskHost implements SourceHost {
     walk(this.root, "");
     this.listing = out.sort();
     return this.listing;
+  }
+}
+
+function statOf(abs: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(abs);
+  } catch {
+    return undefined;
   }
 }

@@ -3,7 +3,7 @@ import type { TextEdit } from "../../engine/types";
 import { spotAt } from "../../model/locate";
 import { completeCall, daggerJobText, hoverCall, type CallSuggestion } from "./call";
 import { convertJob, setupJobText, SETUP_JOB, type Conversion, type Executor } from "./convert";
-import { DEFAULT_ENGINE_VERSION, findModule, type DaggerModule } from "./module";
+import { DEFAULT_ENGINE_VERSION, type DaggerModule } from "./module";
 
 // Where the Dagger features apply in a CI file, for the language server: which job a code
 // action converts, the jobs that can be inserted, and the `dagger call` line under the cursor.
@@ -23,10 +23,9 @@ export function conversionTarget(model: Model, file: string, offset: number): st
   return onName || inScript ? name : undefined;
 }
 
-export function conversions(model: Model, file: string, offset: number, read: Read): Conversion[] {
+export function conversions(model: Model, file: string, offset: number, module: DaggerModule | undefined, read: Read): Conversion[] {
   const name = conversionTarget(model, file, offset);
   if (!name) return [];
-  const module = findModule(read);
   const moduleSource = module ? read(module.entryFile) : undefined;
   const executors: Executor[] = ["docker", "kubernetes"];
   return executors.map((executor) => convertJob(model, name, { executor, module, moduleSource })).filter((c): c is Conversion => c !== undefined);
@@ -41,8 +40,7 @@ export interface InsertJob {
  * "Insert a Dagger job" for each function of the module: a job calling it, added at the end of
  * the file, with the `.dagger` set-up job when the config has none (Docker executor, the common case).
  */
-export function insertJobActions(model: Model, file: string, read: Read): InsertJob[] {
-  const module = findModule(read);
+export function insertJobActions(model: Model, file: string, module: DaggerModule | undefined): InsertJob[] {
   const parsed = model.files.get(file);
   if (!module || !parsed) return [];
   const text = parsed.text;
@@ -67,18 +65,14 @@ function lineAt(text: string, offset: number): { line: string; start: number; co
   return { line: text.slice(start, nl < 0 ? text.length : nl), start, col: offset - start };
 }
 
-export function daggerCompletion(text: string, offset: number, read: Read): CallSuggestion[] {
-  if (!/\bdagger\b/.test(lineAt(text, offset).line)) return [];
-  const module = findModule(read);
-  if (!module) return [];
+export function daggerCompletion(text: string, offset: number, module: DaggerModule | undefined): CallSuggestion[] {
+  if (!module || !/\bdagger\b/.test(lineAt(text, offset).line)) return [];
   const { line, start, col } = lineAt(text, offset);
   return completeCall(line, col, module).map((s) => ({ ...s, start: s.start + start, end: s.end + start }));
 }
 
-export function daggerHover(text: string, offset: number, read: Read): { markdown: string; start: number; end: number } | undefined {
-  if (!/\bdagger\b/.test(lineAt(text, offset).line)) return undefined;
-  const module: DaggerModule | undefined = findModule(read);
-  if (!module) return undefined;
+export function daggerHover(text: string, offset: number, module: DaggerModule | undefined): { markdown: string; start: number; end: number } | undefined {
+  if (!module || !/\bdagger\b/.test(lineAt(text, offset).line)) return undefined;
   const { line, start, col } = lineAt(text, offset);
   const h = hoverCall(line, col, module);
   return h ? { markdown: h.markdown, start: h.start + start, end: h.end + start } : undefined;

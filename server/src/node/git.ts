@@ -1,12 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { Engine } from "../engine/engine";
 import type { SourceHost } from "../engine/types";
-import { definedVariables } from "../model/variables";
+import type { GitFacts } from "../workspace/io";
 
-// The baseline of "new" for the GLCI_ rule: the config as it was where this branch left the
-// default branch (git merge-base), or HEAD when no default branch can be found, so that on the
-// default branch itself uncommitted changes are what is new. Read straight from git objects:
-// the working tree is never touched, and nothing is checked out.
+// What the workspace asks git: the baseline commit of "new" for the GLCI_ rule — where this branch
+// left the default branch (git merge-base), or HEAD when no default branch can be found, so that
+// on the default branch itself uncommitted changes are what is new — and the files at a commit,
+// read straight from git objects: the working tree is never touched, and nothing is checked out.
 
 function git(dir: string, args: readonly string[], input?: string): string | undefined {
   const r = spawnSync("git", args, { cwd: dir, input, maxBuffer: 256 * 1024 * 1024 });
@@ -68,39 +67,33 @@ export class GitCommitHost implements SourceHost {
   }
 }
 
-/** Variable names every root's config (with its child pipelines) defined at `commit`. */
-export function variablesAt(dir: string, commit: string, roots: readonly string[]): Set<string> {
-  const engine = new Engine(new GitCommitHost(dir, commit));
-  const names = new Set<string>();
-  for (const root of roots) {
-    const project = engine.analyzeProject({ root });
-    for (const model of [project.main, ...project.children.map((c) => c.model)]) for (const v of definedVariables(model)) names.add(v.name);
-  }
-  return names;
-}
-
-/** Computes the baseline once per commit: the language server asks on every analysis. */
-export class BaselineCache {
+/** The project's git facts; the baseline commit is asked of git at most every few seconds. */
+export class GitRepository implements GitFacts {
   private commit: string | undefined;
-  private names: Set<string> | undefined;
-  private checkedAt = 0;
+  private checkedAt = -Infinity;
+  private readonly trees = new Map<string, GitCommitHost>();
 
   constructor(
     private readonly dir: string,
     private readonly maxAgeMs = 5000,
   ) {}
 
-  variables(roots: readonly string[]): ReadonlySet<string> | undefined {
+  baselineCommit(): string | undefined {
     const now = Date.now();
     if (now - this.checkedAt > this.maxAgeMs) {
       this.checkedAt = now;
-      const commit = baselineCommit(this.dir);
-      if (commit !== this.commit) {
-        this.commit = commit;
-        this.names = undefined;
-      }
+      this.commit = baselineCommit(this.dir);
     }
-    if (!this.commit) return undefined;
-    return (this.names ??= variablesAt(this.dir, this.commit, roots));
+    return this.commit;
+  }
+
+  filesAt(commit: string): SourceHost {
+    let host = this.trees.get(commit);
+    if (!host) {
+      this.trees.clear(); // one commit at a time: the baseline moves rarely
+      host = new GitCommitHost(this.dir, commit);
+      this.trees.set(commit, host);
+    }
+    return host;
   }
 }

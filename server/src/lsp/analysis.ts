@@ -1,0 +1,60 @@
+import type * as lsp from "vscode-languageserver/node";
+import * as convert from "./convert";
+import type { Folders } from "./folders";
+
+// When the server analyses and what it publishes: analysis runs once typing pauses, for a while
+// that adapts to how long the last analysis took; only files whose diagnostics changed are
+// published, the recently edited ones first; the git baseline is computed after that, and the
+// lints run again with it.
+
+export class Analyses {
+  private timer: NodeJS.Timeout | undefined;
+  private lastMs = 100;
+  /** Recently edited or opened documents: their diagnostics go out first. */
+  private recent: string[] = [];
+
+  constructor(
+    private readonly connection: lsp.Connection,
+    private readonly folders: () => Folders,
+    private readonly safely: <T>(what: string, f: () => T) => T | null,
+  ) {}
+
+  /** Something changed: analyse once typing pauses, a third of the last analysis's time (20–200 ms). */
+  schedule(ms = Math.min(200, Math.max(20, this.lastMs / 3))): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.safely("analysis", () => this.run()), ms);
+  }
+
+  /** A document was edited or opened: its diagnostics go out first. */
+  touched(uri: string): void {
+    this.recent = [uri, ...this.recent.filter((u) => u !== uri).slice(0, 20)];
+    this.schedule();
+  }
+
+  /** Before answering a request: a pending analysis runs now, so answers see the latest keystroke. */
+  fresh(): void {
+    if (this.timer) this.run();
+  }
+
+  /** Analyses what changed and publishes the files whose diagnostics changed. */
+  run(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const folders = this.folders();
+    const changed = folders.list.some((f) => f.workspace.stale);
+    if (changed) void this.connection.sendNotification("pipewright/analysisStarted", {});
+    const total = { files: 0, jobs: 0, errors: 0, warnings: 0, ms: 0 };
+    for (const folder of folders.list) {
+      const summary = folder.workspace.analyze().summary;
+      for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += summary[k];
+      const first = this.recent.map((uri) => folders.locate(uri)).filter((at) => at?.folder === folder).map((at) => at!.file);
+      for (const { file, diagnostics } of folder.workspace.diagnosticChanges(first)) {
+        void this.connection.sendDiagnostics({ uri: folder.uri(file), diagnostics: diagnostics.map((d) => convert.diagnostic(folder, d)) });
+      }
+    }
+    if (!changed) return;
+    this.lastMs = total.ms;
+    void this.connection.sendNotification("pipewright/analysisDone", total);
+    setImmediate(() => this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)));
+  }
+}

@@ -1,0 +1,14 @@
+import * as lsp from "vscode-languageserver/node";
+
+/** What the server answers, as told to the client in `initialize`. */
+export const CAPABILITIES: lsp.ServerCapabilities = {
+  textDocumentSync: lsp.TextDocumentSyncKind.Incremental,
+  hoverProvider: true,
+  definitionProvider: true,
+  documentSymbolProvider: true,
+  workspaceSymbolProvider: true,
+  codeActionProvider: { codeActionKinds: [lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite, "source.pipewright.insertDaggerJob"] },
+  completionProvider: { triggerCharacters: [" ", "[", ",", "$", "{", "-"] },
+  referencesProvider: true,
+  renameProvider: { prepareProvider: true },
+};

@@ -1,0 +1,88 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type * as lsp from "vscode-languageserver/node";
+import type { FileEdit, PositionedDiagnostic } from "../workspace/diagnostics";
+import type { Action, CompletionAnswer, Symbol } from "../workspace/workspace";
+import { location, type Folder } from "./folders";
+
+// Workspace answers as LSP types. Positions are already LSP's (0-based, UTF-16); what is left is
+// turning project paths into URIs and our kinds into LSP's numbers.
+
+const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
+const COMPLETION_KIND: Record<CompletionAnswer["kind"], lsp.CompletionItemKind> = { keyword: 10, job: 3, template: 7, stage: 20, file: 17, key: 5, variable: 6, function: 2, flag: 10 };
+const SYMBOL_KIND: Record<Symbol["kind"], lsp.SymbolKind> = { stage: 3, job: 12, hidden: 5, keyword: 7, anchor: 14, group: 4 };
+
+export function editsByUri(folder: Folder, edits: readonly FileEdit[]): Record<string, lsp.TextEdit[]> {
+  const changes: Record<string, lsp.TextEdit[]> = {};
+  for (const e of edits) (changes[folder.uri(e.file)] ??= []).push({ range: e.range, newText: e.newText });
+  return changes;
+}
+
+const docsLinks = new Map<string, { href: string } | undefined>();
+
+/** A rule page shipped with the extension (next to dist/), so it opens offline. */
+function docsLink(page: string | undefined): { href: string } | undefined {
+  if (!page) return undefined;
+  if (!docsLinks.has(page)) {
+    const abs = path.join(__dirname, "..", page);
+    docsLinks.set(page, fs.existsSync(abs) ? { href: pathToFileURL(abs).href } : undefined);
+  }
+  return docsLinks.get(page);
+}
+
+/** A finding, with its fixes kept in `data` so a code action request can offer them. */
+export function diagnostic(folder: Folder, d: PositionedDiagnostic): lsp.Diagnostic {
+  return {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    codeDescription: docsLink(d.docs),
+    source: "pipewright",
+    message: d.message,
+    relatedInformation: d.related?.map((r) => ({ location: location(folder, r), message: r.message })),
+    data: d.fixes ? { fixes: d.fixes.map((f) => ({ title: f.title, changes: editsByUri(folder, f.edits) })) } : undefined,
+  };
+}
+
+/** The quick fixes that came with the diagnostics of a code action request. */
+export function quickFixes(diagnostics: readonly lsp.Diagnostic[]): lsp.CodeAction[] {
+  const out: lsp.CodeAction[] = [];
+  for (const d of diagnostics) {
+    const fixes = (d.data as { fixes?: Array<{ title: string; changes: Record<string, lsp.TextEdit[]> }> } | undefined)?.fixes ?? [];
+    for (const f of fixes) out.push({ title: f.title, kind: "quickfix", diagnostics: [d], isPreferred: fixes.length === 1, edit: { changes: f.changes } });
+  }
+  return out;
+}
+
+/** A refactoring or source action: documentChanges when it creates files, plain changes otherwise. */
+export function codeAction(folder: Folder, a: Action): lsp.CodeAction {
+  if (a.change.create.length === 0) return { title: a.title, kind: a.kind, edit: { changes: editsByUri(folder, a.change.edits) } };
+  const start = { line: 0, character: 0 };
+  const documentChanges: Array<lsp.CreateFile | lsp.TextDocumentEdit> = [];
+  for (const c of a.change.create) {
+    documentChanges.push({ kind: "create", uri: folder.uri(c.file), options: { ignoreIfExists: true } });
+    documentChanges.push({ textDocument: { uri: folder.uri(c.file), version: null }, edits: [{ range: { start, end: start }, newText: c.text }] });
+  }
+  for (const [uri, edits] of Object.entries(editsByUri(folder, a.change.edits))) documentChanges.push({ textDocument: { uri, version: null }, edits });
+  return { title: a.title, kind: a.kind, edit: { documentChanges } };
+}
+
+export function completionItem(c: CompletionAnswer): lsp.CompletionItem {
+  return {
+    label: c.label,
+    kind: COMPLETION_KIND[c.kind],
+    detail: c.detail,
+    documentation: c.documentation ? { kind: "markdown", value: c.documentation } : undefined,
+    sortText: `${String(c.rank).padStart(3, "0")}${c.label}`,
+    textEdit: c.textEdit,
+  };
+}
+
+export function documentSymbol(s: Symbol): lsp.DocumentSymbol {
+  return { name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selection, children: s.children?.map(documentSymbol) };
+}
+
+export function workspaceSymbol(folder: Folder, s: { name: string; kind: "job" | "hidden"; file: string; range: lsp.Range }): lsp.SymbolInformation {
+  return { name: s.name, kind: SYMBOL_KIND[s.kind], location: location(folder, s) };
+}

@@ -1,0 +1,23 @@
+import type { SourceHost } from "../engine/types";
+
+// What a workspace needs from the world, given by its host: the CLI and the language server pass
+// node/'s disk and git implementations, tests pass files in memory. The workspace itself does no IO.
+
+/** The project's files, project-relative; reads outside the project or of non-regular files answer undefined. */
+export interface ProjectFiles extends SourceHost {
+  /** Forgets what was read (of these paths, or everything), after files changed on disk. */
+  invalidate(paths?: readonly string[]): void;
+}
+
+/** Facts from the project's git repository. */
+export interface GitFacts {
+  /** The commit new variables are judged against: the merge-base with the default branch, else HEAD; undefined outside git. */
+  baselineCommit(): string | undefined;
+  /** The project's files as they are at a commit. */
+  filesAt(commit: string): SourceHost;
+}
+
+export interface WorkspaceIO {
+  readonly files: ProjectFiles;
+  readonly git?: GitFacts;
+}

@@ -1,0 +1,152 @@
+import { DEFAULT_ROOT } from "../engine/engine";
+import { loadFile } from "../engine/load";
+import type { CValue, Diagnostic, SeveritySetting } from "../engine/types";
+import type { RuleSetting } from "../lint/rule";
+
+// Settings come from two places: `.pipewright.yml` at the project root (the repository's, read by
+// the CLI and the editor alike) and the editor's `pipewright.*` settings (the user's). Both are
+// validated here: a value of the wrong type is left out and said once — on its line in
+// `.pipewright.yml`, or as a problem the host logs for the user's settings — never a stop.
+
+export const PROJECT_SETTINGS_FILE = ".pipewright.yml";
+
+const LEVELS: readonly SeveritySetting[] = ["off", "hint", "information", "warning", "error"];
+
+export function isSeveritySetting(v: unknown): v is SeveritySetting {
+  return typeof v === "string" && (LEVELS as readonly string[]).includes(v);
+}
+
+/** What one source of settings says; every field already validated. */
+export interface SettingsLayer {
+  /** The main config file, when this layer names one. */
+  readonly ciConfigPath?: string;
+  /** More root files, project-relative. */
+  readonly roots: readonly string[];
+  /** Diagnostic code → severity or "off". */
+  readonly severity: Readonly<Record<string, SeveritySetting>>;
+  /** Lint rule id → severity and options. */
+  readonly rules: Readonly<Record<string, RuleSetting>>;
+}
+
+export const NO_SETTINGS: SettingsLayer = { roots: [], severity: {}, rules: {} };
+
+/** The settings an analysis runs with: the project's, then the user's over them. */
+export interface Settings {
+  readonly roots: readonly string[];
+  readonly severity: Readonly<Record<string, SeveritySetting>>;
+  readonly rules: Readonly<Record<string, RuleSetting>>;
+}
+
+type Problem = (message: string, at?: CValue) => void;
+/** Where a setting is written in `.pipewright.yml`, by its keys; nothing for the editor's settings. */
+type At = (...keys: string[]) => CValue | undefined;
+
+/** Reads a settings object (plain JS from the editor, or `.pipewright.yml` loaded), reporting what is ignored. */
+function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
+  if (raw === undefined || raw === null) return NO_SETTINGS;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    problem("settings must be a map of setting names to values");
+    return NO_SETTINGS;
+  }
+  const s = raw as Record<string, unknown>;
+  let ciConfigPath: string | undefined;
+  if (s.ciConfigPath !== undefined && s.ciConfigPath !== null) {
+    if (typeof s.ciConfigPath === "string" && s.ciConfigPath.trim() !== "") ciConfigPath = s.ciConfigPath;
+    else problem("ciConfigPath must be a file path, e.g. ci/main.yml", at("ciConfigPath"));
+  }
+  let roots: string[] = [];
+  if (s.roots !== undefined && s.roots !== null) {
+    if (Array.isArray(s.roots) && s.roots.every((r) => typeof r === "string")) roots = s.roots as string[];
+    else problem("roots must be a list of file paths", at("roots"));
+  }
+  const severity: Record<string, SeveritySetting> = {};
+  if (s.severity !== undefined && s.severity !== null) {
+    if (typeof s.severity !== "object" || Array.isArray(s.severity)) problem("severity must map diagnostic codes to off, hint, information, warning or error", at("severity"));
+    else
+      for (const [code, level] of Object.entries(s.severity)) {
+        if (isSeveritySetting(level)) severity[code] = level;
+        else problem(`severity of ${code} must be off, hint, information, warning or error`, at("severity", code));
+      }
+  }
+  return { ciConfigPath, roots, severity, rules: mergeRules(severityRules(severity), readRules(s.rules, (m, ...keys) => problem(m, at("rules", ...keys)))) };
+}
+
+/**
+ * `rules:` settings: `id: warning` or `id: { severity: warning, ...options }`. Unknown keys are
+ * kept as the rule's options; a bad severity is said and ignored.
+ */
+function readRules(raw: unknown, problem: (message: string, ...keys: string[]) => void): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  if (raw === undefined || raw === null) return out;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    problem("rules must map rule ids to a severity or to options");
+    return out;
+  }
+  for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (isSeveritySetting(v)) out[id] = { severity: v, options: {} };
+    else if (v && typeof v === "object" && !Array.isArray(v)) {
+      const { severity, ...options } = v as Record<string, unknown>;
+      if (severity !== undefined && !isSeveritySetting(severity)) problem(`rules.${id}.severity must be off, hint, information, warning or error`, id, "severity");
+      out[id] = { severity: isSeveritySetting(severity) ? severity : undefined, options };
+    } else problem(`rules.${id} must be a severity or a map of options`, id);
+  }
+  return out;
+}
+
+/** `severity: { <rule id>: level }` turns a rule on or off like `rules: { <rule id>: level }`. */
+function severityRules(severity: Readonly<Record<string, SeveritySetting>>): Record<string, RuleSetting> {
+  return Object.fromEntries(Object.entries(severity).map(([id, s]) => [id, { severity: s, options: {} }]));
+}
+
+/** Earlier layers first: a later layer's option wins over an earlier one's, one by one. */
+function mergeRules(...layers: ReadonlyArray<Readonly<Record<string, RuleSetting>>>): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  for (const layer of layers)
+    for (const [id, r] of Object.entries(layer)) out[id] = { severity: r.severity ?? out[id]?.severity, options: { ...out[id]?.options, ...r.options } };
+  return out;
+}
+
+/** `.pipewright.yml` read from its text, with a warning on each line it had to ignore. */
+export function readProjectSettings(text: string | undefined): { settings: SettingsLayer; diagnostics: Diagnostic[] } {
+  if (text === undefined) return { settings: NO_SETTINGS, diagnostics: [] };
+  const file = loadFile(PROJECT_SETTINGS_FILE, text);
+  const diagnostics: Diagnostic[] = file.diagnostics.filter((d) => d.severity === "error");
+  const content = file.content;
+  const whole = { file: PROJECT_SETTINGS_FILE, start: 0, end: 0 };
+  const problem: Problem = (message, at) => diagnostics.push({ src: at?.src ?? content?.src ?? whole, severity: "warning", code: "settings-invalid", message: `${message}: ignored` });
+  const at: At = (...keys) => keys.reduce<CValue | undefined>((v, k) => (v?.kind === "map" ? v.entries.get(k)?.value : undefined), content);
+  return { settings: readLayer(content === undefined ? undefined : plain(content, text), problem, at), diagnostics };
+}
+
+/** The editor's settings, validated; `problems` are for the host to show (a log line, say). */
+export function readUserSettings(raw: unknown): { settings: SettingsLayer; problems: string[] } {
+  const problems: string[] = [];
+  const settings = readLayer(raw, (m) => problems.push(`pipewright settings: ${m}: ignored`), () => undefined);
+  return { settings, problems };
+}
+
+/**
+ * Plain values of `.pipewright.yml`. It is read as YAML 1.1, like CI files, where a bare `off` is
+ * false; in settings it always means the level or mode "off", so it stays that word.
+ */
+function plain(v: CValue, text: string): unknown {
+  if (v.kind === "scalar") return v.value === false && /^off$/i.test(text.slice(v.src.start, v.src.end)) ? "off" : v.value;
+  if (v.kind === "seq" || v.kind === "ref") return v.items.map((i) => plain(i, text));
+  return Object.fromEntries([...v.entries].map(([k, e]) => [k, plain(e.value, text)]));
+}
+
+const cleanPath = (p: string) => p.replace(/\\/g, "/").replace(/^(\.\/|\/)+/, "");
+
+/**
+ * The roots to analyse and the rules and severities to apply: the project's `.pipewright.yml` first,
+ * the user's settings over it (their `ciConfigPath` only when the project names none), and roots
+ * a command line gives replacing both.
+ */
+export function effectiveSettings(project: SettingsLayer, user: SettingsLayer, commandLineRoots?: readonly string[]): Settings {
+  const main = project.ciConfigPath ?? user.ciConfigPath ?? DEFAULT_ROOT;
+  const roots = commandLineRoots ?? [main, ...user.roots, ...project.roots];
+  const rules = mergeRules(project.rules, user.rules);
+  const severity: Record<string, SeveritySetting> = { ...project.severity, ...user.severity };
+  for (const [id, r] of Object.entries(rules)) if (r.severity) severity[id] = r.severity;
+  return { roots: [...new Set(roots.map(cleanPath))], severity, rules };
+}

@@ -1,0 +1,421 @@
+import { EngineCaches } from "../engine/caches";
+import { Engine, type ChildPipeline, type Model } from "../engine/engine";
+import { OverlayHost } from "../engine/memory-host";
+import { renderValue } from "../engine/render";
+import { LineIndex, type Position, type Range } from "../engine/text";
+import type { Diagnostic, SourceHost, TextEdit } from "../engine/types";
+import { complete, type CompletionKind } from "../features/completion";
+import { conversions, daggerCompletion, daggerHover, insertJobActions } from "../features/dagger/actions";
+import { findModule, moduleEngineVersion, type DaggerModule } from "../features/dagger/module";
+import { definition } from "../features/definitions";
+import { occurrences, rename } from "../features/find-references";
+import { hover } from "../features/hover";
+import { outline, workspaceSymbols, type OutlineSymbol, type SymbolKind } from "../features/symbols";
+import { lint } from "../lint/registry";
+import type { LintSettings } from "../lint/rule";
+import { Baseline } from "./baseline";
+import { diagnosticsByFile, Positions, sortedDiagnostics, type FileEdit, type Located, type PositionedDiagnostic } from "./diagnostics";
+import type { WorkspaceIO } from "./io";
+import { effectiveSettings, NO_SETTINGS, PROJECT_SETTINGS_FILE, readProjectSettings, readUserSettings, type Settings, type SettingsLayer } from "./settings";
+
+// A Workspace is one project as the CLI and the editor see it: its files (the disk, with open
+// buffers laid over it), its settings (the project's and the user's), the git baseline, the Dagger
+// module, and the engine with every cache. It answers in positions (line/character) and project-
+// relative paths, so the hosts above it only translate: argv to calls and back, LSP to calls and back.
+
+export interface WorkspaceOptions {
+  /** Roots that replace the configured ones (the CLI's --root). */
+  readonly roots?: readonly string[];
+  /**
+   * When the GLCI_ rule first needs the git baseline: "now" computes it within the analysis (the CLI);
+   * "later" leaves the rule quiet until `computeBaseline()` (the editor, once the first diagnostics are out).
+   */
+  readonly baseline?: "now" | "later";
+}
+
+/** One root's pipeline and the child pipelines its trigger jobs start. */
+export interface RootAnalysis {
+  readonly root: string;
+  readonly main: Model;
+  readonly children: ReadonlyArray<{ readonly pipeline: ChildPipeline; readonly model: Model }>;
+}
+
+export interface Summary {
+  readonly files: number;
+  readonly jobs: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly ms: number;
+}
+
+/** The result of one analysis of every root. */
+export interface Analysis {
+  readonly roots: readonly RootAnalysis[];
+  /** Roots the settings name that do not exist. */
+  readonly missingRoots: readonly string[];
+  /** Every model: each root's main pipeline, then its child pipelines. */
+  readonly models: readonly Model[];
+  /** Findings by file, for every file of every model (empty when clean). */
+  readonly diagnostics: ReadonlyMap<string, readonly PositionedDiagnostic[]>;
+  readonly summary: Summary;
+}
+
+export interface HoverAnswer {
+  readonly markdown: string;
+  readonly range: Range;
+}
+
+export interface CompletionAnswer {
+  readonly label: string;
+  readonly kind: CompletionKind | "function" | "flag";
+  readonly detail?: string;
+  readonly documentation?: string;
+  /** Sort order: lower first. */
+  readonly rank: number;
+  /** The text to put in place of `range`, when the item says exactly what it replaces. */
+  readonly textEdit?: { readonly range: Range; readonly newText: string };
+}
+
+/** A change to the project: files to create (with their text), then edits of existing files. */
+export interface ProjectChange {
+  readonly create: ReadonlyArray<{ readonly file: string; readonly text: string }>;
+  readonly edits: readonly FileEdit[];
+}
+
+export type ActionKind = "refactor.rewrite" | "source.pipewright.insertDaggerJob";
+
+export interface Action {
+  readonly title: string;
+  readonly kind: ActionKind;
+  readonly change: ProjectChange;
+}
+
+export interface Symbol {
+  readonly name: string;
+  readonly kind: SymbolKind;
+  readonly detail?: string;
+  readonly range: Range;
+  readonly selection: Range;
+  readonly children?: readonly Symbol[];
+}
+
+const EMPTY_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export class Workspace {
+  private readonly caches = new EngineCaches();
+  private readonly engine: Engine;
+  private readonly overlay = new Map<string, string>();
+  private readonly host: SourceHost;
+  private readonly baseline?: Baseline;
+  private baselineWanted = false;
+  private user: SettingsLayer = NO_SETTINGS;
+  private project: { text: string | undefined; settings: SettingsLayer; diagnostics: readonly Diagnostic[] } | undefined;
+  private module: { reads: ReadonlyArray<readonly [string, string | undefined]>; module: DaggerModule | undefined } | undefined;
+  private current: Analysis | undefined;
+  /** Per file, the last model in which it parsed: completion works on half-typed text with it. */
+  private readonly lastGood = new Map<string, Model>();
+  /** What the host was last given of each file's diagnostics, to hand it only what changed. */
+  private readonly handedOut = new Map<string, string>();
+
+  constructor(
+    readonly io: WorkspaceIO,
+    private readonly options: WorkspaceOptions = {},
+  ) {
+    this.host = new OverlayHost(io.files, this.overlay);
+    this.engine = new Engine(this.host, this.caches);
+    if (io.git) this.baseline = new Baseline(io.git, this.caches.parsed);
+  }
+
+  // ---- what changes: buffers, files on disk, the user's settings
+
+  /** An editor buffer's text, which wins over the disk until it is closed. */
+  setDocument(file: string, text: string): void {
+    if (this.overlay.get(file) === text) return;
+    this.overlay.set(file, text);
+    this.current = undefined;
+  }
+
+  closeDocument(file: string): void {
+    if (this.overlay.delete(file)) this.current = undefined;
+  }
+
+  /** Files changed on disk (these, or any): read them again. */
+  filesChanged(paths?: readonly string[]): void {
+    this.io.files.invalidate(paths);
+    this.current = undefined;
+  }
+
+  /** The editor's `pipewright.*` settings; returns what had to be ignored, for the host to log. */
+  setUserSettings(raw: unknown): string[] {
+    const { settings, problems } = readUserSettings(raw);
+    this.user = settings;
+    this.current = undefined;
+    return problems;
+  }
+
+  /** True when something changed since the last analysis. */
+  get stale(): boolean {
+    return this.current === undefined;
+  }
+
+  /** Project files as the editor sees them: unsaved buffers first. */
+  readFile(file: string): string | undefined {
+    return this.host.readFile(file);
+  }
+
+  // ---- analysis
+
+  /** Analyses every root, unless nothing changed since the last analysis. */
+  analyze(): Analysis {
+    if (this.current) return this.current;
+    const started = performance.now();
+    const settings = this.settings();
+    const roots: RootAnalysis[] = [];
+    const missingRoots: string[] = [];
+    for (const root of settings.roots) {
+      if (this.host.readFile(root) === undefined) missingRoots.push(root);
+      else roots.push({ root, ...this.engine.analyzeProject({ root }) });
+    }
+    const models = roots.flatMap((r) => [r.main, ...r.children.map((c) => c.model)]);
+    const lintSettings = this.lintSettings(settings);
+    const findings: Diagnostic[] = [...(this.project?.diagnostics ?? [])];
+    for (const m of models) findings.push(...m.diagnostics, ...lint(m, lintSettings));
+    const positions = new Positions(models, (file) => (file === PROJECT_SETTINGS_FILE && this.project?.text !== undefined ? new LineIndex(this.project.text) : undefined));
+    const diagnostics = diagnosticsByFile(findings, positions, settings.severity);
+    this.caches.prune();
+    for (const m of models) for (const [f, parsed] of m.files) if (!parsed.diagnostics.some((d) => d.code === "yaml-syntax")) this.lastGood.set(f, m);
+    for (const f of this.lastGood.keys()) if (!positions.index(f)) this.lastGood.delete(f);
+    const all = sortedDiagnostics(diagnostics);
+    const summary: Summary = {
+      files: new Set(models.flatMap((m) => [...m.files.keys()])).size,
+      jobs: roots.reduce((n, r) => n + [...r.main.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length, 0),
+      errors: all.filter((d) => d.severity === "error").length,
+      warnings: all.filter((d) => d.severity === "warning").length,
+      ms: Math.round(performance.now() - started),
+    };
+    this.current = { roots, missingRoots, models, diagnostics, summary };
+    return this.current;
+  }
+
+  /** The settings analyses run with: `.pipewright.yml` (read again only when its text changed), then the user's. */
+  private settings(): Settings {
+    const text = this.host.readFile(PROJECT_SETTINGS_FILE);
+    if (!this.project || this.project.text !== text) this.project = { text, ...readProjectSettings(text) };
+    return effectiveSettings(this.project.settings, this.user, this.options.roots);
+  }
+
+  private lintSettings(settings: Settings): LintSettings {
+    return {
+      rules: settings.rules,
+      baselineVariables: () => {
+        if (!this.baseline) return undefined;
+        if (this.options.baseline !== "later") return this.baseline.variables(settings.roots);
+        const known = this.baseline.known(settings.roots);
+        if (!known) this.baselineWanted = true;
+        return known;
+      },
+      daggerEngineVersion: () => moduleEngineVersion((p) => this.host.readFile(p)),
+    };
+  }
+
+  /**
+   * Computes the git baseline an analysis asked for and could not wait for ("later"); true when it
+   * did, so the next analysis (cheap: only the lints run again) gives the GLCI_ findings.
+   */
+  computeBaseline(): boolean {
+    if (!this.baselineWanted || !this.baseline) return false;
+    this.baselineWanted = false;
+    const roots = this.settings().roots;
+    if (this.baseline.known(roots)) return false;
+    this.baseline.variables(roots);
+    this.current = undefined;
+    return true;
+  }
+
+  /** Whether an analysis is waiting for the git baseline. */
+  get wantsBaseline(): boolean {
+    return this.baselineWanted;
+  }
+
+  /** All findings, as the CLI prints them: files in include order, then by position. */
+  diagnostics(): PositionedDiagnostic[] {
+    return sortedDiagnostics(this.analyze().diagnostics);
+  }
+
+  /**
+   * The files whose diagnostics changed since the last call (cleared ones included, with none),
+   * `first` before the others: what an editor has to publish.
+   */
+  diagnosticChanges(first: readonly string[] = []): Array<{ file: string; diagnostics: readonly PositionedDiagnostic[] }> {
+    const byFile = this.analyze().diagnostics;
+    const out: Array<{ file: string; diagnostics: readonly PositionedDiagnostic[] }> = [];
+    for (const [file, diagnostics] of byFile) {
+      const print = JSON.stringify(diagnostics);
+      if (this.handedOut.get(file) === print) continue;
+      this.handedOut.set(file, print);
+      out.push({ file, diagnostics });
+    }
+    for (const file of this.handedOut.keys()) {
+      if (byFile.has(file)) continue;
+      this.handedOut.delete(file);
+      out.push({ file, diagnostics: [] });
+    }
+    const rank = (f: string) => (first.includes(f) ? first.indexOf(f) : first.length);
+    return out.sort((a, b) => rank(a.file) - rank(b.file));
+  }
+
+  // ---- features, at a position of a file
+
+  /** The model a file belongs to (the first root's first), with the file's line index. */
+  private at(file: string, position: Position) {
+    const model = this.analyze().models.find((m) => m.files.has(file));
+    const parsed = model?.files.get(file);
+    return model && parsed ? { model, parsed, offset: parsed.lines.offset(position), positions: this.positions() } : undefined;
+  }
+
+  private positions(): Positions {
+    return new Positions(this.analyze().models, (file) => {
+      const text = this.host.readFile(file);
+      return text === undefined ? undefined : new LineIndex(text);
+    });
+  }
+
+  /** The workspace's Dagger module, parsed again only when dagger.json or its source changed. */
+  daggerModule(): DaggerModule | undefined {
+    const kept = this.module;
+    if (kept && kept.reads.every(([p, text]) => this.host.readFile(p) === text)) return kept.module;
+    const reads: Array<readonly [string, string | undefined]> = [];
+    const module = findModule((p) => {
+      const text = this.host.readFile(p);
+      reads.push([p, text]);
+      return text;
+    });
+    this.module = { reads, module };
+    return module;
+  }
+
+  hover(file: string, position: Position): HoverAnswer | undefined {
+    const at = this.at(file, position);
+    if (!at) return undefined;
+    const call = daggerHover(at.parsed.text, at.offset, this.daggerModule());
+    if (call) return { markdown: call.markdown, range: at.parsed.lines.range(call.start, call.end) };
+    const h = hover(at.model, file, at.offset);
+    return h ? { markdown: h.markdown, range: at.positions.range(h.src) } : undefined;
+  }
+
+  definition(file: string, position: Position): Located[] {
+    const at = this.at(file, position);
+    if (!at) return [];
+    return definition(at.model, file, at.offset).map((src) => (src.start === 0 && src.end === 0 ? { file: src.file, range: EMPTY_RANGE } : at.positions.located(src)));
+  }
+
+  references(file: string, position: Position): Located[] {
+    const at = this.at(file, position);
+    const occ = at && occurrences(at.model, file, at.offset);
+    return occ ? occ.places.map((src) => at.positions.located(src)) : [];
+  }
+
+  prepareRename(file: string, position: Position): { range: Range; placeholder: string } | undefined {
+    const at = this.at(file, position);
+    const occ = at && occurrences(at.model, file, at.offset);
+    const here = occ?.places.find((s) => s.file === file && s.start <= at!.offset && at!.offset <= s.end);
+    return here ? { range: at!.positions.range(here), placeholder: occ!.name } : undefined;
+  }
+
+  rename(file: string, position: Position, newName: string): FileEdit[] | undefined {
+    const at = this.at(file, position);
+    const edits = at && rename(at.model, file, at.offset, newName);
+    return edits?.map((e) => ({ ...at!.positions.located(e.src), newText: e.newText }));
+  }
+
+  completion(file: string, position: Position): CompletionAnswer[] {
+    const text = this.host.readFile(file);
+    if (text === undefined) return [];
+    const lines = new LineIndex(text);
+    const offset = lines.offset(position);
+    const calls = daggerCompletion(text, offset, this.daggerModule());
+    if (calls.length) {
+      return calls.map((c, i) => ({
+        label: c.label,
+        kind: c.kind,
+        detail: c.detail,
+        documentation: c.documentation,
+        rank: i,
+        textEdit: { range: lines.range(c.start, c.end), newText: c.insertText },
+      }));
+    }
+    const analysis = this.analyze();
+    const model = this.lastGood.get(file) ?? analysis.models.find((m) => m.files.has(file)) ?? analysis.models[0];
+    if (!model) return [];
+    return complete(model, file, text, offset, () => this.host.listFiles());
+  }
+
+  /** Refactorings and source actions at a position; `only` filters by kind as LSP clients ask. */
+  actions(file: string, position: Position, only?: readonly string[]): Action[] {
+    const at = this.at(file, position);
+    if (!at) return [];
+    const wants = (kind: ActionKind) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const out: Action[] = [];
+    const module = this.daggerModule();
+    if (wants("refactor.rewrite")) {
+      for (const c of conversions(at.model, file, at.offset, module, (p) => this.host.readFile(p))) {
+        const create = Object.entries(c.createFiles)
+          .filter(([f]) => this.host.readFile(f) === undefined)
+          .map(([f, text]) => ({ file: f, text }));
+        out.push({ title: c.title, kind: "refactor.rewrite", change: { create, edits: this.fileEdits([...c.configEdits, ...c.moduleEdits], at.positions) } });
+      }
+    }
+    // only when asked for by kind: a source action is not something to offer at every cursor move
+    if (only && wants("source.pipewright.insertDaggerJob")) {
+      for (const a of insertJobActions(at.model, file, module)) out.push({ title: a.title, kind: "source.pipewright.insertDaggerJob", change: { create: [], edits: this.fileEdits(a.edits, at.positions) } });
+    }
+    return out;
+  }
+
+  private fileEdits(edits: readonly TextEdit[], positions: Positions): FileEdit[] {
+    return edits.map((e) => ({ ...positions.located(e.src), newText: e.newText }));
+  }
+
+  outline(file: string): Symbol[] {
+    const model = this.analyze().models.find((m) => m.files.has(file));
+    if (!model) return [];
+    const positions = this.positions();
+    const toSymbol = (s: OutlineSymbol): Symbol => ({
+      name: s.name,
+      kind: s.kind,
+      detail: s.detail,
+      range: positions.range(s.range),
+      selection: positions.range(s.selection),
+      children: s.children?.map(toSymbol),
+    });
+    return outline(model, file).map(toSymbol);
+  }
+
+  symbols(query: string): Array<Located & { name: string; kind: "job" | "hidden" }> {
+    const positions = this.positions();
+    return workspaceSymbols(this.analyze().models, query).map((s) => ({ name: s.name, kind: s.kind, ...positions.located(s.src) }));
+  }
+
+  /** The model of the file's pipeline, or the first root's. */
+  private modelOf(file: string | undefined): Model | undefined {
+    const models = this.analyze().models;
+    return (file !== undefined ? models.find((m) => m.files.has(file)) : undefined) ?? models[0];
+  }
+
+  /** GitLab's "full configuration" of the file's pipeline, or a job's effective definition, as YAML. */
+  merged(file: string | undefined, job?: string): { text: string } | { error: string } {
+    const model = this.modelOf(file);
+    if (!model) return { error: "no GitLab CI configuration found in this workspace" };
+    if (job !== undefined) {
+      const value = model.effectiveJob(job);
+      return value ? { text: `# effective definition of job "${job}" (pipewright)\n` + renderValue(value, "yaml") } : { error: `no job named "${job}"` };
+    }
+    return { text: `# merged configuration of ${model.root} (pipewright)\n` + renderValue(model.merged, "yaml") };
+  }
+
+  /** Names of the jobs of the file's pipeline (or the first root's). */
+  jobs(file?: string): string[] {
+    const model = this.modelOf(file);
+    return model ? [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").map((j) => j.name) : [];
+  }
+}
