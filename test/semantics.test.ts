@@ -14,7 +14,7 @@ test("a stage set in a template is reported once there, with the jobs it reaches
   const m = analyze({ ".gitlab-ci.yml": y(".t:", "  stage: nope", "a:", "  extends: .t", "  script: [x]", "b:", "  extends: .t", "  script: [x]") });
   const d = m.diagnostics.filter((x) => x.code === "stage-unknown");
   assert.equal(d.length, 1);
-  assert.equal(d[0].message, "chosen stage nope does not exist; available stages are .pre, build, test, deploy, .post");
+  assert.equal(d[0].message, "a job: chosen stage nope does not exist; available stages are .pre, build, test, deploy, .post", "GitLab's words, for the first job");
   assert.deepEqual(d[0].related!.map((r) => r.message), ['used by job "a"', 'used by job "b"']);
 });
 

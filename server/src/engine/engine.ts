@@ -16,6 +16,9 @@ import { emptyMap, get, str, toJS } from "./values";
 
 export const DEFAULT_ROOT = ".gitlab-ci.yml";
 
+/** The keywords that make a key a job; a job without any of them is "no script". */
+const JOB_BODY = ["script", "run", "trigger"];
+
 export interface AnalyzeOptions {
   /** Project-relative path of the root config; `.gitlab-ci.yml` when not given. */
   readonly root?: string;
@@ -143,10 +146,10 @@ export class Engine {
     const overlaps = (a: Src) => failedAt.some((b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1));
     const schema = schemaDiagnostics({ files, merged, jobs, templates, memo: this.caches.validation }).filter((d) => !overlaps(d.src));
     // "no script" next to a misspelt `scripts:` says the same thing twice: keep the one with the fix
-    const misspeltScript = new Set(schema.flatMap((d) => (/^unknown keyword ".*" in job "(.*)" — did you mean "(script|run|trigger)"\?$/.exec(d.message) ?? []).slice(1, 2)));
+    const misspelt = new Set(schema.filter((d) => d.code === "schema-unknown-keyword" && d.fixes?.some((f) => f.edits.some((e) => JOB_BODY.includes(e.newText)))).map((d) => d.job));
     for (let i = diagnostics.length - 1; i >= 0; i--) {
       const d = diagnostics[i];
-      if (d.code === "job-no-script" && misspeltScript.has(/^jobs:(.*) config should/.exec(d.message)?.[1] ?? "")) diagnostics.splice(i, 1);
+      if (d.code === "job-no-script" && misspelt.has(d.job)) diagnostics.splice(i, 1);
     }
     diagnostics.push(...schema);
     const stages = stagesOf(merged);

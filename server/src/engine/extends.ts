@@ -1,3 +1,4 @@
+import type { Code } from "./codes";
 import type { CMap, CValue, Diagnostic, Src } from "./types";
 import { deepMerge, emptyMap, withVia } from "./values";
 
@@ -28,7 +29,7 @@ export function resolveExtends(config: CMap, hasExternal: boolean, memo: Extends
   // through parents already resolved: remember each key's deepest extending descendant.
   const deepest = new Map<string, { key: string; depth: number; src: Src }>();
   const parents = new Map<string, Array<{ name: string; src: Src }>>();
-  const report = (src: Src, code: string, message: string, severity: Diagnostic["severity"] = "error") =>
+  const report = (src: Src, code: Code, message: string, severity: Diagnostic["severity"] = "error") =>
     diagnostics.push({ src, code, message, severity });
 
   const resolve = (key: string, ancestors: readonly string[], reachedAt: Src | undefined): CValue | undefined => {

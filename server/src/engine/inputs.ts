@@ -1,3 +1,4 @@
+import type { Code } from "./codes";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
 import { get, mapOf, scalar, seqOf, str, withVia } from "./values";
 
@@ -18,7 +19,7 @@ export interface InputSpec {
   readonly src: Src;
 }
 
-export type Report = (src: Src, code: string, message: string, severity?: Diagnostic["severity"]) => void;
+export type Report = (src: Src, code: Code, message: string, severity?: Diagnostic["severity"]) => void;
 
 const TYPES: readonly InputType[] = ["array", "boolean", "number", "string"];
 

@@ -53,8 +53,8 @@ export function jobShapeDiagnostics(jobs: ReadonlyMap<string, JobInfo>, rootFile
     if (j.kind === "invalid") {
       // A job written only to adjust one from an unreadable include gets its script there.
       out.push(hasExternal
-        ? { src: j.keySrc, severity: "warning", code: "job-no-script", message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword, unless an include that cannot be read offline defines the rest of this job` }
-        : { src: j.keySrc, severity: "error", code: "job-no-script", message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword` });
+        ? { src: j.keySrc, severity: "warning", code: "job-no-script", job: j.name, message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword, unless an include that cannot be read offline defines the rest of this job` }
+        : { src: j.keySrc, severity: "error", code: "job-no-script", job: j.name, message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword` });
     }
     if (j.kind === "hidden" && j.value.kind === "scalar" && (j.value.value === null || j.value.value === "")) {
       out.push({ src: j.keySrc, severity: "error", code: "job-blank", message: `jobs:${j.name} config can't be blank` });

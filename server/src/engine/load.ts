@@ -1,3 +1,4 @@
+import type { Code } from "./codes";
 import {
   Alias,
   Document,
@@ -65,7 +66,7 @@ class DocumentLoader {
     return { file: this.path, start: this.toOriginal(start), end: this.toOriginal(end) };
   }
 
-  private report(start: number, end: number, severity: Diagnostic["severity"], code: string, message: string) {
+  private report(start: number, end: number, severity: Diagnostic["severity"], code: Code, message: string) {
     this.diags.push({ src: this.src(start, end), severity, code, message });
   }
 

@@ -1,3 +1,4 @@
+import type { Code } from "./codes";
 import type { CEntry, CMap, CRef, CValue, Diagnostic } from "./types";
 import { scalar, withVia } from "./values";
 
@@ -45,7 +46,7 @@ export function resolveReferences(config: CMap, hasExternal = false, memo: Refer
   // which is then added to the frame that used them.
   const stack: Collected[] = [];
   const top = () => stack[stack.length - 1];
-  const report = (ref: CRef, code: string, message: string, severity: Diagnostic["severity"] = "error") =>
+  const report = (ref: CRef, code: Code, message: string, severity: Diagnostic["severity"] = "error") =>
     top().diagnostics.push({ src: ref.src, code, message, severity });
   const absorb = (into: Collected, from: Collected) => {
     into.deps.push(...from.deps);

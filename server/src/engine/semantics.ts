@@ -1,5 +1,6 @@
+import type { Code } from "./codes";
 import type { JobInfo } from "./jobs";
-import type { CMap, CValue, Diagnostic, Severity, Src } from "./types";
+import type { CMap, CValue, Diagnostic, Related, Severity, Src } from "./types";
 import { gatherRelated } from "./gather";
 import { get, str } from "./values";
 
@@ -81,7 +82,7 @@ function matrixSize(parallel: CValue | undefined): number {
 
 export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (src: Src, code: string, message: string, severity: Severity = "error") => out.push({ src, code, message, severity });
+  const report = (src: Src, code: Code, message: string, severity: Severity = "error") => out.push({ src, code, message, severity });
   const unknownSeverity: Severity = input.hasExternal ? "warning" : "error";
   const maybeExternal = input.hasExternal ? " (it may come from an include that cannot be read offline)" : "";
   const visible = [...input.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge");
@@ -97,6 +98,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   /** True when `dep` runs in a later stage than `job`; unknown stages are reported on their own. */
   const later = (dep: string, job: string) => stageIndex(dep) >= 0 && stageIndex(job) >= 0 && stageIndex(dep) > stageIndex(job);
   const graph = new Map<string, NeedRef[]>();
+  const templateStages = new Map<string, Diagnostic & { related: Related[] }>();
 
   for (const j of visible) {
     const job = effective.get(j.name);
@@ -107,8 +109,16 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
       const severity: Severity = input.hasExternal ? "warning" : "error";
       const available = `available stages are ${input.stages.join(", ")}`;
       if (stage?.kind === "scalar" && stage.via?.length) {
-        // written once in a template: one finding there, naming the jobs it reaches
-        out.push({ src: stage.src, code: "stage-unknown", severity, message: `chosen stage ${stageName} does not exist; ${available}`, related: [{ src: j.keySrc, message: `used by job "${j.name}"` }] });
+        // written once in a template: one finding there, in GitLab's words for the first job it
+        // reaches, with every job as related information
+        const key = `${stage.src.file}:${stage.src.start}`;
+        const first = templateStages.get(key);
+        if (first) first.related.push({ src: j.keySrc, message: `used by job "${j.name}"` });
+        else {
+          const d = { src: stage.src, code: "stage-unknown" as const, severity, message: `${j.name} job: chosen stage ${stageName} does not exist; ${available}`, related: [{ src: j.keySrc, message: `used by job "${j.name}"` }] };
+          templateStages.set(key, d);
+          out.push(d);
+        }
       } else {
         report(stage?.kind === "scalar" && stage.src !== j.keySrc ? stage.src : j.keySrc, "stage-unknown", `${j.name} job: chosen stage ${stageName} does not exist; ${available}`, severity);
       }

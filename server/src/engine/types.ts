@@ -1,3 +1,5 @@
+import type { Code } from "./codes";
+
 // Core data model of the engine. Every value of a resolved configuration is a CValue that
 // carries the file and offsets it was written at (`src`) and, when it was copied from
 // somewhere else, the chain of hops that brought it (`via`). Values are immutable and shared:
@@ -86,10 +88,12 @@ export interface Fix {
 export interface Diagnostic {
   readonly src: Src;
   readonly severity: Severity;
-  readonly code: string;
+  readonly code: Code;
   readonly message: string;
   readonly related?: readonly Related[];
   readonly fixes?: readonly Fix[];
+  /** The job the finding is about, when it is about one: lets later steps relate findings without reading messages. */
+  readonly job?: string;
 }
 
 /**

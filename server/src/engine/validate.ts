@@ -1,3 +1,4 @@
+import type { Code } from "./codes";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { job as jobSchema, root as rootSchema } from "../generated/validators";
 import type { ParsedFile } from "./load";
@@ -71,7 +72,7 @@ function locate(root: CValue, instancePath: string): Located {
   return { node, entry, label: parts.join(":") };
 }
 
-const CODES: Record<string, string> = {
+const SCHEMA_CODES: Record<string, Code> = {
   additionalProperties: "schema-unknown-keyword",
   type: "schema-type",
   enum: "schema-enum",
@@ -169,7 +170,7 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
       src = map?.entries.get(propertyName)?.keySrc ?? at.node?.src ?? subject.keySrc;
       const hint = (e.parentSchema as { patternHint?: string } | undefined)?.patternHint;
       const what = e.keyword === "pattern" ? hint ?? `does not have the expected form (${String((e.params as Record<string, unknown>).pattern)})` : "is not allowed";
-      out.push({ src, severity: "error", code: CODES[e.keyword] ?? "schema-invalid", message: `key "${propertyName}" in ${at.label ? `"${at.label}"` : subject.title} ${what}` });
+      out.push({ src, severity: "error", code: SCHEMA_CODES[e.keyword] ?? "schema-invalid", message: `key "${propertyName}" in ${at.label ? `"${at.label}"` : subject.title} ${what}` });
       continue;
     } else if (e.keyword === "additionalProperties") {
       const map = at.node?.kind === "map" ? at.node : undefined;
@@ -184,7 +185,7 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
     if (subject.job && owners.of(src) !== subject.job) related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
     const hint = e.keyword === "additionalProperties" ? suggest(String((e.params as Record<string, unknown>).additionalProperty), allowedProperties(e)) : undefined;
     const fixes = hint && entrySrc ? [{ title: `Change to "${hint}"`, edits: [{ src: entrySrc, newText: hint }] }] : undefined;
-    out.push({ src, severity: "error", code: CODES[e.keyword] ?? "schema-invalid", message: message(e, at, subject, owners, entrySrc), related, fixes });
+    out.push({ src, severity: "error", code: SCHEMA_CODES[e.keyword] ?? "schema-invalid", message: message(e, at, subject, owners, entrySrc), related, fixes, job: subject.job });
   }
 }
 

@@ -33,7 +33,6 @@ export const RULES: readonly LintRule[] = [
 
 export type { LintRule, LintContext, LintSettings, RuleSetting } from "./rule";
 
-export const isRule = (code: string) => RULES.some((r) => r.id === code);
 
 /** The model with the lints' findings added to the engine's, duplicates dropped. */
 export function withLints(model: Model, settings: LintSettings = {}): Model {

@@ -1,3 +1,4 @@
+import type { Code } from "../engine/codes";
 import type { Model } from "../engine/engine";
 import type { Diagnostic, Severity, SeveritySetting } from "../engine/types";
 
@@ -5,7 +6,8 @@ import type { Diagnostic, Severity, SeveritySetting } from "../engine/types";
 // host computed for it (the git baseline, the Dagger module's engine version).
 
 export interface LintRule {
-  readonly id: string;
+  /** The rule's id, which is also its diagnostic code. */
+  readonly id: Code;
   readonly severity: Severity;
   /** One line: what the rule checks. */
   readonly summary: string;

@@ -1,7 +1,7 @@
+import { CODES, docsPage, type Code } from "../engine/codes";
 import type { Model } from "../engine/engine";
 import type { LineIndex, Range } from "../engine/text";
 import type { Diagnostic, Fix, Severity, SeveritySetting, Src } from "../engine/types";
-import { isRule } from "../lint/registry";
 
 // The one diagnostics pipeline of the CLI and the editor: the findings of every model (a root and
 // its child pipelines, over every root), each reported once, with the severities settings give,
@@ -23,7 +23,7 @@ export interface PositionedFix {
 
 export interface PositionedDiagnostic extends Located {
   readonly severity: Severity;
-  readonly code: string;
+  readonly code: Code;
   readonly message: string;
   readonly related?: ReadonlyArray<Located & { readonly message: string }>;
   readonly fixes?: readonly PositionedFix[];
@@ -94,7 +94,7 @@ export function diagnosticsByFile(
       message: d.message,
       related: d.related?.length ? d.related.map((r) => ({ ...positions.located(r.src), message: r.message })) : undefined,
       fixes: d.fixes?.length ? d.fixes.map((f) => positions.fix(f)) : undefined,
-      docs: isRule(d.code) ? `docs/rules/${d.code}.md` : undefined,
+      docs: CODES[d.code].section === "lint" ? docsPage(d.code) : undefined,
     };
     const list = out.get(d.src.file);
     if (list) list.push(p);
