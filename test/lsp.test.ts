@@ -130,3 +130,10 @@ test("code actions on a job offer the Dagger conversion as one workspace edit th
   const source = changes.find((c) => c.textDocument?.uri === client.uri(".dagger/src/index.ts"))!;
   assert.match(source.edits![0].newText, /^ {2}unit\(@argument\(\{ defaultPath: "\/" \}\) source: Directory\): Container \{$/m);
 });
+
+test("with nothing changing the server is idle: no analysis runs again (outside git too)", async () => {
+  await new Promise((r) => setTimeout(r, 400));
+  const before = client.received("pipewright/analysisStarted").length;
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(client.received("pipewright/analysisStarted").length, before);
+});

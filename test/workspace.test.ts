@@ -105,6 +105,16 @@ test("with the baseline later, the first diagnostics come without it; once compu
   assert.equal(ws.computeBaseline(), false, "computed once per commit");
 });
 
+test("outside git, one look tells there is no baseline: the lints do not ask again", () => {
+  const git: GitFacts = { baselineCommit: () => undefined, filesAt: () => assert.fail("no commit to read") };
+  const ws = new Workspace({ files: new MemoryHost({ ".gitlab-ci.yml": y("variables:", "  GLCI_OLD: 1", "  NEW_ONE: 2", "job:", "  script: [x]") }), git }, { baseline: "later" });
+  assert.deepEqual(ws.diagnostics(), []);
+  assert.equal(ws.computeBaseline(), true);
+  assert.deepEqual(ws.diagnostics(), [], "mode new without a baseline says nothing");
+  assert.equal(ws.wantsBaseline, false);
+  assert.equal(ws.computeBaseline(), false);
+});
+
 test("the Dagger module is read again only when its files change", () => {
   const host = new MemoryHost({ ...FILES, "dagger.json": '{"name": "ci", "sdk": "typescript", "source": ".dagger", "engineVersion": "v0.18.0"}', ".dagger/src/index.ts": "@object()\nexport class Ci {\n  @func()\n  build(): string { return '' }\n}\n" });
   const ws = new Workspace({ files: host });

@@ -2,6 +2,7 @@ import type { ExtendsMemo } from "./extends";
 import type { Expansion, ExpansionMemo } from "./includes";
 import type { JobDefinition } from "./jobs";
 import { loadFile, type ParsedFile } from "./load";
+import { seat } from "./load-by-entry";
 import type { ReferencesMemo } from "./reference-tags";
 import type { CValue } from "./types";
 import type { ValidationMemo } from "./validate";
@@ -52,25 +53,36 @@ export const ENGINE_CACHES: readonly CacheInfo[] = [
 /** Parsed files by path and text. Several engines (the working tree, the git baseline) share one. */
 export class ParseCache {
   private readonly files = new Map<string, ParsedFile[]>();
+  /** The version of each file the working tree last had: a big file's next version reuses its entries. */
+  private readonly latest = new Map<string, ParsedFile>();
   private readonly used = new Set<ParsedFile>();
   /** Files parsed so far; lets tests and benchmarks see what a run re-did. */
   parseCount = 0;
 
-  get(path: string, text: string): ParsedFile {
+  /**
+   * The file parsed from this text. `lineage` says the text is the next version of the file (the
+   * working tree's); another tree of the project (the git baseline) shares parses of the same
+   * text but never moves the working tree's entries.
+   */
+  get(path: string, text: string, lineage = true): ParsedFile {
     const list = this.files.get(path);
     let file = list?.find((f) => f.text === text);
     if (!file) {
-      file = loadFile(path, text);
+      file = loadFile(path, text, lineage ? this.latest.get(path) : undefined);
       this.parseCount++;
       if (list) list.push(file);
       else this.files.set(path, [file]);
     }
+    if (lineage) this.latest.set(path, file);
+    // entries shared with another version are put where this text has them
+    seat(file);
     this.used.add(file);
     return file;
   }
 
   /** Forgets every parse no analysis asked for since the last prune. */
   prune(): void {
+    for (const [path, file] of this.latest) if (!this.used.has(file)) this.latest.delete(path);
     for (const [path, list] of this.files) {
       const kept = list.filter((f) => this.used.has(f));
       if (kept.length) this.files.set(path, kept);
@@ -124,7 +136,11 @@ export class EngineCaches {
   readonly effective = new WeakMap<CValue, JobDefinition>();
   readonly validation: ValidationMemo = new WeakMap();
 
-  constructor(readonly parsed = new ParseCache()) {}
+  constructor(
+    readonly parsed = new ParseCache(),
+    /** False for another tree of the project than the working tree (the git baseline). */
+    readonly lineage = true,
+  ) {}
 
   /** After an analysis: keep only what it used. */
   prune(): void {

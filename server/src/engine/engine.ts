@@ -87,7 +87,7 @@ export class Engine {
     const parse = (path: string): ParsedFile | undefined => {
       if (runTexts.has(path)) return runTexts.get(path);
       const text = this.host.readFile(path);
-      const file = text === undefined ? undefined : this.caches.parsed.get(path, text);
+      const file = text === undefined ? undefined : this.caches.parsed.get(path, text, this.caches.lineage);
       runTexts.set(path, file);
       return file;
     };

@@ -1,22 +1,8 @@
-import type { Code } from "./codes";
-import {
-  Alias,
-  Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  Scalar as YScalar,
-  visit,
-  YAMLMap,
-  YAMLSeq,
-} from "yaml";
+import type { Document } from "yaml";
 import { LineIndex } from "./text";
-import { resolvePlainScalar } from "./scalars";
-import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
-import { mapOf, scalar, seqOf, withVia } from "./values";
+import type { CMap, CValue, Diagnostic, Src } from "./types";
+import { loadByEntry, type EntriesState } from "./load-by-entry";
+import { DocumentLoader, lenientQuotes, MAX_DEPTH, MAX_EXPANDED_NODES, parseDocuments, TooBig } from "./yaml";
 
 /** An anchor as written, kept for navigation and hover. */
 export interface AnchorDef {
@@ -35,288 +21,36 @@ export interface ParsedFile {
   readonly content?: CValue;
   readonly anchors: readonly AnchorDef[];
   readonly diagnostics: readonly Diagnostic[];
-}
-
-// GitLab refuses configs whose parsed form is too big or too deep (application settings
-// max_yaml_size_bytes / max_yaml_depth). We count expanded nodes instead of bytes: an alias
-// counts as often as it is used, so an alias bomb is caught without being expanded.
-export const MAX_EXPANDED_NODES = 1_000_000;
-export const MAX_DEPTH = 100;
-
-const referenceTag = { tag: "!reference", collection: "seq" as const, nodeClass: YAMLSeq, default: false };
-
-type YNode = YAMLMap | YAMLSeq | YScalar | Alias | null | undefined | unknown;
-
-class TooBig extends Error {}
-
-class DocumentLoader {
-  private readonly anchors = new Map<string, CValue | "pending">();
-  private readonly sizes = new WeakMap<object, number>();
-
-  constructor(
-    private readonly path: string,
-    /** The text the parser read: the file's own, or a re-indented copy (see lenientQuotes). */
-    private readonly text: string,
-    private readonly toOriginal: (offset: number) => number,
-    private readonly diags: Diagnostic[],
-    private readonly anchorDefs: AnchorDef[],
-  ) {}
-
-  private src(start: number, end: number): Src {
-    return { file: this.path, start: this.toOriginal(start), end: this.toOriginal(end) };
-  }
-
-  private report(start: number, end: number, severity: Diagnostic["severity"], code: Code, message: string) {
-    this.diags.push({ src: this.src(start, end), severity, code, message });
-  }
-
-  private size(v: CValue): number {
-    return this.sizes.get(v) ?? 1;
-  }
-
-  private sized<T extends CValue>(v: T, n: number): T {
-    if (n > MAX_EXPANDED_NODES) throw new TooBig();
-    this.sizes.set(v, n);
-    return v;
-  }
-
-  convert(node: YNode, fallback: number, depth: number): CValue {
-    if (depth > MAX_DEPTH) throw new TooBig();
-    if (node === null || node === undefined) return scalar(null, this.src(fallback, fallback));
-    if (isAlias(node)) return this.alias(node);
-    const n = node as YAMLMap | YAMLSeq | YScalar;
-    const [start, rawEnd] = n.range ?? [fallback, fallback];
-    // Block collections end where the next node starts; underline only their text.
-    let end = rawEnd;
-    if (!isScalar(n)) while (end > start && /\s/.test(this.text[end - 1])) end--;
-    let value: CValue;
-    if (n.tag === "!reference") {
-      value = this.reference(n, start, end, depth);
-    } else if (isMap(n)) {
-      value = this.map(n as YAMLMap, start, end, depth);
-    } else if (isSeq(n)) {
-      const items = (n as YAMLSeq).items.map((i) => this.convert(i, end, depth + 1));
-      value = this.sized(seqOf(items, this.src(start, end)), 1 + items.reduce((s, i) => s + this.size(i), 0));
-    } else {
-      value = scalar(this.scalarValue(n as YScalar, start, end), this.src(start, end));
-    }
-    if (n.anchor) {
-      this.anchors.set(n.anchor, value);
-      this.anchorDefs.push({ name: n.anchor, src: this.anchorSrc(start, n.anchor), value });
-    }
-    return value;
-  }
-
-  /** The anchor token precedes the node; the parser gives the node's start, we step back over `&name`. */
-  private anchorSrc(nodeStart: number, name: string): Src {
-    const at = this.text.lastIndexOf("&" + name, nodeStart);
-    return at >= 0 && nodeStart - at < 256 + name.length ? this.src(at, at + 1 + name.length) : this.src(nodeStart, nodeStart);
-  }
-
-  private scalarValue(n: YScalar, start: number, end: number): string | number | boolean | null {
-    if (n.tag && n.tag !== "tag:yaml.org,2002:str" && !n.tag.startsWith("tag:yaml.org,2002:")) {
-      this.report(start, end, "warning", "yaml-unknown-tag", `unknown YAML tag ${n.tag}: GitLab reads only !reference`);
-    }
-    if (n.tag === "tag:yaml.org,2002:str") return String(n.source ?? n.value ?? "");
-    if (n.type === "PLAIN" && !n.tag) return resolvePlainScalar(String(n.source ?? ""));
-    const v = n.value;
-    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-    return String(n.source ?? v);
-  }
-
-  private alias(node: Alias): CValue {
-    const [start, end] = node.range ?? [0, 0];
-    const target = this.anchors.get(node.source);
-    const at = this.src(start, end);
-    if (target === undefined) {
-      this.report(start, end, "error", "yaml-unknown-alias",
-        `unknown alias *${node.source}: anchors only reach within one YAML document of one file (use extends or !reference across files)`);
-      return scalar(null, at);
-    }
-    if (target === "pending") {
-      this.report(start, end, "error", "yaml-recursive-alias", `alias *${node.source} refers to the node that defines it`);
-      return scalar(null, at);
-    }
-    return this.sized(withVia(target, { kind: "alias", name: node.source, at }), this.size(target));
-  }
-
-  private reference(n: YAMLMap | YAMLSeq | YScalar, start: number, end: number, depth: number): CValue {
-    // The tag token sits before the node; include it so diagnostics underline `!reference [...]`.
-    const tagStart = this.text.lastIndexOf("!reference", start);
-    const from = tagStart >= 0 && /^\s*$/.test(this.text.slice(tagStart + 10, start)) ? tagStart : start;
-    if (!isSeq(n)) return { kind: "ref", items: [], invalid: true, src: this.src(from, end) };
-    const items = (n as YAMLSeq).items.map((i) => this.convert(i, end, depth + 1));
-    return { kind: "ref", items, src: this.src(from, end) };
-  }
-
-  private map(n: YAMLMap, start: number, end: number, depth: number): CValue {
-    const entries = new Map<string, CEntry>();
-    let size = 1;
-    for (const pair of n.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key as YNode;
-      const keyRange = (isScalar(keyNode) || isMap(keyNode) || isSeq(keyNode) || isAlias(keyNode)) && keyNode.range ? keyNode.range : [start, start];
-      const keySrc = this.src(keyRange[0], keyRange[1]);
-      if (isScalar(keyNode) && isMergeKey(keyNode)) {
-        if (this.mergeInto(entries, pair.value, keySrc, depth)) continue;
-      }
-      const key = this.keyText(keyNode, keySrc, keyRange);
-      const value = this.convert(pair.value, keyRange[1], depth + 1);
-      if (entries.has(key) && !this.merged.has(entries.get(key)!)) {
-        this.report(keySrc.start, keySrc.end, "warning", "yaml-duplicate-key", `duplicate key "${key}": GitLab keeps only this later value`);
-      }
-      entries.set(key, { key, keySrc, value });
-      size += this.size(value);
-    }
-    for (const e of entries.values()) if (this.merged.has(e)) size += this.size(e.value);
-    return this.sized(mapOf(entries, this.src(start, end)), size);
-  }
-
-  private readonly merged = new WeakSet<CEntry>();
-
-  /**
-   * Psych merges `<<` in place: `hash.merge!(other)` at the point the key is met, so keys
-   * written after it win and keys written before it lose. A list merges its maps with the
-   * first one winning. A value that is not a map (or list of maps) leaves `<<` a plain key.
-   */
-  private mergeInto(entries: Map<string, CEntry>, valueNode: YNode, keySrc: Src, depth: number): boolean {
-    const sources: Array<{ map: CMap; name: string; at: Src }> = [];
-    const one = (node: YNode): boolean => {
-      const v = this.convert(node, keySrc.end, depth + 1);
-      if (v.kind !== "map") return false;
-      const at = isAlias(node) && node.range ? this.src(node.range[0], node.range[1]) : v.src;
-      sources.push({ map: v, name: isAlias(node) ? node.source : "<<", at });
-      return true;
-    };
-    if (isSeq(valueNode)) {
-      for (const item of (valueNode as YAMLSeq).items) if (!one(item)) return false;
-      sources.reverse();
-    } else if (!one(valueNode)) {
-      return false;
-    }
-    const incoming = new Map<string, CEntry>();
-    for (const s of sources) {
-      for (const [k, e] of s.map.entries) {
-        incoming.set(k, { key: k, keySrc: e.keySrc, value: withVia(e.value, { kind: "merge-key", name: s.name, at: s.at }) });
-      }
-    }
-    for (const [k, e] of incoming) {
-      entries.set(k, e);
-      this.merged.add(e);
-    }
-    return true;
-  }
-
-  private keyText(keyNode: YNode, keySrc: Src, raw: readonly number[]): string {
-    if (isScalar(keyNode)) {
-      const v = keyNode.type === "PLAIN" ? resolvePlainScalar(String(keyNode.source ?? "")) : keyNode.value;
-      return v === null ? "" : String(v);
-    }
-    this.report(keySrc.start, keySrc.end, "error", "yaml-complex-key", "GitLab CI keys must be plain strings");
-    return this.text.slice(raw[0], raw[1]);
-  }
-}
-
-function isMergeKey(k: YScalar): boolean {
-  return !k.tag && (k.value === "<<" || (typeof k.value === "symbol" && String(k.source) === "<<") || k.source === "<<");
-}
-
-const PARSE_OPTIONS = {
-  version: "1.1" as const,
-  merge: false,
-  uniqueKeys: false,
-  prettyErrors: false,
-  customTags: (tags: unknown[]) => [...tags, referenceTag],
-};
-
-function parseDocuments(text: string): Document.Parsed[] {
-  const docs = parseAllDocuments(text, PARSE_OPTIONS as Parameters<typeof parseAllDocuments>[1]);
-  return Array.isArray(docs) ? docs : [];
+  /** A big file's top-level entries as parsed, for its next version to reuse (load-by-entry.ts). */
+  readonly entries?: EntriesState;
 }
 
 /**
- * libyaml, which GitLab's Psych uses, accepts a quoted scalar whose continuation lines are
- * not indented past the key (GitLab's own rules file has such `if:` strings); the `yaml`
- * package does not. When a quote is left open we re-indent those lines in a copy and parse
- * that, mapping every offset back to the file. Quoted scalars fold leading spaces away, so
- * values do not change.
+ * Loads one file: YAML 1.1 as Psych reads it, the spec header split off, anchors resolved per
+ * document. A big file is loaded entry by entry, reusing what `previous` (its last version) parsed.
  */
-export function lenientQuotes(text: string, docs: Document.Parsed[] = parseDocuments(text)): { text: string; toOriginal: (o: number) => number } | undefined {
-  if (!docs.some((d) => d.errors.some((e) => e.code === "MISSING_CHAR" && /quote/.test(e.message)))) return undefined;
-  // The parser's error points where it gave up; the unclosed scalar's own range gives the quote.
-  const starts: number[] = [];
-  for (const d of docs) {
-    visit(d, {
-      Scalar(_key, node) {
-        const [a, b] = node.range ?? [0, 0];
-        const q = text[a];
-        if ((node.type === "QUOTE_SINGLE" || node.type === "QUOTE_DOUBLE") && (b - a < 2 || text[b - 1] !== q)) starts.push(a);
-      },
-    });
-  }
-  const inserts: Array<{ at: number; n: number }> = [];
-  for (const q of starts) {
-    const quote = text[q];
-    if (quote !== "'" && quote !== '"') continue;
-    const lineStart = text.lastIndexOf("\n", q) + 1;
-    const need = q - lineStart + 1;
-    let i = q + 1;
-    for (; i < text.length; i++) {
-      const c = text[i];
-      if (quote === '"' && c === "\\") i++;
-      else if (c === quote) {
-        if (quote === "'" && text[i + 1] === "'") i++;
-        else break;
-      } else if (c === "\n") {
-        let indent = 0;
-        while (text[i + 1 + indent] === " ") indent++;
-        if (indent < need && text[i + 1 + indent] !== "\n") inserts.push({ at: i + 1, n: need - indent });
-      }
-    }
-  }
-  if (inserts.length === 0) return undefined;
-  inserts.sort((a, b) => a.at - b.at);
-  let patched = "";
-  let last = 0;
-  const patchedAt: number[] = [];
-  let shift = 0;
-  for (const ins of inserts) {
-    patched += text.slice(last, ins.at) + " ".repeat(ins.n);
-    patchedAt.push(ins.at + shift);
-    shift += ins.n;
-    last = ins.at;
-  }
-  patched += text.slice(last);
-  const toOriginal = (p: number) => {
-    let removed = 0;
-    for (let k = 0; k < inserts.length; k++) {
-      if (p < patchedAt[k]) break;
-      if (p < patchedAt[k] + inserts[k].n) return inserts[k].at;
-      removed += inserts[k].n;
-    }
-    return p - removed;
-  };
-  return { text: patched, toOriginal };
+export function loadFile(path: string, text: string, previous?: ParsedFile): ParsedFile {
+  return loadByEntry(path, text, previous) ?? loadWhole(path, text);
 }
 
-/** Loads one file: YAML 1.1 as Psych reads it, the spec header split off, anchors resolved per document. */
-export function loadFile(path: string, text: string): ParsedFile {
-  const lines = new LineIndex(text);
-  const diagnostics: Diagnostic[] = [];
-  const anchors: AnchorDef[] = [];
-  let parsedText = text;
-  let toOriginal = (o: number) => o;
-  let list = parseDocuments(text);
-  const lenient = lenientQuotes(text, list);
+/** The documents of a text, parsed again with libyaml's leniency for under-indented quoted lines when that helps. */
+export function parseLeniently(text: string): { docs: Document.Parsed[]; parsedText: string; toOriginal: (o: number) => number } {
+  const docs = parseDocuments(text);
+  const lenient = lenientQuotes(text, docs);
   if (lenient) {
     const retry = parseDocuments(lenient.text);
     const errors = (ds: Document.Parsed[]) => ds.reduce((n, d) => n + d.errors.length, 0);
-    if (errors(retry) < errors(list)) {
-      list = retry;
-      parsedText = lenient.text;
-      toOriginal = lenient.toOriginal;
-    }
+    if (errors(retry) < errors(docs)) return { docs: retry, parsedText: lenient.text, toOriginal: lenient.toOriginal };
   }
+  return { docs, parsedText: text, toOriginal: (o) => o };
+}
+
+/** The file parsed as one text; what loading by entry must always equal. */
+export function loadWhole(path: string, text: string): ParsedFile {
+  const lines = new LineIndex(text);
+  const diagnostics: Diagnostic[] = [];
+  const anchors: AnchorDef[] = [];
+  const { docs: list, parsedText, toOriginal } = parseLeniently(text);
   const loaded: Array<{ value: CValue | undefined; doc: Document.Parsed }> = [];
   for (const doc of list) {
     let broken = false;

@@ -1,5 +1,4 @@
-import type { ParseCache } from "../engine/caches";
-import { EngineCaches } from "../engine/caches";
+import { EngineCaches, type ParseCache } from "../engine/caches";
 import { Engine } from "../engine/engine";
 import { definedVariables } from "../model/variables";
 import type { GitFacts } from "./io";
@@ -9,31 +8,38 @@ import type { GitFacts } from "./io";
 // parse cache (most files have the same text there, so they are not parsed again) and runs no
 // lints. The language server asks for it after the first diagnostics are out.
 
+/** What is known of the baseline: its names, or `undefined` names when there is none (not a git repository). */
+export interface BaselineAnswer {
+  readonly names: ReadonlySet<string> | undefined;
+}
+
 export class Baseline {
-  private computed: { commit: string; roots: string; names: ReadonlySet<string> } | undefined;
+  private computed: { commit: string | undefined; roots: string; names: ReadonlySet<string> | undefined } | undefined;
 
   constructor(
     private readonly git: GitFacts,
     private readonly parsed: ParseCache,
   ) {}
 
-  /** The names, when they are known for the current baseline commit and these roots. */
-  known(roots: readonly string[]): ReadonlySet<string> | undefined {
+  /** The answer, when it is known for the current baseline commit and these roots; undefined until computed. */
+  known(roots: readonly string[]): BaselineAnswer | undefined {
     const c = this.computed;
-    return c && c.roots === roots.join("\n") && c.commit === this.git.baselineCommit() ? c.names : undefined;
+    return c && c.roots === roots.join("\n") && c.commit === this.git.baselineCommit() ? { names: c.names } : undefined;
   }
 
-  /** The names, computed now when not known; undefined outside git. */
+  /** The names, computed now when not known; undefined when there is no baseline (outside git). */
   variables(roots: readonly string[]): ReadonlySet<string> | undefined {
     const known = this.known(roots);
-    if (known) return known;
+    if (known) return known.names;
     const commit = this.git.baselineCommit();
-    if (!commit) return undefined;
-    const engine = new Engine(this.git.filesAt(commit), new EngineCaches(this.parsed));
-    const names = new Set<string>();
-    for (const root of roots) {
-      const project = engine.analyzeProject({ root });
-      for (const model of [project.main, ...project.children.map((c) => c.model)]) for (const v of definedVariables(model)) names.add(v.name);
+    let names: Set<string> | undefined;
+    if (commit) {
+      const engine = new Engine(this.git.filesAt(commit), new EngineCaches(this.parsed, false));
+      names = new Set<string>();
+      for (const root of roots) {
+        const project = engine.analyzeProject({ root });
+        for (const model of [project.main, ...project.children.map((c) => c.model)]) for (const v of definedVariables(model)) names.add(v.name);
+      }
     }
     this.computed = { commit, roots: roots.join("\n"), names };
     return names;

@@ -212,7 +212,7 @@ export class Workspace {
         if (this.options.baseline !== "later") return this.baseline.variables(settings.roots);
         const known = this.baseline.known(settings.roots);
         if (!known) this.baselineWanted = true;
-        return known;
+        return known?.names;
       },
       daggerEngineVersion: () => moduleEngineVersion((p) => this.host.readFile(p)),
     };
