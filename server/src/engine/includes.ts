@@ -3,7 +3,7 @@ import type { ParsedFile } from "./load";
 import { fnmatchToRegExp } from "./fnmatch";
 import { normaliseLocalPath } from "./paths";
 import type { CMap, CValue, Diagnostic, Src } from "./types";
-import { deepMerge, emptyMap, get, str, toJS, without } from "./values";
+import { deepMergeAll, emptyMap, get, str, toJS, without } from "./values";
 import { matchWildcard } from "./wildcard";
 
 // Follows `include:` the way GitLab's External::Processor does: each file's includes are
@@ -108,14 +108,13 @@ export class IncludeExpander {
       const values = resolveInputValues(specs, given, givenAt, location, isRoot, report);
       if (file.header) content = interpolate(content, values, report) as CMap;
     }
-    let merged = emptyMap(content.src);
+    // the included files in order, then the including file's own keys: deep-merged, the last wins
+    const parts: CMap[] = [];
     const include = content.entries.get("include");
     if (include) {
-      for (const item of include.value.kind === "seq" ? include.value.items : [include.value]) {
-        merged = this.includeEntry(item, file.path, stack, merged, frame, report);
-      }
+      for (const item of include.value.kind === "seq" ? include.value.items : [include.value]) this.includeEntry(item, file.path, stack, parts, frame, report);
     }
-    const value = deepMerge(merged, without(content, "include"));
+    const value = deepMergeAll([...parts, without(content, "include")]);
     if (frame.pure && !isRoot) {
       this.memo.set(key, { value, count: frame.count, edges: frame.edges, diagnostics: frame.diagnostics, deps: frame.deps, wildcards: frame.wildcards, external: frame.external });
     }
@@ -132,8 +131,9 @@ export class IncludeExpander {
     return true;
   }
 
-  private includeEntry(item: CValue, from: string, stack: string[], merged: CMap, frame: Frame, report: Report): CMap {
-    if (item.kind === "scalar" && item.value === null) return merged;
+  /** Follows one include entry: the files it brings in are expanded and added to `parts`, in order. */
+  private includeEntry(item: CValue, from: string, stack: string[], parts: CMap[], frame: Frame, report: Report): void {
+    if (item.kind === "scalar" && item.value === null) return;
     let kind: IncludeKind;
     let locationValue: CValue | undefined;
     let rules: CValue | undefined;
@@ -146,11 +146,11 @@ export class IncludeExpander {
       const present = SUBKEYS.filter((k) => item.entries.has(k));
       if (present.length === 0) {
         report(item.src, "include-invalid", `\`${JSON.stringify(toJS(item))}\` does not have a valid subkey for include. Valid subkeys are: \`local\`, \`project\`, \`remote\`, \`template\`, \`artifact\`, \`component\``);
-        return merged;
+        return;
       }
       if (present.length > 1) {
         report(item.src, "include-invalid", "Each include must use only one of: `local`, `project`, `remote`, `template`, `artifact`, `component`");
-        return merged;
+        return;
       }
       kind = present[0];
       locationValue = get(item, kind);
@@ -162,12 +162,12 @@ export class IncludeExpander {
       }
     } else {
       report(item.src, "include-invalid", "Each include must be a hash or a string");
-      return merged;
+      return;
     }
     const location = str(locationValue);
     if (location === undefined) {
       report(locationValue?.src ?? item.src, "include-invalid", `Included file \`${JSON.stringify(locationValue ? toJS(locationValue) : null)}\` needs to be a string`);
-      return merged;
+      return;
     }
     let listed = false;
     const decision = decideRules(rules, () => {
@@ -176,14 +176,14 @@ export class IncludeExpander {
     });
     // a decision taken on the file listing must be taken again when files come and go
     if (listed) frame.pure = false;
-    if (decision === "skip") return merged;
+    if (decision === "skip") return;
     const conditional = decision === "conditional" ? rules : undefined;
 
     if (kind !== "local") {
       const what = kind === "project" ? `project \`${location}\`${files.length ? ` file ${files.map((f) => `\`${str(f) ?? "?"}\``).join(", ")}` : ""}` : `${kind} \`${location}\``;
       if (kind === "project" && files.length === 0) {
         report(item.src, "include-invalid", `include:project \`${location}\` needs a \`file\``);
-        return merged;
+        return;
       }
       for (const f of kind === "project" ? files : [locationValue!]) {
         const name = str(f) ?? "";
@@ -195,14 +195,14 @@ export class IncludeExpander {
       frame.external = true;
       frame.edges.push({ from, src: item.src, kind, location, targets: [], rules: conditional, external: true });
       report(item.src, "include-external", `include:${what} cannot be read offline: jobs and templates it defines are unknown to this analysis`, "information");
-      return merged;
+      return;
     }
 
     if (location.includes("$")) {
       frame.external = true;
       frame.edges.push({ from, src: item.src, kind, location, targets: [], rules: conditional, external: true });
       report(locationValue!.src, "include-variables", `include:local \`${location}\` uses CI/CD variables that only have values when the pipeline runs: not followed`, "information");
-      return merged;
+      return;
     }
     let targets: string[];
     if (location.includes("*")) {
@@ -214,11 +214,11 @@ export class IncludeExpander {
       const path = normaliseLocalPath(location);
       if (path === undefined) {
         report(locationValue!.src, "include-outside-project", `Local file \`${location}\` is outside the project: include:local paths are read from the repository root`);
-        return merged;
+        return;
       }
       if (!/.+\.(yml|yaml)$/i.test(path.split("/").pop() ?? "")) {
         report(locationValue!.src, "include-not-yaml", `Included file \`${location}\` does not have YAML extension!`);
-        return merged;
+        return;
       }
       targets = [path];
     }
@@ -246,9 +246,8 @@ export class IncludeExpander {
       const given = inputs?.kind === "map" ? inputs : undefined;
       if (inputs && !given) report(inputs.src, "include-invalid", "include:inputs must be a map of input names to values");
       const sub = this.expand(parsed, given, given?.src ?? item.src, target, [...stack, target], false, frame);
-      merged = deepMerge(merged, sub);
+      parts.push(sub);
     }
-    return merged;
   }
 
   /** Counts included files against GitLab's limit; false once the limit is passed. */
