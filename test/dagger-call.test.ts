@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { conversionTarget, daggerCompletion, daggerHover, insertJobActions } from "../server/src/features/dagger/actions";
 import { findModule } from "../server/src/features/dagger/module";
+import { LineIndex } from "../server/src/engine/text";
 import { analyze, applyFix, diags, y } from "./helpers";
 
 const MODULE: Record<string, string> = {
@@ -27,36 +28,36 @@ const read = (p: string) => MODULE[p];
 test("completion after dagger call: the module's functions, in kebab-case, replacing the word typed", () => {
   const text = y("j:", "  script:", "    - dagger call bu");
   const offset = text.length - 1;
-  const items = daggerCompletion(text, offset, findModule(read));
+  const items = daggerCompletion(new LineIndex(text), offset, findModule(read));
   assert.deepEqual(items.map((i) => [i.label, i.detail, i.insertText, text.slice(i.start, i.end)]), [["build-site", "buildSite(source?: Directory, baseUrl?: string, token?: Secret): Directory", "build-site", "bu"]]);
   const empty = y("j:", "  script:", "    - dagger call ");
-  const all = daggerCompletion(empty, empty.length - 1, findModule(read));
+  const all = daggerCompletion(new LineIndex(empty), empty.length - 1, findModule(read));
   assert.deepEqual(all.map((i) => i.label), ["build-site", "lint"]);
 });
 
 test("completion of flags: those of the called function not yet given", () => {
   const text = y("j:", "  script:", "    - dagger call build-site --source=. --");
-  const items = daggerCompletion(text, text.length - 1, findModule(read));
+  const items = daggerCompletion(new LineIndex(text), text.length - 1, findModule(read));
   assert.deepEqual(items.map((i) => [i.label, i.insertText]), [["--base-url", "--base-url="], ["--token", "--token="]]);
   assert.equal(items[1].detail, "--token Secret: a secret: env:NAME, file:PATH or cmd:COMMAND (optional)");
   const bool = y("j:", "  script:", "    - dagger call lint --st");
-  assert.deepEqual(daggerCompletion(bool, bool.length - 1, findModule(read)).map((i) => [i.label, i.insertText]), [["--strict", "--strict"]]);
-  assert.deepEqual(daggerCompletion(y("j:", "  script:", "    - echo call --"), 26, findModule(read)), []);
+  assert.deepEqual(daggerCompletion(new LineIndex(bool), bool.length - 1, findModule(read)).map((i) => [i.label, i.insertText]), [["--strict", "--strict"]]);
+  assert.deepEqual(daggerCompletion(new LineIndex(y("j:", "  script:", "    - echo call --")), 26, findModule(read)), []);
 });
 
 test("hover on the function shows its signature, doc and CLI form; on a flag, its type and how to pass it", () => {
   const text = y("j:", "  script:", "    - dagger call build-site --source=. --token=env:TOKEN stdout");
   const at = (word: string) => text.indexOf(word) + 2;
-  const h = daggerHover(text, at("build-site"), findModule(read))!;
+  const h = daggerHover(new LineIndex(text), at("build-site"), findModule(read))!;
   assert.equal(h.markdown, ["```typescript", "buildSite(source?: Directory, baseUrl?: string, token?: Secret): Directory", "```", "Builds the site", "", "```sh", "dagger call build-site [--source=…] [--base-url=…] [--token=…]", "```"].join("\n"));
   assert.equal(text.slice(h.start, h.end), "build-site");
-  const f = daggerHover(text, at("--token"), findModule(read))!;
+  const f = daggerHover(new LineIndex(text), at("--token"), findModule(read))!;
   assert.equal(f.markdown, "`build-site` --token Secret: a secret: env:NAME, file:PATH or cmd:COMMAND (optional)");
   assert.equal(text.slice(f.start, f.end), "--token");
-  const s = daggerHover(text, at("--source"), findModule(read))!;
+  const s = daggerHover(new LineIndex(text), at("--source"), findModule(read))!;
   assert.equal(s.markdown, "`build-site` --source Directory: a path on the host or a Git URL (defaults to the context path /)");
-  assert.equal(daggerHover(text, at("stdout"), findModule(read)), undefined);
-  assert.equal(daggerHover(text, at("build-site"), findModule(() => undefined)), undefined, "no module, no hover");
+  assert.equal(daggerHover(new LineIndex(text), at("stdout"), findModule(read)), undefined);
+  assert.equal(daggerHover(new LineIndex(text), at("build-site"), findModule(() => undefined)), undefined, "no module, no hover");
 });
 
 test("insert a Dagger job: one action per function, with the .dagger set-up when the config has none; the result is a valid config", () => {

@@ -39,4 +39,43 @@ export class LineIndex {
     const line = Math.max(0, Math.min(pos.line, this.starts.length - 1));
     return Math.min(this.starts[line] + pos.character, this.text.length);
   }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** Offset where a line starts. */
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
+  }
+
+  /** Offset where a line's text ends (before its line break). */
+  lineEnd(line: number): number {
+    const next = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+    return next > this.lineStart(line) && this.text[next - 1] === "\r" ? next - 1 : next;
+  }
+
+  /** Where the line after the one holding `offset` starts; undefined on the last line. */
+  nextLineStart(offset: number): number | undefined {
+    const line = this.position(offset).line;
+    return line + 1 < this.starts.length ? this.starts[line + 1] : undefined;
+  }
+
+  /** Where the line holding `offset` starts. */
+  startOfLine(offset: number): number {
+    return this.starts[this.position(offset).line];
+  }
+
+  /** A line's text, without its line break. */
+  lineText(line: number): string {
+    return this.text.slice(this.lineStart(line), this.lineEnd(line));
+  }
+
+  /** The line an offset is on: its number, where it starts and ends, and its text. */
+  lineAt(offset: number): { line: number; start: number; end: number; text: string } {
+    const line = this.position(offset).line;
+    const start = this.lineStart(line);
+    const end = this.lineEnd(line);
+    return { line, start, end, text: this.text.slice(start, end) };
+  }
 }

@@ -32,6 +32,8 @@ interface Base {
 export interface CEntry {
   readonly key: string;
   readonly keySrc: Src;
+  /** For a quoted key: the range between the quotes (the name itself). */
+  readonly keyInner?: Src;
   readonly value: CValue;
 }
 
@@ -50,6 +52,8 @@ export type Scalar = string | number | boolean | null;
 export interface CScalar extends Base {
   readonly kind: "scalar";
   readonly value: Scalar;
+  /** For a quoted scalar: the range between the quotes. */
+  readonly inner?: Src;
 }
 
 /** An unresolved `!reference [...]`: its raw items, validated when it is resolved. */

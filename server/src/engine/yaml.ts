@@ -132,6 +132,8 @@ export class DocumentLoader {
       value = this.sized(seqOf(items, this.src(start, end)), 1 + items.reduce((s, i) => s + this.size(i), 0));
     } else {
       value = scalar(this.scalarValue(n as YScalar, start, end), this.src(start, end));
+      const inner = this.innerOf(n as YScalar, start, end);
+      if (inner) value = { ...value, inner };
     }
     if (n.anchor) {
       this.anchors.set(n.anchor, value);
@@ -200,7 +202,8 @@ export class DocumentLoader {
         // keySrc is already where the key is in the file (not in the text the parser read)
         this.diags.push({ src: keySrc, severity: "warning", code: "yaml-duplicate-key", message: `duplicate key "${key}": GitLab keeps only this later value` });
       }
-      entries.set(key, { key, keySrc, value });
+      const keyInner = isScalar(keyNode) ? this.innerOf(keyNode, keyRange[0], keyRange[1]) : undefined;
+      entries.set(key, keyInner ? { key, keySrc, keyInner, value } : { key, keySrc, value });
       size += this.size(value);
     }
     for (const e of entries.values()) if (this.merged.has(e)) size += this.size(e.value);
@@ -240,6 +243,11 @@ export class DocumentLoader {
       this.merged.add(e);
     }
     return true;
+  }
+
+  /** Between the quotes of a quoted scalar, as the parser's range gives them. */
+  private innerOf(n: YScalar, start: number, end: number): Src | undefined {
+    return (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE") && end - start >= 2 ? this.src(start + 1, end - 1) : undefined;
   }
 
   private keyText(keyNode: YNode, keySrc: Src, raw: readonly number[]): string {

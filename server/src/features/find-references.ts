@@ -14,12 +14,8 @@ export interface Occurrences {
   readonly places: readonly Src[];
 }
 
-/** The range of the bare name inside a key or scalar written with or without quotes. */
-function nameRange(model: Model, src: Src, name: string): Src | undefined {
-  const text = model.files.get(src.file)?.text.slice(src.start, src.end) ?? "";
-  const at = text.indexOf(name);
-  return at < 0 ? undefined : { file: src.file, start: src.start + at, end: src.start + at + name.length };
-}
+/** The name after an anchor's `&` or an alias's `*`. */
+const afterSigil = (src: Src): Src => ({ file: src.file, start: src.start + 1, end: src.end });
 
 function jobOccurrences(model: Model, name: string): Src[] {
   const defs: Src[] = [];
@@ -32,22 +28,22 @@ function jobOccurrences(model: Model, name: string): Src[] {
       const named =
         last === "extends" || parent === "extends" || parent === "needs" || parent === "dependencies" || last === "needs" || last === "dependencies" ||
         (last === "job" && path.includes("needs")) || last === "on_stop";
-      if (named) uses.push(v.src);
+      if (named) uses.push(v.inner ?? v.src);
     } else if (v.kind === "ref") {
       const first = v.items[0];
-      if (first?.kind === "scalar" && first.value === name) uses.push(first.src);
+      if (first?.kind === "scalar" && first.value === name) uses.push(first.inner ?? first.src);
     } else if (v.kind === "seq") {
       v.items.forEach((i, n) => visit(i, [...path, n]));
     } else if (v.kind === "map") {
       for (const e of v.entries.values()) {
         if (anchorCopy(e.value)) continue;
-        if (path.length === 0 && e.key === name) defs.push(e.keySrc);
+        if (path.length === 0 && e.key === name) defs.push(e.keyInner ?? e.keySrc);
         visit(e.value, [...path, e.key]);
       }
     }
   };
   for (const f of model.files.values()) if (f.content) visit(f.content, []);
-  return [...defs, ...uses].map((s) => nameRange(model, s, name)).filter((s): s is Src => s !== undefined);
+  return [...defs, ...uses];
 }
 
 function anchorOccurrences(model: Model, file: string, name: string): Src[] {
@@ -64,7 +60,7 @@ function anchorOccurrences(model: Model, file: string, name: string): Src[] {
     if (v.kind === "map") for (const e of v.entries.values()) visit(e.value);
   };
   for (const doc of [parsed.header, parsed.content]) if (doc) visit(doc);
-  return out.map((s) => nameRange(model, s, name)).filter((s): s is Src => s !== undefined).sort((a, b) => a.start - b.start);
+  return out.map(afterSigil).sort((a, b) => a.start - b.start);
 }
 
 export function occurrences(model: Model, file: string, offset: number): Occurrences | undefined {

@@ -4,8 +4,9 @@ import type { CValue, Src } from "../engine/types";
 import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
 import { keywordDoc } from "./keywords";
 import type { InputSpec } from "../engine/inputs";
-import { anchorCopy, toJS } from "../engine/values";
+import { toJS } from "../engine/values";
 import { spotAt, type Spot } from "../model/locate";
+import { referenceIndex } from "../model/references";
 import { CUSTOM_EXIT_CODES, CUSTOM_EXIT_CODES_DOCS } from "../gitlab/exit-codes";
 import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "../gitlab/predefined-variables";
 import { inputAt, inputSpec, variableAt } from "./variables";
@@ -38,10 +39,9 @@ function where(model: Model, src: Src): string {
 function commentAbove(model: Model, src: Src): string {
   const f = model.files.get(src.file);
   if (!f) return "";
-  const lines = f.text.split("\n");
   const out: string[] = [];
   for (let i = f.lines.position(src.start).line - 1; i >= 0; i--) {
-    const m = /^\s*#\s?(.*)$/.exec(lines[i]);
+    const m = /^\s*#\s?(.*)$/.exec(f.lines.lineText(i));
     if (!m) break;
     out.unshift(m[1]);
   }
@@ -53,23 +53,11 @@ function usersOf(model: Model, name: string): string[] {
 }
 
 /** Top-level keys whose own text has a `!reference [name, ...]`. */
-function referrersOf(model: Model, name: string): string[] {
-  const out = new Set<string>();
-  const visit = (v: CValue, owner: string) => {
-    if (anchorCopy(v)) return;
-    if (v.kind === "ref") {
-      const first = v.items[0];
-      if (first?.kind === "scalar" && first.value === name) out.add(owner);
-    } else if (v.kind === "seq") v.items.forEach((i) => visit(i, owner));
-    else if (v.kind === "map") for (const e of v.entries.values()) visit(e.value, owner);
-  };
-  for (const f of model.files.values()) {
-    if (f.content?.kind === "map") for (const [k, e] of f.content.entries) visit(e.value, k);
-  }
-  return [...out];
+function referrersOf(model: Model, name: string): readonly string[] {
+  return referenceIndex(model).get(name) ?? [];
 }
 
-function nameList(names: string[]): string {
+function nameList(names: readonly string[]): string {
   return `${names.slice(0, 8).map((u) => `\`${u}\``).join(", ")}${names.length > 8 ? ", …" : ""}`;
 }
 

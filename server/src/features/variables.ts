@@ -1,6 +1,7 @@
 import { readInputSpecs, type InputSpec } from "../engine/inputs";
 import type { ParsedFile } from "../engine/load";
 import type { Src } from "../engine/types";
+import { spotAt } from "../model/locate";
 
 // Variables and inputs inside strings: `$VAR`, `${VAR}`, `%VAR%` and `$[[ inputs.x ]]` at an
 // offset, and the spec of an input.
@@ -13,13 +14,13 @@ export interface Token {
 const VARIABLE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|%([A-Za-z_][A-Za-z0-9_]*)%/g;
 const INPUT = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)[^\]]*\]\]/g;
 
+/** The token at an offset inside the string or key the parser says is written there. */
 function tokenAt(file: ParsedFile, offset: number, re: RegExp): Token | undefined {
-  const text = file.text;
-  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-  const lineEnd = text.indexOf("\n", offset);
-  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
-  for (const m of line.matchAll(re)) {
-    const start = lineStart + (m.index ?? 0);
+  const spot = spotAt(file, offset);
+  const where = spot?.key ? spot.key.keySrc : spot?.value?.kind === "scalar" && typeof spot.value.value === "string" ? spot.value.src : undefined;
+  if (!where) return undefined;
+  for (const m of file.text.slice(where.start, where.end).matchAll(re)) {
+    const start = where.start + (m.index ?? 0);
     const end = start + m[0].length;
     if (start <= offset && offset <= end) return { name: m[1] ?? m[2], src: { file: file.path, start, end } };
   }

@@ -34,10 +34,10 @@ export const dindWithoutDockerTag: LintRule = {
       } else if (info.value.kind === "map") {
         // the tag comes from default: give this job its own tags instead of changing every job
         const first = [...info.value.entries.values()][0];
-        const text = model.files.get(first?.keySrc.file ?? "")?.text;
-        if (first && text) {
-          const lineStart = text.lastIndexOf("\n", first.keySrc.start - 1) + 1;
-          const indent = text.slice(lineStart, first.keySrc.start);
+        const lines = model.files.get(first?.keySrc.file ?? "")?.lines;
+        if (first && lines) {
+          const lineStart = lines.startOfLine(first.keySrc.start);
+          const indent = lines.text.slice(lineStart, first.keySrc.start);
           if (/^\s*$/.test(indent)) fix = { title: `Add "tags: [${DOCKER}]" to job "${name}"`, edits: [{ src: { file: first.keySrc.file, start: lineStart, end: lineStart } as Src, newText: `${indent}tags: [${DOCKER}]\n` }] };
         }
       }

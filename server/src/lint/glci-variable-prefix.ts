@@ -52,18 +52,11 @@ function modeOf(model: Model, option: unknown): GlciMode {
 /** One edit that renames the variable at every definition and use in every file of the config. */
 export function renameFix(model: Model, sites: readonly VariableSite[], uses: ReadonlyMap<string, readonly Src[]>, name: string, to: string): Fix {
   const edits: TextEdit[] = [
-    ...sites.filter((s) => s.name === name).map((s) => ({ src: renameKeySrc(model, s.keySrc, name), newText: to })),
+    ...sites.filter((s) => s.name === name).map((s) => ({ src: s.nameSrc, newText: to })),
     ...(uses.get(name) ?? []).map((src) => ({ src, newText: to })),
   ];
   const files = new Set(edits.map((e) => e.src.file)).size;
   return { title: `Rename to ${to} everywhere (${edits.length} ${edits.length === 1 ? "place" : "places"} in ${files} ${files === 1 ? "file" : "files"})`, edits };
-}
-
-/** The name inside a key, without the quotes a quoted key has around it. */
-function renameKeySrc(model: Model, keySrc: Src, name: string): Src {
-  const text = model.files.get(keySrc.file)?.text.slice(keySrc.start, keySrc.end) ?? name;
-  const at = Math.max(0, text.indexOf(name));
-  return { file: keySrc.file, start: keySrc.start + at, end: keySrc.start + at + name.length };
 }
 
 export const glciVariablePrefix: LintRule = {

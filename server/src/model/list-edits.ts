@@ -13,8 +13,9 @@ function writtenSrc(list: CSeq, item: CValue): Src {
 
 /** An edit that inserts `item` (YAML text) at `index` of the list, before the item now there or after the last. */
 export function insertItem(model: Model, list: CSeq, index: number, item: string): TextEdit | undefined {
-  const text = model.files.get(list.src.file)?.text;
-  if (!text) return undefined;
+  const lines = model.files.get(list.src.file)?.lines;
+  if (!lines) return undefined;
+  const text = lines.text;
   const point = (at: number, newText: string): TextEdit => ({ src: { file: list.src.file, start: at, end: at }, newText });
   if (text[list.src.start] === "[") {
     if (index === 0) return point(list.src.start + 1, list.items.length ? `${item}, ` : item);
@@ -23,24 +24,23 @@ export function insertItem(model: Model, list: CSeq, index: number, item: string
   const neighbour = list.items[Math.min(index, list.items.length - 1)];
   if (!neighbour) return undefined;
   const at = writtenSrc(list, neighbour);
-  const lineStart = text.lastIndexOf("\n", at.start - 1) + 1;
+  const lineStart = lines.startOfLine(at.start);
   const dash = text.slice(lineStart, at.start);
   // an item spread over lines (a `job:` map) has no dash right before it: leave that by hand
   if (!/^[ \t]*-[ \t]+$/.test(dash)) return undefined;
   if (index < list.items.length) return point(lineStart, `${dash}${item}\n`);
-  const nl = text.indexOf("\n", at.end - 1);
-  return nl < 0 ? undefined : point(nl + 1, `${dash}${item}\n`);
+  const next = lines.nextLineStart(at.end - 1);
+  return next === undefined ? undefined : point(next, `${dash}${item}\n`);
 }
 
 /** An edit that removes one item of a list, keeping the YAML valid in block and flow style. */
 export function removeItem(model: Model, list: CSeq, index: number): TextEdit | undefined {
   const item = list.items[index];
-  const text = model.files.get(item.src.file)?.text;
-  if (!text) return undefined;
-  const lineStart = text.lastIndexOf("\n", item.src.start - 1) + 1;
-  if (/^\s*-\s*$/.test(text.slice(lineStart, item.src.start))) {
-    const next = text.indexOf("\n", item.src.end);
-    return { src: { file: item.src.file, start: lineStart, end: next < 0 ? text.length : next + 1 }, newText: "" };
+  const lines = model.files.get(item.src.file)?.lines;
+  if (!lines) return undefined;
+  const lineStart = lines.startOfLine(item.src.start);
+  if (/^\s*-\s*$/.test(lines.text.slice(lineStart, item.src.start))) {
+    return { src: { file: item.src.file, start: lineStart, end: lines.nextLineStart(item.src.end) ?? lines.text.length }, newText: "" };
   }
   const after = list.items[index + 1];
   const before = list.items[index - 1];

@@ -10,6 +10,8 @@ import { get } from "../engine/values";
 export interface VariableSite {
   readonly name: string;
   readonly keySrc: Src;
+  /** The name itself: inside the quotes of a quoted key. */
+  readonly nameSrc: Src;
   readonly value: CValue;
 }
 
@@ -44,7 +46,7 @@ export function definedVariables(model: Model): VariableSite[] {
     const at = `${e.keySrc.file}:${e.keySrc.start}`;
     if (seen.has(at)) continue;
     seen.add(at);
-    out.push({ name: e.key, keySrc: e.keySrc, value: e.value });
+    out.push({ name: e.key, keySrc: e.keySrc, nameSrc: e.keyInner ?? e.keySrc, value: e.value });
   }
   return out;
 }

@@ -297,7 +297,7 @@ export class Workspace {
   hover(file: string, position: Position): HoverAnswer | undefined {
     const at = this.at(file, position);
     if (!at) return undefined;
-    const call = daggerHover(at.parsed.text, at.offset, this.daggerModule());
+    const call = daggerHover(at.parsed.lines, at.offset, this.daggerModule());
     if (call) return { markdown: call.markdown, range: at.parsed.lines.range(call.start, call.end) };
     const h = hover(at.model, file, at.offset);
     return h ? { markdown: h.markdown, range: at.positions.range(h.src) } : undefined;
@@ -333,7 +333,7 @@ export class Workspace {
     if (text === undefined) return [];
     const lines = new LineIndex(text);
     const offset = lines.offset(position);
-    const calls = daggerCompletion(text, offset, this.daggerModule());
+    const calls = daggerCompletion(lines, offset, this.daggerModule());
     if (calls.length) {
       return calls.map((c, i) => ({
         label: c.label,

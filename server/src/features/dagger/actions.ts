@@ -1,4 +1,5 @@
 import type { Model } from "../../engine/engine";
+import type { LineIndex } from "../../engine/text";
 import type { TextEdit } from "../../engine/types";
 import { spotAt } from "../../model/locate";
 import { completeCall, daggerJobText, hoverCall, type CallSuggestion } from "./call";
@@ -58,22 +59,17 @@ export function insertJobActions(model: Model, file: string, module: DaggerModul
   }));
 }
 
-/** The line of `text` around `offset`, and the offset's column in it. */
-function lineAt(text: string, offset: number): { line: string; start: number; col: number } {
-  const start = text.lastIndexOf("\n", offset - 1) + 1;
-  const nl = text.indexOf("\n", offset);
-  return { line: text.slice(start, nl < 0 ? text.length : nl), start, col: offset - start };
+// A `dagger call` command is read from the line it is on (completion works on half-typed text).
+
+export function daggerCompletion(lines: LineIndex, offset: number, module: DaggerModule | undefined): CallSuggestion[] {
+  const { text: line, start } = lines.lineAt(offset);
+  if (!module || !/\bdagger\b/.test(line)) return [];
+  return completeCall(line, offset - start, module).map((s) => ({ ...s, start: s.start + start, end: s.end + start }));
 }
 
-export function daggerCompletion(text: string, offset: number, module: DaggerModule | undefined): CallSuggestion[] {
-  if (!module || !/\bdagger\b/.test(lineAt(text, offset).line)) return [];
-  const { line, start, col } = lineAt(text, offset);
-  return completeCall(line, col, module).map((s) => ({ ...s, start: s.start + start, end: s.end + start }));
-}
-
-export function daggerHover(text: string, offset: number, module: DaggerModule | undefined): { markdown: string; start: number; end: number } | undefined {
-  if (!module || !/\bdagger\b/.test(lineAt(text, offset).line)) return undefined;
-  const { line, start, col } = lineAt(text, offset);
-  const h = hoverCall(line, col, module);
+export function daggerHover(lines: LineIndex, offset: number, module: DaggerModule | undefined): { markdown: string; start: number; end: number } | undefined {
+  const { text: line, start } = lines.lineAt(offset);
+  if (!module || !/\bdagger\b/.test(line)) return undefined;
+  const h = hoverCall(line, offset - start, module);
   return h ? { markdown: h.markdown, start: h.start + start, end: h.end + start } : undefined;
 }

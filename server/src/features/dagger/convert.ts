@@ -1,5 +1,6 @@
 import type { Model } from "../../engine/engine";
 import type { CEntry, CMap, CValue, Src, TextEdit } from "../../engine/types";
+import type { LineIndex } from "../../engine/text";
 import { get, str } from "../../engine/values";
 import { proxyVariable } from "../../model/images";
 import { insertItem } from "../../model/list-edits";
@@ -219,27 +220,20 @@ export function setupJobText(model: Model, executor: Executor, daggerVersion: st
   return out.join("\n") + "\n";
 }
 
-const lineStart = (text: string, offset: number) => text.lastIndexOf("\n", offset - 1) + 1;
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf("\n", offset);
-  return nl < 0 ? text.length : nl + 1;
-}
+/** Where the line after `offset`'s starts (the end of the text on the last line). */
+const lineEnd = (lines: LineIndex, offset: number) => lines.nextLineStart(offset) ?? lines.text.length;
 
 /** The whole lines of a key and its value, for removing or replacing the entry. */
-function entryLines(text: string, e: CEntry): { start: number; end: number } {
+function entryLines(lines: LineIndex, e: CEntry): { start: number; end: number } {
   const last = Math.max(e.value.src.end, e.keySrc.end) - 1;
-  return { start: lineStart(text, e.keySrc.start), end: lineEnd(text, last) };
+  return { start: lines.startOfLine(e.keySrc.start), end: lineEnd(lines, last) };
 }
 
 /** Where to put a new top-level block before `offset`'s line: above the comments that belong to it. */
-function aboveComments(text: string, offset: number): number {
-  let at = lineStart(text, offset);
-  while (at > 0) {
-    const prev = lineStart(text, at - 1);
-    if (!/^\s*#/.test(text.slice(prev, at))) break;
-    at = prev;
-  }
-  return at;
+function aboveComments(lines: LineIndex, offset: number): number {
+  let line = lines.position(offset).line;
+  while (line > 0 && /^\s*#/.test(lines.lineText(line - 1))) line--;
+  return lines.lineStart(line);
 }
 
 /** An insertion and an edit at the same offset would be ambiguous to apply: make them one edit. */
@@ -283,7 +277,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   if (!file || !raw || raw.value.kind !== "map" || raw.value.entries.size === 0) return undefined;
   const entries = [...raw.value.entries.values()];
   const first = entries[0];
-  const indent = file.text.slice(lineStart(file.text, first.keySrc.start), first.keySrc.start);
+  const indent = file.text.slice(file.lines.startOfLine(first.keySrc.start), first.keySrc.start);
   if (!/^ +$/.test(indent)) return undefined; // flow mapping or odd layout: no safe text edit
 
   const p = plan(job);
@@ -300,23 +294,23 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   for (const k of ["image", "before_script"]) {
     const e = own(k);
     if (e) {
-      const r = entryLines(file.text, e);
+      const r = entryLines(file.lines, e);
       edits.push(at(r.start, r.end, ""));
     }
   }
   const scriptText = `${indent}script:\n${blockItems([call], indent)}\n`;
   const script = own("script");
   if (script) {
-    const r = entryLines(file.text, script);
+    const r = entryLines(file.lines, script);
     edits.push(at(r.start, r.end, scriptText));
   } else {
-    const r = lineEnd(file.text, Math.max(...entries.map((e) => e.value.src.end - 1)));
+    const r = lineEnd(file.lines, Math.max(...entries.map((e) => e.value.src.end - 1)));
     edits.push(at(r, r, scriptText));
   }
   const tags = own("tags");
   if (tags) {
     if (options.executor === "kubernetes") {
-      const r = entryLines(file.text, tags);
+      const r = entryLines(file.lines, tags);
       edits.push(at(r.start, r.end, "")); // `.dagger` sends the job to the dagger-node runners
     } else if (tags.value.kind === "seq") {
       for (const t of tags.value.items) if (str(t) === "gitlab-org") edits.push(at(t.src.start, t.src.end, "gitlab-org-docker"));
@@ -324,7 +318,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   }
   const ext = own("extends");
   if (!ext) {
-    const s = lineStart(file.text, first.keySrc.start);
+    const s = file.lines.startOfLine(first.keySrc.start);
     edits.push(at(s, s, `${indent}extends: ${SETUP_JOB}\n`));
   } else if (ext.value.kind === "scalar") {
     edits.push(at(ext.value.src.start, ext.value.src.end, `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${SETUP_JOB}]`));
@@ -334,7 +328,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
     if (edit) edits.push(edit);
   }
   if (!model.jobs.has(SETUP_JOB)) {
-    const s = aboveComments(file.text, info.keySrc.start);
+    const s = aboveComments(file.lines, info.keySrc.start);
     const blankBefore = s === 0 || /\n\s*\n$/.test(file.text.slice(0, s)) ? "" : "\n";
     edits.push(at(s, s, `${blankBefore}${setupJobText(model, options.executor, daggerVersion)}\n`));
   }
