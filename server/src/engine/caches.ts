@@ -25,8 +25,8 @@ export const ENGINE_CACHES: readonly CacheInfo[] = [
   {
     name: "parsed files",
     key: "path and text",
-    validity: "the same text (one parse per text, shared by every engine of a workspace)",
-    eviction: "pruned to the files the last analyses read",
+    validity: "the same text (one parse per text, shared with the git baseline's engine)",
+    eviction: "pruned to the versions the last analyses read",
   },
   {
     name: "include expansions",

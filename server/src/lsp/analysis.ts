@@ -3,13 +3,17 @@ import * as convert from "./convert";
 import type { Folders } from "./folders";
 
 // When the server analyses and what it publishes: analysis runs once typing pauses, for a while
-// that adapts to how long the last analysis took; only files whose diagnostics changed are
+// that adapts to how long the last analysis took and to how fast the user types (a lone edit is
+// analysed at once, a burst of keystrokes once it ends); only files whose diagnostics changed are
 // published, the recently edited ones first; the git baseline is computed after that, and the
 // lints run again with it.
 
 export class Analyses {
   private timer: NodeJS.Timeout | undefined;
   private lastMs = 100;
+  /** When the last edit came, and the usual gap between keystrokes while typing (0: not typing). */
+  private lastEdit = 0;
+  private typingGap = 0;
   /** Recently edited or opened documents: their diagnostics go out first. */
   private recent: string[] = [];
 
@@ -19,8 +23,11 @@ export class Analyses {
     private readonly safely: <T>(what: string, f: () => T) => T | null,
   ) {}
 
-  /** Something changed: analyse once typing pauses, a third of the last analysis's time (20–200 ms). */
-  schedule(ms = Math.min(200, Math.max(20, this.lastMs / 3))): void {
+  /**
+   * Something changed: analyse once typing pauses — after a third of the last analysis's time, or
+   * longer than the gap between keystrokes while the user is typing — between 20 and 200 ms.
+   */
+  schedule(ms = Math.min(200, Math.max(20, this.lastMs / 3, this.typingGap * 1.5))): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.safely("analysis", () => this.run()), ms);
   }
@@ -28,6 +35,11 @@ export class Analyses {
   /** A document was edited or opened: its diagnostics go out first. */
   touched(uri: string): void {
     this.recent = [uri, ...this.recent.filter((u) => u !== uri).slice(0, 20)];
+    const now = performance.now();
+    const gap = now - this.lastEdit;
+    this.lastEdit = now;
+    // keystrokes less than 300 ms apart are typing; a longer pause ends it
+    this.typingGap = gap < 300 ? (this.typingGap ? 0.7 * this.typingGap + 0.3 * gap : gap) : 0;
     this.schedule();
   }
 
