@@ -1,4 +1,5 @@
-// npm run bench: how fast and how big the resolution of each real config is. Figures are
+// npm run bench: how fast and how big the resolution of each real config is, then the language
+// server against yaml-language-server (scripts/bench-lsp.mjs). Figures are
 // given against a peer measured in the same process: parsing the same files with the
 // `yaml` package alone (what any YAML-based tool pays before it knows anything). Peak
 // memory comes from a child process per corpus, so corpora do not share a heap.
@@ -104,40 +105,7 @@ console.log(`\ncold: a new engine resolves the whole config (median of 15); yaml
 of every job, template, include and header of the resolved config, without caches; lints: every gitlab-org rule on
 (anchor-instead-of-extends and GLCI_ in mode all included), over the finished model; peak RSS: the whole child process.`);
 
-// The language server on GitLab's own config: time to first diagnostics after start-up (against
-// `pipewright check` as a fresh process on the same files), and hover latency on a rule set used
-// through !reference (against a bare JSON-RPC round trip to the same server).
-const gitlab = path.join(corpusDir, "gitlab");
-if (fs.existsSync(gitlab)) {
-  const { LspClient } = require(path.join(project, "out/test/lsp-client.js"));
-  const { pathToFileURL } = await import("node:url");
-  const file = ".gitlab/ci/rails.gitlab-ci.yml";
-  const text = fs.readFileSync(path.join(gitlab, file), "utf8");
-  const lineNo = text.split("\n").findIndex((l) => l.includes('!reference [".rails:rules:single-redis", rules]'));
-  const t0 = performance.now();
-  const client = new LspClient(gitlab);
-  await client.start();
-  client.notify("textDocument/didOpen", { textDocument: { uri: pathToFileURL(path.join(gitlab, file)).href, languageId: "gitlab-ci", version: 1, text } });
-  await client.waitFor("textDocument/publishDiagnostics", () => true, 60000);
-  const firstDiagnostics = performance.now() - t0;
-  const cliRuns = [];
-  for (let i = 0; i < 5; i++) {
-    const c0 = performance.now();
-    spawnSync(process.execPath, [path.join(project, "dist/cli.js"), "check", gitlab, "--format", "json"], { encoding: "utf8", maxBuffer: 64 << 20 });
-    cliRuns.push(performance.now() - c0);
-  }
-  const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const hovers = [];
-  const pings = [];
-  for (let i = 0; i < 30; i++) {
-    const h0 = performance.now();
-    await client.request("textDocument/hover", { textDocument: { uri: pathToFileURL(path.join(gitlab, file)).href }, position: { line: lineNo, character: 25 } });
-    hovers.push(performance.now() - h0);
-    const p0 = performance.now();
-    await client.request("pipewright/noSuchMethod", {}).catch(() => undefined);
-    pings.push(performance.now() - p0);
-  }
-  await client.stop();
-  const cli = med(cliRuns);
-  console.log(`\nlanguage server on gitlab: first diagnostics ${firstDiagnostics.toFixed(0)} ms after start (${(firstDiagnostics / cli).toFixed(2)}x a \`pipewright check\` process, ${cli.toFixed(0)} ms); hover on a rule set ${med(hovers).toFixed(2)} ms median (${(med(hovers) / med(pings)).toFixed(1)}x a bare round trip, ${med(pings).toFixed(2)} ms)`);
-}
+// The language server on GitLab's own config, against yaml-language-server set up as users set it
+// up for GitLab CI, in the same run: startup, keystroke-to-diagnostics, requests, memory.
+const lsp = spawnSync(process.execPath, [path.join(here, "bench-lsp.mjs"), ...process.argv.slice(3)], { stdio: ["ignore", "inherit", "inherit"] });
+if (lsp.status !== 0) process.exitCode = lsp.status ?? 1;
