@@ -13,9 +13,13 @@ export class LspClient {
   private readonly history: Array<{ method: string; params: unknown }> = [];
   private readonly waiters: Array<() => void> = [];
 
-  constructor(readonly root: string) {
+  /** `cacheDir`: where the server keeps parsed files between sessions; none unless given. */
+  constructor(
+    readonly root: string,
+    cacheDir = "off",
+  ) {
     const server = path.resolve(__dirname, "..", "..", "dist", "server.js");
-    this.proc = spawn(process.execPath, [server, "--stdio"], { stdio: "pipe" });
+    this.proc = spawn(process.execPath, [server, "--stdio"], { stdio: "pipe", env: { ...process.env, PIPEWRIGHT_CACHE_DIR: cacheDir } });
     this.proc.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
   }
 

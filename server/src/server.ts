@@ -14,7 +14,7 @@ import { Workspace } from "./workspace/workspace";
 
 export function startServer(connection: lsp.Connection): void {
   const documents = new lsp.TextDocuments(TextDocument);
-  const makeWorkspace = (dir: string) => new Workspace(nodeIO(dir), { baseline: "later" });
+  const makeWorkspace = (dir: string) => new Workspace(nodeIO(dir, { store: true }), { baseline: "later" });
   let folders = new Folders([], makeWorkspace);
   let pullSettings = false;
   const safely = <T>(what: string, f: () => T): T | null => {
@@ -126,6 +126,7 @@ export function startServer(connection: lsp.Connection): void {
     }) ?? { jobs: [] },
   );
 
+  connection.onShutdown(() => analyses.persist());
   process.on("uncaughtException", (e) => connection.console.error(`pipewright: ${e.stack ?? e.message}`));
   documents.listen(connection);
   connection.listen();

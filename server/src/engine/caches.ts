@@ -58,6 +58,8 @@ export class ParseCache {
   private readonly used = new Set<ParsedFile>();
   /** Files parsed so far; lets tests and benchmarks see what a run re-did. */
   parseCount = 0;
+  /** Where a file not parsed yet may be found already parsed (the last session's store). */
+  restore: ((path: string, text: string) => ParsedFile | undefined) | undefined;
 
   /**
    * The file parsed from this text. `lineage` says the text is the next version of the file (the
@@ -68,8 +70,9 @@ export class ParseCache {
     const list = this.files.get(path);
     let file = list?.find((f) => f.text === text);
     if (!file) {
-      file = loadFile(path, text, lineage ? this.latest.get(path) : undefined);
-      this.parseCount++;
+      const previous = lineage ? this.latest.get(path) : undefined;
+      file = (previous ? undefined : this.restore?.(path, text)) ?? loadFile(path, text, previous);
+      if (!file.restored) this.parseCount++;
       if (list) list.push(file);
       else this.files.set(path, [file]);
     }

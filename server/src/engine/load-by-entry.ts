@@ -19,16 +19,17 @@ import { DocumentLoader, EntryBase, MAX_EXPANDED_NODES, relativeSrc, TooBig } fr
 /** Files smaller than this are parsed whole: fast anyway. */
 export const LOAD_BY_ENTRY_FROM = 16 * 1024;
 
-interface EntryParse {
+export interface EntryParse {
   readonly docs: Document.Parsed[];
   readonly parsedText: string;
   readonly toOriginal: (o: number) => number;
 }
 
 /** One top-level entry, loaded: kept from version to version while its text and anchors are the same. */
-interface LoadedEntry {
+export interface LoadedEntry {
   readonly text: string;
-  readonly parse: EntryParse;
+  /** The entry's text parsed; absent for an entry restored from the last session's store. */
+  readonly parse?: EntryParse;
   readonly base: EntryBase;
   readonly entry: CEntry;
   /** The one-entry map the entry's text parsed to, for the file's range. */
@@ -53,7 +54,7 @@ export function seat(file: ParsedFile): void {
 }
 
 /** Offsets where top-level entries start (the first one at 0, with the comments before it); undefined when the file is not one block mapping. */
-function entryStarts(text: string): number[] | undefined {
+export function entryStarts(text: string): number[] | undefined {
   const starts = [0];
   let first = true;
   for (let at = 0; at < text.length; ) {
@@ -98,7 +99,7 @@ export function loadByEntry(path: string, text: string, previous?: ParsedFile): 
       entry = convertEntry(path, entryText, start, parse, anchors, sizes);
       if (!entry) return undefined;
     }
-    parses.set(entryText, entry.parse);
+    if (entry.parse) parses.set(entryText, entry.parse);
     placed.push({ entry, start });
   }
   const file = assemble(path, text, { placed, parses, sizes });
@@ -136,7 +137,7 @@ function convertEntry(path: string, text: string, start: number, parse: EntryPar
 }
 
 /** The entries as one top-level map, as loading the file whole makes it: later duplicates win in the first one's place. */
-function assemble(path: string, text: string, state: EntriesState): ParsedFile | undefined {
+export function assemble(path: string, text: string, state: EntriesState): ParsedFile | undefined {
   const entries = new Map<string, CEntry>();
   const diagnostics: Diagnostic[] = [];
   const anchors: AnchorDef[] = [];

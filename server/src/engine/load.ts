@@ -23,6 +23,8 @@ export interface ParsedFile {
   readonly diagnostics: readonly Diagnostic[];
   /** A big file's top-level entries as parsed, for its next version to reuse (load-by-entry.ts). */
   readonly entries?: EntriesState;
+  /** Rebuilt from the last session's store rather than parsed (parsed-store.ts). */
+  readonly restored?: true;
 }
 
 /**

@@ -45,12 +45,13 @@ export class EntryBase {
 }
 
 /** A position inside an entry: its offsets follow the entry's base. */
-class EntrySrc implements Src {
+export class EntrySrc implements Src {
   constructor(
     readonly file: string,
-    private readonly base: EntryBase,
-    private readonly from: number,
-    private readonly to: number,
+    readonly base: EntryBase,
+    /** Offsets from the entry's start. */
+    readonly from: number,
+    readonly to: number,
   ) {}
 
   get start(): number {

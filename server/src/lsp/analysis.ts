@@ -10,6 +10,7 @@ import type { Folders } from "./folders";
 
 export class Analyses {
   private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
   private lastMs = 100;
   /** When the last edit came, and the usual gap between keystrokes while typing (0: not typing). */
   private lastEdit = 0;
@@ -48,6 +49,12 @@ export class Analyses {
     if (this.timer) this.run();
   }
 
+  /** Keeps the parsed files of every folder for the next session (also when the server shuts down). */
+  persist(): void {
+    clearTimeout(this.saveTimer);
+    for (const f of this.folders().list) this.safely("keeping parsed files", () => f.workspace.persist());
+  }
+
   /** Analyses what changed and publishes the files whose diagnostics changed. */
   run(): void {
     clearTimeout(this.timer);
@@ -66,6 +73,10 @@ export class Analyses {
     }
     if (!changed) return;
     this.lastMs = total.ms;
+    // parsed files are kept for the next session once the editor has been quiet for a while
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.persist(), 3000);
+    this.saveTimer.unref();
     void this.connection.sendNotification("pipewright/analysisDone", total);
     setImmediate(() => this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)));
   }

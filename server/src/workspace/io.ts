@@ -17,7 +17,15 @@ export interface GitFacts {
   filesAt(commit: string): SourceHost;
 }
 
+/** Parsed files kept between sessions (engine/parsed-store.ts's data), by project path. */
+export interface ParseStore {
+  load(): ReadonlyMap<string, unknown> | undefined;
+  save(files: ReadonlyMap<string, unknown>): void;
+}
+
 export interface WorkspaceIO {
   readonly files: ProjectFiles;
   readonly git?: GitFacts;
+  /** The editor's store of parsed files; the CLI has none. */
+  readonly store?: ParseStore;
 }

@@ -1,5 +1,7 @@
 import { EngineCaches } from "../engine/caches";
 import { Engine, type ChildPipeline, type Model } from "../engine/engine";
+import type { ParsedFile } from "../engine/load";
+import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
 import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
@@ -116,6 +118,10 @@ export class Workspace {
   private readonly lastGood = new Map<string, Model>();
   /** What the host was last given of each file's diagnostics, to hand it only what changed. */
   private readonly handedOut = new Map<string, string>();
+  /** The last session's parsed files (loaded on first use), and each file's data as last stored. */
+  private stored: ReadonlyMap<string, unknown> | undefined | null = null;
+  private readonly storedData = new WeakMap<ParsedFile, unknown>();
+  private storedFiles = new Map<string, ParsedFile>();
 
   constructor(
     readonly io: WorkspaceIO,
@@ -124,6 +130,7 @@ export class Workspace {
     this.host = new OverlayHost(io.files, this.overlay);
     this.engine = new Engine(this.host, this.caches);
     if (io.git) this.baseline = new Baseline(io.git, this.caches.parsed);
+    if (io.store) this.caches.parsed.restore = (path, text) => this.restore(path, text);
   }
 
   // ---- what changes: buffers, files on disk, the user's settings
@@ -235,6 +242,38 @@ export class Workspace {
   /** Whether an analysis is waiting for the git baseline. */
   get wantsBaseline(): boolean {
     return this.baselineWanted;
+  }
+
+  /** A file as the last session's store has it, when it was stored from this very text. */
+  private restore(path: string, text: string): ParsedFile | undefined {
+    if (this.stored === null) this.stored = this.io.store?.load();
+    const data = this.stored?.get(path);
+    const file = data === undefined ? undefined : restoreParsed(path, text, data);
+    if (file) {
+      this.storedData.set(file, data);
+      this.storedFiles.set(path, file);
+    }
+    return file;
+  }
+
+  /**
+   * Keeps the files of the last analysis for the next session, when any differs from what is kept;
+   * true when it wrote. Each file is turned into data once per version.
+   */
+  persist(): boolean {
+    if (!this.io.store || !this.current) return false;
+    const files = new Map<string, ParsedFile>();
+    for (const m of this.current.models) for (const [path, f] of m.files) if (!files.has(path)) files.set(path, f);
+    if (files.size === this.storedFiles.size && [...files].every(([p, f]) => this.storedFiles.get(p) === f)) return false;
+    const data = new Map<string, unknown>();
+    for (const [path, f] of files) {
+      let d = this.storedData.get(f);
+      if (d === undefined) this.storedData.set(f, (d = storeParsed(f)));
+      data.set(path, d);
+    }
+    this.io.store.save(data);
+    this.storedFiles = files;
+    return true;
   }
 
   /** All findings, as the CLI prints them: files in include order, then by position. */
