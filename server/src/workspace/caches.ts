@@ -75,6 +75,13 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "a file that left every include graph, once cleared",
   },
   {
+    name: "parsed files between sessions",
+    module: "node/parse-store.ts",
+    key: "project, Pipewright version, file path",
+    validity: "the file's text has the same length and hash (engine/parsed-store.ts)",
+    eviction: "rewritten with the files of the last analysis when the editor is quiet and at shutdown",
+  },
+  {
     name: "file texts",
     module: "node/disk-host.ts",
     key: "path",
