@@ -2,9 +2,9 @@ import type * as lsp from "vscode-languageserver/node";
 import * as convert from "./convert";
 import type { Folders } from "./folders";
 
-// When the server analyses and what it publishes: analysis runs once typing pauses, for a while
-// that adapts to how long the last analysis took and to how fast the user types (a lone edit is
-// analysed at once, a burst of keystrokes once it ends); only files whose diagnostics changed are
+// When the server analyses and what it publishes: an edit is analysed after a short while that
+// adapts to how long the last analysis took, and a burst of keystrokes (edits that come while the
+// last one still waits) once it pauses; only files whose diagnostics changed are
 // published, the recently edited ones first; the git baseline is computed after that, and the
 // lints run again with it.
 
@@ -12,9 +12,6 @@ export class Analyses {
   private timer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private lastMs = 100;
-  /** When the last edit came, and the usual gap between keystrokes while typing (0: not typing). */
-  private lastEdit = 0;
-  private typingGap = 0;
   /** Recently edited or opened documents: their diagnostics go out first. */
   private recent: string[] = [];
 
@@ -24,11 +21,8 @@ export class Analyses {
     private readonly safely: <T>(what: string, f: () => T) => T | null,
   ) {}
 
-  /**
-   * Something changed: analyse once typing pauses — after a third of the last analysis's time, or
-   * longer than the gap between keystrokes while the user is typing — between 20 and 200 ms.
-   */
-  schedule(ms = Math.min(200, Math.max(20, this.lastMs / 3, this.typingGap * 1.5))): void {
+  /** Something changed: analyse after a third of the last analysis's time, between 20 and 200 ms. */
+  schedule(ms = Math.min(200, Math.max(20, this.lastMs / 3))): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.safely("analysis", () => this.run()), ms);
   }
@@ -36,12 +30,8 @@ export class Analyses {
   /** A document was edited or opened: its diagnostics go out first. */
   touched(uri: string): void {
     this.recent = [uri, ...this.recent.filter((u) => u !== uri).slice(0, 20)];
-    const now = performance.now();
-    const gap = now - this.lastEdit;
-    this.lastEdit = now;
-    // keystrokes less than 300 ms apart are typing; a longer pause ends it
-    this.typingGap = gap < 300 ? (this.typingGap ? 0.7 * this.typingGap + 0.3 * gap : gap) : 0;
-    this.schedule();
+    // an edit that comes while the last one still waits is typing: analyse when it pauses
+    this.schedule(this.timer ? Math.min(300, Math.max(150, this.lastMs)) : undefined);
   }
 
   /** Before answering a request: a pending analysis runs now, so answers see the latest keystroke. */
