@@ -60,9 +60,15 @@ if (!fs.existsSync(pipewrightServer)) {
 }
 let yamlLsBin;
 try {
-  yamlLsBin = path.join(path.dirname(require.resolve("yaml-language-server/package.json")), "bin", "yaml-language-server");
+  yamlLsBin = path.join(
+    path.dirname(require.resolve("yaml-language-server/package.json")),
+    "bin",
+    "yaml-language-server",
+  );
 } catch {
-  console.error("bench-lsp: yaml-language-server is not installed: npm install -D yaml-language-server gitlab-ci-local");
+  console.error(
+    "bench-lsp: yaml-language-server is not installed: npm install -D yaml-language-server gitlab-ci-local",
+  );
   process.exit(1);
 }
 const versionOf = (pkg) => require(`${pkg}/package.json`).version;
@@ -70,7 +76,8 @@ const versionOf = (pkg) => require(`${pkg}/package.json`).version;
 /**
  * GitLab's CI JSON schema (GitLab's app/assets/javascripts/editor/schema/ci.json). gitlab-ci-local
  * fetches it at build time (its `fetch-schema` script) and bun inlines it in dist/index.js as an
- * object literal, `var X={$schema:"http://json-schema.org/draft-07/schema#",$id:"https://gitlab.com/.gitlab-ci.yml",...}`;
+ * object literal, `var
+ * X={$schema:"http://json-schema.org/draft-07/schema#",$id:"https://gitlab.com/.gitlab-ci.yml",...}`;
  * gitlab-ci-local's own run-time tweaks (deleting a few patterns) are statements after it and are
  * not applied. The literal is cut out by bracket matching, evaluated in an empty context, and
  * written as JSON to a temporary file for yaml-language-server to load from a file: URI.
@@ -81,7 +88,9 @@ function gitlabSchema() {
   const out = path.join(os.tmpdir(), "pipewright-bench-lsp", `gitlab-ci-local-${version}-ci.json`);
   if (fs.existsSync(out)) return { file: out, source: `gitlab-ci-local@${version} dist/index.js (inlined ci.json)` };
   const bundle = fs.readFileSync(path.join(dir, "dist", "index.js"), "utf8");
-  const start = bundle.indexOf('{$schema:"http://json-schema.org/draft-07/schema#",$id:"https://gitlab.com/.gitlab-ci.yml"');
+  const start = bundle.indexOf(
+    '{$schema:"http://json-schema.org/draft-07/schema#",$id:"https://gitlab.com/.gitlab-ci.yml"',
+  );
   if (start < 0) throw new Error(`GitLab's CI schema not found in gitlab-ci-local@${version} dist/index.js`);
   let i = start;
   let depth = 0;
@@ -91,7 +100,8 @@ function gitlabSchema() {
     if (quote) {
       if (c === "\\") i++;
       else if (c === quote) quote = null;
-      else if (quote === "`" && c === "$" && bundle[i + 1] === "{") throw new Error("unexpected template expression in the schema literal");
+      else if (quote === "`" && c === "$" && bundle[i + 1] === "{")
+        throw new Error("unexpected template expression in the schema literal");
       continue;
     }
     if (c === '"' || c === "'" || c === "`") quote = c;
@@ -99,7 +109,8 @@ function gitlabSchema() {
     else if ((c === "}" || c === "]") && --depth === 0) break;
   }
   const schema = vm.runInNewContext(`(${bundle.slice(start, i + 1)})`, Object.create(null), { timeout: 5000 });
-  if (!schema.definitions?.job_template || !schema.definitions["!reference"]) throw new Error("the literal found is not GitLab's CI schema");
+  if (!schema.definitions?.job_template || !schema.definitions["!reference"])
+    throw new Error("the literal found is not GitLab's CI schema");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(schema, null, 2));
   return { file: out, source: `gitlab-ci-local@${version} dist/index.js (inlined ci.json)` };
@@ -112,7 +123,11 @@ class LspClient {
   constructor(name, args, config, env = {}) {
     this.name = name;
     this.config = config;
-    this.proc = spawn(process.execPath, args, { cwd: project, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
+    this.proc = spawn(process.execPath, args, {
+      cwd: project,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     this.pid = this.proc.pid;
     this.chunks = [];
     this.length = 0;
@@ -126,7 +141,8 @@ class LspClient {
     this.proc.on("exit", (code, signal) => {
       this.exited = true;
       for (const [, p] of this.pending) p.reject(new Error(`${name} exited (${code ?? signal})`));
-      for (const l of this.listeners) l.fail?.(new Error(`${name} exited (${code ?? signal}): ${this.stderr.slice(-500)}`));
+      for (const l of this.listeners)
+        l.fail?.(new Error(`${name} exited (${code ?? signal}): ${this.stderr.slice(-500)}`));
     });
     this.proc.stdin.on("error", () => undefined);
   }
@@ -161,7 +177,8 @@ class LspClient {
     if (msg.id !== undefined) {
       // a request from the server: configuration is answered per item, the rest with null
       let result = null;
-      if (msg.method === "workspace/configuration") result = (msg.params?.items ?? []).map((it) => this.config(it.section, it.scopeUri) ?? null);
+      if (msg.method === "workspace/configuration")
+        result = (msg.params?.items ?? []).map((it) => this.config(it.section, it.scopeUri) ?? null);
       this.write({ jsonrpc: "2.0", id: msg.id, result });
       return;
     }
@@ -217,7 +234,14 @@ class LspClient {
 
   /** Waits for the next publishDiagnostics for `uri`; resolves with its arrival time and diagnostics. */
   nextDiagnostics(uri, timeout) {
-    return this.until((m, at) => (m.method === "textDocument/publishDiagnostics" && m.params.uri === uri ? { at, diagnostics: m.params.diagnostics } : undefined), `diagnostics of ${uri}`, timeout);
+    return this.until(
+      (m, at) =>
+        m.method === "textDocument/publishDiagnostics" && m.params.uri === uri
+          ? { at, diagnostics: m.params.diagnostics }
+          : undefined,
+      `diagnostics of ${uri}`,
+      timeout,
+    );
   }
 
   memory() {
@@ -260,7 +284,14 @@ for (const f of [RULES_FILE, SMALL_FILE, RAILS_FILE]) {
 
 const schema = gitlabSchema();
 const yamlSettings = {
-  schemas: { [pathToFileURL(schema.file).href]: [".gitlab-ci.yml", "*.gitlab-ci.yml", ".gitlab/ci/**/*.yml", ".gitlab/ci/**/*.yaml"] },
+  schemas: {
+    [pathToFileURL(schema.file).href]: [
+      ".gitlab-ci.yml",
+      "*.gitlab-ci.yml",
+      ".gitlab/ci/**/*.yml",
+      ".gitlab/ci/**/*.yaml",
+    ],
+  },
   customTags: ["!reference sequence"],
   validate: true,
   hover: true,
@@ -296,9 +327,17 @@ const CAPABILITIES = {
   workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
   textDocument: {
     synchronization: { dynamicRegistration: false, didSave: true },
-    publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+    publishDiagnostics: {
+      relatedInformation: true,
+      versionSupport: true,
+      codeDescriptionSupport: true,
+      dataSupport: true,
+    },
     hover: { contentFormat: ["markdown", "plaintext"] },
-    completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] }, contextSupport: true },
+    completion: {
+      completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] },
+      contextSupport: true,
+    },
     definition: { linkSupport: true },
   },
 };
@@ -314,7 +353,9 @@ class Docs {
   open(rel, text = texts.get(rel)) {
     this.text.set(rel, text);
     this.version.set(rel, 1);
-    this.client.notify("textDocument/didOpen", { textDocument: { uri: uriOf(rel), languageId: this.languageId, version: 1, text } });
+    this.client.notify("textDocument/didOpen", {
+      textDocument: { uri: uriOf(rel), languageId: this.languageId, version: 1, text },
+    });
   }
   /** Replaces [start, end) (UTF-16 offsets) with `insert`, as one incremental didChange. */
   change(rel, start, end, insert) {
@@ -328,7 +369,10 @@ class Docs {
     this.text.set(rel, text.slice(0, start) + insert + text.slice(end));
     const version = this.version.get(rel) + 1;
     this.version.set(rel, version);
-    this.client.notify("textDocument/didChange", { textDocument: { uri: uriOf(rel), version }, contentChanges: [{ range, text: insert }] });
+    this.client.notify("textDocument/didChange", {
+      textDocument: { uri: uriOf(rel), version },
+      contentChanges: [{ range, text: insert }],
+    });
   }
 }
 
@@ -372,10 +416,15 @@ async function start(key) {
     let analysed = false;
     let known = 0;
     let lastNew = performance.now();
-    const deadline = setTimeout(() => finish(new Error(`${s.label}: timed out waiting for diagnostics for every opened file`)), TIMEOUT_MS);
+    const deadline = setTimeout(
+      () => finish(new Error(`${s.label}: timed out waiting for diagnostics for every opened file`)),
+      TIMEOUT_MS,
+    );
     const poll = setInterval(() => {
-      if (seen.size !== known) (known = seen.size), (lastNew = performance.now());
-      else if (analysed && performance.now() - lastNew >= SETTLE_MS) finish();
+      if (seen.size !== known) {
+        known = seen.size;
+        lastNew = performance.now();
+      } else if (analysed && performance.now() - lastNew >= SETTLE_MS) finish();
     }, 50);
     const l = {
       on: (m) => {
@@ -428,7 +477,11 @@ function editAnswered(key, client, uri) {
           answer = { at, via: "publish" };
           resolveAnswer(answer);
           if (key !== "pipewright") finish();
-          else (clearTimeout(timer), (timer = setTimeout(finish, 5000))); // its analysisDone follows
+          else {
+            // its analysisDone follows
+            clearTimeout(timer);
+            timer = setTimeout(finish, 5000);
+          }
         } else if (key === "pipewright" && m.method === "pipewright/analysisStarted") started = true;
         else if (key === "pipewright" && m.method === "pipewright/analysisDone" && started) {
           answer = { at, via: "analysisDone" };
@@ -565,13 +618,66 @@ function positionOf(text, rel, needle, delta = 0) {
 const COMPLETION_TAIL = "\nbench-job:\n  stage: test\n  \n  extends: \n";
 
 const REQUEST_POSITIONS = [
-  { id: "hover-reference", method: "textDocument/hover", file: RAILS_FILE, needle: '!reference [".rails:rules:single-redis", rules]', delta: 20, what: 'hover on a !reference target, `.rails:rules:single-redis` in `!reference [".rails:rules:single-redis", rules]`' },
-  { id: "hover-job", method: "textDocument/hover", file: SMALL_FILE, needle: "trigger-ai-gateway-tagging:", delta: 8, what: "hover on a job name, `trigger-ai-gateway-tagging`" },
-  { id: "hover-keyword", method: "textDocument/hover", file: SMALL_FILE, needle: "  before_script:", delta: 5, what: "hover on a keyword, `before_script:` of that job" },
-  { id: "definition-extends", method: "textDocument/definition", file: SMALL_FILE, needle: "- .ai-gateway:rules:tagging", delta: 8, what: "definition on an `extends:` parent, `.ai-gateway:rules:tagging` (defined in rules.gitlab-ci.yml)" },
-  { id: "definition-reference", method: "textDocument/definition", file: RAILS_FILE, needle: '!reference [".rails:rules:single-redis", rules]', delta: 20, what: "definition on the same !reference target" },
-  { id: "completion-extends", method: "textDocument/completion", file: SMALL_FILE, tail: true, needle: "\n  extends: \n", delta: 12, what: "completion after `extends: ` in a job being typed (appended to the small file)" },
-  { id: "completion-key", method: "textDocument/completion", file: SMALL_FILE, tail: true, needle: "stage: test\n  \n", delta: 14, what: "completion at the start of a job key (an empty `  ` line in that job)" },
+  {
+    id: "hover-reference",
+    method: "textDocument/hover",
+    file: RAILS_FILE,
+    needle: '!reference [".rails:rules:single-redis", rules]',
+    delta: 20,
+    what:
+      "hover on a !reference target, `.rails:rules:single-redis` in `!reference " +
+      '[".rails:rules:single-redis", rules]`',
+  },
+  {
+    id: "hover-job",
+    method: "textDocument/hover",
+    file: SMALL_FILE,
+    needle: "trigger-ai-gateway-tagging:",
+    delta: 8,
+    what: "hover on a job name, `trigger-ai-gateway-tagging`",
+  },
+  {
+    id: "hover-keyword",
+    method: "textDocument/hover",
+    file: SMALL_FILE,
+    needle: "  before_script:",
+    delta: 5,
+    what: "hover on a keyword, `before_script:` of that job",
+  },
+  {
+    id: "definition-extends",
+    method: "textDocument/definition",
+    file: SMALL_FILE,
+    needle: "- .ai-gateway:rules:tagging",
+    delta: 8,
+    what: "definition on an `extends:` parent, `.ai-gateway:rules:tagging` (defined in rules.gitlab-ci.yml)",
+  },
+  {
+    id: "definition-reference",
+    method: "textDocument/definition",
+    file: RAILS_FILE,
+    needle: '!reference [".rails:rules:single-redis", rules]',
+    delta: 20,
+    what: "definition on the same !reference target",
+  },
+  {
+    id: "completion-extends",
+    method: "textDocument/completion",
+    file: SMALL_FILE,
+    tail: true,
+    needle: "\n  extends: \n",
+    delta: 12,
+    what: "completion after `extends: ` in a job being typed (appended to the small file)",
+  },
+  {
+    id: "completion-key",
+    method: "textDocument/completion",
+    file: SMALL_FILE,
+    tail: true,
+    needle: "stage: test\n  \n",
+    delta: 14,
+    what: "completion at the start of a job key (an empty `  ` line in that job)",
+  },
 ];
 
 /** What a response holds, to tell an empty answer from a real one. */
@@ -579,7 +685,12 @@ function describe(method, result) {
   if (result == null) return "null";
   if (method === "textDocument/hover") {
     const c = result.contents;
-    const text = typeof c === "string" ? c : Array.isArray(c) ? c.map((x) => (typeof x === "string" ? x : x.value)).join(" ") : c?.value ?? "";
+    const text =
+      typeof c === "string"
+        ? c
+        : Array.isArray(c)
+          ? c.map((x) => (typeof x === "string" ? x : x.value)).join(" ")
+          : (c?.value ?? "");
     return text.trim() ? `${text.length} chars: ${JSON.stringify(text.replace(/\s+/g, " ").slice(0, 70))}` : "empty";
   }
   if (method === "textDocument/definition") {
@@ -591,8 +702,15 @@ function describe(method, result) {
     return `${list.length} location(s): ${uri.startsWith("file:") ? relOf(uri) : uri}:${range.start.line + 1}`;
   }
   if (method === "textDocument/completion") {
-    const items = Array.isArray(result) ? result : result.items ?? [];
-    return `${items.length} items${items.length ? `: ${items.slice(0, 4).map((i) => i.label).join(", ")}${items.length > 4 ? ", …" : ""}` : ""}`;
+    const items = Array.isArray(result) ? result : (result.items ?? []);
+    return `${items.length} items${
+      items.length
+        ? `: ${items
+            .slice(0, 4)
+            .map((i) => i.label)
+            .join(", ")}${items.length > 4 ? ", …" : ""}`
+        : ""
+    }`;
   }
   return JSON.stringify(result).slice(0, 60);
 }
@@ -619,7 +737,11 @@ async function requests(key, client, docs) {
       ms.push(r.ms);
       result = r.result;
     }
-    out[p.id] = { ms, position: { file: p.file, line: position.line + 1, character: position.character + 1 }, answer: describe(p.method, result) };
+    out[p.id] = {
+      ms,
+      position: { file: p.file, line: position.line + 1, character: position.character + 1 },
+      answer: describe(p.method, result),
+    };
   }
   return out;
 }
@@ -634,10 +756,17 @@ async function requests(key, client, docs) {
 async function yamlLsSanity(client, docs, counts) {
   const probe = ".gitlab/ci/zz-bench-lsp-probe.gitlab-ci.yml";
   const wait = client.nextDiagnostics(uriOf(probe));
-  docs.open(probe, "probe-job:\n  stage: test\n  script:\n    - echo hi\n  whenn: manual\n  retry: many\n  rules:\n    - !reference [.x, rules]\n");
+  docs.open(
+    probe,
+    "probe-job:\n  stage: test\n  script:\n    - echo hi\n  whenn: manual\n " +
+      " retry: many\n  rules:\n    - !reference [.x, rules]\n",
+  );
   const { diagnostics } = await wait;
   const unresolved = [...counts.values()].flat().filter((d) => /unresolved tag/i.test(d.message));
-  return { probe: diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message.split("\n")[0]}`), corpusUnresolvedTags: unresolved.length };
+  return {
+    probe: diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message.split("\n")[0]}`),
+    corpusUnresolvedTags: unresolved.length,
+  };
 }
 
 // ---------------------------------------------------------------- run
@@ -660,11 +789,22 @@ async function groupA(key) {
   for (const d of all) {
     const sev = ["?", "error", "warning", "information", "hint"][d.severity ?? 0] ?? "?";
     bySeverity[sev] = (bySeverity[sev] ?? 0) + 1;
-    const m = `${d.code ? `[${d.code}] ` : ""}${d.message.split("\n")[0].replace(/`[^`]*`|"[^"]*"|\d+/g, "…").slice(0, 90)}`;
+    const m = `${d.code ? `[${d.code}] ` : ""}${d.message
+      .split("\n")[0]
+      .replace(/`[^`]*`|"[^"]*"|\d+/g, "…")
+      .slice(0, 90)}`;
     byMessage.set(m, (byMessage.get(m) ?? 0) + 1);
   }
   const diagnosticSummary = { bySeverity, top: [...byMessage].sort((a, b) => b[1] - a[1]).slice(0, 12) };
-  const diagnosticList = [...counts].flatMap(([uri, ds]) => ds.map((d) => ({ file: relOf(uri), line: d.range.start.line + 1, severity: d.severity, code: d.code, message: d.message.split("\n")[0] })));
+  const diagnosticList = [...counts].flatMap(([uri, ds]) =>
+    ds.map((d) => ({
+      file: relOf(uri),
+      line: d.range.start.line + 1,
+      severity: d.severity,
+      code: d.code,
+      message: d.message.split("\n")[0],
+    })),
+  );
   // any re-analysis or re-validation after the didOpen burst settles before editing
   await quiet(client, 1000);
   const idleAfterStartup = await idle(client, 2000);
@@ -704,7 +844,13 @@ async function groupB(key) {
   const typingMs = performance.now() - t;
   const afterEdits = client.memory();
   await client.stop();
-  return { startup: { firstDiagnosticsMs: s.firstMs, allOpenedDiagnosticsMs: s.allOpenedMs }, afterOpen, afterEdits, keystrokes, typingMs };
+  return {
+    startup: { firstDiagnosticsMs: s.firstMs, allOpenedDiagnosticsMs: s.allOpenedMs },
+    afterOpen,
+    afterEdits,
+    keystrokes,
+    typingMs,
+  };
 }
 
 const began = performance.now();
@@ -712,11 +858,30 @@ const raw = {
   date: new Date().toISOString(),
   node: process.version,
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30) },
-  corpus: { dir: corpus, yamlFiles: files.length, bytes: [...texts.values()].reduce((n, t) => n + Buffer.byteLength(t), 0) },
-  servers: Object.fromEntries(Object.entries(SERVERS).map(([k, s]) => [k, { label: s.label, version: s.version, command: ["node", ...s.args.map((a) => (a.startsWith("-") ? a : path.relative(project, a)))].join(" "), languageId: s.languageId }])),
+  corpus: {
+    dir: corpus,
+    yamlFiles: files.length,
+    bytes: [...texts.values()].reduce((n, t) => n + Buffer.byteLength(t), 0),
+  },
+  servers: Object.fromEntries(
+    Object.entries(SERVERS).map(([k, s]) => [
+      k,
+      {
+        label: s.label,
+        version: s.version,
+        command: ["node", ...s.args.map((a) => (a.startsWith("-") ? a : path.relative(project, a)))].join(" "),
+        languageId: s.languageId,
+      },
+    ]),
+  ),
   yamlLanguageServer: { schema: schema.source, schemaFile: schema.file, settings: yamlSettings },
   pipewrightBuild: { server: pipewrightServer, modified: fs.statSync(pipewrightServer).mtime.toISOString() },
-  files: { rules: RULES_FILE, small: SMALL_FILE, smallLines: texts.get(SMALL_FILE).trimEnd().split("\n").length, rulesBytes: Buffer.byteLength(texts.get(RULES_FILE)) },
+  files: {
+    rules: RULES_FILE,
+    small: SMALL_FILE,
+    smallLines: texts.get(SMALL_FILE).trimEnd().split("\n").length,
+    rulesBytes: Buffer.byteLength(texts.get(RULES_FILE)),
+  },
   method: {
     latencyEdits: LATENCY_EDITS,
     requestsPerPosition: REQUESTS,
@@ -727,12 +892,18 @@ const raw = {
   results: {},
 };
 
-console.error(`bench-lsp: ${files.length} YAML files in ${path.relative(process.cwd(), corpus) || corpus}; GitLab CI schema from ${schema.source}`);
+console.error(
+  `bench-lsp: ${files.length} YAML files in ${path.relative(process.cwd(), corpus) || corpus}; ` +
+    `GitLab CI schema from ${schema.source}`,
+);
 try {
   console.error("bench-lsp: pipewright: first session (no parsed files kept from an earlier one)…");
   const firstSession = await start("pipewright");
   await firstSession.client.stop();
-  raw.pipewrightFirstSession = { firstDiagnosticsMs: firstSession.firstMs, lastPublishedMs: Math.max(...firstSession.seen.values()) - firstSession.t0 };
+  raw.pipewrightFirstSession = {
+    firstDiagnosticsMs: firstSession.firstMs,
+    lastPublishedMs: Math.max(...firstSession.seen.values()) - firstSession.t0,
+  };
   for (const key of Object.keys(SERVERS)) {
     console.error(`bench-lsp: ${SERVERS[key].label}: startup, edits, requests…`);
     raw.results[key] = { A: await groupA(key) };
@@ -751,68 +922,160 @@ raw.totalSeconds = (performance.now() - began) / 1000;
 
 const P = raw.results.pipewright;
 const Y = raw.results.yamlls;
-const fmt = (v, unit) => (v == null || Number.isNaN(v) ? "—" : unit === "MB" ? `${v.toFixed(1)} MB` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
+const fmt = (v, unit) =>
+  v == null || Number.isNaN(v)
+    ? "—"
+    : unit === "MB"
+      ? `${v.toFixed(1)} MB`
+      : v >= 100
+        ? `${Math.round(v)} ms`
+        : `${v.toFixed(1)} ms`;
 const ratio = (a, b) => (a == null || b == null || !b ? "—" : `${(a / b).toFixed(2)}×`);
 const rows = [];
-const row = (metric, p, y, unit = "ms", pNote = "", yNote = "") => rows.push(`| ${metric} | ${fmt(p, unit)}${pNote} | ${fmt(y, unit)}${yNote} | ${ratio(p, y)} |`);
+const row = (metric, p, y, unit = "ms", pNote = "", yNote = "") =>
+  rows.push(`| ${metric} | ${fmt(p, unit)}${pNote} | ${fmt(y, unit)}${yNote} | ${ratio(p, y)} |`);
 const noResult = (answer) => (/^(null|empty|0 items)/.test(answer) ? " (no result)" : "");
 
 // diagnostics for every opened file: for Pipewright only the files of its analysis get any
 const bothSet = P.A.publishedSet.filter((f) => Y.A.publishedSet.includes(f));
 row("initialize response", P.A.initializeMs, Y.A.initializeMs);
 row("first publishDiagnostics (any file)", P.A.firstDiagnosticsMs, Y.A.firstDiagnosticsMs);
-row("first publishDiagnostics, Pipewright's first session", raw.pipewrightFirstSession.firstDiagnosticsMs, Y.A.firstDiagnosticsMs);
+row(
+  "first publishDiagnostics, Pipewright's first session",
+  raw.pipewrightFirstSession.firstDiagnosticsMs,
+  Y.A.firstDiagnosticsMs,
+);
 row(`diagnostics for every opened file (${files.length})`, P.A.allOpenedDiagnosticsMs, Y.A.allOpenedDiagnosticsMs);
-row(`diagnostics for every file each server publishes for (pipewright ${P.A.publishedFiles}, yaml-ls ${Y.A.publishedFiles})`, P.A.lastPublishedMs, Y.A.lastPublishedMs);
+row(
+  `diagnostics for every file each server publishes for (pipewright ${P.A.publishedFiles}, ` +
+    `yaml-ls ${Y.A.publishedFiles})`,
+  P.A.lastPublishedMs,
+  Y.A.lastPublishedMs,
+);
 row("the same, Pipewright's first session", raw.pipewrightFirstSession.lastPublishedMs, Y.A.lastPublishedMs);
-for (const [label, rel] of [[`edit → diagnostics, ${path.basename(RULES_FILE)} (${Math.round(raw.files.rulesBytes / 1024)} KB)`, RULES_FILE], [`edit → diagnostics, ${path.basename(SMALL_FILE)} (${raw.files.smallLines} lines)`, SMALL_FILE]]) {
+for (const [label, rel] of [
+  [`edit → diagnostics, ${path.basename(RULES_FILE)} (${Math.round(raw.files.rulesBytes / 1024)} KB)`, RULES_FILE],
+  [`edit → diagnostics, ${path.basename(SMALL_FILE)} (${raw.files.smallLines} lines)`, SMALL_FILE],
+]) {
   const n = `n ${P.A.editLatencyMs[rel].length} / ${Y.A.editLatencyMs[rel].length}`;
   row(`${label} p50 (${n})`, pct(P.A.editLatencyMs[rel], 50), pct(Y.A.editLatencyMs[rel], 50));
   row(`${label} p95 (${n})`, pct(P.A.editLatencyMs[rel], 95), pct(Y.A.editLatencyMs[rel], 95));
 }
 for (const p of REQUEST_POSITIONS) {
   const [pr, yr] = [P.A.requests[p.id], Y.A.requests[p.id]];
-  row(`${p.id} p50 (n ${pr.ms.length})`, pct(pr.ms, 50), pct(yr.ms, 50), "ms", noResult(pr.answer), noResult(yr.answer));
-  row(`${p.id} p95 (n ${pr.ms.length})`, pct(pr.ms, 95), pct(yr.ms, 95), "ms", noResult(pr.answer), noResult(yr.answer));
+  row(
+    `${p.id} p50 (n ${pr.ms.length})`,
+    pct(pr.ms, 50),
+    pct(yr.ms, 50),
+    "ms",
+    noResult(pr.answer),
+    noResult(yr.answer),
+  );
+  row(
+    `${p.id} p95 (n ${pr.ms.length})`,
+    pct(pr.ms, 95),
+    pct(yr.ms, 95),
+    "ms",
+    noResult(pr.answer),
+    noResult(yr.answer),
+  );
 }
 row("RSS after opening every file", P.B.afterOpen.rssMB, Y.B.afterOpen.rssMB, "MB");
 row(`RSS after ${MEMORY_KEYSTROKES} keystrokes`, P.B.afterEdits.rssMB, Y.B.afterEdits.rssMB, "MB");
 row(`peak RSS (VmHWM) after ${MEMORY_KEYSTROKES} keystrokes`, P.B.afterEdits.hwmMB, Y.B.afterEdits.hwmMB, "MB");
 
 const lines = [];
-lines.push(`## LSP benchmark: ${raw.corpus.yamlFiles} YAML files (${Math.round(raw.corpus.bytes / 1024)} KB) of ${path.basename(corpus)}`);
+lines.push(
+  `## LSP benchmark: ${raw.corpus.yamlFiles} YAML files (${Math.round(raw.corpus.bytes / 1024)} ` +
+    `KB) of ${path.basename(corpus)}`,
+);
 lines.push("");
-lines.push(`pipewright ${raw.servers.pipewright.version} (${path.relative(process.cwd(), pipewrightServer)}, built ${raw.pipewrightBuild.modified.slice(0, 16).replace("T", " ")} UTC) vs yaml-language-server ${raw.servers.yamlls.version} with GitLab's CI schema from ${schema.source}; node ${process.version}, ${raw.machine.cpus} CPUs`);
+lines.push(
+  `pipewright ${raw.servers.pipewright.version} (${path.relative(process.cwd(), pipewrightServer)}, ` +
+    `built ${raw.pipewrightBuild.modified.slice(0, 16).replace("T", " ")} UTC) ` +
+    `vs yaml-language-server ${raw.servers.yamlls.version} with GitLab's CI ` +
+    `schema from ${schema.source}; node ${process.version}, ${raw.machine.cpus} CPUs`,
+);
 lines.push("");
 lines.push("| metric | pipewright | yaml-language-server | ratio (pipewright / yaml-ls) |");
 lines.push("|---|---:|---:|---:|");
 lines.push(...rows);
 lines.push("");
-const sev = (r) => Object.entries(r.A.diagnosticSummary.bySeverity).map(([k, n]) => `${n} ${k}`).join(", ");
-lines.push(`Diagnostics after opening: pipewright ${P.A.diagnosticsAfterOpen} (${sev(P)}) in ${P.A.publishedFiles} files, yaml-language-server ${Y.A.diagnosticsAfterOpen} (${sev(Y)}) in ${Y.A.publishedFiles} files; files both publish for: ${bothSet.length}.`);
+const sev = (r) =>
+  Object.entries(r.A.diagnosticSummary.bySeverity)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
+lines.push(
+  `Diagnostics after opening: pipewright ${P.A.diagnosticsAfterOpen} (${sev(P)}) ` +
+    `in ${P.A.publishedFiles} files, yaml-language-server ${Y.A.diagnosticsAfterOpen} ` +
+    `(${sev(Y)}) in ${Y.A.publishedFiles} files; files both publish for: ${bothSet.length}.`,
+);
 const unpublished = files.filter((f) => !P.A.publishedSet.includes(f));
-if (unpublished.length) lines.push(`Pipewright publishes only for the files of the config it analyses: ${unpublished.length} of the ${files.length} opened files are not part of the config it analyses (not reached by \`include\` from .gitlab-ci.yml or from a child pipeline it can read, e.g. ${unpublished.slice(0, 3).join(", ")}) and get none, so "every opened file" is never reached (—).`);
-for (const [k, r] of [["pipewright", P], ["yaml-language-server", Y]]) {
+if (unpublished.length)
+  lines.push(
+    `Pipewright publishes only for the files of the config it analyses: ${unpublished.length} ` +
+      `of the ${files.length} opened files are not part of the config it analyses ` +
+      `(not reached by \`include\` from .gitlab-ci.yml or from a child pipeline ` +
+      `it can read, e.g. ${unpublished.slice(0, 3).join(", ")}) and get none, ` +
+      `so "every opened file" is never reached (—).`,
+  );
+for (const [k, r] of [
+  ["pipewright", P],
+  ["yaml-language-server", Y],
+]) {
   const n = r.A.idleAfterStartup;
-  if (n.analyses > 1 || n.publications > 0) lines.push(`**Warning: ${k} kept working while idle after startup (${n.analyses} analyses, ${n.publications} publications in 2 s with no edit): its figures below the startup rows are skewed.**`);
+  if (n.analyses > 1 || n.publications > 0)
+    lines.push(
+      `**Warning: ${k} kept working while idle after startup (${n.analyses} analyses, ` +
+        `${n.publications} publications in 2 s with no edit): its figures below ` +
+        `the startup rows are skewed.**`,
+    );
 }
 for (const [rel, n] of Object.entries(P.A.editsAnsweredByAnalysisDone)) {
-  if (n) lines.push(`Pipewright published nothing for ${path.basename(rel)} after ${n} of its edits (diagnostics unchanged): for those the latency runs to \`pipewright/analysisDone\`.`);
+  if (n)
+    lines.push(
+      `Pipewright published nothing for ${path.basename(rel)} after ${n} of its ` +
+        `edits (diagnostics unchanged): for those the latency runs to \`pipewright/analysisDone\`.`,
+    );
 }
-lines.push("Edit latency: didChange sent → that file's next publishDiagnostics, each server's debounce included (200 ms in yaml-language-server); the next edit waits for it (and for Pipewright, for `pipewright/analysisDone`).");
-lines.push("Startup: Pipewright keeps parsed files between sessions (in a cache folder of the bench's own here); its first session starts with none, later ones rebuild unchanged files from what the last one kept.");
-lines.push(`Memory: fresh processes; RSS once every file has diagnostics, then after ${MEMORY_KEYSTROKES} one-character keystrokes ${KEYSTROKE_GAP_MS} ms apart, in bursts of ${BURST} alternating between ${path.basename(SMALL_FILE)} and ${path.basename(RULES_FILE)}, waiting for that file's diagnostics after each burst.`);
+lines.push(
+  "Edit latency: didChange sent → that file's next publishDiagnostics, each " +
+    "server's debounce included (200 ms in yaml-language-server); the next " +
+    "edit waits for it (and for Pipewright, for `pipewright/analysisDone`).",
+);
+lines.push(
+  "Startup: Pipewright keeps parsed files between sessions (in a cache folder " +
+    "of the bench's own here); its first session starts with none, later ones " +
+    "rebuild unchanged files from what the last one kept.",
+);
+lines.push(
+  `Memory: fresh processes; RSS once every file has diagnostics, then after ` +
+    `${MEMORY_KEYSTROKES} one-character keystrokes ${KEYSTROKE_GAP_MS} ms apart, ` +
+    `in bursts of ${BURST} alternating between ${path.basename(SMALL_FILE)} ` +
+    `and ${path.basename(RULES_FILE)}, waiting for that file's diagnostics ` +
+    `after each burst.`,
+);
 lines.push("");
 lines.push("Request answers (last of each series):");
 for (const p of REQUEST_POSITIONS) {
   const pos = P.A.requests[p.id].position;
-  lines.push(`- ${p.id} (${pos.file}:${pos.line}:${pos.character}, ${p.what}): pipewright ${P.A.requests[p.id].answer}; yaml-ls ${Y.A.requests[p.id].answer}`);
+  lines.push(
+    `- ${p.id} (${pos.file}:${pos.line}:${pos.character}, ${p.what}): pipewright ` +
+      `${P.A.requests[p.id].answer}; yaml-ls ${Y.A.requests[p.id].answer}`,
+  );
 }
 lines.push("");
-lines.push(`yaml-language-server check: probe file diagnostics [${Y.A.sanity.probe.join(" | ")}]; "Unresolved tag" diagnostics in the corpus: ${Y.A.sanity.corpusUnresolvedTags}.`);
+lines.push(
+  `yaml-language-server check: probe file diagnostics [${Y.A.sanity.probe.join(" | ")}]; ` +
+    `"Unresolved tag" diagnostics in the corpus: ${Y.A.sanity.corpusUnresolvedTags}.`,
+);
 const schemaApplied = Y.A.sanity.probe.some((d) => /whenn/.test(d)) && Y.A.sanity.corpusUnresolvedTags === 0;
 if (!schemaApplied) {
-  lines.push("**Warning: yaml-language-server did not validate the probe against GitLab's schema, or flagged `!reference`: its figures are not those of a configured server.**");
+  lines.push(
+    "**Warning: yaml-language-server did not validate the probe against GitLab's " +
+      "schema, or flagged `!reference`: its figures are not those of a configured " +
+      "server.**",
+  );
   process.exitCode = 1;
 }
 lines.push(`Total run: ${raw.totalSeconds.toFixed(1)} s.`);

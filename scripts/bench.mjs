@@ -42,24 +42,55 @@ if (process.argv[2] === "--child") {
   engine.analyze();
   const edited = files[files.length - 1];
   let n = 0;
-  const editHost = { readFile: (p) => (p === edited ? host.readFile(p) + `\n# edit ${n}\n` : host.readFile(p)), listFiles: () => host.listFiles() };
+  const editHost = {
+    readFile: (p) => (p === edited ? host.readFile(p) + `\n# edit ${n}\n` : host.readFile(p)),
+    listFiles: () => host.listFiles(),
+  };
   engine.setHost(editHost);
-  const warm = time(() => { n++; engine.analyze(); }, runs);
+  const warm = time(() => {
+    n++;
+    engine.analyze();
+  }, runs);
   const unchanged = time(() => engine.analyze(), runs);
   // validation alone: the schema over globals, includes, headers, jobs and templates, then GitLab's logical checks
   const { schemaDiagnostics } = require(path.join(project, "out/server/src/engine/validate.js"));
   const { semanticDiagnostics } = require(path.join(project, "out/server/src/engine/semantics.js"));
   const validate = time(() => {
     schemaDiagnostics({ files: first.files, merged: first.merged, jobs: first.jobs, templates: first.templates });
-    semanticDiagnostics({ jobs: first.jobs, stages: first.stages, effectiveJob: first.effectiveJob, hasExternal: first.hasExternalIncludes });
+    semanticDiagnostics({
+      jobs: first.jobs,
+      stages: first.stages,
+      effectiveJob: first.effectiveJob,
+      hasExternal: first.hasExternalIncludes,
+    });
   }, runs);
   // the gitlab-org lints, every rule on (the off-by-default one and GLCI_ in mode all included)
   const { lint, RULES } = require(path.join(project, "out/server/src/lint/registry.js"));
-  const allOn = { rules: Object.fromEntries(RULES.map((r) => [r.id, { severity: r.severity, options: r.id === "glci-variable-prefix" ? { mode: "all" } : {} }])) };
+  const allOn = {
+    rules: Object.fromEntries(
+      RULES.map((r) => [
+        r.id,
+        { severity: r.severity, options: r.id === "glci-variable-prefix" ? { mode: "all" } : {} },
+      ]),
+    ),
+  };
   const lints = time(() => lint(first, allOn), runs);
   const jobs = [...first.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
   const bytes = texts.reduce((s, t) => s + t.length, 0);
-  process.stdout.write(JSON.stringify({ files: files.length, bytes, jobs, cold, yamlOnly, warm, unchanged, validate, lints, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(
+    JSON.stringify({
+      files: files.length,
+      bytes,
+      jobs,
+      cold,
+      yamlOnly,
+      warm,
+      unchanged,
+      validate,
+      lints,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
   process.exit(0);
 }
 
@@ -95,17 +126,42 @@ for (const name of fs.readdirSync(corpusDir).sort()) {
     f.maxRssMB.toFixed(0),
   ]);
 }
-const head = ["corpus", "files", "size", "jobs", "cold ms", "yaml-only ms", "cold/yaml", "1-file edit ms", "edit/cold", "no-change ms", "validate ms", "validate/cold", "lints ms", "lints/cold", "peak RSS MB"];
+const head = [
+  "corpus",
+  "files",
+  "size",
+  "jobs",
+  "cold ms",
+  "yaml-only ms",
+  "cold/yaml",
+  "1-file edit ms",
+  "edit/cold",
+  "no-change ms",
+  "validate ms",
+  "validate/cold",
+  "lints ms",
+  "lints/cold",
+  "peak RSS MB",
+];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
 const line = (r) => "| " + r.map((c, i) => (c ?? "").padEnd(widths[i])).join(" | ") + " |";
 console.log(line(head));
 console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
 for (const r of rows) console.log(line(r));
-console.log(`\ncold: a new engine resolves the whole config (median of 15); yaml-only: the same files parsed by the yaml package alone;\n1-file edit: a long-lived engine re-analyses after one included file changed; validate: schema and logical checks
-of every job, template, include and header of the resolved config, without caches; lints: every gitlab-org rule on
-(anchor-instead-of-extends and GLCI_ in mode all included), over the finished model; peak RSS: the whole child process.`);
+console.log(
+  [
+    "",
+    "cold: a new engine resolves the whole config (median of 15); yaml-only: the same files parsed by the yaml package",
+    "alone; 1-file edit: a long-lived engine re-analyses after one included file changed; validate: schema and logical",
+    "checks of every job, template, include and header of the resolved config, without caches; lints: every gitlab-org",
+    "rule on (anchor-instead-of-extends and GLCI_ in mode all included), over the finished model; peak RSS: the whole",
+    "child process.",
+  ].join("\n"),
+);
 
 // The language server on GitLab's own config, against yaml-language-server set up as users set it
 // up for GitLab CI, in the same run: startup, keystroke-to-diagnostics, requests, memory.
-const lsp = spawnSync(process.execPath, [path.join(here, "bench-lsp.mjs"), ...process.argv.slice(3)], { stdio: ["ignore", "inherit", "inherit"] });
+const lsp = spawnSync(process.execPath, [path.join(here, "bench-lsp.mjs"), ...process.argv.slice(3)], {
+  stdio: ["ignore", "inherit", "inherit"],
+});
 if (lsp.status !== 0) process.exitCode = lsp.status ?? 1;

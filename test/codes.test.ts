@@ -22,57 +22,165 @@ test("docs/diagnostics.md lists every code of the table, with its default severi
 test("every lint rule is a code of the table, in the lint section, with the rule's severity", () => {
   assert.deepEqual(
     RULES.map((r) => [r.id, r.severity]).sort(),
-    Object.entries(CODES).filter(([, i]) => i.section === "lint").map(([c, i]) => [c, i.severity]).sort(),
+    Object.entries(CODES)
+      .filter(([, i]) => i.section === "lint")
+      .map(([c, i]) => [c, i.severity])
+      .sort(),
   );
 });
 
 test("no code is emitted that is not in the table: the type says so, and so does the source", () => {
   const src = path.join(root, "server", "src");
-  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+  const files = (dir: string): string[] =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+      );
   const emitted = new Set<string>();
-  for (const f of files(src)) for (const m of fs.readFileSync(f, "utf8").matchAll(/\bcode: "([a-z]+(?:-[a-z]+)+)"/g)) emitted.add(m[1]);
-  assert.deepEqual([...emitted].filter((c) => !isCode(c)), []);
+  for (const f of files(src))
+    for (const m of fs.readFileSync(f, "utf8").matchAll(/\bcode: "([a-z]+(?:-[a-z]+)+)"/g)) emitted.add(m[1]);
+  assert.deepEqual(
+    [...emitted].filter((c) => !isCode(c)),
+    [],
+  );
   assert.ok(emitted.size > 20);
 });
 
 /** A config that makes GitLab report each problem it has its own words for. */
 const CASES: Record<string, Record<string, string>> = {
-  "yaml-too-big": { ".gitlab-ci.yml": y("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]", ...[..."bcdefgh"].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`)) },
+  "yaml-too-big": {
+    ".gitlab-ci.yml": y(
+      "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+      ...[..."bcdefgh"].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`),
+    ),
+  },
   "yaml-invalid-format": { ".gitlab-ci.yml": "- a\n- b\n" },
   "include-not-found": { ".gitlab-ci.yml": y("include: nope.yml", "j: {script: [x]}") },
   "include-empty": { ".gitlab-ci.yml": y("include: e.yml", "j: {script: [x]}"), "e.yml": "# nothing\n" },
   "include-not-yaml": { ".gitlab-ci.yml": y("include: notes.txt", "j: {script: [x]}"), "notes.txt": "x" },
-  "include-limit": { ".gitlab-ci.yml": y("include:", ...Array.from({ length: 151 }, () => "  - a.yml"), "j: {script: [x]}"), "a.yml": y("a: {script: [a]}") },
-  "input-required": { ".gitlab-ci.yml": y("include: t.yml"), "t.yml": y("spec:", "  inputs:", "    n:", "---", "j: {script: [x]}") },
-  "input-unknown": { ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: 1, m: 2}"), "t.yml": y("spec:", "  inputs:", "    n: {type: number}", "---", "j: {script: [x]}") },
-  "input-unexpected": { ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: 1}"), "t.yml": y("j: {script: [x]}") },
-  "input-type": { ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: abc}"), "t.yml": y("spec:", "  inputs:", "    n: {type: number}", "---", "j: {script: [x]}") },
-  "input-option": { ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: c}"), "t.yml": y("spec:", "  inputs:", "    n: {options: [a, b]}", "---", "j: {script: [x]}") },
-  "input-spec-invalid": { ".gitlab-ci.yml": y("include: t.yml"), "t.yml": y("spec:", "  inputs:", "    n: {type: date, default: x}", "---", "j: {script: [x]}") },
+  "include-limit": {
+    ".gitlab-ci.yml": y("include:", ...Array.from({ length: 151 }, () => "  - a.yml"), "j: {script: [x]}"),
+    "a.yml": y("a: {script: [a]}"),
+  },
+  "input-required": {
+    ".gitlab-ci.yml": y("include: t.yml"),
+    "t.yml": y("spec:", "  inputs:", "    n:", "---", "j: {script: [x]}"),
+  },
+  "input-unknown": {
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: 1, m: 2}"),
+    "t.yml": y("spec:", "  inputs:", "    n: {type: number}", "---", "j: {script: [x]}"),
+  },
+  "input-unexpected": {
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: 1}"),
+    "t.yml": y("j: {script: [x]}"),
+  },
+  "input-type": {
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: abc}"),
+    "t.yml": y("spec:", "  inputs:", "    n: {type: number}", "---", "j: {script: [x]}"),
+  },
+  "input-option": {
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {n: c}"),
+    "t.yml": y("spec:", "  inputs:", "    n: {options: [a, b]}", "---", "j: {script: [x]}"),
+  },
+  "input-spec-invalid": {
+    ".gitlab-ci.yml": y("include: t.yml"),
+    "t.yml": y("spec:", "  inputs:", "    n: {type: date, default: x}", "---", "j: {script: [x]}"),
+  },
   "extends-unknown-parent": { ".gitlab-ci.yml": y("j:", "  extends: .nope", "  script: [x]") },
   "extends-invalid-base": { ".gitlab-ci.yml": y(".list: [a]", "j:", "  extends: .list", "  script: [x]") },
-  "extends-circular": { ".gitlab-ci.yml": y(".a: {extends: .b}", ".b: {extends: .a}", "j:", "  extends: .a", "  script: [x]") },
-  "extends-nesting-too-deep": { ".gitlab-ci.yml": y(...Array.from({ length: 12 }, (_, i) => `.t${i}: {extends: .t${i + 1}}`), ".t12: {image: a}", "j:", "  extends: .t0", "  script: [x]") },
+  "extends-circular": {
+    ".gitlab-ci.yml": y(".a: {extends: .b}", ".b: {extends: .a}", "j:", "  extends: .a", "  script: [x]"),
+  },
+  "extends-nesting-too-deep": {
+    ".gitlab-ci.yml": y(
+      ...Array.from({ length: 12 }, (_, i) => `.t${i}: {extends: .t${i + 1}}`),
+      ".t12: {image: a}",
+      "j:",
+      "  extends: .t0",
+      "  script: [x]",
+    ),
+  },
   "reference-not-found": { ".gitlab-ci.yml": y("j:", "  script: [!reference [.nope, script]]") },
-  "reference-circular": { ".gitlab-ci.yml": y(".a: {script: [!reference [.b, script]]}", ".b: {script: [!reference [.a, script]]}", "j:", "  script: [!reference [.a, script]]") },
+  "reference-circular": {
+    ".gitlab-ci.yml": y(
+      ".a: {script: [!reference [.b, script]]}",
+      ".b: {script: [!reference [.a, script]]}",
+      "j:",
+      "  script: [!reference [.a, script]]",
+    ),
+  },
   "job-no-script": { ".gitlab-ci.yml": y("j:", "  image: alpine", "k: {script: [x]}") },
   "job-blank": { ".gitlab-ci.yml": y(".t:", "j: {script: [x]}") },
   "config-no-visible-job": { ".gitlab-ci.yml": y(".t: {script: [x]}") },
   "config-empty": { ".gitlab-ci.yml": "# nothing yet\n" },
   "stage-unknown": { ".gitlab-ci.yml": y("j:", "  stage: nope", "  script: [x]") },
   "needs-unknown": { ".gitlab-ci.yml": y("j:", "  needs: [nope]", "  script: [x]") },
-  "needs-later-stage": { ".gitlab-ci.yml": y("a:", "  needs: [b]", "  stage: build", "  script: [x]", "b:", "  stage: test", "  script: [x]") },
-  "needs-duplicate": { ".gitlab-ci.yml": y("a: {script: [x], stage: build}", "j:", "  needs: [a, a]", "  script: [x]") },
+  "needs-later-stage": {
+    ".gitlab-ci.yml": y(
+      "a:",
+      "  needs: [b]",
+      "  stage: build",
+      "  script: [x]",
+      "b:",
+      "  stage: test",
+      "  script: [x]",
+    ),
+  },
+  "needs-duplicate": {
+    ".gitlab-ci.yml": y("a: {script: [x], stage: build}", "j:", "  needs: [a, a]", "  script: [x]"),
+  },
   "dependencies-unknown": { ".gitlab-ci.yml": y("j:", "  dependencies: [nope]", "  script: [x]") },
-  "dependencies-later-stage": { ".gitlab-ci.yml": y("a:", "  dependencies: [b]", "  stage: build", "  script: [x]", "b:", "  stage: test", "  script: [x]") },
-  "dependencies-not-in-needs": { ".gitlab-ci.yml": y("a: {script: [x], stage: build}", "b: {script: [x], stage: build}", "j:", "  needs: [a]", "  dependencies: [b]", "  script: [x]") },
-  "parallel-matrix-too-many": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  parallel:", "    matrix:", `      - A: [${Array.from({ length: 20 }, (_, i) => i).join(", ")}]`, `        B: [${Array.from({ length: 11 }, (_, i) => i).join(", ")}]`) },
-  "environment-on-stop-unknown": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  environment: {name: review, on_stop: stop}") },
-  "environment-on-stop-invalid": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  environment: {name: review, on_stop: stop}", "stop:", "  script: [x]", "  when: manual") },
+  "dependencies-later-stage": {
+    ".gitlab-ci.yml": y(
+      "a:",
+      "  dependencies: [b]",
+      "  stage: build",
+      "  script: [x]",
+      "b:",
+      "  stage: test",
+      "  script: [x]",
+    ),
+  },
+  "dependencies-not-in-needs": {
+    ".gitlab-ci.yml": y(
+      "a: {script: [x], stage: build}",
+      "b: {script: [x], stage: build}",
+      "j:",
+      "  needs: [a]",
+      "  dependencies: [b]",
+      "  script: [x]",
+    ),
+  },
+  "parallel-matrix-too-many": {
+    ".gitlab-ci.yml": y(
+      "j:",
+      "  script: [x]",
+      "  parallel:",
+      "    matrix:",
+      `      - A: [${Array.from({ length: 20 }, (_, i) => i).join(", ")}]`,
+      `        B: [${Array.from({ length: 11 }, (_, i) => i).join(", ")}]`,
+    ),
+  },
+  "environment-on-stop-unknown": {
+    ".gitlab-ci.yml": y("j:", "  script: [x]", "  environment: {name: review, on_stop: stop}"),
+  },
+  "environment-on-stop-invalid": {
+    ".gitlab-ci.yml": y(
+      "j:",
+      "  script: [x]",
+      "  environment: {name: review, on_stop: stop}",
+      "stop:",
+      "  script: [x]",
+      "  when: manual",
+    ),
+  },
 };
 
 test("where GitLab has its own words, our message starts with them: every such code, emitted", () => {
-  const templated = Object.entries(CODES).filter(([, i]) => "gitlab" in i).map(([c]) => c);
+  const templated = Object.entries(CODES)
+    .filter(([, i]) => "gitlab" in i)
+    .map(([c]) => c);
   assert.deepEqual(templated.filter((c) => !(c in CASES)).sort(), [], "a case for every code with GitLab's text");
   for (const [code, files] of Object.entries(CASES)) {
     const found = analyze(files).diagnostics.filter((d) => d.code === code);
@@ -86,5 +194,5 @@ test("a template becomes a pattern for messages that start with its text", () =>
   const p = templatePattern("%{job} job: undefined need: %{need}");
   assert.match("rspec job: undefined need: build (maybe elsewhere)", p);
   assert.doesNotMatch("undefined need: build", p);
-  assert.match("!reference [\".a\", \"b\"] could not be found", templatePattern("!reference %{path} could not be found"));
+  assert.match('!reference [".a", "b"] could not be found', templatePattern("!reference %{path} could not be found"));
 });

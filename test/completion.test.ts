@@ -4,7 +4,19 @@ import { complete } from "../server/src/features/completion";
 import { analyze, y } from "./helpers";
 
 const files = {
-  ".gitlab-ci.yml": y("stages: [build, test, deploy]", "include: t.yml", "build:", "  stage: build", "  script: [make]", "deploy:", "  stage: deploy", "  script: [ship]", "unit:", "  extends: .base", "  script: [test]"),
+  ".gitlab-ci.yml": y(
+    "stages: [build, test, deploy]",
+    "include: t.yml",
+    "build:",
+    "  stage: build",
+    "  script: [make]",
+    "deploy:",
+    "  stage: deploy",
+    "  script: [ship]",
+    "unit:",
+    "  extends: .base",
+    "  script: [test]",
+  ),
   "t.yml": y(".base:", "  image: ruby", "  variables: {A: a}", ".unused:", "  tags: [x]"),
   "ci/other.yml": "o: {script: [x]}\n",
 };
@@ -16,7 +28,8 @@ function at(edited: string, analysedAfterEdit = false) {
   const model = analyze(analysedAfterEdit ? { ...files, ".gitlab-ci.yml": text } : files);
   return complete(model, ".gitlab-ci.yml", text, offset, () => Object.keys(files));
 }
-const labels = (items: ReturnType<typeof at>) => [...items].sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label)).map((i) => i.label);
+const labels = (items: ReturnType<typeof at>) =>
+  [...items].sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label)).map((i) => i.label);
 
 test("keys under a job are job keywords, with their documentation", () => {
   const items = at(files[".gitlab-ci.yml"] + "lint:\n  |");
@@ -34,24 +47,42 @@ test("extends offers templates first, the ones jobs already use before the rest"
 });
 
 test("needs offers earlier stages first, then the same stage, and never the job itself", () => {
-  assert.deepEqual(labels(at(files[".gitlab-ci.yml"].replace("  extends: .base", "  extends: .base\n  needs:\n    - |"))), ["build", "deploy"]);
+  assert.deepEqual(
+    labels(at(files[".gitlab-ci.yml"].replace("  extends: .base", "  extends: .base\n  needs:\n    - |"))),
+    ["build", "deploy"],
+  );
 });
 
 test("stage offers the pipeline's stages in order", () => {
-  assert.deepEqual(labels(at(files[".gitlab-ci.yml"] + "lint:\n  stage: |")), [".pre", "build", "test", "deploy", ".post"]);
+  assert.deepEqual(labels(at(files[".gitlab-ci.yml"] + "lint:\n  stage: |")), [
+    ".pre",
+    "build",
+    "test",
+    "deploy",
+    ".post",
+  ]);
 });
 
 test("!reference offers jobs, then the keys of the chosen one", () => {
   assert.ok(labels(at(files[".gitlab-ci.yml"] + "lint:\n  script: !reference [|")).includes(".base"));
-  assert.deepEqual(labels(at(files[".gitlab-ci.yml"] + "lint:\n  script: !reference [.base, |")), ["image", "variables"]);
+  assert.deepEqual(labels(at(files[".gitlab-ci.yml"] + "lint:\n  script: !reference [.base, |")), [
+    "image",
+    "variables",
+  ]);
 });
 
 test("include: local offers the project's YAML files, those not yet included first", () => {
-  assert.deepEqual(labels(at(files[".gitlab-ci.yml"].replace("include: t.yml", "include:\n  - t.yml\n  - local: |"))), ["ci/other.yml", "t.yml"]);
+  assert.deepEqual(labels(at(files[".gitlab-ci.yml"].replace("include: t.yml", "include:\n  - t.yml\n  - local: |"))), [
+    "ci/other.yml",
+    "t.yml",
+  ]);
 });
 
 test("$ offers the job's variables, then global ones, then predefined ones", () => {
-  const items = at(files[".gitlab-ci.yml"].replace("  script: [test]", "  variables: {OWN: x}\n  script:\n    - echo $|"), true);
+  const items = at(
+    files[".gitlab-ci.yml"].replace("  script: [test]", "  variables: {OWN: x}\n  script:\n    - echo $|"),
+    true,
+  );
   const sorted = labels(items);
   assert.deepEqual(sorted.slice(0, 2), ["A", "OWN"]);
   assert.ok(sorted.includes("CI_COMMIT_SHA"));

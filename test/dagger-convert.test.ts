@@ -16,7 +16,11 @@ import { typecheckModule } from "./typecheck";
 
 const TAG_RULES = new Set(["conflicting-runner-tags", "dind-without-docker-tag"]);
 
-function convert(files: Record<string, string>, job: string, executor: Executor = "docker"): { c: Conversion; after: Record<string, string> } {
+function convert(
+  files: Record<string, string>,
+  job: string,
+  executor: Executor = "docker",
+): { c: Conversion; after: Record<string, string> } {
   const model = analyze(files);
   const read = (p: string) => files[p];
   const module = findModule(read);
@@ -30,7 +34,10 @@ function convert(files: Record<string, string>, job: string, executor: Executor 
 function checkResult(after: Record<string, string>): Model {
   const yaml = Object.fromEntries(Object.entries(after).filter(([k]) => k.endsWith(".yml")));
   const m = analyze(yaml);
-  assert.deepEqual(m.diagnostics.filter((d) => d.severity === "error" || TAG_RULES.has(d.code)).map((d) => `${d.code} ${d.message}`), []);
+  assert.deepEqual(
+    m.diagnostics.filter((d) => d.severity === "error" || TAG_RULES.has(d.code)).map((d) => `${d.code} ${d.message}`),
+    [],
+  );
   const module = Object.fromEntries(Object.entries(after).filter(([k]) => !k.endsWith(".yml")));
   assert.deepEqual(typecheckModule(module), []);
   return m;
@@ -56,12 +63,47 @@ const SETUP_DOCKER = (tags: boolean) =>
   );
 
 test("a plain script job: a new module with the function, the job calls it through .dagger", () => {
-  const files = { ".gitlab-ci.yml": y("stages: [test]", "", "# Lints the sources", "lint:", "  stage: test", "  script:", "    - npm run lint") };
+  const files = {
+    ".gitlab-ci.yml": y(
+      "stages: [test]",
+      "",
+      "# Lints the sources",
+      "lint:",
+      "  stage: test",
+      "  script:",
+      "    - npm run lint",
+    ),
+  };
   const { c, after } = convert(files, "lint");
   assert.equal(c.title, 'Convert job "lint" to a Dagger Function (Docker executor)');
-  assert.equal(after[".gitlab-ci.yml"], y("stages: [test]", "", SETUP_DOCKER(false), "# Lints the sources", "lint:", "  extends: .dagger", "  stage: test", "  script:", "    - dagger call lint --source=. stdout"));
-  assert.deepEqual(Object.keys(c.createFiles).sort(), [".dagger/.gitattributes", ".dagger/.gitignore", ".dagger/package.json", ".dagger/src/index.ts", ".dagger/tsconfig.json", "dagger.json"]);
-  assert.deepEqual(JSON.parse(c.createFiles["dagger.json"]), { name: "ci", engineVersion: "v0.21.9", sdk: { source: "typescript" }, source: ".dagger" });
+  assert.equal(
+    after[".gitlab-ci.yml"],
+    y(
+      "stages: [test]",
+      "",
+      SETUP_DOCKER(false),
+      "# Lints the sources",
+      "lint:",
+      "  extends: .dagger",
+      "  stage: test",
+      "  script:",
+      "    - dagger call lint --source=. stdout",
+    ),
+  );
+  assert.deepEqual(Object.keys(c.createFiles).sort(), [
+    ".dagger/.gitattributes",
+    ".dagger/.gitignore",
+    ".dagger/package.json",
+    ".dagger/src/index.ts",
+    ".dagger/tsconfig.json",
+    "dagger.json",
+  ]);
+  assert.deepEqual(JSON.parse(c.createFiles["dagger.json"]), {
+    name: "ci",
+    engineVersion: "v0.21.9",
+    sdk: { source: "typescript" },
+    source: ".dagger",
+  });
   assert.equal(
     c.createFiles[".dagger/src/index.ts"],
     y(
@@ -94,94 +136,134 @@ test("a plain script job: a new module with the function, the job calls it throu
   checkResult(after);
 });
 
-test("image, variables and before_script move into the function; CI variables become flags, tokens secrets; gitlab-org becomes gitlab-org-docker", () => {
-  const files = {
-    ".gitlab-ci.yml": y(
-      "test:",
-      "  image: node:22",
-      "  tags: [gitlab-org]",
-      "  variables:",
-      "    NODE_ENV: test",
-      '    REPORT_DIR: "$CI_PROJECT_DIR/reports"',
-      "    GIT_DEPTH: 5",
-      "  before_script:",
-      "    - npm ci",
-      "  script:",
-      '    - npm test -- --reporter-dir "$REPORT_DIR" --sha "$CI_COMMIT_SHA"',
-      "    - 'curl -H \"PRIVATE-TOKEN: $DEPLOY_TOKEN\" \"$CI_API_V4_URL/projects\"'",
-      "    - for f in dist/*; do echo $f; done",
-    ),
-  };
-  const { c, after } = convert(files, "test");
-  assert.equal(c.call, 'dagger call test --source=. --ci-commit-sha="$CI_COMMIT_SHA" --ci-api-v-4-url="$CI_API_V4_URL" --deploy-token=env:DEPLOY_TOKEN stdout');
-  assert.equal(
-    after[".gitlab-ci.yml"],
-    y(
-      SETUP_DOCKER(true),
-      "test:",
-      "  extends: .dagger",
-      "  tags: [gitlab-org-docker]",
-      "  variables:",
-      "    NODE_ENV: test",
-      '    REPORT_DIR: "$CI_PROJECT_DIR/reports"',
-      "    GIT_DEPTH: 5",
-      "  script:",
-      `    - ${c.call}`,
-    ),
-  );
-  assert.equal(
-    c.method,
-    y(
-      "  /**",
-      '   * Runs the work of GitLab job "test": its image, variables, before_script and script.',
-      "   */",
-      "  @func()",
-      '  test(@argument({ defaultPath: "/" }) source: Directory, ciCommitSha: string = "", ciApiV4Url: string = "", deployToken?: Secret): Container {',
-      "    let ctr = dag",
-      "      .container()",
-      '      .from("node:22")',
-      '      .withMountedDirectory("/src", source)',
-      '      .withWorkdir("/src")',
-      '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
-      '      .withEnvVariable("NODE_ENV", "test")',
-      '      .withEnvVariable("REPORT_DIR", "/src/reports")',
-      '      .withEnvVariable("CI_COMMIT_SHA", ciCommitSha)',
-      '      .withEnvVariable("CI_API_V4_URL", ciApiV4Url)',
-      '    if (deployToken) ctr = ctr.withSecretVariable("DEPLOY_TOKEN", deployToken)',
-      '    ctr = ctr.withExec(["sh", "-ec", [',
-      '      "npm ci",',
-      '      "npm test -- --reporter-dir \\"$REPORT_DIR\\" --sha \\"$CI_COMMIT_SHA\\"",',
-      '      "curl -H \\"PRIVATE-TOKEN: $DEPLOY_TOKEN\\" \\"$CI_API_V4_URL/projects\\"",',
-      '      "for f in dist/*; do echo $f; done",',
-      '    ].join("\\n")])',
-      "    return ctr",
-      "  }",
-    ),
-  );
-  assert.match(c.createFiles[".dagger/src/index.ts"], /^import \{ dag, Container, Directory, Secret, object, func, argument \} from "@dagger.io\/dagger"$/m);
-  const m = checkResult(after);
-  assert.deepEqual(m.diagnostics.map((d) => d.code), []);
-  // and the CLI a pipeline would run says the same of the files on disk
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-dagger-"));
-  try {
-    for (const [p, text] of Object.entries(after)) {
-      fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-      fs.writeFileSync(path.join(dir, p), text);
+test(
+  "image, variables and before_script move into the function; CI variables " +
+    "become flags, tokens secrets; gitlab-org becomes gitlab-org-docker",
+  () => {
+    const files = {
+      ".gitlab-ci.yml": y(
+        "test:",
+        "  image: node:22",
+        "  tags: [gitlab-org]",
+        "  variables:",
+        "    NODE_ENV: test",
+        '    REPORT_DIR: "$CI_PROJECT_DIR/reports"',
+        "    GIT_DEPTH: 5",
+        "  before_script:",
+        "    - npm ci",
+        "  script:",
+        '    - npm test -- --reporter-dir "$REPORT_DIR" --sha "$CI_COMMIT_SHA"',
+        '    - \'curl -H "PRIVATE-TOKEN: $DEPLOY_TOKEN" "$CI_API_V4_URL/projects"\'',
+        "    - for f in dist/*; do echo $f; done",
+      ),
+    };
+    const { c, after } = convert(files, "test");
+    assert.equal(
+      c.call,
+      'dagger call test --source=. --ci-commit-sha="$CI_COMMIT_SHA" --ci-api-v-4-url="$CI_API_V4_URL" ' +
+        "--deploy-token=env:DEPLOY_TOKEN stdout",
+    );
+    assert.equal(
+      after[".gitlab-ci.yml"],
+      y(
+        SETUP_DOCKER(true),
+        "test:",
+        "  extends: .dagger",
+        "  tags: [gitlab-org-docker]",
+        "  variables:",
+        "    NODE_ENV: test",
+        '    REPORT_DIR: "$CI_PROJECT_DIR/reports"',
+        "    GIT_DEPTH: 5",
+        "  script:",
+        `    - ${c.call}`,
+      ),
+    );
+    assert.equal(
+      c.method,
+      y(
+        "  /**",
+        '   * Runs the work of GitLab job "test": its image, variables, before_script and script.',
+        "   */",
+        "  @func()",
+        '  test(@argument({ defaultPath: "/" }) source: Directory, ciCommitSha: ' +
+          'string = "", ciApiV4Url: string = "", deployToken?: Secret): Container {',
+        "    let ctr = dag",
+        "      .container()",
+        '      .from("node:22")',
+        '      .withMountedDirectory("/src", source)',
+        '      .withWorkdir("/src")',
+        '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
+        '      .withEnvVariable("NODE_ENV", "test")',
+        '      .withEnvVariable("REPORT_DIR", "/src/reports")',
+        '      .withEnvVariable("CI_COMMIT_SHA", ciCommitSha)',
+        '      .withEnvVariable("CI_API_V4_URL", ciApiV4Url)',
+        '    if (deployToken) ctr = ctr.withSecretVariable("DEPLOY_TOKEN", deployToken)',
+        '    ctr = ctr.withExec(["sh", "-ec", [',
+        '      "npm ci",',
+        '      "npm test -- --reporter-dir \\"$REPORT_DIR\\" --sha \\"$CI_COMMIT_SHA\\"",',
+        '      "curl -H \\"PRIVATE-TOKEN: $DEPLOY_TOKEN\\" \\"$CI_API_V4_URL/projects\\"",',
+        '      "for f in dist/*; do echo $f; done",',
+        '    ].join("\\n")])',
+        "    return ctr",
+        "  }",
+      ),
+    );
+    assert.match(
+      c.createFiles[".dagger/src/index.ts"],
+      /^import \{ dag, Container, Directory, Secret, object, func, argument \} from "@dagger.io\/dagger"$/m,
+    );
+    const m = checkResult(after);
+    assert.deepEqual(
+      m.diagnostics.map((d) => d.code),
+      [],
+    );
+    // and the CLI a pipeline would run says the same of the files on disk
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-dagger-"));
+    try {
+      for (const [p, text] of Object.entries(after)) {
+        fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+        fs.writeFileSync(path.join(dir, p), text);
+      }
+      const r = spawnSync(
+        process.execPath,
+        [path.resolve(__dirname, "..", "..", "dist", "cli.js"), "check", dir, "--format", "json"],
+        { encoding: "utf8" },
+      );
+      assert.equal(r.status, 0);
+      assert.deepEqual(JSON.parse(r.stdout), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    const r = spawnSync(process.execPath, [path.resolve(__dirname, "..", "..", "dist", "cli.js"), "check", dir, "--format", "json"], { encoding: "utf8" });
-    assert.equal(r.status, 0);
-    assert.deepEqual(JSON.parse(r.stdout), []);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
 
 test("artifacts: the function returns them as a directory and the call exports it where GitLab collects them", () => {
-  const files = { ".gitlab-ci.yml": y("build:", "  image: node:22", "  script:", "    - npm run build", "  artifacts:", "    paths:", "      - dist/", "      - coverage/*.xml") };
+  const files = {
+    ".gitlab-ci.yml": y(
+      "build:",
+      "  image: node:22",
+      "  script:",
+      "    - npm run build",
+      "  artifacts:",
+      "    paths:",
+      "      - dist/",
+      "      - coverage/*.xml",
+    ),
+  };
   const { c, after } = convert(files, "build");
   assert.equal(
     after[".gitlab-ci.yml"],
-    y(SETUP_DOCKER(false), "build:", "  extends: .dagger", "  script:", "    - dagger call build --source=. export --path=.", "  artifacts:", "    paths:", "      - dist/", "      - coverage/*.xml"),
+    y(
+      SETUP_DOCKER(false),
+      "build:",
+      "  extends: .dagger",
+      "  script:",
+      "    - dagger call build --source=. export --path=.",
+      "  artifacts:",
+      "    paths:",
+      "      - dist/",
+      "      - coverage/*.xml",
+    ),
   );
   assert.equal(
     c.method,
@@ -201,7 +283,8 @@ test("artifacts: the function returns them as a directory and the call exports i
       '    ctr = ctr.withExec(["sh", "-ec", [',
       '      "npm run build",',
       '    ].join("\\n")])',
-      '    return dag.directory().withDirectory(".", ctr.directory("/src"), { include: ["dist", "dist/**", "coverage/*.xml"] })',
+      '    return dag.directory().withDirectory(".", ctr.directory("/src"), { ' +
+        'include: ["dist", "dist/**", "coverage/*.xml"] })',
       "  }",
     ),
   );
@@ -213,7 +296,11 @@ const LAYOUT = newModuleFiles("my-ci", "v0.20.3", "", []);
 const MODULE = {
   ".dagger/tsconfig.json": LAYOUT[".dagger/tsconfig.json"],
   ".dagger/package.json": LAYOUT[".dagger/package.json"],
-  "dagger.json": JSON.stringify({ name: "my-ci", engineVersion: "v0.20.3", sdk: { source: "typescript" }, source: ".dagger" }, null, 2),
+  "dagger.json": JSON.stringify(
+    { name: "my-ci", engineVersion: "v0.20.3", sdk: { source: "typescript" }, source: ".dagger" },
+    null,
+    2,
+  ),
   ".dagger/src/index.ts": y(
     'import { dag, Container, object, func } from "@dagger.io/dagger"',
     "",
@@ -228,102 +315,168 @@ const MODULE = {
   ),
 };
 
-test("a job extending a template, into an existing module, on the Kubernetes executor: the template's image and before_script come along", () => {
-  const files = {
-    ...MODULE,
-    ".gitlab-ci.yml": y("default:", "  tags: [gitlab-org]", ".node:", "  image: node:22", "  before_script: [npm ci]", "unit:", "  extends: .node", "  tags: [gitlab-org]", "  script: [npm run unit]"),
-  };
-  const { c, after } = convert(files, "unit", "kubernetes");
-  assert.equal(c.title, 'Convert job "unit" to a Dagger Function (Kubernetes executor)');
-  assert.deepEqual(c.createFiles, {});
-  assert.equal(
-    after[".gitlab-ci.yml"],
-    y(
-      "default:",
-      "  tags: [gitlab-org]",
-      ".node:",
-      "  image: node:22",
-      "  before_script: [npm ci]",
-      "",
-      ".dagger:",
-      "  # Kubernetes runners on dagger-node hosts reach the node's Dagger engine through its socket;",
-      "  # DAGGER_VERSION pins the CLI to the engine version of dagger.json.",
-      "  image: alpine:3.20",
-      "  tags: [dagger-node]",
-      "  variables:",
-      '    DAGGER_VERSION: "0.20.3"',
-      "    _EXPERIMENTAL_DAGGER_RUNNER_HOST: unix:///var/run/dagger/engine.sock",
-      "  before_script:",
-      "    - apk add --no-cache curl",
-      "    - curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sh",
-      "    - dagger version",
-      "",
-      "unit:",
-      "  extends: [.node, .dagger]",
-      "  script:",
-      "    - dagger call unit --source=. stdout",
-    ),
-  );
-  assert.equal(
-    after[".dagger/src/index.ts"],
-    y(
-      'import { dag, Container, object, func, Directory, argument } from "@dagger.io/dagger"',
-      "",
-      "@object()",
-      "export class MyCi {",
-      "  /** Says hello */",
-      "  @func()",
-      "  hello(name: string): Container {",
-      '    return dag.container().from("alpine:3.20").withExec(["echo", name])',
-      "  }",
-      "",
-      "  /**",
-      '   * Runs the work of GitLab job "unit": its image, variables, before_script and script.',
-      "   */",
-      "  @func()",
-      '  unit(@argument({ defaultPath: "/" }) source: Directory): Container {',
-      "    let ctr = dag",
-      "      .container()",
-      '      .from("node:22")',
-      '      .withMountedDirectory("/src", source)',
-      '      .withWorkdir("/src")',
-      '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
-      '    ctr = ctr.withExec(["sh", "-ec", [',
-      '      "npm ci",',
-      '      "npm run unit",',
-      '    ].join("\\n")])',
-      "    return ctr",
-      "  }",
-      "}",
-    ),
-  );
-  const m = checkResult(after);
-  assert.deepEqual(m.effectiveJob("unit") && [...m.effectiveJob("unit")!.entries.keys()].includes("tags") && m.effectiveJob("unit")!.entries.get("tags")!.value.kind, "seq");
-});
+test(
+  "a job extending a template, into an existing module, on the Kubernetes " +
+    "executor: the template's image and before_script come along",
+  () => {
+    const files = {
+      ...MODULE,
+      ".gitlab-ci.yml": y(
+        "default:",
+        "  tags: [gitlab-org]",
+        ".node:",
+        "  image: node:22",
+        "  before_script: [npm ci]",
+        "unit:",
+        "  extends: .node",
+        "  tags: [gitlab-org]",
+        "  script: [npm run unit]",
+      ),
+    };
+    const { c, after } = convert(files, "unit", "kubernetes");
+    assert.equal(c.title, 'Convert job "unit" to a Dagger Function (Kubernetes executor)');
+    assert.deepEqual(c.createFiles, {});
+    assert.equal(
+      after[".gitlab-ci.yml"],
+      y(
+        "default:",
+        "  tags: [gitlab-org]",
+        ".node:",
+        "  image: node:22",
+        "  before_script: [npm ci]",
+        "",
+        ".dagger:",
+        "  # Kubernetes runners on dagger-node hosts reach the node's Dagger engine through its socket;",
+        "  # DAGGER_VERSION pins the CLI to the engine version of dagger.json.",
+        "  image: alpine:3.20",
+        "  tags: [dagger-node]",
+        "  variables:",
+        '    DAGGER_VERSION: "0.20.3"',
+        "    _EXPERIMENTAL_DAGGER_RUNNER_HOST: unix:///var/run/dagger/engine.sock",
+        "  before_script:",
+        "    - apk add --no-cache curl",
+        "    - curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sh",
+        "    - dagger version",
+        "",
+        "unit:",
+        "  extends: [.node, .dagger]",
+        "  script:",
+        "    - dagger call unit --source=. stdout",
+      ),
+    );
+    assert.equal(
+      after[".dagger/src/index.ts"],
+      y(
+        'import { dag, Container, object, func, Directory, argument } from "@dagger.io/dagger"',
+        "",
+        "@object()",
+        "export class MyCi {",
+        "  /** Says hello */",
+        "  @func()",
+        "  hello(name: string): Container {",
+        '    return dag.container().from("alpine:3.20").withExec(["echo", name])',
+        "  }",
+        "",
+        "  /**",
+        '   * Runs the work of GitLab job "unit": its image, variables, before_script and script.',
+        "   */",
+        "  @func()",
+        '  unit(@argument({ defaultPath: "/" }) source: Directory): Container {',
+        "    let ctr = dag",
+        "      .container()",
+        '      .from("node:22")',
+        '      .withMountedDirectory("/src", source)',
+        '      .withWorkdir("/src")',
+        '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
+        '    ctr = ctr.withExec(["sh", "-ec", [',
+        '      "npm ci",',
+        '      "npm run unit",',
+        '    ].join("\\n")])',
+        "    return ctr",
+        "  }",
+        "}",
+      ),
+    );
+    const m = checkResult(after);
+    assert.deepEqual(
+      m.effectiveJob("unit") &&
+        [...m.effectiveJob("unit")!.entries.keys()].includes("tags") &&
+        m.effectiveJob("unit")!.entries.get("tags")!.value.kind,
+      "seq",
+    );
+  },
+);
 
-test("a second conversion reuses .dagger and picks a free function name; a name clash in the module gets a suffix", () => {
-  const files = {
-    ...MODULE,
-    ".gitlab-ci.yml": y(SETUP_DOCKER(false).trimEnd(), "hello:", "  extends: [.dagger]", "  script:", "    - echo hi"),
-  };
-  const { c, after } = convert(files, "hello");
-  assert.equal(c.call, "dagger call hello-2 --source=. stdout");
-  assert.equal(after[".gitlab-ci.yml"], y(SETUP_DOCKER(false).trimEnd(), "hello:", "  extends: [.dagger]", "  script:", "    - dagger call hello-2 --source=. stdout"));
-  assert.match(after[".dagger/src/index.ts"], /^ {2}hello2\(@argument/m);
-  checkResult(after);
-});
+test(
+  "a second conversion reuses .dagger and picks a free function name; a name " + "clash in the module gets a suffix",
+  () => {
+    const files = {
+      ...MODULE,
+      ".gitlab-ci.yml": y(
+        SETUP_DOCKER(false).trimEnd(),
+        "hello:",
+        "  extends: [.dagger]",
+        "  script:",
+        "    - echo hi",
+      ),
+    };
+    const { c, after } = convert(files, "hello");
+    assert.equal(c.call, "dagger call hello-2 --source=. stdout");
+    assert.equal(
+      after[".gitlab-ci.yml"],
+      y(
+        SETUP_DOCKER(false).trimEnd(),
+        "hello:",
+        "  extends: [.dagger]",
+        "  script:",
+        "    - dagger call hello-2 --source=. stdout",
+      ),
+    );
+    assert.match(after[".dagger/src/index.ts"], /^ {2}hello2\(@argument/m);
+    checkResult(after);
+  },
+);
 
 test("not offered on hidden jobs, trigger jobs and flow-mapping jobs", () => {
-  const model = analyze({ ".gitlab-ci.yml": y(".t:", "  script: [x]", "flow: { script: [x] }", "child:", "  trigger: { include: c.yml }", "ok:", "  script: [x]") });
-  for (const name of [".t", "flow", "child"]) assert.equal(convertJob(model, name, { executor: "docker" }), undefined, name);
+  const model = analyze({
+    ".gitlab-ci.yml": y(
+      ".t:",
+      "  script: [x]",
+      "flow: { script: [x] }",
+      "child:",
+      "  trigger: { include: c.yml }",
+      "ok:",
+      "  script: [x]",
+    ),
+  });
+  for (const name of [".t", "flow", "child"])
+    assert.equal(convertJob(model, name, { executor: "docker" }), undefined, name);
   assert.ok(convertJob(model, "ok", { executor: "docker" }));
 });
 
-test("argument names stay distinct: an IMAGE variable next to the image argument, ENV next to env; the image's own variables come from GitLab", () => {
-  const files = { ".gitlab-ci.yml": y("scan:", '  image: "${REGISTRY}/scanner:1"', "  script:", '    - scan "$IMAGE" --env "$ENV" --mode "$env"') };
-  const { c, after } = convert(files, "scan");
-  assert.equal(c.call, 'dagger call scan --source=. --image="${REGISTRY}/scanner:1" --image-2="$IMAGE" --env="$ENV" --env-2="$env" stdout');
-  assert.match(c.method, /^ {2}scan\(@argument\(\{ defaultPath: "\/" \}\) source: Directory, image: string, image2: string = "", env: string = "", env2: string = ""\): Container \{$/m);
-  assert.match(c.method, /^ {6}\.from\(image\)$/m);
-  checkResult(after);
-});
+test(
+  "argument names stay distinct: an IMAGE variable next to the image argument, " +
+    "ENV next to env; the image's own variables come from GitLab",
+  () => {
+    const files = {
+      ".gitlab-ci.yml": y(
+        "scan:",
+        '  image: "${REGISTRY}/scanner:1"',
+        "  script:",
+        '    - scan "$IMAGE" --env "$ENV" --mode "$env"',
+      ),
+    };
+    const { c, after } = convert(files, "scan");
+    assert.equal(
+      c.call,
+      'dagger call scan --source=. --image="${REGISTRY}/scanner:1" --image-2="$IMAGE" ' +
+        '--env="$ENV" --env-2="$env" stdout',
+    );
+    assert.match(
+      c.method,
+      /^ {2}scan\(@argument\(\{ defaultPath: "\/" \}\) source: Directory, image: string, image2: string = "", env: string = "", env2: string = ""\): Container \{$/m,
+    );
+    assert.match(c.method, /^ {6}\.from\(image\)$/m);
+    checkResult(after);
+  },
+);

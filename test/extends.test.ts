@@ -31,14 +31,33 @@ test("extends deep-merges hashes, replaces arrays and scalars, and the job's own
 
 test("null removes an inherited key; an empty hash keeps the parent's", () => {
   const m = analyze({
-    ".gitlab-ci.yml": y(".base:", "  variables: {A: a}", "  cache: {key: k}", "  script: [x]", "j1:", "  extends: .base", "  variables: {}", "  cache: null"),
+    ".gitlab-ci.yml": y(
+      ".base:",
+      "  variables: {A: a}",
+      "  cache: {key: k}",
+      "  script: [x]",
+      "j1:",
+      "  extends: .base",
+      "  variables: {}",
+      "  cache: null",
+    ),
   });
   assert.deepEqual(job(m, "j1"), { variables: { A: "a" }, cache: null, script: ["x"], extends: ".base" });
 });
 
 test("several parents apply in order, later ones winning, then the job", () => {
   const m = analyze({
-    ".gitlab-ci.yml": y(".a:", "  variables: {X: a, Y: a}", "  script: [a]", ".b:", "  variables: {X: b}", "  script: [b]", "j:", "  extends: [.a, .b]", "  variables: {Z: j}"),
+    ".gitlab-ci.yml": y(
+      ".a:",
+      "  variables: {X: a, Y: a}",
+      "  script: [a]",
+      ".b:",
+      "  variables: {X: b}",
+      "  script: [b]",
+      "j:",
+      "  extends: [.a, .b]",
+      "  variables: {Z: j}",
+    ),
   });
   assert.deepEqual(job(m, "j"), { variables: { X: "b", Y: "a", Z: "j" }, script: ["b"], extends: [".a", ".b"] });
 });
@@ -54,12 +73,18 @@ test("extends works across files, both ways, and on a job merged from two files"
 });
 
 test("an inherited value keeps its source and says which extends brought it", () => {
-  const m = analyze({ ".gitlab-ci.yml": y("include: t.yml", "job:", "  extends: .tmpl", "  script: [x]"), "t.yml": y(".tmpl:", "  image: alpine") });
+  const m = analyze({
+    ".gitlab-ci.yml": y("include: t.yml", "job:", "  extends: .tmpl", "  script: [x]"),
+    "t.yml": y(".tmpl:", "  image: alpine"),
+  });
   const image = m.merged.entries.get("job")!.value;
   const v = image.kind === "map" ? image.entries.get("image")!.value : undefined;
   assert.equal(v!.src.file, "t.yml");
   assert.equal(sourceText(m, v!), "alpine");
-  assert.deepEqual(v!.via!.map((h) => [h.kind, h.name, h.at.file]), [["extends", ".tmpl", ".gitlab-ci.yml"]]);
+  assert.deepEqual(
+    v!.via!.map((h) => [h.kind, h.name, h.at.file]),
+    [["extends", ".tmpl", ".gitlab-ci.yml"]],
+  );
 });
 
 test("an unknown parent is GitLab's error at the name", () => {
@@ -72,12 +97,18 @@ test("an unknown parent is GitLab's error at the name", () => {
 
 test("a parent that is not a hash is an invalid base", () => {
   const m = analyze({ ".gitlab-ci.yml": y(".list: [a, b]", "job:", "  extends: .list", "  script: [x]") });
-  assert.deepEqual(diags(m), [".gitlab-ci.yml 2:11-2:16 error extends-invalid-base job: invalid base hashes in `extends` (.list)"]);
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 2:11-2:16 error extends-invalid-base job: invalid base hashes in `extends` (.list)",
+  ]);
 });
 
 test("a cycle is GitLab's circular dependency error, with the chain", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".a:", "  extends: .b", ".b:", "  extends: .a", "job:", "  extends: .a", "  script: [x]") });
-  assert.deepEqual(diags(m), [".gitlab-ci.yml 3:11-3:13 error extends-circular .a: circular dependency detected in `extends` (.a → .b → .a)"]);
+  const m = analyze({
+    ".gitlab-ci.yml": y(".a:", "  extends: .b", ".b:", "  extends: .a", "job:", "  extends: .a", "  script: [x]"),
+  });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 3:11-3:13 error extends-circular .a: circular dependency detected in `extends` (.a → .b → .a)",
+  ]);
 });
 
 function chain(levels: number): string[] {
@@ -92,10 +123,15 @@ test("eleven levels of inheritance work; twelve are nesting too deep", () => {
   noDiagnostics(ok);
   assert.deepEqual((job(ok, "job") as { variables: unknown }).variables, { L0: "x" });
   const deep = analyze({ ".gitlab-ci.yml": y(...chain(11)) });
-  assert.deepEqual(diags(deep), [".gitlab-ci.yml 3:11-3:14 error extends-nesting-too-deep .l1: nesting too deep in `extends` (GitLab allows 11 levels of inheritance)"]);
+  assert.deepEqual(diags(deep), [
+    ".gitlab-ci.yml 3:11-3:14 error extends-nesting-too-deep .l1: nesting too " +
+      "deep in `extends` (GitLab allows 11 levels of inheritance)",
+  ]);
 });
 
 test("extends must name jobs", () => {
   const m = analyze({ ".gitlab-ci.yml": y("job:", "  extends: {a: b}", "  script: [x]") });
-  assert.deepEqual(diags(m), [".gitlab-ci.yml 1:11-1:17 error extends-invalid job: `extends` must be a job name or a list of job names"]);
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 1:11-1:17 error extends-invalid job: `extends` must be a job name or a list of job names",
+  ]);
 });

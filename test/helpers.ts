@@ -13,7 +13,8 @@ export function analyze(files: Record<string, string>, root?: string, lint?: Lin
 /** Applies a fix's edits to the files (last edit first, so offsets stay valid). */
 export function applyFix(files: Record<string, string>, fix: Fix): Record<string, string> {
   const out = { ...files };
-  for (const e of [...fix.edits].sort((a, b) => b.src.start - a.src.start)) out[e.src.file] = out[e.src.file].slice(0, e.src.start) + e.newText + out[e.src.file].slice(e.src.end);
+  for (const e of [...fix.edits].sort((a, b) => b.src.start - a.src.start))
+    out[e.src.file] = out[e.src.file].slice(0, e.src.start) + e.newText + out[e.src.file].slice(e.src.end);
   return out;
 }
 

@@ -17,14 +17,29 @@ const files = {
     "  script:",
     "    - make $TMPL_V $GLOBAL_V ${CI_COMMIT_REF_SLUG}",
   ),
-  "t.yml": y("spec:", "  inputs:", "    env:", "      options: [staging, prod]", "      description: Where to deploy.", "---", ".tmpl:", "  variables:", "    TMPL_V: t", "deploy-$[[ inputs.env ]]:", "  script: [deploy]"),
+  "t.yml": y(
+    "spec:",
+    "  inputs:",
+    "    env:",
+    "      options: [staging, prod]",
+    "      description: Where to deploy.",
+    "---",
+    ".tmpl:",
+    "  variables:",
+    "    TMPL_V: t",
+    "deploy-$[[ inputs.env ]]:",
+    "  script: [deploy]",
+  ),
 };
 const m = analyze(files);
 const off = (file: keyof typeof files, needle: string, delta = 1) => files[file].indexOf(needle) + delta;
 
 test("hover on a job key shows where it is, the comment above it, and the resolved job", () => {
   const h = hover(m, ".gitlab-ci.yml", off(".gitlab-ci.yml", "build:"))!;
-  assert.equal(h.markdown.split("\n\n").slice(0, 2).join("\n\n"), "**job** `build` — defined in `.gitlab-ci.yml:7`\n\nBuilds the thing.");
+  assert.equal(
+    h.markdown.split("\n\n").slice(0, 2).join("\n\n"),
+    "**job** `build` — defined in `.gitlab-ci.yml:7`\n\nBuilds the thing.",
+  );
   assert.match(h.markdown, /```yaml\nvariables:\n  GLOBAL_V: g\n  TMPL_V: t\nextends: \.tmpl\nscript:/);
 });
 
@@ -46,7 +61,13 @@ test("hover on a predefined variable explains it", () => {
 
 test("definition of a variable and of an input", () => {
   const v = definition(m, ".gitlab-ci.yml", off(".gitlab-ci.yml", "$GLOBAL_V", 3));
-  assert.deepEqual(v.map((s) => [s.file, files[s.file as keyof typeof files].slice(s.start, s.end)]), [[".gitlab-ci.yml", "GLOBAL_V"]]);
+  assert.deepEqual(
+    v.map((s) => [s.file, files[s.file as keyof typeof files].slice(s.start, s.end)]),
+    [[".gitlab-ci.yml", "GLOBAL_V"]],
+  );
   const i = definition(m, "t.yml", off("t.yml", "$[[", 5));
-  assert.deepEqual(i.map((s) => [s.file, files["t.yml"].slice(s.start, s.end)]), [["t.yml", "env"]]);
+  assert.deepEqual(
+    i.map((s) => [s.file, files["t.yml"].slice(s.start, s.end)]),
+    [["t.yml", "env"]],
+  );
 });

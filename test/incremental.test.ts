@@ -44,7 +44,10 @@ test("an unchanged include subtree is reused as is, the edited chain is rebuilt"
 });
 
 test("a file added under a wildcard is picked up on the next analysis", () => {
-  const host = new MemoryHost({ ".gitlab-ci.yml": y("include: 'ci/*.yml'", "j: {script: [x]}"), "ci/one.yml": "one: {script: [1]}\n" });
+  const host = new MemoryHost({
+    ".gitlab-ci.yml": y("include: 'ci/*.yml'", "j: {script: [x]}"),
+    "ci/one.yml": "one: {script: [1]}\n",
+  });
   const engine = new Engine(host);
   assert.deepEqual([...engine.analyze().merged.entries.keys()], ["one", "j"]);
   host.set("ci/two.yml", "two: {script: [2]}\n");
@@ -59,22 +62,45 @@ test("unsaved editor text overrides the disk", () => {
   assert.deepEqual(toJS(engine.analyze().merged.entries.get("b")!.value), { script: ["b"] });
 });
 
-test("after an edit, jobs that do not depend on the edited file keep their resolved values; dependants are redone", () => {
-  const host = new MemoryHost({
-    ".gitlab-ci.yml": y("include: [t.yml, u.yml]", "variables: {G: g}", "a:", "  extends: .t", "  script: [!reference [.u, script]]", "b:", "  script: [b]"),
-    "t.yml": y(".t:", "  image: alpine"),
-    "u.yml": y(".u:", "  script: [u1]"),
-  });
-  const engine = new Engine(host);
-  const m1 = engine.analyze();
-  host.set("u.yml", y(".u:", "  script: [u2]"));
-  const m2 = engine.analyze();
-  assert.equal(m2.merged.entries.get("b")!.value, m1.merged.entries.get("b")!.value);
-  assert.equal(m2.effectiveJob("b"), m1.effectiveJob("b"));
-  assert.notEqual(m2.merged.entries.get("a")!.value, m1.merged.entries.get("a")!.value);
-  assert.deepEqual(toJS(m2.effectiveJob("a")!), { extends: ".t", script: ["u2"], image: "alpine", variables: { G: "g" }, stage: "test" });
-  host.set("t.yml", y(".t:", "  image: debian"));
-  const m3 = engine.analyze();
-  assert.equal(m3.merged.entries.get("b")!.value, m1.merged.entries.get("b")!.value);
-  assert.deepEqual(toJS(m3.effectiveJob("a")!), { extends: ".t", script: ["u2"], image: "debian", variables: { G: "g" }, stage: "test" });
-});
+test(
+  "after an edit, jobs that do not depend on the edited file keep their resolved " + "values; dependants are redone",
+  () => {
+    const host = new MemoryHost({
+      ".gitlab-ci.yml": y(
+        "include: [t.yml, u.yml]",
+        "variables: {G: g}",
+        "a:",
+        "  extends: .t",
+        "  script: [!reference [.u, script]]",
+        "b:",
+        "  script: [b]",
+      ),
+      "t.yml": y(".t:", "  image: alpine"),
+      "u.yml": y(".u:", "  script: [u1]"),
+    });
+    const engine = new Engine(host);
+    const m1 = engine.analyze();
+    host.set("u.yml", y(".u:", "  script: [u2]"));
+    const m2 = engine.analyze();
+    assert.equal(m2.merged.entries.get("b")!.value, m1.merged.entries.get("b")!.value);
+    assert.equal(m2.effectiveJob("b"), m1.effectiveJob("b"));
+    assert.notEqual(m2.merged.entries.get("a")!.value, m1.merged.entries.get("a")!.value);
+    assert.deepEqual(toJS(m2.effectiveJob("a")!), {
+      extends: ".t",
+      script: ["u2"],
+      image: "alpine",
+      variables: { G: "g" },
+      stage: "test",
+    });
+    host.set("t.yml", y(".t:", "  image: debian"));
+    const m3 = engine.analyze();
+    assert.equal(m3.merged.entries.get("b")!.value, m1.merged.entries.get("b")!.value);
+    assert.deepEqual(toJS(m3.effectiveJob("a")!), {
+      extends: ".t",
+      script: ["u2"],
+      image: "debian",
+      variables: { G: "g" },
+      stage: "test",
+    });
+  },
+);

@@ -35,7 +35,11 @@ test("inputs are typed when a block is the whole value and spliced as text insid
 
 test("the same file included twice with different inputs gives two jobs", () => {
   const m = analyze({
-    ".gitlab-ci.yml": y("include:", "  - {local: t.yml, inputs: {name: a}}", "  - {local: t.yml, inputs: {name: b, stage: deploy}}"),
+    ".gitlab-ci.yml": y(
+      "include:",
+      "  - {local: t.yml, inputs: {name: a}}",
+      "  - {local: t.yml, inputs: {name: b, stage: deploy}}",
+    ),
     "t.yml": TEMPLATE,
   });
   noDiagnostics(m);
@@ -45,25 +49,42 @@ test("the same file included twice with different inputs gives two jobs", () => 
 
 test("input values are checked against the spec with GitLab's messages", () => {
   const m = analyze({
-    ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {parallel: two, env: qa, version: x1, extra: 1}", "j:", "  script: [x]"),
+    ".gitlab-ci.yml": y(
+      "include:",
+      "  - local: t.yml",
+      "    inputs: {parallel: two, env: qa, version: x1, extra: 1}",
+      "j:",
+      "  script: [x]",
+    ),
     "t.yml": TEMPLATE,
   });
   assert.deepEqual(diags(m), [
     ".gitlab-ci.yml 2:50-2:55 error input-unknown `t.yml`: unknown input arguments: extra",
     ".gitlab-ci.yml 2:12-2:59 error input-required `t.yml`: `name` input: required value has not been provided",
     ".gitlab-ci.yml 2:23-2:26 error input-type `t.yml`: `parallel` input: provided value is not a number",
-    ".gitlab-ci.yml 2:33-2:35 error input-option `t.yml`: `env` input: `qa` cannot be used because it is not in the list of allowed options",
-    ".gitlab-ci.yml 2:46-2:48 error input-regex `t.yml`: `version` input: provided value does not match required RegEx pattern",
+    ".gitlab-ci.yml 2:33-2:35 error input-option `t.yml`: `env` input: `qa` " +
+      "cannot be used because it is not in the list of allowed options",
+    ".gitlab-ci.yml 2:46-2:48 error input-regex `t.yml`: `version` input: provided " +
+      "value does not match required RegEx pattern",
   ]);
 });
 
 test("inputs given to a file without a spec header are refused", () => {
-  const m = analyze({ ".gitlab-ci.yml": y("include:", "  - local: plain.yml", "    inputs: {a: 1}"), "plain.yml": y("p:", "  script: [x]") });
-  assert.deepEqual(diags(m), [".gitlab-ci.yml 2:12-2:18 error input-unexpected `plain.yml`: Given inputs not defined in the `spec` section of the included configuration file"]);
+  const m = analyze({
+    ".gitlab-ci.yml": y("include:", "  - local: plain.yml", "    inputs: {a: 1}"),
+    "plain.yml": y("p:", "  script: [x]"),
+  });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 2:12-2:18 error input-unexpected `plain.yml`: Given inputs " +
+      "not defined in the `spec` section of the included configuration file",
+  ]);
 });
 
 test("an unknown input name in a block is reported where it is used", () => {
-  const m = analyze({ ".gitlab-ci.yml": y("include: t.yml", "j:", "  script: [x]"), "t.yml": y("spec:", "  inputs:", "    a: {default: x}", "---", "t:", "  script:", "    - echo $[[ inputs.b ]]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y("include: t.yml", "j:", "  script: [x]"),
+    "t.yml": y("spec:", "  inputs:", "    a: {default: x}", "---", "t:", "  script:", "    - echo $[[ inputs.b ]]"),
+  });
   assert.deepEqual(diags(m), ["t.yml 6:6-6:26 error interpolation-error unknown interpolation key: `b`"]);
 });
 
@@ -80,14 +101,34 @@ test("inputs interpolate inside include paths of the file that declares them", (
 test("functions in blocks: truncate and posix_quote", () => {
   const m = analyze({
     ".gitlab-ci.yml": y("include:", "  - local: f.yml", "    inputs: {name: abcdefgh}"),
-    "f.yml": y("spec:", "  inputs:", "    name:", "---", "f:", "  script:", "    - echo $[[ inputs.name | truncate(1,3) ]]", "    - echo $[[ inputs.name | posix_quote ]]"),
+    "f.yml": y(
+      "spec:",
+      "  inputs:",
+      "    name:",
+      "---",
+      "f:",
+      "  script:",
+      "    - echo $[[ inputs.name | truncate(1,3) ]]",
+      "    - echo $[[ inputs.name | posix_quote ]]",
+    ),
   });
   noDiagnostics(m);
   assert.deepEqual(job(m, "f"), { script: ["echo bcd", "echo 'abcdefgh'"] });
 });
 
 test("pipeline inputs of the root file take their defaults; a required one is left for run time", () => {
-  const m = analyze({ ".gitlab-ci.yml": y("spec:", "  inputs:", "    env: {default: staging}", "    tag:", "---", "deploy:", "  script:", "    - deploy $[[ inputs.env ]] $[[ inputs.tag ]]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "spec:",
+      "  inputs:",
+      "    env: {default: staging}",
+      "    tag:",
+      "---",
+      "deploy:",
+      "  script:",
+      "    - deploy $[[ inputs.env ]] $[[ inputs.tag ]]",
+    ),
+  });
   noDiagnostics(m);
   assert.deepEqual(job(m, "deploy"), { script: ["deploy staging $[[ inputs.tag ]]"] });
 });

@@ -16,16 +16,27 @@ test("top-level keys are classified as GitLab does", () => {
       "workflow: {rules: [{when: always}]}",
     ),
   });
-  assert.deepEqual([...m.jobs.values()].map((j) => [j.name, j.kind]), [
-    ["stages", "keyword"], ["variables", "keyword"], [".hidden", "hidden"], ["job", "job"], ["runner", "job"],
-    ["bridge", "bridge"], ["mirror", "bridge"], ["default", "job"], ["workflow", "keyword"],
-  ]);
+  assert.deepEqual(
+    [...m.jobs.values()].map((j) => [j.name, j.kind]),
+    [
+      ["stages", "keyword"],
+      ["variables", "keyword"],
+      [".hidden", "hidden"],
+      ["job", "job"],
+      ["runner", "job"],
+      ["bridge", "bridge"],
+      ["mirror", "bridge"],
+      ["default", "job"],
+      ["workflow", "keyword"],
+    ],
+  );
 });
 
 test("a key that is neither keyword nor job is GitLab's error; a config needs a visible job", () => {
   const m = analyze({ ".gitlab-ci.yml": y("stray:", "  stage: test", ".t:") });
   assert.deepEqual(diags(m), [
-    ".gitlab-ci.yml 0:0-0:5 error job-no-script jobs:stray config should implement the script:, run:, or trigger: keyword",
+    ".gitlab-ci.yml 0:0-0:5 error job-no-script jobs:stray config should implement " +
+      "the script:, run:, or trigger: keyword",
     ".gitlab-ci.yml 2:0-2:2 error job-blank jobs:.t config can't be blank",
     ".gitlab-ci.yml 0:0-0:0 error config-no-visible-job jobs config should contain at least one visible job",
   ]);
@@ -65,7 +76,15 @@ test("default: fills keys a job does not set, without merging, after extends", (
     ),
   });
   noDiagnostics(m);
-  assert.deepEqual(effective(m, "a"), { extends: ".docker", tags: ["gitlab-org-docker"], image: { name: "alpine" }, script: ["x"], before_script: ["setup"], retry: 2, stage: "test" });
+  assert.deepEqual(effective(m, "a"), {
+    extends: ".docker",
+    tags: ["gitlab-org-docker"],
+    image: { name: "alpine" },
+    script: ["x"],
+    before_script: ["setup"],
+    retry: 2,
+    stage: "test",
+  });
   assert.deepEqual(effective(m, "b"), { inherit: { default: ["retry"] }, script: ["y"], retry: 2, stage: "test" });
   assert.deepEqual(effective(m, "c"), { inherit: { default: false }, script: ["z"], stage: "test" });
   assert.deepEqual(effective(m, "t"), { trigger: "other/project" });
@@ -73,7 +92,12 @@ test("default: fills keys a job does not set, without merging, after extends", (
 
 test("deprecated top-level image and before_script act as defaults", () => {
   const m = analyze({ ".gitlab-ci.yml": y("image: node", "before_script: [npm ci]", "j:", "  script: [npm test]") });
-  assert.deepEqual(effective(m, "j"), { script: ["npm test"], image: "node", before_script: ["npm ci"], stage: "test" });
+  assert.deepEqual(effective(m, "j"), {
+    script: ["npm test"],
+    image: "node",
+    before_script: ["npm ci"],
+    stage: "test",
+  });
 });
 
 test("global variables reach jobs unless inherit:variables says otherwise; job variables win", () => {
@@ -98,7 +122,10 @@ test("global variables reach jobs unless inherit:variables says otherwise; job v
   assert.equal((effective(m, "c") as { variables?: unknown }).variables, undefined);
   const a = m.effectiveJob("a")!.entries.get("variables")!.value;
   const b = a.kind === "map" ? a.entries.get("B")!.value : undefined;
-  assert.deepEqual(b!.via!.map((h) => [h.kind, h.name]), [["global-variables", "B"]]);
+  assert.deepEqual(
+    b!.via!.map((h) => [h.kind, h.name]),
+    [["global-variables", "B"]],
+  );
 });
 
 test("effective jobs of hidden jobs and keywords do not exist", () => {

@@ -52,20 +52,27 @@ test("layers only point down: every import of server/src goes to the same or a l
     const from = layerOf(file);
     for (const spec of importsOf(fs.readFileSync(path.join(src, file), "utf8"))) {
       if (!spec.startsWith(".")) {
-        if (IO_MODULES.test(spec) && from.name !== "node" && from.name !== "hosts") wrong.push(`${file} imports ${spec}: only node/ and the hosts do IO or speak LSP`);
+        if (IO_MODULES.test(spec) && from.name !== "node" && from.name !== "hosts")
+          wrong.push(`${file} imports ${spec}: only node/ and the hosts do IO or speak LSP`);
         continue;
       }
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
       if (target.startsWith("..")) continue; // data outside server/src: the schema JSON
       const to = layerOf(target.endsWith(".json") ? target : `${target}.ts`);
       if (to.rank > from.rank) wrong.push(`${file} (${from.name}) imports ${target} (${to.name}), a higher layer`);
-      else if (to.rank === from.rank && to.name !== from.name) wrong.push(`${file} (${from.name}) imports ${target} (${to.name}): ${from.name} and ${to.name} never import each other`);
+      else if (to.rank === from.rank && to.name !== from.name)
+        wrong.push(
+          `${file} (${from.name}) imports ${target} (${to.name}): ${from.name} and ${to.name} never import each other`,
+        );
     }
   }
   assert.deepEqual(wrong, []);
 });
 
 test("the layer check sees a wrong import", () => {
-  assert.deepEqual(importsOf('import { a } from "../lint/registry";\nexport type { B } from "./b";\nconst c = require("node:fs");'), ["../lint/registry", "./b", "node:fs"]);
+  assert.deepEqual(
+    importsOf('import { a } from "../lint/registry";\nexport type { B } from "./b";\nconst c = require("node:fs");'),
+    ["../lint/registry", "./b", "node:fs"],
+  );
   assert.equal(layerOf("lint/registry.ts").rank > layerOf("engine/engine.ts").rank, true);
 });

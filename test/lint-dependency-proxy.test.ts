@@ -6,11 +6,22 @@ import { dockerHubImage } from "../server/src/model/images";
 import { analyze, applyFix, diags, y } from "./helpers";
 
 const lints = (m: Model) => diags(m).filter((d) => d.split(" ")[3] === "dependency-proxy");
-const hint = (at: string, image: string, written: string, variable = "GITLAB_DEPENDENCY_PROXY_ADDRESS", file = ".gitlab-ci.yml") =>
-  `${file} ${at} hint dependency-proxy Docker Hub image "${image}" is pulled directly, not through the dependency proxy, and counts against Docker Hub's rate limits: write it \${${variable}}${written}`;
+const hint = (
+  at: string,
+  image: string,
+  written: string,
+  variable = "GITLAB_DEPENDENCY_PROXY_ADDRESS",
+  file = ".gitlab-ci.yml",
+) =>
+  `${file} ${at} hint dependency-proxy Docker Hub image "${image}" is pulled ` +
+  `directly, not through the dependency proxy, and counts against Docker ` +
+  `Hub's rate limits: write it \${${variable}}${written}`;
 /** Every fix of the rule at once, as a user fixing them all would. */
 const fixAll = (m: Model, files: Record<string, string>) =>
-  applyFix(files, { title: "all", edits: m.diagnostics.filter((d) => d.code === "dependency-proxy").flatMap((d) => d.fixes![0].edits) } as Fix);
+  applyFix(files, {
+    title: "all",
+    edits: m.diagnostics.filter((d) => d.code === "dependency-proxy").flatMap((d) => d.fixes![0].edits),
+  } as Fix);
 
 const PROXY = y("variables:", '  GITLAB_DEPENDENCY_PROXY_ADDRESS: "${GITLAB_DEPENDENCY_PROXY}"');
 
@@ -21,14 +32,35 @@ test("which images come from Docker Hub", () => {
   assert.deepEqual(dockerHubImage("docker.io/library/ruby"), { host: "docker.io/" });
   assert.deepEqual(dockerHubImage("index.docker.io/node:20"), { host: "index.docker.io/" });
   assert.deepEqual(dockerHubImage("registry-1.docker.io/alpine"), { host: "registry-1.docker.io/" });
-  for (const other of ["registry.gitlab.com/x/y", "localhost/x", "localhost:5000/x", "my-registry:5000/x", "quay.io/x", "$CI_REGISTRY_IMAGE", "${REGISTRY_HOST}/x", "${GITLAB_DEPENDENCY_PROXY_ADDRESS}ruby:3.2", "a${HOST}/x", "${NAME}:1", ""]) {
+  for (const other of [
+    "registry.gitlab.com/x/y",
+    "localhost/x",
+    "localhost:5000/x",
+    "my-registry:5000/x",
+    "quay.io/x",
+    "$CI_REGISTRY_IMAGE",
+    "${REGISTRY_HOST}/x",
+    "${GITLAB_DEPENDENCY_PROXY_ADDRESS}ruby:3.2",
+    "a${HOST}/x",
+    "${NAME}:1",
+    "",
+  ]) {
     assert.equal(dockerHubImage(other), undefined, other);
   }
 });
 
 test("a Docker Hub image and service: a hint where written, and the fix adds the proxy prefix", () => {
   const files = {
-    ".gitlab-ci.yml": y(PROXY.trimEnd(), "build:", "  image: ruby:3.2", "  services:", "    - postgres:14", "    - name: 'docker.io/library/redis:7'", "      alias: redis", "  script: [make]"),
+    ".gitlab-ci.yml": y(
+      PROXY.trimEnd(),
+      "build:",
+      "  image: ruby:3.2",
+      "  services:",
+      "    - postgres:14",
+      "    - name: 'docker.io/library/redis:7'",
+      "      alias: redis",
+      "  script: [make]",
+    ),
   };
   const m = analyze(files);
   assert.deepEqual(lints(m), [
@@ -38,7 +70,10 @@ test("a Docker Hub image and service: a hint where written, and the fix adds the
   ]);
   const d = m.diagnostics.find((x) => x.code === "dependency-proxy")!;
   assert.equal(d.fixes![0].title, "Pull through the dependency proxy (${GITLAB_DEPENDENCY_PROXY_ADDRESS})");
-  assert.equal(applyFix(files, d.fixes![0])[".gitlab-ci.yml"].split("\n")[3], "  image: ${GITLAB_DEPENDENCY_PROXY_ADDRESS}ruby:3.2");
+  assert.equal(
+    applyFix(files, d.fixes![0])[".gitlab-ci.yml"].split("\n")[3],
+    "  image: ${GITLAB_DEPENDENCY_PROXY_ADDRESS}ruby:3.2",
+  );
   const fixed = fixAll(m, files);
   assert.equal(
     fixed[".gitlab-ci.yml"],
@@ -58,7 +93,13 @@ test("a Docker Hub image and service: a hint where written, and the fix adds the
 
 test("in flow collections the fixed value is quoted, since a plain scalar cannot hold braces there", () => {
   const files = {
-    ".gitlab-ci.yml": y(PROXY.trimEnd(), "test:", "  image: {name: node:20, entrypoint: ['']}", '  services: [docker:24-dind, {name: "index.docker.io/selenium/standalone-chrome"}]', "  script: [x]"),
+    ".gitlab-ci.yml": y(
+      PROXY.trimEnd(),
+      "test:",
+      "  image: {name: node:20, entrypoint: ['']}",
+      '  services: [docker:24-dind, {name: "index.docker.io/selenium/standalone-chrome"}]',
+      "  script: [x]",
+    ),
   };
   const m = analyze(files);
   assert.deepEqual(lints(m), [
@@ -72,8 +113,9 @@ test("in flow collections the fixed value is quoted, since a plain scalar cannot
     y(
       PROXY.trimEnd(),
       "test:",
-      '  image: {name: "${GITLAB_DEPENDENCY_PROXY_ADDRESS}node:20", entrypoint: [\'\']}',
-      '  services: ["${GITLAB_DEPENDENCY_PROXY_ADDRESS}docker:24-dind", {name: "${GITLAB_DEPENDENCY_PROXY_ADDRESS}selenium/standalone-chrome"}]',
+      "  image: {name: \"${GITLAB_DEPENDENCY_PROXY_ADDRESS}node:20\", entrypoint: ['']}",
+      '  services: ["${GITLAB_DEPENDENCY_PROXY_ADDRESS}docker:24-dind", {name: ' +
+        '"${GITLAB_DEPENDENCY_PROXY_ADDRESS}selenium/standalone-chrome"}]',
       "  script: [x]",
     ),
   );
@@ -119,13 +161,23 @@ test("values reached through an alias, extends or default are reported once, whe
 
 test("a job's own variables define the proxy too, and the address is preferred when both are defined", () => {
   const m = analyze({
-    ".gitlab-ci.yml": y("a:", "  variables:", "    GITLAB_DEPENDENCY_PROXY: proxy/", "    GITLAB_DEPENDENCY_PROXY_ADDRESS: $GITLAB_DEPENDENCY_PROXY", "  image: golang:1.22", "  script: [x]"),
+    ".gitlab-ci.yml": y(
+      "a:",
+      "  variables:",
+      "    GITLAB_DEPENDENCY_PROXY: proxy/",
+      "    GITLAB_DEPENDENCY_PROXY_ADDRESS: $GITLAB_DEPENDENCY_PROXY",
+      "  image: golang:1.22",
+      "  script: [x]",
+    ),
   });
   assert.deepEqual(lints(m), [hint("4:9-4:20", "golang:1.22", "golang:1.22")]);
 });
 
 test("silent: no proxy variable defined, images already prefixed, other registries, images from a variable", () => {
-  assert.deepEqual(lints(analyze({ ".gitlab-ci.yml": y("a:", "  image: ruby:3.2", "  services: [postgres:14]", "  script: [x]") })), []);
+  assert.deepEqual(
+    lints(analyze({ ".gitlab-ci.yml": y("a:", "  image: ruby:3.2", "  services: [postgres:14]", "  script: [x]") })),
+    [],
+  );
   const m = analyze({
     ".gitlab-ci.yml": y(
       PROXY.trimEnd(),

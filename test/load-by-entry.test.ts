@@ -12,9 +12,14 @@ import type { CValue } from "../server/src/engine/types";
 
 function shape(v: CValue | undefined): unknown {
   if (!v) return v;
-  const base = { k: v.kind, s: [v.src.file, v.src.start, v.src.end], via: v.via?.map((h) => [h.kind, h.name, h.at.start, h.at.end]) };
+  const base = {
+    k: v.kind,
+    s: [v.src.file, v.src.start, v.src.end],
+    via: v.via?.map((h) => [h.kind, h.name, h.at.start, h.at.end]),
+  };
   if (v.kind === "scalar") return { ...base, v: v.value };
-  if (v.kind === "map") return { ...base, e: [...v.entries].map(([k, e]) => [k, e.keySrc.start, e.keySrc.end, shape(e.value)]) };
+  if (v.kind === "map")
+    return { ...base, e: [...v.entries].map(([k, e]) => [k, e.keySrc.start, e.keySrc.end, shape(e.value)]) };
   return { ...base, i: v.items.map(shape), invalid: v.kind === "ref" ? v.invalid : undefined };
 }
 
@@ -29,13 +34,33 @@ const sig = (f: ParsedFile) =>
 
 /** A big rules file in gitlab-org's style: anchors, aliases, merge keys, references, comments, a lenient quote. */
 function bigFile(): string {
-  const out = ["# rules shared by every job", ".if-default-branch: &if-default-branch", '  if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"', ""];
+  const out = [
+    "# rules shared by every job",
+    ".if-default-branch: &if-default-branch",
+    '  if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"',
+    "",
+  ];
   for (let i = 0; i < 90; i++) {
-    out.push(`# rule set ${i}`, `.rules:set-${i}:`, "  rules:", "    - <<: *if-default-branch", "      when: manual", `    - if: '$CI_MERGE_REQUEST_IID && $X_${i} == "${i}"'`, `      changes: &changes-${i} ["app/${i}/**/*", "lib/${i}.rb"]`);
+    out.push(
+      `# rule set ${i}`,
+      `.rules:set-${i}:`,
+      "  rules:",
+      "    - <<: *if-default-branch",
+      "      when: manual",
+      `    - if: '$CI_MERGE_REQUEST_IID && $X_${i} == "${i}"'`,
+      `      changes: &changes-${i} ["app/${i}/**/*", "lib/${i}.rb"]`,
+    );
     if (i > 0) out.push(`    - changes: *changes-${i - 1}`);
-    out.push(`job-${i}:`, `  extends: .rules:set-${i}`, "  script:", `    - echo ${i}`, "    - !reference [.setup, script]", "");
+    out.push(
+      `job-${i}:`,
+      `  extends: .rules:set-${i}`,
+      "  script:",
+      `    - echo ${i}`,
+      "    - !reference [.setup, script]",
+      "",
+    );
   }
-  out.push(".lenient:", "  if: '$A == \"a\" ||", '  $B == "b"\'', ".setup:", "  script: [make]", "");
+  out.push(".lenient:", '  if: \'$A == "a" ||', '  $B == "b"\'', ".setup:", "  script: [make]", "");
   return out.join("\n");
 }
 
@@ -45,7 +70,7 @@ function bigFile(): string {
  */
 function* edits(file: string, text: string, seed: number, n: number): Generator<{ text: string; whole: ParsedFile }> {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const original = text;
   let valid = text;
   for (let k = 0; k < n; k++) {
@@ -53,13 +78,27 @@ function* edits(file: string, text: string, seed: number, n: number): Generator<
     const lines = text.split("\n");
     const i = Math.floor(rnd() * lines.length);
     switch (Math.floor(rnd() * 7)) {
-      case 0: lines.splice(i, 0, `# note ${k}`); break;
-      case 1: lines.splice(i, 1); break;
-      case 2: lines[i] = lines[i].replace(/[a-z]/, "Q"); break;
-      case 3: lines.splice(i, 0, `.new-${k}: &new-${k}`, `  a: *if-default-branch`); break;
-      case 4: lines.splice(i, 0, lines[Math.floor(rnd() * lines.length)]); break;
-      case 5: lines.splice(i, 0, `.later-${k}:`, `  x: *new-${k - 1}`); break;
-      default: valid = original; continue;
+      case 0:
+        lines.splice(i, 0, `# note ${k}`);
+        break;
+      case 1:
+        lines.splice(i, 1);
+        break;
+      case 2:
+        lines[i] = lines[i].replace(/[a-z]/, "Q");
+        break;
+      case 3:
+        lines.splice(i, 0, `.new-${k}: &new-${k}`, `  a: *if-default-branch`);
+        break;
+      case 4:
+        lines.splice(i, 0, lines[Math.floor(rnd() * lines.length)]);
+        break;
+      case 5:
+        lines.splice(i, 0, `.later-${k}:`, `  x: *new-${k - 1}`);
+        break;
+      default:
+        valid = original;
+        continue;
     }
     text = lines.join("\n");
     const whole = loadWhole(file, text);
@@ -89,31 +128,47 @@ test("an edit in one entry keeps every other entry's values, moved to where the 
   const before = loadFile("r.yml", text);
   const at = text.indexOf("job-3:");
   const after = loadFile("r.yml", text.slice(0, at) + "# one more line\n" + text.slice(at), before);
-  const value = (f: ParsedFile, key: string) => (f.content?.kind === "map" ? f.content.entries.get(key)!.value : undefined)!;
+  const value = (f: ParsedFile, key: string) =>
+    (f.content?.kind === "map" ? f.content.entries.get(key)!.value : undefined)!;
   assert.equal(value(after, "job-80"), value(before, "job-80"), "same object");
   assert.equal(value(after, ".rules:set-2"), value(before, ".rules:set-2"));
   const script = value(after, "job-80");
   assert.equal(script.kind, "map");
   const written = after.text.slice(script.src.start, script.src.end);
   assert.match(written, /^extends: \.rules:set-80\n {2}script:/, "positions follow the move");
-  const changed = loadFile("r.yml", text.replace("      when: manual\n    - if: '$CI_MERGE_REQUEST_IID && $X_3 ", "      when: always\n    - if: '$CI_MERGE_REQUEST_IID && $X_3 "), before);
+  const changed = loadFile(
+    "r.yml",
+    text.replace(
+      "      when: manual\n    - if: '$CI_MERGE_REQUEST_IID && $X_3 ",
+      "      when: always\n    - if: '$CI_MERGE_REQUEST_IID && $X_3 ",
+    ),
+    before,
+  );
   assert.notEqual(value(changed, ".rules:set-3"), value(before, ".rules:set-3"), "the edited entry is new");
-  assert.notEqual(value(changed, ".rules:set-4"), value(before, ".rules:set-4"), "it aliases an anchor of the edited entry: new too");
+  assert.notEqual(
+    value(changed, ".rules:set-4"),
+    value(before, ".rules:set-4"),
+    "it aliases an anchor of the edited entry: new too",
+  );
   assert.equal(value(changed, ".rules:set-2"), value(before, ".rules:set-2"));
   assert.equal(value(changed, "job-80"), value(before, "job-80"));
 });
 
 const corpus = path.resolve(__dirname, "..", "..", "..", "shared", "corpus", "real");
-test("GitLab's own big files, loaded by entry, edited, equal loading them whole", { skip: !fs.existsSync(corpus) && "../shared/corpus is not here" }, () => {
-  for (const file of ["gitlab/.gitlab/ci/rules.gitlab-ci.yml", "xen/automation/gitlab-ci/build.yaml"]) {
-    const text = fs.readFileSync(path.join(corpus, file), "utf8");
-    let prev = loadFile(file, text);
-    assert.ok(prev.entries, file);
-    assert.equal(sig(prev), sig(loadWhole(file, text)), file);
-    for (const { text: t, whole } of edits(file, text, 3, 12)) {
-      const next = loadFile(file, t, prev);
-      assert.equal(sig(next), sig(whole), file);
-      prev = next;
+test(
+  "GitLab's own big files, loaded by entry, edited, equal loading them whole",
+  { skip: !fs.existsSync(corpus) && "../shared/corpus is not here" },
+  () => {
+    for (const file of ["gitlab/.gitlab/ci/rules.gitlab-ci.yml", "xen/automation/gitlab-ci/build.yaml"]) {
+      const text = fs.readFileSync(path.join(corpus, file), "utf8");
+      let prev = loadFile(file, text);
+      assert.ok(prev.entries, file);
+      assert.equal(sig(prev), sig(loadWhole(file, text)), file);
+      for (const { text: t, whole } of edits(file, text, 3, 12)) {
+        const next = loadFile(file, t, prev);
+        assert.equal(sig(next), sig(whole), file);
+        prev = next;
+      }
     }
-  }
-});
+  },
+);

@@ -7,17 +7,36 @@ import { analyze, diags, job, y } from "./helpers";
 
 test("plain scalars resolve as Psych reads YAML 1.1", () => {
   const cases: Array<[string, unknown]> = [
-    ["yes", true], ["No", false], ["on", true], ["OFF", false], ["true", true],
-    ["y", "y"], ["n", "n"], ["~", null], ["null", null], ["", null],
-    ["010", 8], ["0x1f", 31], ["0b101", 5], ["1_000", 1000], ["1,000", 1000], ["1:20", 80],
-    ["1.5", 1.5], ["1e3", "1e3"], ["2024-01-01", "2024-01-01"], ["08", "08"], [":sym", ":sym"],
-    ["hello world", "hello world"], ["-", "-"], ["1.", 1],
+    ["yes", true],
+    ["No", false],
+    ["on", true],
+    ["OFF", false],
+    ["true", true],
+    ["y", "y"],
+    ["n", "n"],
+    ["~", null],
+    ["null", null],
+    ["", null],
+    ["010", 8],
+    ["0x1f", 31],
+    ["0b101", 5],
+    ["1_000", 1000],
+    ["1,000", 1000],
+    ["1:20", 80],
+    ["1.5", 1.5],
+    ["1e3", "1e3"],
+    ["2024-01-01", "2024-01-01"],
+    ["08", "08"],
+    [":sym", ":sym"],
+    ["hello world", "hello world"],
+    ["-", "-"],
+    ["1.", 1],
   ];
   for (const [text, expected] of cases) assert.equal(resolvePlainScalar(text), expected, text);
 });
 
 test("quoted scalars and keys stay strings", () => {
-  const f = loadFile("a.yml", y("'yes': 'on'", "n: \"010\"", "k: !!str 12"));
+  const f = loadFile("a.yml", y("'yes': 'on'", 'n: "010"', "k: !!str 12"));
   assert.deepEqual(toJS(f.content!), { yes: "on", n: "010", k: "12" });
 });
 
@@ -27,7 +46,8 @@ test("a syntax error becomes a diagnostic at the parser's range, and other files
     "broken.yml": y("bad:", "  script: [echo", "other: 1"),
   });
   assert.deepEqual(diags(m), [
-    "broken.yml 2:0-2:1 error yaml-syntax Flow sequence in block collection must be sufficiently indented and end with a ]",
+    "broken.yml 2:0-2:1 error yaml-syntax Flow sequence in block collection " +
+      "must be sufficiently indented and end with a ]",
   ]);
   assert.deepEqual(job(m, "ok"), { script: ["echo"] });
   assert.equal(m.merged.entries.has("bad"), false);
@@ -39,23 +59,28 @@ test("anchors do not cross files: an alias to another file's anchor is an error 
     "a.yml": y(".tmpl: &steps", "  - echo"),
   });
   assert.deepEqual(diags(m), [
-    ".gitlab-ci.yml 2:10-2:16 error yaml-unknown-alias unknown alias *steps: anchors only reach within one YAML document of one file (use extends or !reference across files)",
+    ".gitlab-ci.yml 2:10-2:16 error yaml-unknown-alias unknown alias *steps: " +
+      "anchors only reach within one YAML document of one file (use extends or " +
+      "!reference across files)",
   ]);
 });
 
 test("merge keys merge in place like Psych: later keys win, the first map of a list wins", () => {
-  const f = loadFile("a.yml", y(
-    ".a: &a {x: 1, y: 1}",
-    ".b: &b {x: 2, z: 2}",
-    "before:",
-    "  x: 0",
-    "  <<: *a",
-    "after:",
-    "  <<: *a",
-    "  x: 0",
-    "list:",
-    "  <<: [*a, *b]",
-  ));
+  const f = loadFile(
+    "a.yml",
+    y(
+      ".a: &a {x: 1, y: 1}",
+      ".b: &b {x: 2, z: 2}",
+      "before:",
+      "  x: 0",
+      "  <<: *a",
+      "after:",
+      "  <<: *a",
+      "  x: 0",
+      "list:",
+      "  <<: [*a, *b]",
+    ),
+  );
   const v = toJS(f.content!) as Record<string, unknown>;
   assert.deepEqual(v.before, { x: 1, y: 1 });
   assert.deepEqual(v.after, { x: 0, y: 1 });
@@ -67,37 +92,60 @@ test("a merged value remembers the alias it came through", () => {
   const f = loadFile("a.yml", y(".a: &base", "  image: ruby", "job:", "  <<: *base", "  script: [x]"));
   const job = f.content!.kind === "map" ? f.content!.entries.get("job")!.value : undefined;
   const image = job?.kind === "map" ? job.entries.get("image")!.value : undefined;
-  assert.deepEqual(image?.via?.map((v) => [v.kind, v.name, f.text.slice(v.at.start, v.at.end)]), [["merge-key", "base", "*base"]]);
+  assert.deepEqual(
+    image?.via?.map((v) => [v.kind, v.name, f.text.slice(v.at.start, v.at.end)]),
+    [["merge-key", "base", "*base"]],
+  );
   assert.equal(f.text.slice(image!.src.start, image!.src.end), "ruby");
 });
 
 test("duplicate keys keep the last value and warn", () => {
   const m = analyze({ ".gitlab-ci.yml": y("job:", "  script: [a]", "  script: [b]") });
   assert.deepEqual(job(m, "job"), { script: ["b"] });
-  assert.deepEqual(diags(m), ['.gitlab-ci.yml 2:2-2:8 warning yaml-duplicate-key duplicate key "script": GitLab keeps only this later value']);
+  assert.deepEqual(diags(m), [
+    '.gitlab-ci.yml 2:2-2:8 warning yaml-duplicate-key duplicate key "script": GitLab keeps only this later value',
+  ]);
 });
 
 test("an alias bomb is refused without being expanded", () => {
   const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
-  for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
+  for (let i = 1; i < 12; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]`,
+    );
   lines.push("job:", "  script: *a11");
   const started = Date.now();
   const m = analyze({ ".gitlab-ci.yml": y(...lines) });
   assert.ok(Date.now() - started < 5000);
-  assert.deepEqual(diags(m).filter((d) => d.includes("yaml-too-big")), [
-    ".gitlab-ci.yml 0:0-0:0 error yaml-too-big The parsed YAML is too big (more than 1000000 values once aliases are expanded, or nested deeper than 100)",
-  ]);
+  assert.deepEqual(
+    diags(m).filter((d) => d.includes("yaml-too-big")),
+    [
+      ".gitlab-ci.yml 0:0-0:0 error yaml-too-big The parsed YAML is too big (more " +
+        "than 1000000 values once aliases are expanded, or nested deeper than 100)",
+    ],
+  );
 });
 
 test("the spec header is split off at ---, and its anchors do not reach the content", () => {
-  const f = loadFile("t.yml", y("spec:", "  inputs:", "    stage: &s {default: test}", "---", "job:", "  stage: *s", "  script: [x]"));
+  const f = loadFile(
+    "t.yml",
+    y("spec:", "  inputs:", "    stage: &s {default: test}", "---", "job:", "  stage: *s", "  script: [x]"),
+  );
   assert.deepEqual(toJS(f.header!), { spec: { inputs: { stage: { default: "test" } } } });
-  assert.deepEqual(f.diagnostics.map((d) => d.code), ["yaml-unknown-alias"]);
+  assert.deepEqual(
+    f.diagnostics.map((d) => d.code),
+    ["yaml-unknown-alias"],
+  );
 });
 
 test("spec without --- is an ordinary key (a job GitLab rejects)", () => {
   const m = analyze({ ".gitlab-ci.yml": y("spec:", "  inputs: {}", "job:", "  script: [x]") });
-  assert.deepEqual(diags(m), [".gitlab-ci.yml 0:0-0:4 error job-no-script jobs:spec config should implement the script:, run:, or trigger: keyword"]);
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 0:0-0:4 error job-no-script jobs:spec config should implement " +
+      "the script:, run:, or trigger: keyword",
+  ]);
 });
 
 test("!reference is kept as an unresolved reference with its tag in the range", () => {
@@ -109,7 +157,7 @@ test("!reference is kept as an unresolved reference with its tag in the range", 
 });
 
 test("a quoted scalar continued at the key's indentation loads, as libyaml allows", () => {
-  const f = loadFile("r.yml", y(".r:", "  if: '$A == \"b\" && $C =~", "  /^x$/'", "  when: never"));
+  const f = loadFile("r.yml", y(".r:", '  if: \'$A == "b" && $C =~', "  /^x$/'", "  when: never"));
   assert.deepEqual(f.diagnostics, []);
   assert.deepEqual(toJS(f.content!), { ".r": { if: '$A == "b" && $C =~ /^x$/', when: "never" } });
   const r = f.content!.kind === "map" ? f.content!.entries.get(".r")!.value : undefined;
@@ -119,7 +167,10 @@ test("a quoted scalar continued at the key's indentation loads, as libyaml allow
 
 test("a content document that is not a mapping is refused", () => {
   const m = analyze({ ".gitlab-ci.yml": y("- a", "- b") });
-  assert.deepEqual(diags(m), [".gitlab-ci.yml 0:0-1:3 error yaml-invalid-format Invalid configuration format: the content must be a mapping of keywords and jobs"]);
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 0:0-1:3 error yaml-invalid-format Invalid configuration " +
+      "format: the content must be a mapping of keywords and jobs",
+  ]);
 });
 
 test("an empty root config says so", () => {

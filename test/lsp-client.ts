@@ -19,7 +19,10 @@ export class LspClient {
     cacheDir = "off",
   ) {
     const server = path.resolve(__dirname, "..", "..", "dist", "server.js");
-    this.proc = spawn(process.execPath, [server, "--stdio"], { stdio: "pipe", env: { ...process.env, PIPEWRIGHT_CACHE_DIR: cacheDir } });
+    this.proc = spawn(process.execPath, [server, "--stdio"], {
+      stdio: "pipe",
+      env: { ...process.env, PIPEWRIGHT_CACHE_DIR: cacheDir },
+    });
     this.proc.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
   }
 
@@ -37,7 +40,8 @@ export class LspClient {
       const msg = JSON.parse(this.buffer.subarray(header + 4, header + 4 + length).toString());
       this.buffer = this.buffer.subarray(header + 4 + length);
       if (msg.id !== undefined && msg.method === undefined) this.pending.get(msg.id)?.(msg);
-      else if (msg.id !== undefined) this.send({ jsonrpc: "2.0", id: msg.id, result: msg.method === "workspace/configuration" ? [null] : null });
+      else if (msg.id !== undefined)
+        this.send({ jsonrpc: "2.0", id: msg.id, result: msg.method === "workspace/configuration" ? [null] : null });
       else {
         this.notifications.push({ method: msg.method, params: msg.params });
         this.history.push({ method: msg.method, params: msg.params });
@@ -54,7 +58,9 @@ export class LspClient {
   request<T>(method: string, params: unknown): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, (msg) => (msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result as T)));
+      this.pending.set(id, (msg) =>
+        msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result as T),
+      );
       this.send({ jsonrpc: "2.0", id, method, params });
     });
   }
@@ -89,7 +95,12 @@ export class LspClient {
   }
 
   async start() {
-    await this.request("initialize", { processId: process.pid, rootUri: pathToFileURL(this.root).href, capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(this.root).href, name: "ws" }] });
+    await this.request("initialize", {
+      processId: process.pid,
+      rootUri: pathToFileURL(this.root).href,
+      capabilities: {},
+      workspaceFolders: [{ uri: pathToFileURL(this.root).href, name: "ws" }],
+    });
     this.notify("initialized", {});
   }
 

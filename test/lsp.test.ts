@@ -9,7 +9,13 @@ import { LspClient } from "./lsp-client";
 
 interface PublishParams {
   uri: string;
-  diagnostics: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; code: string; message: string; data?: unknown; codeDescription?: { href: string } }>;
+  diagnostics: Array<{
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    code: string;
+    message: string;
+    data?: unknown;
+    codeDescription?: { href: string };
+  }>;
 }
 
 const fixture = path.resolve(__dirname, "..", "..", "test", "fixtures", "lsp");
@@ -32,7 +38,10 @@ after(async () => {
 });
 
 test("diagnostics arrive for an included file that is not even open, at the right place", async () => {
-  const d = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(JOBS) && p.diagnostics.length > 0);
+  const d = await client.waitFor<PublishParams>(
+    "textDocument/publishDiagnostics",
+    (p) => p.uri === client.uri(JOBS) && p.diagnostics.length > 0,
+  );
   firstDiagnostics = d;
   assert.deepEqual(
     d.diagnostics.map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.code, x.message]),
@@ -41,95 +50,213 @@ test("diagnostics arrive for an included file that is not even open, at the righ
 });
 
 test("hover on a rule set used through !reference shows its rules, where it is and its comment", async () => {
-  const h = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: client.uri(JOBS) }, position: { line: 7, character: 25 } });
+  const h = await client.request<{ contents: { value: string } }>("textDocument/hover", {
+    textDocument: { uri: client.uri(JOBS) },
+    position: { line: 7, character: 25 },
+  });
   assert.equal(
     h.contents.value,
-    "**hidden job** `.rules:test` — defined in `.gitlab/ci/rules.gitlab-ci.yml:2`\n\nRuns on merge requests and on the default branch.\n\nreferenced by 1 key: `unit`\n\n```yaml\nrules:\n  - if: $CI_MERGE_REQUEST_IID\n  - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n```",
+    "**hidden job** `.rules:test` — defined in `.gitlab/ci/rules.gitlab-ci.yml:2`\n\nRuns " +
+      "on merge requests and on the default branch.\n\nreferenced by 1 key: `unit`\n\n```yaml\nrules:\n " +
+      " - if: $CI_MERGE_REQUEST_IID\n  - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n```",
   );
 });
 
 test("hover on a keyword explains it from the schema", async () => {
-  const h = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: client.uri(JOBS) }, position: { line: 2, character: 4 } });
-  assert.match(h.contents.value, /^\*\*stage\*\* — .+\n\n\[GitLab documentation\]\(https:\/\/docs\.gitlab\.com\/ci\/yaml\/#stage\)$/);
+  const h = await client.request<{ contents: { value: string } }>("textDocument/hover", {
+    textDocument: { uri: client.uri(JOBS) },
+    position: { line: 2, character: 4 },
+  });
+  assert.match(
+    h.contents.value,
+    /^\*\*stage\*\* — .+\n\n\[GitLab documentation\]\(https:\/\/docs\.gitlab\.com\/ci\/yaml\/#stage\)$/,
+  );
 });
 
 test("go to definition of an extends parent lands in the other file", async () => {
-  const locs = await client.request<Array<{ uri: string; range: { start: { line: number; character: number } } }>>("textDocument/definition", { textDocument: { uri: client.uri(JOBS) }, position: { line: 1, character: 12 } });
-  assert.deepEqual(locs.map((l) => [l.uri, l.range.start.line, l.range.start.character]), [[client.uri(RULES), 6, 0]]);
+  const locs = await client.request<Array<{ uri: string; range: { start: { line: number; character: number } } }>>(
+    "textDocument/definition",
+    { textDocument: { uri: client.uri(JOBS) }, position: { line: 1, character: 12 } },
+  );
+  assert.deepEqual(
+    locs.map((l) => [l.uri, l.range.start.line, l.range.start.character]),
+    [[client.uri(RULES), 6, 0]],
+  );
 });
 
 test("the quick fix offered with the published diagnostic replaces exactly the misspelt keyword", async () => {
   const diag = firstDiagnostics!.diagnostics.find((x) => x.code === "schema-unknown-keyword")!;
-  const actions = await client.request<Array<{ title: string; edit: { changes: Record<string, Array<{ range: unknown; newText: string }>> } }>>("textDocument/codeAction", { textDocument: { uri: client.uri(JOBS) }, range: diag.range, context: { diagnostics: [diag] } });
+  const actions = await client.request<
+    Array<{ title: string; edit: { changes: Record<string, Array<{ range: unknown; newText: string }>> } }>
+  >("textDocument/codeAction", {
+    textDocument: { uri: client.uri(JOBS) },
+    range: diag.range,
+    context: { diagnostics: [diag] },
+  });
   assert.deepEqual(
     actions.map((a) => [a.title, a.edit.changes[client.uri(JOBS)]]),
-    [['Change to "script"', [{ range: { start: { line: 3, character: 2 }, end: { line: 3, character: 9 } }, newText: "script" }]]],
+    [
+      [
+        'Change to "script"',
+        [{ range: { start: { line: 3, character: 2 }, end: { line: 3, character: 9 } }, newText: "script" }],
+      ],
+    ],
   );
 });
 
-test("an edit in an included buffer updates the diagnostics of the files that use it, and fixing it clears them", async () => {
-  const text = fs.readFileSync(path.join(dir, RULES), "utf8");
-  client.notify("textDocument/didOpen", { textDocument: { uri: client.uri(RULES), languageId: "gitlab-ci", version: 1, text } });
-  client.notify("textDocument/didChange", { textDocument: { uri: client.uri(RULES), version: 2 }, contentChanges: [{ text: text.replace(".rules:test:", ".rules:tests:") }] });
-  const broken = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(JOBS) && p.diagnostics.some((x) => x.code === "reference-not-found"));
-  assert.deepEqual(
-    broken.diagnostics.filter((x) => x.code === "reference-not-found").map((x) => [x.range.start.line, x.message]),
-    [[7, '!reference [".rules:test", "rules"] could not be found']],
-  );
-  client.notify("textDocument/didChange", { textDocument: { uri: client.uri(RULES), version: 3 }, contentChanges: [{ text }] });
-  const fixed = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(JOBS) && !p.diagnostics.some((x) => x.code === "reference-not-found"));
-  assert.equal(fixed.diagnostics.length, 1);
-});
+test(
+  "an edit in an included buffer updates the diagnostics of the files that " + "use it, and fixing it clears them",
+  async () => {
+    const text = fs.readFileSync(path.join(dir, RULES), "utf8");
+    client.notify("textDocument/didOpen", {
+      textDocument: { uri: client.uri(RULES), languageId: "gitlab-ci", version: 1, text },
+    });
+    client.notify("textDocument/didChange", {
+      textDocument: { uri: client.uri(RULES), version: 2 },
+      contentChanges: [{ text: text.replace(".rules:test:", ".rules:tests:") }],
+    });
+    const broken = await client.waitFor<PublishParams>(
+      "textDocument/publishDiagnostics",
+      (p) => p.uri === client.uri(JOBS) && p.diagnostics.some((x) => x.code === "reference-not-found"),
+    );
+    assert.deepEqual(
+      broken.diagnostics.filter((x) => x.code === "reference-not-found").map((x) => [x.range.start.line, x.message]),
+      [[7, '!reference [".rules:test", "rules"] could not be found']],
+    );
+    client.notify("textDocument/didChange", {
+      textDocument: { uri: client.uri(RULES), version: 3 },
+      contentChanges: [{ text }],
+    });
+    const fixed = await client.waitFor<PublishParams>(
+      "textDocument/publishDiagnostics",
+      (p) => p.uri === client.uri(JOBS) && !p.diagnostics.some((x) => x.code === "reference-not-found"),
+    );
+    assert.equal(fixed.diagnostics.length, 1);
+  },
+);
 
 test("completion while typing offers templates after extends:, from the last analysis", async () => {
   const text = fs.readFileSync(path.join(dir, JOBS), "utf8") + "\nlint:\n  extends: ";
-  client.notify("textDocument/didOpen", { textDocument: { uri: client.uri(JOBS), languageId: "gitlab-ci", version: 1, text } });
-  const items = await client.request<Array<{ label: string; sortText: string }>>("textDocument/completion", { textDocument: { uri: client.uri(JOBS) }, position: { line: 11, character: 11 } });
-  assert.deepEqual(items.sort((a, b) => a.sortText.localeCompare(b.sortText)).map((i) => i.label).slice(0, 2), [".base", ".rules:test"]);
-});
-
-test("rename of a template is one workspace edit over every file", async () => {
-  const edit = await client.request<{ changes: Record<string, Array<{ range: { start: { line: number; character: number } }; newText: string }>> }>("textDocument/rename", { textDocument: { uri: client.uri(RULES) }, position: { line: 6, character: 2 }, newName: ".ruby" });
+  client.notify("textDocument/didOpen", {
+    textDocument: { uri: client.uri(JOBS), languageId: "gitlab-ci", version: 1, text },
+  });
+  const items = await client.request<Array<{ label: string; sortText: string }>>("textDocument/completion", {
+    textDocument: { uri: client.uri(JOBS) },
+    position: { line: 11, character: 11 },
+  });
   assert.deepEqual(
-    Object.entries(edit.changes).map(([uri, edits]) => [uri, edits.map((e) => [e.range.start.line, e.range.start.character, e.newText])]).sort(),
-    [[client.uri(JOBS), [[1, 11, ".ruby"], [6, 11, ".ruby"]]], [client.uri(RULES), [[6, 0, ".ruby"]]]].sort(),
+    items
+      .sort((a, b) => a.sortText.localeCompare(b.sortText))
+      .map((i) => i.label)
+      .slice(0, 2),
+    [".base", ".rules:test"],
   );
 });
 
-test("a lint finding links to its rule page, and the user's pipewright.rules turn an off-by-default rule on", async () => {
-  const main = ".gitlab-ci.yml";
-  const text = fs.readFileSync(path.join(dir, main), "utf8");
-  const withAnchor = `${text}\n.common: &common\n  script: [make]\nbuild:\n  <<: *common\n  rules:\n    - if: $FORCE_GITLAB_CI\n`;
-  client.notify("textDocument/didOpen", { textDocument: { uri: client.uri(main), languageId: "gitlab-ci", version: 1, text: withAnchor } });
-  const d = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(main) && p.diagnostics.some((x) => x.code === "force-gitlab-ci"));
-  const force = d.diagnostics.find((x) => x.code === "force-gitlab-ci")!;
-  assert.match(force.codeDescription!.href, /^file:\/\/.*\/docs\/rules\/force-gitlab-ci\.md$/);
-  assert.ok(fs.existsSync(new URL(force.codeDescription!.href)));
-  assert.ok(!d.diagnostics.some((x) => x.code === "anchor-instead-of-extends"), "off by default");
-  client.notify("workspace/didChangeConfiguration", { settings: { pipewright: { rules: { "anchor-instead-of-extends": "warning", "force-gitlab-ci": "off" } } } });
-  const on = await client.waitFor<PublishParams>("textDocument/publishDiagnostics", (p) => p.uri === client.uri(main) && p.diagnostics.some((x) => x.code === "anchor-instead-of-extends"));
-  assert.deepEqual(on.diagnostics.map((x) => x.code).sort(), ["anchor-instead-of-extends"]);
-  client.notify("textDocument/didClose", { textDocument: { uri: client.uri(main) } });
+test("rename of a template is one workspace edit over every file", async () => {
+  const edit = await client.request<{
+    changes: Record<string, Array<{ range: { start: { line: number; character: number } }; newText: string }>>;
+  }>("textDocument/rename", {
+    textDocument: { uri: client.uri(RULES) },
+    position: { line: 6, character: 2 },
+    newName: ".ruby",
+  });
+  assert.deepEqual(
+    Object.entries(edit.changes)
+      .map(([uri, edits]) => [uri, edits.map((e) => [e.range.start.line, e.range.start.character, e.newText])])
+      .sort(),
+    [
+      [
+        client.uri(JOBS),
+        [
+          [1, 11, ".ruby"],
+          [6, 11, ".ruby"],
+        ],
+      ],
+      [client.uri(RULES), [[6, 0, ".ruby"]]],
+    ].sort(),
+  );
 });
 
-test("code actions on a job offer the Dagger conversion as one workspace edit that creates the module and rewrites the job", async () => {
-  type Change = { kind?: string; uri?: string; textDocument?: { uri: string }; edits?: Array<{ range: { start: { line: number } }; newText: string }> };
-  const actions = await client.request<Array<{ title: string; kind: string; edit: { documentChanges: Change[] } }>>("textDocument/codeAction", {
-    textDocument: { uri: client.uri(JOBS) },
-    range: { start: { line: 5, character: 1 }, end: { line: 5, character: 1 } },
-    context: { diagnostics: [] },
-  });
-  assert.deepEqual(actions.map((a) => [a.title, a.kind]), [
-    ['Convert job "unit" to a Dagger Function (Docker executor)', "refactor.rewrite"],
-    ['Convert job "unit" to a Dagger Function (Kubernetes executor)', "refactor.rewrite"],
-  ]);
-  const changes = actions[0].edit.documentChanges;
-  assert.deepEqual(changes.filter((c) => c.kind === "create").map((c) => c.uri!.slice(client.uri("").length + 1)), ["dagger.json", ".dagger/package.json", ".dagger/tsconfig.json", ".dagger/.gitignore", ".dagger/.gitattributes", ".dagger/src/index.ts"]);
-  const jobEdit = changes.find((c) => c.textDocument?.uri === client.uri(JOBS))!;
-  assert.deepEqual(jobEdit.edits!.map((e) => e.newText).filter((t) => t.includes("dagger call")), ["  script:\n    - dagger call unit --source=. stdout\n"]);
-  const source = changes.find((c) => c.textDocument?.uri === client.uri(".dagger/src/index.ts"))!;
-  assert.match(source.edits![0].newText, /^ {2}unit\(@argument\(\{ defaultPath: "\/" \}\) source: Directory\): Container \{$/m);
-});
+test(
+  "a lint finding links to its rule page, and the user's pipewright.rules " + "turn an off-by-default rule on",
+  async () => {
+    const main = ".gitlab-ci.yml";
+    const text = fs.readFileSync(path.join(dir, main), "utf8");
+    const withAnchor =
+      `${text}\n.common: &common\n  script: [make]\nbuild:\n  <<: *common\n  ` + `rules:\n    - if: $FORCE_GITLAB_CI\n`;
+    client.notify("textDocument/didOpen", {
+      textDocument: { uri: client.uri(main), languageId: "gitlab-ci", version: 1, text: withAnchor },
+    });
+    const d = await client.waitFor<PublishParams>(
+      "textDocument/publishDiagnostics",
+      (p) => p.uri === client.uri(main) && p.diagnostics.some((x) => x.code === "force-gitlab-ci"),
+    );
+    const force = d.diagnostics.find((x) => x.code === "force-gitlab-ci")!;
+    assert.match(force.codeDescription!.href, /^file:\/\/.*\/docs\/rules\/force-gitlab-ci\.md$/);
+    assert.ok(fs.existsSync(new URL(force.codeDescription!.href)));
+    assert.ok(!d.diagnostics.some((x) => x.code === "anchor-instead-of-extends"), "off by default");
+    client.notify("workspace/didChangeConfiguration", {
+      settings: { pipewright: { rules: { "anchor-instead-of-extends": "warning", "force-gitlab-ci": "off" } } },
+    });
+    const on = await client.waitFor<PublishParams>(
+      "textDocument/publishDiagnostics",
+      (p) => p.uri === client.uri(main) && p.diagnostics.some((x) => x.code === "anchor-instead-of-extends"),
+    );
+    assert.deepEqual(on.diagnostics.map((x) => x.code).sort(), ["anchor-instead-of-extends"]);
+    client.notify("textDocument/didClose", { textDocument: { uri: client.uri(main) } });
+  },
+);
+
+test(
+  "code actions on a job offer the Dagger conversion as one workspace edit " +
+    "that creates the module and rewrites the job",
+  async () => {
+    type Change = {
+      kind?: string;
+      uri?: string;
+      textDocument?: { uri: string };
+      edits?: Array<{ range: { start: { line: number } }; newText: string }>;
+    };
+    const actions = await client.request<Array<{ title: string; kind: string; edit: { documentChanges: Change[] } }>>(
+      "textDocument/codeAction",
+      {
+        textDocument: { uri: client.uri(JOBS) },
+        range: { start: { line: 5, character: 1 }, end: { line: 5, character: 1 } },
+        context: { diagnostics: [] },
+      },
+    );
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.kind]),
+      [
+        ['Convert job "unit" to a Dagger Function (Docker executor)', "refactor.rewrite"],
+        ['Convert job "unit" to a Dagger Function (Kubernetes executor)', "refactor.rewrite"],
+      ],
+    );
+    const changes = actions[0].edit.documentChanges;
+    assert.deepEqual(
+      changes.filter((c) => c.kind === "create").map((c) => c.uri!.slice(client.uri("").length + 1)),
+      [
+        "dagger.json",
+        ".dagger/package.json",
+        ".dagger/tsconfig.json",
+        ".dagger/.gitignore",
+        ".dagger/.gitattributes",
+        ".dagger/src/index.ts",
+      ],
+    );
+    const jobEdit = changes.find((c) => c.textDocument?.uri === client.uri(JOBS))!;
+    assert.deepEqual(
+      jobEdit.edits!.map((e) => e.newText).filter((t) => t.includes("dagger call")),
+      ["  script:\n    - dagger call unit --source=. stdout\n"],
+    );
+    const source = changes.find((c) => c.textDocument?.uri === client.uri(".dagger/src/index.ts"))!;
+    assert.match(
+      source.edits![0].newText,
+      /^ {2}unit\(@argument\(\{ defaultPath: "\/" \}\) source: Directory\): Container \{$/m,
+    );
+  },
+);
 
 test("with nothing changing the server is idle: no analysis runs again (outside git too)", async () => {
   await new Promise((r) => setTimeout(r, 400));

@@ -19,21 +19,63 @@ import { y } from "./helpers";
 
 function shape(v: CValue | undefined): unknown {
   if (!v) return v;
-  const base = { k: v.kind, s: [v.src.start, v.src.end], via: v.via?.map((h) => [h.kind, h.name, h.at.start, h.at.end]) };
+  const base = {
+    k: v.kind,
+    s: [v.src.start, v.src.end],
+    via: v.via?.map((h) => [h.kind, h.name, h.at.start, h.at.end]),
+  };
   if (v.kind === "scalar") return { ...base, v: v.value, inner: v.inner && [v.inner.start, v.inner.end] };
-  if (v.kind === "map") return { ...base, e: [...v.entries].map(([k, e]) => [k, e.keySrc.start, e.keySrc.end, e.keyInner && [e.keyInner.start, e.keyInner.end], shape(e.value)]) };
+  if (v.kind === "map")
+    return {
+      ...base,
+      e: [...v.entries].map(([k, e]) => [
+        k,
+        e.keySrc.start,
+        e.keySrc.end,
+        e.keyInner && [e.keyInner.start, e.keyInner.end],
+        shape(e.value),
+      ]),
+    };
   return { ...base, i: v.items.map(shape), invalid: v.kind === "ref" ? v.invalid : undefined };
 }
 
 const sig = (f: ParsedFile) =>
-  JSON.stringify([shape(f.header), shape(f.content), f.anchors.map((a) => [a.name, a.src.start, a.src.end, shape(a.value)]), f.diagnostics.map((d) => `${d.severity} ${d.code} ${d.src.start}-${d.src.end} ${d.message}`)]);
+  JSON.stringify([
+    shape(f.header),
+    shape(f.content),
+    f.anchors.map((a) => [a.name, a.src.start, a.src.end, shape(a.value)]),
+    f.diagnostics.map((d) => `${d.severity} ${d.code} ${d.src.start}-${d.src.end} ${d.message}`),
+  ]);
 
 const roundTrip = (f: ParsedFile) => restoreParsed(f.path, f.text, JSON.parse(JSON.stringify(storeParsed(f))));
 
 const SAMPLES: Record<string, string> = {
-  "plain.yml": y("spec:", "  inputs:", "    n: {default: 1}", "---", ".t: &t {image: 'alpine:3'}", "job:", "  <<: *t", '  "quoted key": [a, *t]', "  script: !reference [.t, script]", "dup: 1", "dup: 2", "bad: !custom x"),
-  "bomb.yml": y("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]", "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]", "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]", "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]"),
-  "big.yml": Array.from({ length: 300 }, (_, i) => `.rules-${i}: &r${i}\n  rules:\n    - if: '$X == "${i}"'\njob-${i}:\n  extends: .rules-${i}\n  variables: *r${i > 0 ? i - 1 : 0}\n  script: [echo ${i}]\n`).join(""),
+  "plain.yml": y(
+    "spec:",
+    "  inputs:",
+    "    n: {default: 1}",
+    "---",
+    ".t: &t {image: 'alpine:3'}",
+    "job:",
+    "  <<: *t",
+    '  "quoted key": [a, *t]',
+    "  script: !reference [.t, script]",
+    "dup: 1",
+    "dup: 2",
+    "bad: !custom x",
+  ),
+  "bomb.yml": y(
+    "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+    "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+    "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+  ),
+  "big.yml": Array.from(
+    { length: 300 },
+    (_, i) =>
+      `.rules-${i}: &r${i}\n  rules:\n    - if: '$X == "${i}"'\njob-${i}:\n  ` +
+      `extends: .rules-${i}\n  variables: *r${i > 0 ? i - 1 : 0}\n  script: [echo ${i}]\n`,
+  ).join(""),
 };
 
 test("a stored file restores to exactly what loading it gives, shared values staying shared", () => {
@@ -66,10 +108,11 @@ test("data for another text, or malformed in any way, is not used", () => {
   // every single-value corruption of the data: undefined or the same file, never an exception
   const json = JSON.stringify(data);
   let seed = 11;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < 300; i++) {
     const at = Math.floor(rnd() * json.length);
-    const broken = json.slice(0, at) + ["0", "-1", "99999", '"x"', "[]", "null"][Math.floor(rnd() * 6)] + json.slice(at + 1);
+    const broken =
+      json.slice(0, at) + ["0", "-1", "99999", '"x"', "[]", "null"][Math.floor(rnd() * 6)] + json.slice(at + 1);
     let parsed: unknown;
     try {
       parsed = JSON.parse(broken);
@@ -96,7 +139,11 @@ function memoryStore(): ParseStore & { data?: ReadonlyMap<string, unknown>; save
 }
 
 test("a workspace started on the last session's store parses only what changed since", () => {
-  const files = { ".gitlab-ci.yml": y("include: [a.yml, b.yml]", "j: {script: [x], extends: .a}"), "a.yml": y(".a: {image: alpine}"), "b.yml": y("b: {script: [b]}") };
+  const files = {
+    ".gitlab-ci.yml": y("include: [a.yml, b.yml]", "j: {script: [x], extends: .a}"),
+    "a.yml": y(".a: {image: alpine}"),
+    "b.yml": y("b: {script: [b]}"),
+  };
   const store = memoryStore();
   const first = new Workspace({ files: new MemoryHost(files), store });
   const expected = first.diagnostics();
@@ -104,7 +151,11 @@ test("a workspace started on the last session's store parses only what changed s
   assert.equal(first.persist(), false, "nothing new to keep");
   const second = new Workspace({ files: new MemoryHost({ ...files, "b.yml": y("b: {script: [b2]}") }), store });
   assert.deepEqual(second.diagnostics(), expected);
-  assert.equal((second as unknown as { engine: { parseCount: number } }).engine.parseCount, 1, "only b.yml, which changed, is parsed");
+  assert.equal(
+    (second as unknown as { engine: { parseCount: number } }).engine.parseCount,
+    1,
+    "only b.yml, which changed, is parsed",
+  );
   assert.deepEqual(second.merged(undefined, "j"), first.merged(undefined, "j"));
 });
 
@@ -117,7 +168,10 @@ test("the language server keeps parsed files when it shuts down, in the cache fo
     await client.start();
     await client.waitFor("pipewright/analysisDone", () => true, 30000);
     await client.stop();
-    const stored = fs.readdirSync(cache, { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
+    const stored = fs
+      .readdirSync(cache, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".json"));
     assert.equal(stored.length, 1);
     const data = JSON.parse(fs.readFileSync(path.join(cache, stored[0]), "utf8"));
     assert.deepEqual(Object.keys(data), [".gitlab-ci.yml"]);

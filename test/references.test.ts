@@ -15,10 +15,23 @@ test("!reference puts the value in place, across files, and sees keys inherited 
       "    V: !reference [.vars, variables, V]",
       "  script: [x]",
     ),
-    "rules.yml": y(".rules:main:", "  rules:", "    - if: $A", ".base-setup:", "  before_script: [setup]", ".vars:", "  variables: {V: v}"),
+    "rules.yml": y(
+      ".rules:main:",
+      "  rules:",
+      "    - if: $A",
+      ".base-setup:",
+      "  before_script: [setup]",
+      ".vars:",
+      "  variables: {V: v}",
+    ),
   });
   noDiagnostics(m);
-  assert.deepEqual(job(m, "job"), { rules: [{ if: "$A" }], before_script: ["setup"], variables: { V: "v" }, script: ["x"] });
+  assert.deepEqual(job(m, "job"), {
+    rules: [{ if: "$A" }],
+    before_script: ["setup"],
+    variables: { V: "v" },
+    script: ["x"],
+  });
 });
 
 test("references inside lists nest in the merged view and flatten fully in script and rules", () => {
@@ -42,41 +55,76 @@ test("references inside lists nest in the merged view and flatten fully in scrip
   });
   noDiagnostics(m);
   assert.deepEqual((job(m, "job") as { script: unknown }).script, [[["a1", "a2"], "b"], "c"]);
-  assert.deepEqual(effective(m, "job"), { script: ["a1", "a2", "b", "c"], rules: [{ if: "$A" }, { when: "never" }], stage: "test" });
+  assert.deepEqual(effective(m, "job"), {
+    script: ["a1", "a2", "b", "c"],
+    rules: [{ if: "$A" }, { when: "never" }],
+    stage: "test",
+  });
 });
 
 test("a flattened line remembers the reference it came through", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".a:", "  script: [a1]", "job:", "  script:", "    - !reference [.a, script]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(".a:", "  script: [a1]", "job:", "  script:", "    - !reference [.a, script]"),
+  });
   const script = m.effectiveJob("job")!.entries.get("script")!.value;
   const line = script.kind === "seq" ? script.items[0] : undefined;
-  assert.deepEqual(line!.via!.map((h) => [h.kind, h.name]), [["reference", ".a.script"]]);
+  assert.deepEqual(
+    line!.via!.map((h) => [h.kind, h.name]),
+    [["reference", ".a.script"]],
+  );
 });
 
 test("lists nested where GitLab does not flatten are an error at the reference", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".t:", "  tags: [a]", "job:", "  tags:", "    - !reference [.t, tags]", "  script: [x]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(".t:", "  tags: [a]", "job:", "  tags:", "    - !reference [.t, tags]", "  script: [x]"),
+  });
   assert.deepEqual(diags(m), [
-    ".gitlab-ci.yml 4:6-4:27 error nested-list jobs:job:tags must not contain nested lists: GitLab flattens nested lists only in script, before_script, after_script, rules, needs, cache, services and stages",
+    ".gitlab-ci.yml 4:6-4:27 error nested-list jobs:job:tags must not contain " +
+      "nested lists: GitLab flattens nested lists only in script, before_script, " +
+      "after_script, rules, needs, cache, services and stages",
   ]);
 });
 
 test("a missing target, or one that is false, could not be found; path items must be strings", () => {
   const m = analyze({
-    ".gitlab-ci.yml": y(".t:", "  interruptible: false", "job:", "  script:", "    - !reference [.nope, script]", "    - !reference [.t, interruptible]", "    - !reference [.t, script, 0]"),
+    ".gitlab-ci.yml": y(
+      ".t:",
+      "  interruptible: false",
+      "job:",
+      "  script:",
+      "    - !reference [.nope, script]",
+      "    - !reference [.t, interruptible]",
+      "    - !reference [.t, script, 0]",
+    ),
   });
   assert.deepEqual(diags(m), [
     '.gitlab-ci.yml 4:6-4:32 error reference-not-found !reference [".nope", "script"] could not be found',
     '.gitlab-ci.yml 5:6-5:36 error reference-not-found !reference [".t", "interruptible"] could not be found',
-    '.gitlab-ci.yml 6:6-6:32 error reference-invalid !reference [".t", "script", 0] is not valid: it takes a list of keys such as [".job", "script"]',
+    '.gitlab-ci.yml 6:6-6:32 error reference-invalid !reference [".t", "script", ' +
+      '0] is not valid: it takes a list of keys such as [".job", "script"]',
   ]);
 });
 
 test("a path cannot index into a list", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".t:", "  script: [a, b]", "job:", "  script: !reference [.t, script, '0']") });
-  assert.deepEqual(diags(m), ['.gitlab-ci.yml 3:10-3:38 error reference-not-found !reference [".t", "script", "0"] could not be found']);
+  const m = analyze({
+    ".gitlab-ci.yml": y(".t:", "  script: [a, b]", "job:", "  script: !reference [.t, script, '0']"),
+  });
+  assert.deepEqual(diags(m), [
+    '.gitlab-ci.yml 3:10-3:38 error reference-not-found !reference [".t", "script", "0"] could not be found',
+  ]);
 });
 
 test("circular references are reported, not followed forever", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".a:", "  script: !reference [.b, script]", ".b:", "  script: !reference [.a, script]", "job:", "  script: [x]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      ".a:",
+      "  script: !reference [.b, script]",
+      ".b:",
+      "  script: !reference [.a, script]",
+      "job:",
+      "  script: [x]",
+    ),
+  });
   assert.deepEqual(diags(m), [
     '.gitlab-ci.yml 1:10-1:33 error reference-circular !reference [".b", "script"] is part of a circular chain',
   ]);
@@ -85,12 +133,27 @@ test("circular references are reported, not followed forever", () => {
 test("a reference must be a list of strings", () => {
   const m = analyze({ ".gitlab-ci.yml": y("job:", "  script:", "    - !reference [.a, 1]", "    - !reference []") });
   assert.deepEqual(diags(m), [
-    '.gitlab-ci.yml 2:6-2:24 error reference-invalid !reference [".a", 1] is not valid: it takes a list of keys such as [".job", "script"]',
-    '.gitlab-ci.yml 3:6-3:19 error reference-invalid !reference [] is not valid: it takes a list of keys such as [".job", "script"]',
+    '.gitlab-ci.yml 2:6-2:24 error reference-invalid !reference [".a", 1] is ' +
+      'not valid: it takes a list of keys such as [".job", "script"]',
+    ".gitlab-ci.yml 3:6-3:19 error reference-invalid !reference [] is not valid: " +
+      'it takes a list of keys such as [".job", "script"]',
   ]);
 });
 
 test("an error in a template used by many jobs is reported once", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".t:", "  script: [!reference [.missing, script]]", "a:", "  extends: .t", "b:", "  extends: .t", "c:", "  extends: .t") });
-  assert.deepEqual(diags(m), ['.gitlab-ci.yml 1:11-1:40 error reference-not-found !reference [".missing", "script"] could not be found']);
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      ".t:",
+      "  script: [!reference [.missing, script]]",
+      "a:",
+      "  extends: .t",
+      "b:",
+      "  extends: .t",
+      "c:",
+      "  extends: .t",
+    ),
+  });
+  assert.deepEqual(diags(m), [
+    '.gitlab-ci.yml 1:11-1:40 error reference-not-found !reference [".missing", "script"] could not be found',
+  ]);
 });

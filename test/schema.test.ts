@@ -19,9 +19,11 @@ function keywordSchemas(): Array<[string, Record<string, unknown>]> {
       }
     }
     // constraint-only subschemas (dependencies, not, if) restate keys to forbid or require them; they define no keyword
-    for (const [k, v] of Object.entries(node)) if (!["enum", "default", "examples", "dependencies", "not", "if"].includes(k)) visit(v, `${where}.${k}`);
+    for (const [k, v] of Object.entries(node))
+      if (!["enum", "default", "examples", "dependencies", "not", "if"].includes(k)) visit(v, `${where}.${k}`);
   };
-  for (const [name, def] of Object.entries(schema.definitions as Record<string, unknown>)) out.push([`definitions.${name}`, def as Record<string, unknown>]);
+  for (const [name, def] of Object.entries(schema.definitions as Record<string, unknown>))
+    out.push([`definitions.${name}`, def as Record<string, unknown>]);
   visit(schema, "#");
   return out;
 }
@@ -35,11 +37,15 @@ function described(s: Record<string, unknown>, key: "description" | "docs"): boo
 }
 
 test("every keyword in the schema has a description and a docs link", () => {
-  const missing = keywordSchemas().filter(([, s]) => !described(s, "description") || !described(s, "docs")).map(([w]) => w);
+  const missing = keywordSchemas()
+    .filter(([, s]) => !described(s, "description") || !described(s, "docs"))
+    .map(([w]) => w);
   assert.deepEqual(missing, []);
 });
 
 test("docs links point at GitLab's documentation", () => {
-  const bad = keywordSchemas().filter(([, s]) => typeof s.docs === "string" && !/^https:\/\/docs\.gitlab\.com\//.test(s.docs as string)).map(([w]) => w);
+  const bad = keywordSchemas()
+    .filter(([, s]) => typeof s.docs === "string" && !/^https:\/\/docs\.gitlab\.com\//.test(s.docs as string))
+    .map(([w]) => w);
   assert.deepEqual(bad, []);
 });

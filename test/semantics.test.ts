@@ -7,15 +7,36 @@ const SEMANTIC = /^(stage|needs|dependencies|parallel|pipeline|environment)-/;
 
 test("a stage that is not in stages is GitLab's error, at the stage", () => {
   const m = analyze({ ".gitlab-ci.yml": y("stages: [build, test]", "j:", "  stage: deploy", "  script: [x]") });
-  assert.deepEqual(only(m, SEMANTIC), [".gitlab-ci.yml 2:9-2:15 error stage-unknown j job: chosen stage deploy does not exist; available stages are .pre, build, test, .post"]);
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 2:9-2:15 error stage-unknown j job: chosen stage deploy " +
+      "does not exist; available stages are .pre, build, test, .post",
+  ]);
 });
 
 test("a stage set in a template is reported once there, with the jobs it reaches", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".t:", "  stage: nope", "a:", "  extends: .t", "  script: [x]", "b:", "  extends: .t", "  script: [x]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      ".t:",
+      "  stage: nope",
+      "a:",
+      "  extends: .t",
+      "  script: [x]",
+      "b:",
+      "  extends: .t",
+      "  script: [x]",
+    ),
+  });
   const d = m.diagnostics.filter((x) => x.code === "stage-unknown");
   assert.equal(d.length, 1);
-  assert.equal(d[0].message, "a job: chosen stage nope does not exist; available stages are .pre, build, test, deploy, .post", "GitLab's words, for the first job");
-  assert.deepEqual(d[0].related!.map((r) => r.message), ['used by job "a"', 'used by job "b"']);
+  assert.equal(
+    d[0].message,
+    "a job: chosen stage nope does not exist; available stages are .pre, build, test, deploy, .post",
+    "GitLab's words, for the first job",
+  );
+  assert.deepEqual(
+    d[0].related!.map((r) => r.message),
+    ['used by job "a"', 'used by job "b"'],
+  );
 });
 
 test("needs: unknown, later stage, duplicated; optional and parallel copies are fine", () => {
@@ -42,26 +63,62 @@ test("needs: unknown, later stage, duplicated; optional and parallel copies are 
 });
 
 test("circular needs are reported once", () => {
-  const m = analyze({ ".gitlab-ci.yml": y("a:", "  needs: [b]", "  script: [x]", "b:", "  needs: [a]", "  script: [x]") });
-  assert.deepEqual(only(m, SEMANTIC), [".gitlab-ci.yml 4:10-4:11 error needs-cycle circular dependency detected in `needs`: a → b → a"]);
+  const m = analyze({
+    ".gitlab-ci.yml": y("a:", "  needs: [b]", "  script: [x]", "b:", "  needs: [a]", "  script: [x]"),
+  });
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 4:10-4:11 error needs-cycle circular dependency detected in `needs`: a → b → a",
+  ]);
 });
 
 test("dependencies: unknown, later stage, and not among needs", () => {
   const m = analyze({
-    ".gitlab-ci.yml": y("a:", "  stage: build", "  script: [x]", "b:", "  stage: deploy", "  script: [x]", "c:", "  needs: [a]", "  dependencies: [a, b, z]", "  script: [x]", "d:", "  stage: build", "  dependencies: [c]", "  script: [x]", "e:", "  needs: []", "  dependencies: [a]", "  script: [x]"),
+    ".gitlab-ci.yml": y(
+      "a:",
+      "  stage: build",
+      "  script: [x]",
+      "b:",
+      "  stage: deploy",
+      "  script: [x]",
+      "c:",
+      "  needs: [a]",
+      "  dependencies: [a, b, z]",
+      "  script: [x]",
+      "d:",
+      "  stage: build",
+      "  dependencies: [c]",
+      "  script: [x]",
+      "e:",
+      "  needs: []",
+      "  dependencies: [a]",
+      "  script: [x]",
+    ),
   });
   assert.deepEqual(only(m, SEMANTIC), [
-    ".gitlab-ci.yml 8:20-8:21 error dependencies-later-stage c job: dependency b is not defined in current or prior stages",
+    ".gitlab-ci.yml 8:20-8:21 error dependencies-later-stage c job: dependency " +
+      "b is not defined in current or prior stages",
     ".gitlab-ci.yml 8:23-8:24 error dependencies-unknown c job: undefined dependency: z",
-    ".gitlab-ci.yml 12:17-12:18 error dependencies-later-stage d job: dependency c is not defined in current or prior stages",
+    ".gitlab-ci.yml 12:17-12:18 error dependencies-later-stage d job: dependency " +
+      "c is not defined in current or prior stages",
     ".gitlab-ci.yml 16:17-16:18 error dependencies-not-in-needs e job: dependencies the a should be part of needs",
   ]);
 });
 
 test("parallel:matrix may make at most 200 jobs", () => {
   const values = Array.from({ length: 15 }, (_, i) => `v${i}`).join(", ");
-  const m = analyze({ ".gitlab-ci.yml": y("j:", "  parallel:", "    matrix:", `      - {A: [${values}], B: [${values}]}`, "  script: [x]") });
-  assert.deepEqual(only(m, SEMANTIC), [".gitlab-ci.yml 3:6-3:148 error parallel-matrix-too-many j job: parallel:matrix config generates too many jobs (maximum is 200)"]);
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "j:",
+      "  parallel:",
+      "    matrix:",
+      `      - {A: [${values}], B: [${values}]}`,
+      "  script: [x]",
+    ),
+  });
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 3:6-3:148 error parallel-matrix-too-many j job: parallel:matrix " +
+      "config generates too many jobs (maximum is 200)",
+  ]);
 });
 
 test("on_stop must name a job that stops the same environment", () => {
@@ -79,17 +136,27 @@ test("on_stop must name a job that stops the same environment", () => {
     ),
   });
   assert.deepEqual(only(m, SEMANTIC), [
-    ".gitlab-ci.yml 1:39-1:43 error environment-on-stop-invalid deploy job: on_stop job stop needs to have action stop defined",
+    ".gitlab-ci.yml 1:39-1:43 error environment-on-stop-invalid deploy job: " +
+      "on_stop job stop needs to have action stop defined",
     ".gitlab-ci.yml 7:39-7:46 error environment-on-stop-unknown deploy2 job: on_stop job nowhere is not defined",
   ]);
 });
 
 test("a pipeline of only .pre and .post jobs is flagged", () => {
   const m = analyze({ ".gitlab-ci.yml": y("a:", "  stage: .pre", "  script: [x]") });
-  assert.deepEqual(only(m, SEMANTIC), [".gitlab-ci.yml 0:0-0:1 warning pipeline-only-edge-stages every job is in the .pre or .post stage: GitLab does not create a pipeline that has only those"]);
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 0:0-0:1 warning pipeline-only-edge-stages every job is " +
+      "in the .pre or .post stage: GitLab does not create a pipeline that has " +
+      "only those",
+  ]);
 });
 
 test("with includes that cannot be read, unknown names are warnings that say why", () => {
-  const m = analyze({ ".gitlab-ci.yml": y("include: {template: Jobs/Build.gitlab-ci.yml}", "j:", "  needs: [build]", "  script: [x]") });
-  assert.deepEqual(only(m, SEMANTIC), [".gitlab-ci.yml 2:10-2:15 warning needs-unknown j job: undefined need: build (it may come from an include that cannot be read offline)"]);
+  const m = analyze({
+    ".gitlab-ci.yml": y("include: {template: Jobs/Build.gitlab-ci.yml}", "j:", "  needs: [build]", "  script: [x]"),
+  });
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 2:10-2:15 warning needs-unknown j job: undefined need: " +
+      "build (it may come from an include that cannot be read offline)",
+  ]);
 });

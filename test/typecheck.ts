@@ -41,7 +41,11 @@ function formatHost(dir: string): ts.FormatDiagnosticsHost {
 }
 
 /** The module's tsconfig, as tsc reads it, with the SDK mapping and type roots redirected here. */
-function compilerSetup(moduleDir: string): { options: ts.CompilerOptions; fileNames: string[]; errors: readonly ts.Diagnostic[] } {
+function compilerSetup(moduleDir: string): {
+  options: ts.CompilerOptions;
+  fileNames: string[];
+  errors: readonly ts.Diagnostic[];
+} {
   const configFile = path.join(moduleDir, "tsconfig.json");
   const raw = fs.existsSync(configFile) ? ts.readConfigFile(configFile, ts.sys.readFile) : { config: {} };
   const parsed = ts.parseJsonConfigFileContent(raw.config ?? {}, ts.sys, moduleDir, undefined, configFile);
@@ -56,7 +60,10 @@ function compilerSetup(moduleDir: string): { options: ts.CompilerOptions; fileNa
   return { options, fileNames: parsed.fileNames, errors: [...(raw.error ? [raw.error] : []), ...parsed.errors] };
 }
 
-/** Writes `files` (project-relative path → text) to a temporary directory and type-checks the module found there; returns tsc's messages, empty when it type-checks. */
+/**
+ * Writes `files` (project-relative path → text) to a temporary directory and type-checks the module found there;
+ * returns tsc's messages, empty when it type-checks.
+ */
 export function typecheckModule(files: Record<string, string>): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-dagger-"));
   try {

@@ -6,12 +6,17 @@ const schemaOnly = (m: ReturnType<typeof analyze>) => diags(m).filter((d) => d.s
 
 test("an unknown keyword in a job is reported at the key, with a suggestion", () => {
   const m = analyze({ ".gitlab-ci.yml": y("rspec:", "  scripts: [bin/rspec]", "  script: [x]") });
-  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 1:2-1:9 error schema-unknown-keyword unknown keyword "scripts" in job "rspec" — did you mean "script"?']);
+  assert.deepEqual(schemaOnly(m), [
+    '.gitlab-ci.yml 1:2-1:9 error schema-unknown-keyword unknown keyword "scripts" ' +
+      'in job "rspec" — did you mean "script"?',
+  ]);
 });
 
 test("a value outside an enum lists the allowed values, at the value", () => {
   const m = analyze({ ".gitlab-ci.yml": y("j:", "  when: sometimes", "  script: [x]") });
-  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 1:8-1:17 error schema-enum "when" must be one of: on_success, on_failure, always, manual, delayed']);
+  assert.deepEqual(schemaOnly(m), [
+    '.gitlab-ci.yml 1:8-1:17 error schema-enum "when" must be one of: on_success, on_failure, always, manual, delayed',
+  ]);
 });
 
 test("a value of the wrong type says what is expected", () => {
@@ -21,34 +26,67 @@ test("a value of the wrong type says what is expected", () => {
 
 test("a nested unknown key names its parent", () => {
   const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  artifacts:", "    pathz: [out/]") });
-  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 3:4-3:9 error schema-unknown-keyword unknown keyword "pathz" in "artifacts" — did you mean "paths"?']);
-});
-
-test("an error in a template used by several jobs is reported once, at the template, with the jobs as related information", () => {
-  const m = analyze({
-    ".gitlab-ci.yml": y("include: templates.yml", "a:", "  extends: .base", "  script: [x]", "b:", "  extends: .base", "  script: [y]"),
-    "templates.yml": y(".base:", "  image: ruby", "  timeout: [1h]"),
-  });
-  assert.deepEqual(schemaOnly(m), ['templates.yml 2:11-2:15 error schema-type "timeout" must be a string']);
-  const d = m.diagnostics.find((x) => x.code === "schema-type")!;
-  assert.deepEqual(d.related!.map((r) => [r.src.file, r.message]), [
-    [".gitlab-ci.yml", 'used by job "a"'],
-    [".gitlab-ci.yml", 'used by job "b"'],
+  assert.deepEqual(schemaOnly(m), [
+    '.gitlab-ci.yml 3:4-3:9 error schema-unknown-keyword unknown keyword "pathz" ' +
+      'in "artifacts" — did you mean "paths"?',
   ]);
 });
 
+test(
+  "an error in a template used by several jobs is reported once, at the template, " +
+    "with the jobs as related information",
+  () => {
+    const m = analyze({
+      ".gitlab-ci.yml": y(
+        "include: templates.yml",
+        "a:",
+        "  extends: .base",
+        "  script: [x]",
+        "b:",
+        "  extends: .base",
+        "  script: [y]",
+      ),
+      "templates.yml": y(".base:", "  image: ruby", "  timeout: [1h]"),
+    });
+    assert.deepEqual(schemaOnly(m), ['templates.yml 2:11-2:15 error schema-type "timeout" must be a string']);
+    const d = m.diagnostics.find((x) => x.code === "schema-type")!;
+    assert.deepEqual(
+      d.related!.map((r) => [r.src.file, r.message]),
+      [
+        [".gitlab-ci.yml", 'used by job "a"'],
+        [".gitlab-ci.yml", 'used by job "b"'],
+      ],
+    );
+  },
+);
+
 test("an unknown key in a template is named after the template", () => {
   const m = analyze({ ".gitlab-ci.yml": y(".base:", "  imagee: ruby", "a:", "  extends: .base", "  script: [x]") });
-  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 1:2-1:8 error schema-unknown-keyword unknown keyword "imagee" in ".base" — did you mean "image"?']);
+  assert.deepEqual(schemaOnly(m), [
+    '.gitlab-ci.yml 1:2-1:8 error schema-unknown-keyword unknown keyword "imagee" in ".base" — did you mean "image"?',
+  ]);
 });
 
 test("a hidden key that no job extends is data, not a template: it is not validated", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".if-mr: &if-mr", "  if: $CI_MERGE_REQUEST_IID", ".vars:", "  FOO: bar", "j:", "  rules: [*if-mr]", "  variables: !reference [.vars]", "  script: [x]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      ".if-mr: &if-mr",
+      "  if: $CI_MERGE_REQUEST_IID",
+      ".vars:",
+      "  FOO: bar",
+      "j:",
+      "  rules: [*if-mr]",
+      "  variables: !reference [.vars]",
+      "  script: [x]",
+    ),
+  });
   assert.deepEqual(schemaOnly(m), []);
 });
 
 test("a value pulled in by !reference is checked where the job uses it and reported where it is written", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".shared:", "  tags: docker", "j:", "  tags: !reference [.shared, tags]", "  script: [x]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(".shared:", "  tags: docker", "j:", "  tags: !reference [.shared, tags]", "  script: [x]"),
+  });
   assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 1:8-1:14 error schema-type "tags" must be a list']);
 });
 
@@ -58,8 +96,19 @@ test("include entries and the spec header are validated in the file that writes 
     "t.yml": y("spec:", "  inputs:", "    a:", "      descripton: the a", "---", "t:", "  script: [x]"),
   });
   const d = schemaOnly(m);
-  assert.ok(d.some((x) => x.startsWith('.gitlab-ci.yml 3:4-3:9 error schema-unknown-keyword unknown keyword "rulez"')), d.join("\n"));
-  assert.ok(d.some((x) => x.startsWith('t.yml 3:6-3:16 error schema-unknown-keyword unknown keyword "descripton" in "spec:inputs:a" — did you mean "description"?')), d.join("\n"));
+  assert.ok(
+    d.some((x) => x.startsWith('.gitlab-ci.yml 3:4-3:9 error schema-unknown-keyword unknown keyword "rulez"')),
+    d.join("\n"),
+  );
+  assert.ok(
+    d.some((x) =>
+      x.startsWith(
+        't.yml 3:6-3:16 error schema-unknown-keyword unknown keyword "descripton" ' +
+          'in "spec:inputs:a" — did you mean "description"?',
+      ),
+    ),
+    d.join("\n"),
+  );
 });
 
 test("a missing required key is reported at the key that lacks it", () => {
@@ -69,7 +118,10 @@ test("a missing required key is reported at the key that lacks it", () => {
 
 test("a pattern error says in words what is expected", () => {
   const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  trigger: {project: /group/project/}") });
-  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 2:21-2:36 error schema-pattern "trigger:project" must be a full project path such as my-group/my-project, without leading or trailing slashes']);
+  assert.deepEqual(schemaOnly(m), [
+    '.gitlab-ci.yml 2:21-2:36 error schema-pattern "trigger:project" must be ' +
+      "a full project path such as my-group/my-project, without leading or trailing slashes",
+  ]);
 });
 
 test("a number out of bounds names the bound", () => {
@@ -79,16 +131,33 @@ test("a number out of bounds names the bound", () => {
 
 test("a bad variable name is reported at the name", () => {
   const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  variables:", "    MY-VAR: x") });
-  assert.deepEqual(schemaOnly(m), ['.gitlab-ci.yml 3:4-3:10 error schema-pattern key "MY-VAR" in "variables" may contain only letters, digits and underscores']);
+  assert.deepEqual(schemaOnly(m), [
+    '.gitlab-ci.yml 3:4-3:10 error schema-pattern key "MY-VAR" in "variables" ' +
+      "may contain only letters, digits and underscores",
+  ]);
 });
 
 test("a template is not faulted for keys the jobs that extend it add", () => {
-  const m = analyze({ ".gitlab-ci.yml": y(".rel:", "  release: {description: notes}", "j:", "  extends: .rel", "  release: {tag_name: v1}", "  script: [x]") });
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      ".rel:",
+      "  release: {description: notes}",
+      "j:",
+      "  extends: .rel",
+      "  release: {tag_name: v1}",
+      "  script: [x]",
+    ),
+  });
   assert.deepEqual(schemaOnly(m), []);
 });
 
 test("a misspelt script is one finding with its fix, not also a job without a script", () => {
   const m = analyze({ ".gitlab-ci.yml": y("build:", "  scripts: [make]", "ok:", "  script: [x]") });
-  assert.deepEqual(diags(m), ['.gitlab-ci.yml 1:2-1:9 error schema-unknown-keyword unknown keyword "scripts" in job "build" — did you mean "script"?']);
-  assert.deepEqual(m.diagnostics[0].fixes, [{ title: 'Change to "script"', edits: [{ src: { file: ".gitlab-ci.yml", start: 9, end: 16 }, newText: "script" }] }]);
+  assert.deepEqual(diags(m), [
+    '.gitlab-ci.yml 1:2-1:9 error schema-unknown-keyword unknown keyword "scripts" ' +
+      'in job "build" — did you mean "script"?',
+  ]);
+  assert.deepEqual(m.diagnostics[0].fixes, [
+    { title: 'Change to "script"', edits: [{ src: { file: ".gitlab-ci.yml", start: 9, end: 16 }, newText: "script" }] },
+  ]);
 });

@@ -13,11 +13,32 @@ import { y } from "./helpers";
 
 const FILES = {
   ".gitlab-ci.yml": y("stages: [build, test]", "include:", "  - local: ci/rules.yml", "  - local: ci/jobs.yml"),
-  "ci/rules.yml": y("# Runs on merge requests.", ".rules:test:", "  rules:", "    - if: $CI_MERGE_REQUEST_IID", ".base:", "  image: ruby:3.3"),
-  "ci/jobs.yml": y("compile:", "  extends: .base", "  stage: build", "  scripts: [make]", "unit:", "  extends: .base", "  rules: !reference [.rules:test, rules]", "  script: [make test]"),
+  "ci/rules.yml": y(
+    "# Runs on merge requests.",
+    ".rules:test:",
+    "  rules:",
+    "    - if: $CI_MERGE_REQUEST_IID",
+    ".base:",
+    "  image: ruby:3.3",
+  ),
+  "ci/jobs.yml": y(
+    "compile:",
+    "  extends: .base",
+    "  stage: build",
+    "  scripts: [make]",
+    "unit:",
+    "  extends: .base",
+    "  rules: !reference [.rules:test, rules]",
+    "  script: [make test]",
+  ),
 };
 
-const brief = (ds: readonly PositionedDiagnostic[]) => ds.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.severity} ${d.code}`);
+const brief = (ds: readonly PositionedDiagnostic[]) =>
+  ds.map(
+    (d) =>
+      `${d.file}:${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ` +
+      `${d.severity} ${d.code}`,
+  );
 
 test("diagnostics come by file, for every file of the graph, clean ones empty", () => {
   const ws = new Workspace({ files: new MemoryHost(FILES) });
@@ -31,48 +52,81 @@ test("diagnostics come by file, for every file of the graph, clean ones empty", 
 
 test("a buffer wins over the file until it is closed, and only changed files are handed out again", () => {
   const ws = new Workspace({ files: new MemoryHost(FILES) });
-  assert.deepEqual(ws.diagnosticChanges().map((c) => c.file), [".gitlab-ci.yml", "ci/rules.yml", "ci/jobs.yml"]);
+  assert.deepEqual(
+    ws.diagnosticChanges().map((c) => c.file),
+    [".gitlab-ci.yml", "ci/rules.yml", "ci/jobs.yml"],
+  );
   assert.deepEqual(ws.diagnosticChanges(), [], "nothing new to publish");
   ws.setDocument("ci/jobs.yml", FILES["ci/jobs.yml"].replace("scripts:", "script:"));
   assert.deepEqual(ws.diagnosticChanges(), [{ file: "ci/jobs.yml", diagnostics: [] }]);
   ws.setDocument(".gitlab-ci.yml", y("stages: [build, test]", "include:", "  - local: ci/jobs.yml"));
   const changes = ws.diagnosticChanges(["ci/jobs.yml"]);
   // jobs.yml first (asked for), then the file that left the graph, cleared
-  assert.deepEqual(changes.map((c) => [c.file, c.diagnostics.map((d) => d.code)]), [
-    ["ci/jobs.yml", ["extends-unknown-parent", "extends-unknown-parent", "reference-not-found"]],
-    ["ci/rules.yml", []],
-  ]);
+  assert.deepEqual(
+    changes.map((c) => [c.file, c.diagnostics.map((d) => d.code)]),
+    [
+      ["ci/jobs.yml", ["extends-unknown-parent", "extends-unknown-parent", "reference-not-found"]],
+      ["ci/rules.yml", []],
+    ],
+  );
   ws.closeDocument(".gitlab-ci.yml");
   ws.closeDocument("ci/jobs.yml");
   assert.deepEqual(brief(ws.diagnostics()), ["ci/jobs.yml:3:2-3:9 error schema-unknown-keyword"]);
 });
 
-test(".pipewright.yml sets severities and roots; the user's settings win; a wrong value is said where it is written", () => {
-  const files = { ...FILES, ".pipewright.yml": y("severity:", "  schema-unknown-keyword: warning", "roots: 5", "rules:", "  force-gitlab-ci: loud") };
-  const ws = new Workspace({ files: new MemoryHost(files) });
-  assert.deepEqual(
-    ws.diagnostics().map((d) => `${d.file}:${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code} ${d.message}`),
-    [
-      "ci/jobs.yml:3:2 warning schema-unknown-keyword unknown keyword \"scripts\" in job \"compile\" — did you mean \"script\"?",
-      ".pipewright.yml:2:7 warning settings-invalid roots must be a list of file paths: ignored",
-      ".pipewright.yml:4:19 warning settings-invalid rules.force-gitlab-ci must be a severity or a map of options: ignored",
-    ],
-  );
-  assert.deepEqual(ws.setUserSettings({ severity: { "schema-unknown-keyword": "off" }, roots: "x" }), ["pipewright settings: roots must be a list of file paths: ignored"]);
-  assert.deepEqual(brief(ws.diagnostics()), [".pipewright.yml:2:7-2:8 warning settings-invalid", ".pipewright.yml:4:19-4:23 warning settings-invalid"]);
-});
+test(
+  ".pipewright.yml sets severities and roots; the user's settings win; a " + "wrong value is said where it is written",
+  () => {
+    const files = {
+      ...FILES,
+      ".pipewright.yml": y(
+        "severity:",
+        "  schema-unknown-keyword: warning",
+        "roots: 5",
+        "rules:",
+        "  force-gitlab-ci: loud",
+      ),
+    };
+    const ws = new Workspace({ files: new MemoryHost(files) });
+    assert.deepEqual(
+      ws
+        .diagnostics()
+        .map((d) => `${d.file}:${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code} ${d.message}`),
+      [
+        'ci/jobs.yml:3:2 warning schema-unknown-keyword unknown keyword "scripts" ' +
+          'in job "compile" — did you mean "script"?',
+        ".pipewright.yml:2:7 warning settings-invalid roots must be a list of file paths: ignored",
+        ".pipewright.yml:4:19 warning settings-invalid rules.force-gitlab-ci must " +
+          "be a severity or a map of options: ignored",
+      ],
+    );
+    assert.deepEqual(ws.setUserSettings({ severity: { "schema-unknown-keyword": "off" }, roots: "x" }), [
+      "pipewright settings: roots must be a list of file paths: ignored",
+    ]);
+    assert.deepEqual(brief(ws.diagnostics()), [
+      ".pipewright.yml:2:7-2:8 warning settings-invalid",
+      ".pipewright.yml:4:19-4:23 warning settings-invalid",
+    ]);
+  },
+);
 
 test("features answer at line/character positions with ranges", () => {
   const ws = new Workspace({ files: new MemoryHost(FILES) });
   const hover = ws.hover("ci/jobs.yml", { line: 6, character: 22 })!;
   assert.deepEqual(hover.range, { start: { line: 6, character: 21 }, end: { line: 6, character: 32 } });
-  assert.match(hover.markdown, /^\*\*hidden job\*\* `\.rules:test` — defined in `ci\/rules\.yml:2`\n\nRuns on merge requests\./);
-  assert.deepEqual(ws.definition("ci/jobs.yml", { line: 1, character: 12 }), [{ file: "ci/rules.yml", range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } } }]);
-  assert.deepEqual(ws.rename("ci/rules.yml", { line: 4, character: 2 }, ".ruby")?.map((e) => `${e.file}:${e.range.start.line}:${e.range.start.character}`), [
-    "ci/rules.yml:4:0",
-    "ci/jobs.yml:1:11",
-    "ci/jobs.yml:5:11",
+  assert.match(
+    hover.markdown,
+    /^\*\*hidden job\*\* `\.rules:test` — defined in `ci\/rules\.yml:2`\n\nRuns on merge requests\./,
+  );
+  assert.deepEqual(ws.definition("ci/jobs.yml", { line: 1, character: 12 }), [
+    { file: "ci/rules.yml", range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } } },
   ]);
+  assert.deepEqual(
+    ws
+      .rename("ci/rules.yml", { line: 4, character: 2 }, ".ruby")
+      ?.map((e) => `${e.file}:${e.range.start.line}:${e.range.start.character}`),
+    ["ci/rules.yml:4:0", "ci/jobs.yml:1:11", "ci/jobs.yml:5:11"],
+  );
   assert.deepEqual(ws.jobs(), ["unit"]);
   assert.deepEqual(ws.merged(undefined, "nope"), { error: 'no job named "nope"' });
 });
@@ -91,23 +145,48 @@ function fakeGit(files: Record<string, string>): GitFacts & { asked: number } {
   };
 }
 
-test("with the baseline later, the first diagnostics come without it; once computed, the new variable is found, with no file parsed twice", () => {
-  const base = { ".gitlab-ci.yml": y("variables:", "  GLCI_OLD: 1", "job:", "  script: [x]"), "ci/other.yml": y("o:", "  script: [o]") };
-  const now = { ...base, ".gitlab-ci.yml": y("include: ci/other.yml", "variables:", "  GLCI_OLD: 1", "  NEW_ONE: 2", "job:", "  script: [x]") };
-  const git = fakeGit(base);
-  const ws = new Workspace({ files: new MemoryHost(now), git }, { baseline: "later" });
-  assert.deepEqual(ws.diagnostics(), []);
-  assert.equal(git.asked, 0, "the first analysis did not wait for git");
-  assert.equal(ws.wantsBaseline, true);
-  assert.equal(ws.computeBaseline(), true);
-  assert.deepEqual(brief(ws.diagnostics()), [".gitlab-ci.yml:3:2-3:9 warning glci-variable-prefix"]);
-  assert.equal(git.asked, 1);
-  assert.equal(ws.computeBaseline(), false, "computed once per commit");
-});
+test(
+  "with the baseline later, the first diagnostics come without it; once computed, " +
+    "the new variable is found, with no file parsed twice",
+  () => {
+    const base = {
+      ".gitlab-ci.yml": y("variables:", "  GLCI_OLD: 1", "job:", "  script: [x]"),
+      "ci/other.yml": y("o:", "  script: [o]"),
+    };
+    const now = {
+      ...base,
+      ".gitlab-ci.yml": y(
+        "include: ci/other.yml",
+        "variables:",
+        "  GLCI_OLD: 1",
+        "  NEW_ONE: 2",
+        "job:",
+        "  script: [x]",
+      ),
+    };
+    const git = fakeGit(base);
+    const ws = new Workspace({ files: new MemoryHost(now), git }, { baseline: "later" });
+    assert.deepEqual(ws.diagnostics(), []);
+    assert.equal(git.asked, 0, "the first analysis did not wait for git");
+    assert.equal(ws.wantsBaseline, true);
+    assert.equal(ws.computeBaseline(), true);
+    assert.deepEqual(brief(ws.diagnostics()), [".gitlab-ci.yml:3:2-3:9 warning glci-variable-prefix"]);
+    assert.equal(git.asked, 1);
+    assert.equal(ws.computeBaseline(), false, "computed once per commit");
+  },
+);
 
 test("outside git, one look tells there is no baseline: the lints do not ask again", () => {
   const git: GitFacts = { baselineCommit: () => undefined, filesAt: () => assert.fail("no commit to read") };
-  const ws = new Workspace({ files: new MemoryHost({ ".gitlab-ci.yml": y("variables:", "  GLCI_OLD: 1", "  NEW_ONE: 2", "job:", "  script: [x]") }), git }, { baseline: "later" });
+  const ws = new Workspace(
+    {
+      files: new MemoryHost({
+        ".gitlab-ci.yml": y("variables:", "  GLCI_OLD: 1", "  NEW_ONE: 2", "job:", "  script: [x]"),
+      }),
+      git,
+    },
+    { baseline: "later" },
+  );
   assert.deepEqual(ws.diagnostics(), []);
   assert.equal(ws.computeBaseline(), true);
   assert.deepEqual(ws.diagnostics(), [], "mode new without a baseline says nothing");
@@ -116,23 +195,41 @@ test("outside git, one look tells there is no baseline: the lints do not ask aga
 });
 
 test("the Dagger module is read again only when its files change", () => {
-  const host = new MemoryHost({ ...FILES, "dagger.json": '{"name": "ci", "sdk": "typescript", "source": ".dagger", "engineVersion": "v0.18.0"}', ".dagger/src/index.ts": "@object()\nexport class Ci {\n  @func()\n  build(): string { return '' }\n}\n" });
+  const host = new MemoryHost({
+    ...FILES,
+    "dagger.json": '{"name": "ci", "sdk": "typescript", "source": ".dagger", "engineVersion": "v0.18.0"}',
+    ".dagger/src/index.ts": "@object()\nexport class Ci {\n  @func()\n  build(): string { return '' }\n}\n",
+  });
   const ws = new Workspace({ files: host });
   const first = ws.daggerModule();
-  assert.deepEqual(first?.functions.map((f) => f.cliName), ["build"]);
+  assert.deepEqual(
+    first?.functions.map((f) => f.cliName),
+    ["build"],
+  );
   assert.equal(ws.daggerModule(), first);
-  ws.setDocument(".dagger/src/index.ts", "@object()\nexport class Ci {\n  @func()\n  test(): string { return '' }\n}\n");
-  assert.deepEqual(ws.daggerModule()?.functions.map((f) => f.cliName), ["test"]);
+  ws.setDocument(
+    ".dagger/src/index.ts",
+    "@object()\nexport class Ci {\n  @func()\n  test(): string { return '' }\n}\n",
+  );
+  assert.deepEqual(
+    ws.daggerModule()?.functions.map((f) => f.cliName),
+    ["test"],
+  );
 });
 
 test("caches keep only what the last analysis used, however often an include's inputs are edited", () => {
-  const files = { ".gitlab-ci.yml": "", "t.yml": y("spec:", "  inputs:", "    n:", "---", "j:", "  script:", "    - echo $[[ inputs.n ]]") };
+  const files = {
+    ".gitlab-ci.yml": "",
+    "t.yml": y("spec:", "  inputs:", "    n:", "---", "j:", "  script:", "    - echo $[[ inputs.n ]]"),
+  };
   const host = new MemoryHost(files);
   const ws = new Workspace({ files: host });
   const sizes: number[] = [];
   for (let i = 0; i < 30; i++) {
     ws.setDocument(".gitlab-ci.yml", y("include:", "  - local: t.yml", `    inputs: { n: v${i} }`));
-    assert.deepEqual(ws.merged(undefined, "j"), { text: `# effective definition of job "j" (pipewright)\nscript:\n  - echo v${i}\nstage: test\n` });
+    assert.deepEqual(ws.merged(undefined, "j"), {
+      text: `# effective definition of job "j" (pipewright)\nscript:\n  - echo v${i}\nstage: test\n`,
+    });
     const caches = (ws as unknown as { caches: { expansions: { size: number }; parsed: { size: number } } }).caches;
     sizes.push(caches.expansions.size + caches.parsed.size);
   }

@@ -8,7 +8,13 @@ const LANGUAGE_ID = "gitlab-ci";
 const MERGED_SCHEME = "pipewright-merged";
 
 /** Server notifications and requests (the server's side is in server/src/server.ts). */
-interface AnalysisDone { files: number; jobs: number; ms: number; errors: number; warnings: number }
+interface AnalysisDone {
+  files: number;
+  jobs: number;
+  ms: number;
+  errors: number;
+  warnings: number;
+}
 type MergedResult = { text: string } | { error: string };
 
 let client: LanguageClient | undefined;
@@ -17,7 +23,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverModule = context.asAbsolutePath("dist/server.js");
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ["--nolazy", "--inspect=6009"] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     // Every YAML file goes to the server, which decides which ones belong to a CI config
@@ -46,10 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // ---- merged views: read-only virtual documents, refreshed after each analysis
   const merged = new MergedContentProvider(lc);
-  context.subscriptions.push(
-    merged,
-    vscode.workspace.registerTextDocumentContentProvider(MERGED_SCHEME, merged),
-  );
+  context.subscriptions.push(merged, vscode.workspace.registerTextDocumentContentProvider(MERGED_SCHEME, merged));
 
   lc.onNotification("pipewright/analysisStarted", () => {
     status.text = "$(sync~spin) Pipewright";
@@ -57,7 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   lc.onNotification("pipewright/analysisDone", (p: AnalysisDone) => {
     status.text = `Pipewright: ${plural(p.jobs, "job")}, ${plural(p.errors, "error")}`;
-    status.tooltip = `Pipewright: ${plural(p.files, "file")}, ${plural(p.jobs, "job")}, ` +
+    status.tooltip =
+      `Pipewright: ${plural(p.files, "file")}, ${plural(p.jobs, "job")}, ` +
       `${plural(p.errors, "error")}, ${plural(p.warnings, "warning")} (analysed in ${p.ms} ms).\n` +
       "Click to show the merged configuration.";
     merged.refreshAll();
@@ -73,7 +81,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           void vscode.window.showInformationMessage("Pipewright: no jobs found in the CI configuration.");
           return undefined;
         }
-        job = await vscode.window.showQuickPick(jobs, { title: "Pipewright: Show merged job", placeHolder: "Job name" });
+        job = await vscode.window.showQuickPick(jobs, {
+          title: "Pipewright: Show merged job",
+          placeHolder: "Job name",
+        });
         if (!job) return undefined;
       }
       return showMerged(source, job);

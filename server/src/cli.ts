@@ -20,7 +20,10 @@ const USAGE = `usage:
 `;
 
 class UsageError extends Error {
-  constructor(message: string, readonly showUsage = true) {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
     super(message);
   }
 }
@@ -64,19 +67,28 @@ function parseArgs(argv: string[]): Args {
     } else throw new UsageError(`unexpected argument ${a}`);
   }
   const formats = command === "check" ? ["text", "json"] : ["yaml", "json"];
-  if (args.format && !formats.includes(args.format)) throw new UsageError(`--format must be one of ${formats.join(", ")}`);
-  if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory()) throw new UsageError(`${args.dir} is not a directory`);
+  if (args.format && !formats.includes(args.format))
+    throw new UsageError(`--format must be one of ${formats.join(", ")}`);
+  if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory())
+    throw new UsageError(`${args.dir} is not a directory`);
   return args;
 }
 
 function main(argv: string[]): number {
   const args = parseArgs(argv);
-  const workspace = new Workspace(nodeIO(args.dir), { roots: args.root === undefined ? undefined : [args.root], baseline: "now" });
+  const workspace = new Workspace(nodeIO(args.dir), {
+    roots: args.root === undefined ? undefined : [args.root],
+    baseline: "now",
+  });
   const analysis = workspace.analyze();
   const first = analysis.roots[0];
   if (!first || (args.root !== undefined && analysis.missingRoots.length)) {
     const missing = analysis.missingRoots[0] ?? DEFAULT_ROOT;
-    throw new UsageError(args.root !== undefined ? `no ${missing} in ${args.dir}` : `no ${missing} in ${args.dir}, and no roots in its ${PROJECT_SETTINGS_FILE}`);
+    throw new UsageError(
+      args.root !== undefined
+        ? `no ${missing} in ${args.dir}`
+        : `no ${missing} in ${args.dir}, and no roots in its ${PROJECT_SETTINGS_FILE}`,
+    );
   }
   if (args.command === "check") {
     const diags = workspace.diagnostics();
@@ -87,7 +99,11 @@ function main(argv: string[]): number {
       const jobs = [...first.main.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
       const children = first.children.length ? ` (+${plural(first.children.length, "child pipeline")})` : "";
       const more = analysis.roots.length > 1 ? `${plural(analysis.roots.length, "root")}, first: ` : "";
-      process.stderr.write(`${more}${plural(first.main.files.size, "file")}, ${plural(jobs, "job")}${children}: ${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("information"), "note")}\n`);
+      process.stderr.write(
+        `${more}${plural(first.main.files.size, "file")}, ${plural(jobs, "job")}${children}: ` +
+          `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ` +
+          `${plural(count("information"), "note")}\n`,
+      );
     }
     return diags.some((d) => d.severity === "error") ? 1 : 0;
   }
@@ -97,8 +113,15 @@ function main(argv: string[]): number {
     const job = model.effectiveJob(args.job);
     if (!job) {
       const info = model.jobs.get(args.job);
-      const what = { hidden: "a hidden job", keyword: "a global keyword", invalid: "not a valid job: it has no script, run or trigger" } as Record<string, string>;
-      throw new UsageError(info ? `"${args.job}" is ${what[info.kind] ?? "not a job"}` : `no job named "${args.job}"`, false);
+      const what = {
+        hidden: "a hidden job",
+        keyword: "a global keyword",
+        invalid: "not a valid job: it has no script, run or trigger",
+      } as Record<string, string>;
+      throw new UsageError(
+        info ? `"${args.job}" is ${what[info.kind] ?? "not a job"}` : `no job named "${args.job}"`,
+        false,
+      );
     }
     process.stdout.write(renderValue(job, format));
   } else {

@@ -10,7 +10,9 @@ import { nodeIO } from "./node/node-io";
 import { Workspace } from "./workspace/workspace";
 
 // The language server: LSP in, Workspace calls, LSP out (lsp/convert.ts), nothing else. When to
-// analyse and what to publish is lsp/analysis.ts.
+// analyse and what to publish is lsp/analysis.ts. No module-level state: startServer runs in process.
+
+type At<P> = (ws: Workspace, file: string, p: P, folder: Folder) => unknown;
 
 export function startServer(connection: lsp.Connection): void {
   const documents = new lsp.TextDocuments(TextDocument);
@@ -21,18 +23,27 @@ export function startServer(connection: lsp.Connection): void {
     try {
       return f();
     } catch (e) {
-      connection.console.error(`pipewright: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      connection.console.error(`pipewright: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`);
       return null;
     }
   };
   const warn = (problems: string[]) => problems.forEach((p) => connection.console.warn(p));
   const analyses = new Analyses(connection, () => folders, safely);
-  const fresh = () => analyses.fresh();
-  const answer = <T>(what: string, uri: string, f: (folder: Folder, file: string) => T, none: T): T =>
+  /** A request about a document: fresh results first, then one Workspace call for its folder and file. */
+  const on =
+    <P extends { textDocument: { uri: string } }, R>(what: string, none: R, f: At<P>) =>
+    (p: P): R =>
+      (safely(what, () => {
+        analyses.fresh();
+        const at = folders.locate(p.textDocument.uri);
+        return at ? (f(at.folder.workspace, at.file, p, at.folder) ?? none) : none;
+      }) ?? none) as R;
+  /** A request that may name a document: its folder, else the first. */
+  const inFolder = <R>(what: string, none: R, uri: string | undefined, f: (ws: Workspace, file?: string) => R) =>
     safely(what, () => {
-      fresh();
-      const at = folders.locate(uri);
-      return at ? f(at.folder, at.file) : none;
+      analyses.fresh();
+      const { folder, file } = folders.folderOf(uri);
+      return folder ? f(folder.workspace, file) : none;
     }) ?? none;
 
   const loadSettings = async () => {
@@ -42,13 +53,12 @@ export function startServer(connection: lsp.Connection): void {
   };
 
   connection.onInitialize((params) => {
-    const dirs = params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ?? [params.rootUri ? fileURLToPath(params.rootUri) : process.cwd()];
-    folders = new Folders(dirs, makeWorkspace);
+    const root = params.rootUri ? fileURLToPath(params.rootUri) : process.cwd();
+    folders = new Folders(params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ?? [root], makeWorkspace);
     for (const f of folders.list) warn(f.workspace.setUserSettings(params.initializationOptions));
     pullSettings = !!params.capabilities.workspace?.configuration;
     return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
   });
-
   connection.onInitialized(async () => {
     if (pullSettings) {
       void connection.client.register(lsp.DidChangeConfigurationNotification.type, { section: "pipewright" });
@@ -56,14 +66,13 @@ export function startServer(connection: lsp.Connection): void {
     }
     safely("analysis", () => analyses.run());
   });
-
   connection.onDidChangeConfiguration(async (change) => {
     // clients without workspace/configuration push the settings with the notification
+    const pushed = (change.settings as { pipewright?: unknown } | null)?.pipewright;
     if (pullSettings) await safely("settings", loadSettings);
-    else for (const f of folders.list) warn(f.workspace.setUserSettings((change.settings as { pipewright?: unknown } | null)?.pipewright));
+    else for (const f of folders.list) warn(f.workspace.setUserSettings(pushed));
     analyses.schedule();
   });
-
   connection.onDidChangeWatchedFiles((p) => {
     for (const change of p.changes) {
       const at = folders.locate(change.uri);
@@ -71,7 +80,6 @@ export function startServer(connection: lsp.Connection): void {
     }
     analyses.schedule();
   });
-
   documents.onDidChangeContent(({ document }) => {
     const at = folders.locate(document.uri);
     if (!at) return;
@@ -84,46 +92,39 @@ export function startServer(connection: lsp.Connection): void {
     analyses.schedule();
   });
 
-  connection.onHover(({ textDocument, position }) =>
-    answer("hover", textDocument.uri, (folder, file) => {
-      const h = folder.workspace.hover(file, position);
-      return h ? { contents: { kind: "markdown" as const, value: h.markdown }, range: h.range } : null;
-    }, null),
+  connection.onHover(on("hover", null, (ws, file, p) => convert.hover(ws.hover(file, p.position))));
+  connection.onDefinition(
+    on("definition", [], (ws, file, p, folder) => ws.definition(file, p.position).map((l) => location(folder, l))),
   );
-  connection.onDefinition(({ textDocument, position }) => answer("definition", textDocument.uri, (folder, file) => folder.workspace.definition(file, position).map((l) => location(folder, l)), []));
-  connection.onReferences(({ textDocument, position }) => answer("references", textDocument.uri, (folder, file) => folder.workspace.references(file, position).map((l) => location(folder, l)), []));
-  connection.onPrepareRename(({ textDocument, position }) => answer("prepare rename", textDocument.uri, (folder, file) => folder.workspace.prepareRename(file, position) ?? null, null));
-  connection.onRenameRequest(({ textDocument, position, newName }) =>
-    answer("rename", textDocument.uri, (folder, file) => {
-      const edits = folder.workspace.rename(file, position, newName);
-      return edits ? { changes: convert.editsByUri(folder, edits) } : null;
-    }, null),
+  connection.onReferences(
+    on("references", [], (ws, file, p, folder) => ws.references(file, p.position).map((l) => location(folder, l))),
   );
-  connection.onCompletion(({ textDocument, position }) => answer("completion", textDocument.uri, (folder, file) => folder.workspace.completion(file, position).map(convert.completionItem), []));
-  connection.onCodeAction(({ textDocument, range, context }) =>
-    answer("code actions", textDocument.uri, (folder, file) => [...convert.quickFixes(context.diagnostics), ...folder.workspace.actions(file, range.start, context.only).map((a) => convert.codeAction(folder, a))], []),
+  connection.onPrepareRename(on("prepare rename", null, (ws, file, p) => ws.prepareRename(file, p.position)));
+  connection.onRenameRequest(
+    on("rename", null, (ws, file, p, folder) => convert.rename(folder, ws.rename(file, p.position, p.newName))),
   );
-  connection.onDocumentSymbol(({ textDocument }) => answer("document symbols", textDocument.uri, (folder, file) => folder.workspace.outline(file).map(convert.documentSymbol), []));
+  connection.onCompletion(
+    on("completion", [], (ws, file, p) => ws.completion(file, p.position).map(convert.completion)),
+  );
+  connection.onCodeAction(
+    on("code actions", [], (ws, file, p, folder) => [
+      ...convert.quickFixes(p.context.diagnostics),
+      ...ws.actions(file, p.range.start, p.context.only).map((a) => convert.codeAction(folder, a)),
+    ]),
+  );
+  connection.onDocumentSymbol(on("symbols", [], (ws, file) => ws.outline(file).map(convert.documentSymbol)));
   connection.onWorkspaceSymbol(({ query }) =>
-    safely("workspace symbols", () => {
-      fresh();
-      return folders.list.flatMap((f) => f.workspace.symbols(query).map((s) => convert.workspaceSymbol(f, s)));
-    }) ?? [],
+    folders.list.flatMap((f) =>
+      inFolder("symbols", [], undefined, () => convert.symbols(f, f.workspace.symbols(query))),
+    ),
   );
-
   connection.onRequest("pipewright/merged", (p: { uri?: string; job?: string }) =>
-    safely("merged view", () => {
-      fresh();
-      const { folder, file } = folders.folderOf(p.uri);
-      return folder ? folder.workspace.merged(file, p.job) : { error: "no GitLab CI configuration found in this workspace" };
-    }) ?? { error: "the merged view failed; see the server log" },
+    inFolder("merged view", { error: "the merged view failed; see the server log" }, p.uri, (ws, file) =>
+      ws.merged(file, p.job),
+    ),
   );
   connection.onRequest("pipewright/jobs", (p: { uri?: string }) =>
-    safely("jobs", () => {
-      fresh();
-      const { folder, file } = folders.folderOf(p.uri);
-      return { jobs: folder ? folder.workspace.jobs(file) : [] };
-    }) ?? { jobs: [] },
+    inFolder("jobs", { jobs: [] as string[] }, p.uri, (ws, file) => ({ jobs: ws.jobs(file) })),
   );
 
   connection.onShutdown(() => analyses.persist());

@@ -12,82 +12,106 @@
 // With --vsix FILE the UI tests run on that packaged extension, installed, instead of the
 // development folder (the suite needs the development folder, so it is skipped).
 // Prints `N passed, N failed`; exits 1 on any failure.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { launch, sleep } from './vscode.mjs';
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { launch, sleep } from "./vscode.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
-const { values: opt } = parseArgs({ options: { only: { type: 'string' }, vsix: { type: 'string' }, keep: { type: 'boolean' }, verbose: { type: 'boolean' } } });
-const vscodeDir = process.env.VSCODE_E2E_DIR || path.join(ROOT, '.vscode-e2e');
-const JOBS = '.gitlab/ci/jobs.gitlab-ci.yml';
+const ROOT = path.resolve(HERE, "../..");
+const { values: opt } = parseArgs({
+  options: {
+    only: { type: "string" },
+    vsix: { type: "string" },
+    keep: { type: "boolean" },
+    verbose: { type: "boolean" },
+  },
+});
+const vscodeDir = process.env.VSCODE_E2E_DIR || path.join(ROOT, ".vscode-e2e");
+const JOBS = ".gitlab/ci/jobs.gitlab-ci.yml";
 
-for (const f of ['dist/extension.js', 'dist/server.js']) {
-  if (!fs.existsSync(path.join(ROOT, f))) { console.error(`${f} is missing: run npm run build first`); process.exit(2); }
+for (const f of ["dist/extension.js", "dist/server.js"]) {
+  if (!fs.existsSync(path.join(ROOT, f))) {
+    console.error(`${f} is missing: run npm run build first`);
+    process.exit(2);
+  }
 }
 
-let passed = 0; let failed = 0;
+let passed = 0;
+let failed = 0;
 async function check(name, fn) {
   const t = Date.now();
   try {
     const detail = await fn();
     passed++;
-    console.log(`  ok   ${name} (${Date.now() - t} ms)${detail ? `\n         ${String(detail).replace(/\n/g, '\n         ')}` : ''}`);
+    console.log(
+      `  ok   ${name} (${Date.now() - t} ms)${detail ? `\n         ${String(detail).replace(/\n/g, "\n         ")}` : ""}`,
+    );
     return true;
   } catch (e) {
     failed++;
-    console.log(`  FAIL ${name} (${Date.now() - t} ms)\n         ${e.message.replace(/\n/g, '\n         ')}`);
+    console.log(`  FAIL ${name} (${Date.now() - t} ms)\n         ${e.message.replace(/\n/g, "\n         ")}`);
     return false;
   }
 }
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
 
 /** A fresh copy of the fixture workspace (the tests edit it). */
 function workspaceCopy() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipewright-e2e-ws-'));
-  fs.cpSync(path.join(HERE, 'workspace'), dir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-e2e-ws-"));
+  fs.cpSync(path.join(HERE, "workspace"), dir, { recursive: true });
   return dir;
 }
 /** 1-based line and column of `needle` (its `n`th occurrence) in a fixture file. */
 function position(rel, needle) {
-  const lines = fs.readFileSync(path.join(HERE, 'workspace', rel), 'utf8').split('\n');
+  const lines = fs.readFileSync(path.join(HERE, "workspace", rel), "utf8").split("\n");
   const line = lines.findIndex((l) => l.includes(needle));
   if (line < 0) throw new Error(`${needle} not in ${rel}`);
   return { line: line + 1, col: lines[line].indexOf(needle) + 1 };
 }
-const show = (ps) => ps.map((p) => `${p.file}: ${p.severity} ${p.message} [Ln ${p.line}, Col ${p.column}]`).join('\n') || '(none)';
+const show = (ps) =>
+  ps.map((p) => `${p.file}: ${p.severity} ${p.message} [Ln ${p.line}, Col ${p.column}]`).join("\n") || "(none)";
 
 async function uiTests() {
-  console.log('UI tests (Problems panel, hover, definition, quick fix, Dagger conversion):');
+  console.log("UI tests (Problems panel, hover, definition, quick fix, Dagger conversion):");
   const ws = workspaceCopy();
   const t0 = Date.now();
   let vsc;
   try {
     const ext = opt.vsix ? { vsix: path.resolve(opt.vsix) } : { extension: ROOT };
-    vsc = await launch({ vscodeDir, ...ext, workspace: ws, file: '.gitlab-ci.yml' });
+    vsc = await launch({ vscodeDir, ...ext, workspace: ws, file: ".gitlab-ci.yml" });
     console.log(`  VS Code ${vsc.version} (code-server), workbench up in ${Date.now() - t0} ms`);
   } catch (e) {
-    await check('VS Code starts with the extension', () => { throw e; });
+    await check("VS Code starts with the extension", () => {
+      throw e;
+    });
     return;
   }
   try {
     const unknownKeyword = /unknown keyword "scripts" in job "rspec"/;
     // (a) the error is in a file that is not open: the server analyses the whole include graph
-    const ok = await check('(a) Problems panel lists the error of the included, unopened job file', async () => {
-      const { ok: found, problems } = await vsc.waitForProblems((ps) => ps.some((p) => unknownKeyword.test(p.message)), { ms: 60000 });
+    const ok = await check("(a) Problems panel lists the error of the included, unopened job file", async () => {
+      const { ok: found, problems } = await vsc.waitForProblems(
+        (ps) => ps.some((p) => unknownKeyword.test(p.message)),
+        { ms: 60000 },
+      );
       assert(found, `no problem matching ${unknownKeyword} within 60 s; panel shows:\n${show(problems)}`);
       const p = problems.find((x) => unknownKeyword.test(x.message));
-      assert(p.file === 'jobs.gitlab-ci.yml', `listed under ${p.file}, not jobs.gitlab-ci.yml`);
-      const want = position(JOBS, 'scripts:');
-      assert(p.line === want.line && p.column === want.col, `at ${p.line}:${p.column}, expected ${want.line}:${want.col}`);
-      assert(p.severity === 'error', `severity ${p.severity}`);
+      assert(p.file === "jobs.gitlab-ci.yml", `listed under ${p.file}, not jobs.gitlab-ci.yml`);
+      const want = position(JOBS, "scripts:");
+      assert(
+        p.line === want.line && p.column === want.col,
+        `at ${p.line}:${p.column}, expected ${want.line}:${want.col}`,
+      );
+      assert(p.severity === "error", `severity ${p.severity}`);
       return `first diagnostics after ${Date.now() - t0} ms from start:\n${show(problems)}`;
     });
-    await check('status bar shows the analysis result', async () => {
-      await vsc.waitForStatus('Pipewright: ', 20000).catch(() => {});
+    await check("status bar shows the analysis result", async () => {
+      await vsc.waitForStatus("Pipewright: ", 20000).catch(() => {});
       const item = (await vsc.statusItems()).find((s) => /Pipewright/.test(s));
       assert(item && /Pipewright: \d+ jobs?, \d+ errors?/.test(item), `status bar item: ${item}`);
       return item;
@@ -95,133 +119,184 @@ async function uiTests() {
 
     await vsc.openFile(JOBS);
     await sleep(1000); // let the squiggles render for the screenshot
-    const screenshot = path.join(ROOT, 'docs/screenshot.png');
+    const screenshot = path.join(ROOT, "docs/screenshot.png");
     if (ok) await vsc.screenshot(screenshot);
 
-    await check('(b) hover on a rule set used through !reference shows its rules', async () => {
-      const at = position(JOBS, '.rules:default-branch');
+    await check("(b) hover on a rule set used through !reference shows its rules", async () => {
+      const at = position(JOBS, ".rules:default-branch");
       const text = await vsc.hover(at.line, at.col + 3);
       if (ok) await vsc.screenshot(screenshot); // the Problems panel and a hover
-      await vsc.page.keyboard.press('Escape');
+      await vsc.page.keyboard.press("Escape");
       assert(/CI_MERGE_REQUEST_IID/.test(text) && /rules\.gitlab-ci\.yml/.test(text), `hover text:\n${text}`);
-      return text.split('\n').slice(0, 6).join('\n');
+      return text.split("\n").slice(0, 6).join("\n");
     });
 
-    await check('(c) go to definition (F12) on an extends parent opens the other file', async () => {
-      const at = position(JOBS, '.ruby');
+    await check("(c) go to definition (F12) on an extends parent opens the other file", async () => {
+      const at = position(JOBS, ".ruby");
       await vsc.gotoLine(at.line, at.col + 2);
-      await vsc.page.keyboard.press('F12');
-      await vsc.waitForEditor('.gitlab-ci.yml', 15000);
-      const def = position('.gitlab-ci.yml', '.ruby:');
+      await vsc.page.keyboard.press("F12");
+      await vsc.waitForEditor(".gitlab-ci.yml", 15000);
+      const def = position(".gitlab-ci.yml", ".ruby:");
       await vsc.waitForStatus(`Ln ${def.line}, Col `);
       return `.gitlab-ci.yml opened at line ${def.line}`;
     });
 
     await check('(d) quick fix (Ctrl+.) changes "scripts" to "script" and the problem goes away', async () => {
       await vsc.openFile(JOBS);
-      const at = position(JOBS, 'scripts:');
+      const at = position(JOBS, "scripts:");
       const fix = await vsc.quickFix(/Change to "script"/, at.line, at.col);
       assert(fix.applied, `quick fix not offered; offered: ${JSON.stringify(fix.titles)}`);
-      const { ok: gone, problems } = await vsc.waitForProblems((ps) => !ps.some((p) => /scripts/.test(p.message)), { ms: 20000 });
+      const { ok: gone, problems } = await vsc.waitForProblems((ps) => !ps.some((p) => /scripts/.test(p.message)), {
+        ms: 20000,
+      });
       assert(gone, `problem still listed:\n${show(problems)}`);
       const text = await vsc.editorText();
       assert(/^ {2}script:$/m.test(text) && !/scripts:/.test(text), `editor text:\n${text}`);
-      return `problems left: ${problems.length ? show(problems) : 'none'}`;
+      return `problems left: ${problems.length ? show(problems) : "none"}`;
     });
 
-    await check('(e) the status bar item opens the merged configuration', async () => {
+    await check("(e) the status bar item opens the merged configuration", async () => {
       await vsc.page.click('.statusbar-item:has-text("Pipewright:")');
       await vsc.waitForEditor(/Merged configuration\.yml$/, 15000);
       const text = await vsc.editorText();
       assert(/^rspec:$/m.test(text) && /^ {2}script:$/m.test(text), `merged configuration:\n${text}`);
-      return 'Merged configuration.yml shows rspec with script (the fixed buffer)';
+      return "Merged configuration.yml shows rspec with script (the fixed buffer)";
     });
 
     await check('(f) "Pipewright: Show merged job" asks for the job in a QuickPick', async () => {
-      await vsc.runCommand('Pipewright: Show merged job');
+      await vsc.runCommand("Pipewright: Show merged job");
       await vsc.page.waitForSelector('.quick-input-title:has-text("Show merged job")', { timeout: 15000 });
-      await vsc.page.waitForSelector('.quick-input-list .monaco-list-row .label-name', { timeout: 15000 });
+      await vsc.page.waitForSelector(".quick-input-list .monaco-list-row .label-name", { timeout: 15000 });
       await sleep(500);
-      const jobs = await vsc.page.$$eval('.quick-input-list .monaco-list-row .label-name', (es) => es.map((e) => e.textContent.trim()));
-      assert(jobs.includes('compile') && jobs.includes('rspec'), `jobs offered: ${jobs.join(', ')}`);
-      await vsc.page.keyboard.type('compile');
+      const jobs = await vsc.page.$$eval(".quick-input-list .monaco-list-row .label-name", (es) =>
+        es.map((e) => e.textContent.trim()),
+      );
+      assert(jobs.includes("compile") && jobs.includes("rspec"), `jobs offered: ${jobs.join(", ")}`);
+      await vsc.page.keyboard.type("compile");
       await sleep(300);
-      await vsc.page.keyboard.press('Enter');
+      await vsc.page.keyboard.press("Enter");
       await vsc.waitForEditor(/Merged job compile\.yml$/, 15000);
       const text = await vsc.editorText();
       assert(/image: ruby:/.test(text) && /bundle exec rake compile/.test(text), `merged job:\n${text}`);
-      return `jobs offered: ${jobs.join(', ')}`;
+      return `jobs offered: ${jobs.join(", ")}`;
     });
 
     // Last: it rewrites .gitlab-ci.yml and creates the Dagger module (in this run's copy).
-    await check('(g) Ctrl+. on a job name converts it to a Dagger Function: job rewritten, module created, no error', async () => {
-      const CI = '.gitlab-ci.yml';
-      await vsc.openFile(CI);
-      const at = position(CI, 'lint:');
-      const title = /Convert job "lint" to a Dagger Function \(Docker executor\)/;
-      const action = await vsc.quickFix(title, at.line, at.col + 1);
-      assert(action.applied, `conversion not offered; offered: ${JSON.stringify(action.titles)}`);
-      let text = '';
-      for (const end = Date.now() + 10000; Date.now() < end && !/dagger call/.test(text); await sleep(250)) text = await vsc.documentText();
-      assert(/^lint:\n {2}extends: \.dagger$/m.test(text), `no "extends: .dagger" in lint:\n${text}`);
-      assert(/^ {2}script:\n {4}- dagger call lint --source=\. stdout$/m.test(text) && !/rubocop/.test(text), `script not replaced:\n${text}`);
-      assert(/^\.dagger:$/m.test(text) && /^ {4}- docker:27-dind$/m.test(text), `no .dagger job:\n${text}`);
-      assert(/^compile:\n {2}stage: build\n {2}extends: \.ruby$/m.test(text), `compile changed:\n${text}`);
+    await check(
+      "(g) Ctrl+. on a job name converts it to a Dagger Function: job rewritten, module created, no error",
+      async () => {
+        const CI = ".gitlab-ci.yml";
+        await vsc.openFile(CI);
+        const at = position(CI, "lint:");
+        const title = /Convert job "lint" to a Dagger Function \(Docker executor\)/;
+        const action = await vsc.quickFix(title, at.line, at.col + 1);
+        assert(action.applied, `conversion not offered; offered: ${JSON.stringify(action.titles)}`);
+        let text = "";
+        for (const end = Date.now() + 10000; Date.now() < end && !/dagger call/.test(text); await sleep(250))
+          text = await vsc.documentText();
+        assert(/^lint:\n {2}extends: \.dagger$/m.test(text), `no "extends: .dagger" in lint:\n${text}`);
+        assert(
+          /^ {2}script:\n {4}- dagger call lint --source=\. stdout$/m.test(text) && !/rubocop/.test(text),
+          `script not replaced:\n${text}`,
+        );
+        assert(/^\.dagger:$/m.test(text) && /^ {4}- docker:27-dind$/m.test(text), `no .dagger job:\n${text}`);
+        assert(/^compile:\n {2}stage: build\n {2}extends: \.ruby$/m.test(text), `compile changed:\n${text}`);
 
-      // the server has analysed the edited buffer: it knows the new .dagger job
-      const ext = text.split('\n').findIndex((l) => l === '  extends: .dagger') + 1;
-      const hover = await vsc.hover(ext, 13);
-      await vsc.page.keyboard.press('Escape');
-      const setup = text.split('\n').indexOf('.dagger:') + 1;
-      assert(hover.includes(`hidden job .dagger — defined in ${CI}:${setup}`), `hover on .dagger (defined at line ${setup}):\n${hover}`);
-      await vsc.waitForStatus(', 0 errors', 20000).catch(() => {});
-      const status = (await vsc.statusItems()).find((s) => /Pipewright/.test(s));
-      const { ok: clean, problems } = await vsc.waitForProblems((ps) => !ps.some((p) => p.file === CI && p.severity === 'error'), { ms: 20000, settleMs: 3000 });
-      assert(clean, `errors listed for ${CI}:\n${show(problems)}`);
+        // the server has analysed the edited buffer: it knows the new .dagger job
+        const ext = text.split("\n").findIndex((l) => l === "  extends: .dagger") + 1;
+        const hover = await vsc.hover(ext, 13);
+        await vsc.page.keyboard.press("Escape");
+        const setup = text.split("\n").indexOf(".dagger:") + 1;
+        assert(
+          hover.includes(`hidden job .dagger — defined in ${CI}:${setup}`),
+          `hover on .dagger (defined at line ${setup}):\n${hover}`,
+        );
+        await vsc.waitForStatus(", 0 errors", 20000).catch(() => {});
+        const status = (await vsc.statusItems()).find((s) => /Pipewright/.test(s));
+        const { ok: clean, problems } = await vsc.waitForProblems(
+          (ps) => !ps.some((p) => p.file === CI && p.severity === "error"),
+          { ms: 20000, settleMs: 3000 },
+        );
+        assert(clean, `errors listed for ${CI}:\n${show(problems)}`);
 
-      const created = ['dagger.json', '.dagger/package.json', '.dagger/tsconfig.json', '.dagger/.gitignore', '.dagger/.gitattributes', '.dagger/src/index.ts'];
-      const missing = created.filter((f) => !fs.existsSync(path.join(ws, f)));
-      assert(!missing.length, `not created on disk: ${missing.join(', ')}`);
-      await vsc.openFile('.dagger/src/index.ts');
-      const source = await vsc.documentText();
-      assert(/^ {2}@func\(\)\n {2}lint\(@argument\(\{ defaultPath: "\/" \}\) source: Directory\): Container \{$/m.test(source) && /"bundle exec rubocop",/.test(source), `.dagger/src/index.ts:\n${source}`);
-      return `${status}; ${CI} (${text.split('\n').length} lines) problems: ${show(problems.filter((p) => p.file === CI))}\n` +
-        `hover on .dagger: ${hover.split('\n')[0]}\n` +
-        `offered: ${action.titles.join(' | ')}\ncreated: ${created.join(', ')}`;
-    });
+        const created = [
+          "dagger.json",
+          ".dagger/package.json",
+          ".dagger/tsconfig.json",
+          ".dagger/.gitignore",
+          ".dagger/.gitattributes",
+          ".dagger/src/index.ts",
+        ];
+        const missing = created.filter((f) => !fs.existsSync(path.join(ws, f)));
+        assert(!missing.length, `not created on disk: ${missing.join(", ")}`);
+        await vsc.openFile(".dagger/src/index.ts");
+        const source = await vsc.documentText();
+        assert(
+          /^ {2}@func\(\)\n {2}lint\(@argument\(\{ defaultPath: "\/" \}\) source: Directory\): Container \{$/m.test(
+            source,
+          ) && /"bundle exec rubocop",/.test(source),
+          `.dagger/src/index.ts:\n${source}`,
+        );
+        return (
+          `${status}; ${CI} (${text.split("\n").length} lines) ` +
+          `problems: ${show(problems.filter((p) => p.file === CI))}\n` +
+          `hover on .dagger: ${hover.split("\n")[0]}\n` +
+          `offered: ${action.titles.join(" | ")}\ncreated: ${created.join(", ")}`
+        );
+      },
+    );
   } finally {
     if (failed || opt.verbose) console.log(vsc.logs());
     await vsc.close({ keep: opt.keep });
     if (!opt.keep) fs.rmSync(ws, { recursive: true, force: true });
   }
-  console.log(`  screenshot: docs/screenshot.png${opt.vsix ? ' (from the .vsix)' : ''}`);
+  console.log(`  screenshot: docs/screenshot.png${opt.vsix ? " (from the .vsix)" : ""}`);
 }
 
 async function suiteTests() {
-  console.log('Mocha suite inside the extension host (test/e2e/suite):');
+  console.log("Mocha suite inside the extension host (test/e2e/suite):");
   const ws = workspaceCopy();
   let vsc;
   const lines = [];
   try {
     vsc = await launch({
-      vscodeDir, extension: ROOT, workspace: ws, tests: path.join(HERE, 'suite', 'index.js'),
-      log: (l) => { lines.push(l); if (opt.verbose) console.log(`    | ${l}`); },
+      vscodeDir,
+      extension: ROOT,
+      workspace: ws,
+      tests: path.join(HERE, "suite", "index.js"),
+      log: (l) => {
+        lines.push(l);
+        if (opt.verbose) console.log(`    | ${l}`);
+      },
     });
-    const code = await Promise.race([vsc.testsExit(), sleep(180000).then(() => 'timeout')]);
+    const code = await Promise.race([vsc.testsExit(), sleep(180000).then(() => "timeout")]);
     // the suite's reporter prints one line per test: count them as ours
     const results = lines.filter((l) => /^\s*(ok|not ok) \d+ /.test(l));
     for (const r of results) {
       const m = /^\s*(ok|not ok) \d+ (.*)$/.exec(r);
-      if (m[1] === 'ok') { passed++; console.log(`  ok   ${m[2]}`); } else { failed++; console.log(`  FAIL ${m[2]}`); }
+      if (m[1] === "ok") {
+        passed++;
+        console.log(`  ok   ${m[2]}`);
+      } else {
+        failed++;
+        console.log(`  FAIL ${m[2]}`);
+      }
     }
-    if (!opt.verbose) for (const l of lines) if (/^\s+(Error|AssertionError|at |[-+] |expected|actual)/.test(l)) console.log(`         ${l.trim()}`);
-    if (code !== 0 && !results.some((r) => r.startsWith('not ok'))) {
+    if (!opt.verbose)
+      for (const l of lines)
+        if (/^\s+(Error|AssertionError|at |[-+] |expected|actual)/.test(l)) console.log(`         ${l.trim()}`);
+    if (code !== 0 && !results.some((r) => r.startsWith("not ok"))) {
       failed++;
-      console.log(`  FAIL extension tests exited with ${code}\n${lines.join('\n')}`);
+      console.log(`  FAIL extension tests exited with ${code}\n${lines.join("\n")}`);
     }
-    if (!results.length) { failed++; console.log(`  FAIL the suite ran no test\n${lines.join('\n')}`); }
+    if (!results.length) {
+      failed++;
+      console.log(`  FAIL the suite ran no test\n${lines.join("\n")}`);
+    }
   } catch (e) {
-    await check('VS Code starts with the extension tests', () => { throw e; });
+    await check("VS Code starts with the extension tests", () => {
+      throw e;
+    });
   } finally {
     if (vsc && (failed || opt.verbose)) console.log(vsc.logs());
     await vsc?.close({ keep: opt.keep });
@@ -230,8 +305,8 @@ async function suiteTests() {
 }
 
 const t = Date.now();
-if (opt.only !== 'suite') await uiTests();
-if (opt.only !== 'ui' && !opt.vsix) await suiteTests();
+if (opt.only !== "suite") await uiTests();
+if (opt.only !== "ui" && !opt.vsix) await suiteTests();
 console.log(`e2e: ${((Date.now() - t) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

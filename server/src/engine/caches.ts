@@ -34,7 +34,12 @@ export const ENGINE_CACHES: readonly CacheInfo[] = [
     validity: "every file and wildcard listing the expansion read is unchanged",
     eviction: "pruned to the expansions the last analysis used",
   },
-  { name: "extends", key: "raw job value", validity: "the same resolved parents", eviction: "with the value (WeakMap)" },
+  {
+    name: "extends",
+    key: "raw job value",
+    validity: "the same resolved parents",
+    eviction: "with the value (WeakMap)",
+  },
   {
     name: "!reference",
     key: "top-level value after extends",
@@ -47,7 +52,12 @@ export const ENGINE_CACHES: readonly CacheInfo[] = [
     validity: "the same name, kind and global keys (default, variables, deprecated globals)",
     eviction: "with the value (WeakMap)",
   },
-  { name: "schema findings", key: "resolved job value", validity: "the same job name and kind", eviction: "with the value (WeakMap)" },
+  {
+    name: "schema findings",
+    key: "resolved job value",
+    validity: "the same job name and kind",
+    eviction: "with the value (WeakMap)",
+  },
 ];
 
 /** Parsed files by path and text. Several engines (the working tree, the git baseline) share one. */

@@ -1,6 +1,18 @@
 import { resolveExtends } from "./extends";
 import { dedupe, IncludeExpander, type IncludeEdge } from "./includes";
-import { classify, DEPRECATED_GLOBAL_DEFAULTS, type JobDefinition, effectiveJob, globalContext, injectEdgeStages, jobShapeDiagnostics, nestedListDiagnostics, stagesOf, type GlobalContext, type JobInfo } from "./jobs";
+import {
+  classify,
+  DEPRECATED_GLOBAL_DEFAULTS,
+  type JobDefinition,
+  effectiveJob,
+  globalContext,
+  injectEdgeStages,
+  jobShapeDiagnostics,
+  nestedListDiagnostics,
+  stagesOf,
+  type GlobalContext,
+  type JobInfo,
+} from "./jobs";
 import type { ParsedFile } from "./load";
 import { EngineCaches } from "./caches";
 import { resolveReferences } from "./reference-tags";
@@ -97,7 +109,9 @@ export class Engine {
     const root = parse(rootPath);
     const rootSrc: Src = { file: rootPath, start: 0, end: 0 };
     if (!root) {
-      return emptyModel(rootPath, [{ src: rootSrc, severity: "error", code: "root-not-found", message: `${rootPath} does not exist` }]);
+      return emptyModel(rootPath, [
+        { src: rootSrc, severity: "error", code: "root-not-found", message: `${rootPath} does not exist` },
+      ]);
     }
     const diagnostics: Diagnostic[] = [];
     const included = new IncludeExpander(parse, listFiles, this.caches.expansions).run(root, options.inputs);
@@ -111,7 +125,12 @@ export class Engine {
     }
     diagnostics.push(...included.diagnostics);
     if (root.content === undefined && root.diagnostics.length === 0) {
-      diagnostics.push({ src: rootSrc, severity: "error", code: "config-empty", message: `Please provide content of ${rootPath}` });
+      diagnostics.push({
+        src: rootSrc,
+        severity: "error",
+        code: "config-empty",
+        message: `Please provide content of ${rootPath}`,
+      });
     }
     const extended = resolveExtends(included.config, included.hasExternal, this.caches.extends);
     diagnostics.push(...extended.diagnostics);
@@ -127,7 +146,8 @@ export class Engine {
       const info = jobs.get(name);
       if (!info || (info.kind !== "job" && info.kind !== "bridge")) return undefined;
       const kept = this.caches.effective.get(info.value);
-      if (kept && kept.name === name && kept.kind === info.kind && kept.globals.every((g, i) => g === globals[i])) return kept;
+      if (kept && kept.name === name && kept.kind === info.kind && kept.globals.every((g, i) => g === globals[i]))
+        return kept;
       const value = effectiveJob(info, ctx);
       if (!value) return undefined;
       const def = { name, kind: info.kind, globals, value, diagnostics: nestedListDiagnostics(name, value) };
@@ -143,17 +163,37 @@ export class Engine {
     // Where resolution already failed (a missing reference left a null, a bad include entry),
     // the schema would only restate the same problem less precisely.
     const failedAt = diagnostics.filter((d) => d.severity === "error" || d.severity === "warning").map((d) => d.src);
-    const overlaps = (a: Src) => failedAt.some((b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1));
-    const schema = schemaDiagnostics({ files, merged, jobs, templates, memo: this.caches.validation }).filter((d) => !overlaps(d.src));
+    const overlaps = (a: Src) =>
+      failedAt.some(
+        (b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1),
+      );
+    const schema = schemaDiagnostics({ files, merged, jobs, templates, memo: this.caches.validation }).filter(
+      (d) => !overlaps(d.src),
+    );
     // "no script" next to a misspelt `scripts:` says the same thing twice: keep the one with the fix
-    const misspelt = new Set(schema.filter((d) => d.code === "schema-unknown-keyword" && d.fixes?.some((f) => f.edits.some((e) => JOB_BODY.includes(e.newText)))).map((d) => d.job));
+    const misspelt = new Set(
+      schema
+        .filter(
+          (d) =>
+            d.code === "schema-unknown-keyword" &&
+            d.fixes?.some((f) => f.edits.some((e) => JOB_BODY.includes(e.newText))),
+        )
+        .map((d) => d.job),
+    );
     for (let i = diagnostics.length - 1; i >= 0; i--) {
       const d = diagnostics[i];
       if (d.code === "job-no-script" && misspelt.has(d.job)) diagnostics.splice(i, 1);
     }
     diagnostics.push(...schema);
     const stages = stagesOf(merged);
-    diagnostics.push(...semanticDiagnostics({ jobs, stages, effectiveJob: (name) => effectiveOf(name)?.value, hasExternal: included.hasExternal }));
+    diagnostics.push(
+      ...semanticDiagnostics({
+        jobs,
+        stages,
+        effectiveJob: (name) => effectiveOf(name)?.value,
+        hasExternal: included.hasExternal,
+      }),
+    );
     const model: Model = {
       root: rootPath,
       files,
@@ -186,7 +226,19 @@ export class Engine {
       if (model.files.size === 0) {
         // Said at the trigger job, where the path is written. The parent pipeline still runs;
         // only this job fails when it tries to start the child, hence a warning.
-        model = { ...model, diagnostics: [{ src: pipeline.src, severity: "warning", code: "include-not-found", message: `Local file \`${pipeline.file}\` does not exist!: job "${pipeline.job}" cannot start its child pipeline` }] };
+        model = {
+          ...model,
+          diagnostics: [
+            {
+              src: pipeline.src,
+              severity: "warning",
+              code: "include-not-found",
+              message:
+                `Local file \`${pipeline.file}\` does not exist!: job "${pipeline.job}" ` +
+                `cannot start its child pipeline`,
+            },
+          ],
+        };
       }
       children.push({ pipeline, model });
       queue.push(...model.childPipelines);
@@ -199,7 +251,10 @@ export class Engine {
  * Hidden keys that jobs inherit from through extends, directly or not. Only these are job
  * templates; other hidden keys may hold any data (a variables map, a rule, an anchor).
  */
-function jobTemplates(jobs: ReadonlyMap<string, JobInfo>, parents: ReadonlyMap<string, ReadonlyArray<{ name: string }>>): Set<string> {
+function jobTemplates(
+  jobs: ReadonlyMap<string, JobInfo>,
+  parents: ReadonlyMap<string, ReadonlyArray<{ name: string }>>,
+): Set<string> {
   const out = new Set<string>();
   const visit = (name: string) => {
     for (const p of parents.get(name) ?? []) {
@@ -225,14 +280,24 @@ function childPipelines(jobs: ReadonlyMap<string, JobInfo>): ChildPipeline[] {
       const file = normaliseLocalPath(location);
       if (file === undefined) continue;
       const inputs = get(item, "inputs");
-      out.push({ job: j.name, src: item.src, file, inputs: inputs?.kind === "map" ? { value: inputs, at: inputs.src } : undefined });
+      out.push({
+        job: j.name,
+        src: item.src,
+        file,
+        inputs: inputs?.kind === "map" ? { value: inputs, at: inputs.src } : undefined,
+      });
     }
   }
   return out;
 }
 
 function globalNestedLists(ctx: GlobalContext): Diagnostic[] {
-  return ctx.defaults ? nestedListDiagnostics("default", ctx.defaults).map((d) => ({ ...d, message: d.message.replace(/^jobs:default/, "default") })) : [];
+  return ctx.defaults
+    ? nestedListDiagnostics("default", ctx.defaults).map((d) => ({
+        ...d,
+        message: d.message.replace(/^jobs:default/, "default"),
+      }))
+    : [];
 }
 
 function emptyModel(root: string, diagnostics: Diagnostic[]): Model {

@@ -40,23 +40,39 @@ export function resolveExtends(config: CMap, hasExternal: boolean, memo: Extends
     if (cached) {
       const d = deepest.get(key);
       if (d && ancestors.length + d.depth > MAX_EXTENDS_NESTING) {
-        report(d.src, "extends-nesting-too-deep", `${d.key}: nesting too deep in \`extends\` (GitLab allows ${MAX_EXTENDS_NESTING + 1} levels of inheritance)`);
+        report(
+          d.src,
+          "extends-nesting-too-deep",
+          `${d.key}: nesting too deep in \`extends\` (GitLab allows ${MAX_EXTENDS_NESTING + 1} levels of inheritance)`,
+        );
       }
       return cached;
     }
     if (ancestors.includes(key)) {
       const chain = [...ancestors].reverse();
       const from = chain.indexOf(key);
-      report(reachedAt ?? extendsEntry.value.src, "extends-circular", `${key}: circular dependency detected in \`extends\` (${[...chain.slice(from), key].join(" → ")})`);
+      report(
+        reachedAt ?? extendsEntry.value.src,
+        "extends-circular",
+        `${key}: circular dependency detected in \`extends\` (${[...chain.slice(from), key].join(" → ")})`,
+      );
       return value;
     }
     if (ancestors.length > MAX_EXTENDS_NESTING) {
-      report(extendsEntry.value.src, "extends-nesting-too-deep", `${key}: nesting too deep in \`extends\` (GitLab allows ${MAX_EXTENDS_NESTING + 1} levels of inheritance)`);
+      report(
+        extendsEntry.value.src,
+        "extends-nesting-too-deep",
+        `${key}: nesting too deep in \`extends\` (GitLab allows ${MAX_EXTENDS_NESTING + 1} levels of inheritance)`,
+      );
       return value;
     }
     const names = extendsNames(extendsEntry.value);
     if (!names) {
-      report(extendsEntry.value.src, "extends-invalid", `${key}: \`extends\` must be a job name or a list of job names`);
+      report(
+        extendsEntry.value.src,
+        "extends-invalid",
+        `${key}: \`extends\` must be a job name or a list of job names`,
+      );
       done.set(key, value);
       return value;
     }
@@ -67,7 +83,13 @@ export function resolveExtends(config: CMap, hasExternal: boolean, memo: Extends
       const base = config.entries.get(name)?.value;
       if (base === undefined) {
         if (hasExternal) {
-          report(src, "extends-unknown-parent", `${key}: unknown keys in \`extends\` (${name}); it may be defined in an include that cannot be read offline`, "warning");
+          report(
+            src,
+            "extends-unknown-parent",
+            `${key}: unknown keys in \`extends\` (${name}); it may be defined in an ` +
+              `include that cannot be read offline`,
+            "warning",
+          );
         } else {
           report(src, "extends-unknown-parent", `${key}: unknown keys in \`extends\` (${name})`);
         }
@@ -114,4 +136,3 @@ export function extendsNames(v: CValue): Array<{ name: string; src: Src }> | und
   }
   return undefined;
 }
-

@@ -8,7 +8,12 @@ export function fnmatchToRegExp(pattern: string): RegExp {
   let braces = 0;
   while (i < pattern.length) {
     const c = pattern[i];
-    if (c === "*" && pattern[i + 1] === "*" && (pattern[i + 2] === "/" || i + 2 === pattern.length) && (i === 0 || pattern[i - 1] === "/")) {
+    if (
+      c === "*" &&
+      pattern[i + 1] === "*" &&
+      (pattern[i + 2] === "/" || i + 2 === pattern.length) &&
+      (i === 0 || pattern[i - 1] === "/")
+    ) {
       re += pattern[i + 2] === "/" ? "(?:.*/)?" : ".*";
       i += pattern[i + 2] === "/" ? 3 : 2;
       continue;
@@ -19,7 +24,10 @@ export function fnmatchToRegExp(pattern: string): RegExp {
       const end = pattern.indexOf("]", i + 1);
       if (end < 0) re += "\\[";
       else {
-        re += `[${pattern.slice(i + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        re += `[${pattern
+          .slice(i + 1, end)
+          .replace(/^!/, "^")
+          .replace(/\\/g, "\\\\")}]`;
         i = end;
       }
     } else if (c === "{") {

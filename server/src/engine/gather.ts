@@ -10,7 +10,11 @@ export function gatherRelated(diags: readonly Diagnostic[]): Diagnostic[] {
     const k = `${d.src.file}:${d.src.start}:${d.src.end}:${d.code}:${d.message}`;
     const seen = byKey.get(k);
     if (!seen) byKey.set(k, { d, related: [...(d.related ?? [])] });
-    else for (const r of d.related ?? []) if (!seen.related.some((x) => x.src === r.src && x.message === r.message)) seen.related.push(r);
+    else
+      for (const r of d.related ?? [])
+        if (!seen.related.some((x) => x.src === r.src && x.message === r.message)) seen.related.push(r);
   }
-  return [...byKey.values()].map(({ d, related }) => (related.length ? { ...d, related } : { ...d, related: undefined }));
+  return [...byKey.values()].map(({ d, related }) =>
+    related.length ? { ...d, related } : { ...d, related: undefined },
+  );
 }

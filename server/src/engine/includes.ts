@@ -84,14 +84,42 @@ export class IncludeExpander {
   /** `inputs` are those a parent pipeline passes to a child pipeline's root file. */
   run(root: ParsedFile, inputs?: { value: CMap; at: Src }): IncludeResult {
     const frame = newFrame();
-    const config = this.expand(root, inputs?.value, inputs?.at ?? { file: root.path, start: 0, end: 0 }, "", [root.path], inputs === undefined, frame);
+    const config = this.expand(
+      root,
+      inputs?.value,
+      inputs?.at ?? { file: root.path, start: 0, end: 0 },
+      "",
+      [root.path],
+      inputs === undefined,
+      frame,
+    );
     const files = [root.path];
     const seen = new Set(files);
-    for (const e of frame.edges) for (const t of e.targets) if (!seen.has(t)) { seen.add(t); files.push(t); }
-    return { config, edges: frame.edges, diagnostics: dedupe(frame.diagnostics), files, hasExternal: frame.external, includeCount: this.total };
+    for (const e of frame.edges)
+      for (const t of e.targets)
+        if (!seen.has(t)) {
+          seen.add(t);
+          files.push(t);
+        }
+    return {
+      config,
+      edges: frame.edges,
+      diagnostics: dedupe(frame.diagnostics),
+      files,
+      hasExternal: frame.external,
+      includeCount: this.total,
+    };
   }
 
-  private expand(file: ParsedFile, given: CMap | undefined, givenAt: Src, location: string, stack: string[], isRoot: boolean, out: Frame): CMap {
+  private expand(
+    file: ParsedFile,
+    given: CMap | undefined,
+    givenAt: Src,
+    location: string,
+    stack: string[],
+    isRoot: boolean,
+    out: Frame,
+  ): CMap {
     const key = `${file.path}\u0000${given ? JSON.stringify(toJS(given)) : ""}`;
     const cached = this.memo.get(key);
     if (cached && !isRoot && this.stillValid(cached) && this.total + cached.count <= MAX_INCLUDES) {
@@ -101,7 +129,8 @@ export class IncludeExpander {
     }
     const frame = newFrame();
     frame.deps.set(file.path, file);
-    const report: Report = (src, code, message, severity = "error") => frame.diagnostics.push({ src, code, message, severity });
+    const report: Report = (src, code, message, severity = "error") =>
+      frame.diagnostics.push({ src, code, message, severity });
     const specs = readInputSpecs(file.header, report);
     let content: CMap = file.content?.kind === "map" ? file.content : emptyMap({ file: file.path, start: 0, end: 0 });
     if (file.header || (given && given.entries.size > 0)) {
@@ -112,11 +141,20 @@ export class IncludeExpander {
     const parts: CMap[] = [];
     const include = content.entries.get("include");
     if (include) {
-      for (const item of include.value.kind === "seq" ? include.value.items : [include.value]) this.includeEntry(item, file.path, stack, parts, frame, report);
+      for (const item of include.value.kind === "seq" ? include.value.items : [include.value])
+        this.includeEntry(item, file.path, stack, parts, frame, report);
     }
     const value = deepMergeAll([...parts, without(content, "include")]);
     if (frame.pure && !isRoot) {
-      this.memo.set(key, { value, count: frame.count, edges: frame.edges, diagnostics: frame.diagnostics, deps: frame.deps, wildcards: frame.wildcards, external: frame.external });
+      this.memo.set(key, {
+        value,
+        count: frame.count,
+        edges: frame.edges,
+        diagnostics: frame.diagnostics,
+        deps: frame.deps,
+        wildcards: frame.wildcards,
+        external: frame.external,
+      });
     }
     absorb(out, frame, frame.count);
     return value;
@@ -126,7 +164,8 @@ export class IncludeExpander {
     for (const [path, parsed] of e.deps) if (this.parse(path) !== parsed) return false;
     if (e.wildcards.size) {
       const files = this.listFiles();
-      for (const [pattern, matched] of e.wildcards) if (matchWildcard(pattern, files).join("\n") !== matched) return false;
+      for (const [pattern, matched] of e.wildcards)
+        if (matchWildcard(pattern, files).join("\n") !== matched) return false;
     }
     return true;
   }
@@ -145,11 +184,21 @@ export class IncludeExpander {
     } else if (item.kind === "map") {
       const present = SUBKEYS.filter((k) => item.entries.has(k));
       if (present.length === 0) {
-        report(item.src, "include-invalid", `\`${JSON.stringify(toJS(item))}\` does not have a valid subkey for include. Valid subkeys are: \`local\`, \`project\`, \`remote\`, \`template\`, \`artifact\`, \`component\``);
+        report(
+          item.src,
+          "include-invalid",
+          `\`${JSON.stringify(toJS(item))}\` does not have a valid subkey for include. ` +
+            `Valid subkeys are: \`local\`, \`project\`, \`remote\`, \`template\`, \`artifact\`, ` +
+            `\`component\``,
+        );
         return;
       }
       if (present.length > 1) {
-        report(item.src, "include-invalid", "Each include must use only one of: `local`, `project`, `remote`, `template`, `artifact`, `component`");
+        report(
+          item.src,
+          "include-invalid",
+          "Each include must use only one of: `local`, `project`, `remote`, `template`, `artifact`, `component`",
+        );
         return;
       }
       kind = present[0];
@@ -166,7 +215,11 @@ export class IncludeExpander {
     }
     const location = str(locationValue);
     if (location === undefined) {
-      report(locationValue?.src ?? item.src, "include-invalid", `Included file \`${JSON.stringify(locationValue ? toJS(locationValue) : null)}\` needs to be a string`);
+      report(
+        locationValue?.src ?? item.src,
+        "include-invalid",
+        `Included file \`${JSON.stringify(locationValue ? toJS(locationValue) : null)}\` needs to be a string`,
+      );
       return;
     }
     let listed = false;
@@ -180,7 +233,11 @@ export class IncludeExpander {
     const conditional = decision === "conditional" ? rules : undefined;
 
     if (kind !== "local") {
-      const what = kind === "project" ? `project \`${location}\`${files.length ? ` file ${files.map((f) => `\`${str(f) ?? "?"}\``).join(", ")}` : ""}` : `${kind} \`${location}\``;
+      const fileList = files.map((f) => `\`${str(f) ?? "?"}\``).join(", ");
+      const what =
+        kind === "project"
+          ? `project \`${location}\`${files.length ? ` file ${fileList}` : ""}`
+          : `${kind} \`${location}\``;
       if (kind === "project" && files.length === 0) {
         report(item.src, "include-invalid", `include:project \`${location}\` needs a \`file\``);
         return;
@@ -194,14 +251,24 @@ export class IncludeExpander {
       this.countOne(item.src, frame, report, files.length || 1);
       frame.external = true;
       frame.edges.push({ from, src: item.src, kind, location, targets: [], rules: conditional, external: true });
-      report(item.src, "include-external", `include:${what} cannot be read offline: jobs and templates it defines are unknown to this analysis`, "information");
+      report(
+        item.src,
+        "include-external",
+        `include:${what} cannot be read offline: jobs and templates it defines are unknown to this analysis`,
+        "information",
+      );
       return;
     }
 
     if (location.includes("$")) {
       frame.external = true;
       frame.edges.push({ from, src: item.src, kind, location, targets: [], rules: conditional, external: true });
-      report(locationValue!.src, "include-variables", `include:local \`${location}\` uses CI/CD variables that only have values when the pipeline runs: not followed`, "information");
+      report(
+        locationValue!.src,
+        "include-variables",
+        `include:local \`${location}\` uses CI/CD variables that only have values when the pipeline runs: not followed`,
+        "information",
+      );
       return;
     }
     let targets: string[];
@@ -209,11 +276,21 @@ export class IncludeExpander {
       const pattern = location.replace(/^\/+/, "");
       targets = matchWildcard(pattern, this.listFiles());
       frame.wildcards.set(pattern, targets.join("\n"));
-      if (targets.length === 0) report(locationValue!.src, "include-no-match", `no file matches \`${location}\`: GitLab includes nothing here`, "warning");
+      if (targets.length === 0)
+        report(
+          locationValue!.src,
+          "include-no-match",
+          `no file matches \`${location}\`: GitLab includes nothing here`,
+          "warning",
+        );
     } else {
       const path = normaliseLocalPath(location);
       if (path === undefined) {
-        report(locationValue!.src, "include-outside-project", `Local file \`${location}\` is outside the project: include:local paths are read from the repository root`);
+        report(
+          locationValue!.src,
+          "include-outside-project",
+          `Local file \`${location}\` is outside the project: include:local paths are read from the repository root`,
+        );
         return;
       }
       if (!/.+\.(yml|yaml)$/i.test(path.split("/").pop() ?? "")) {
@@ -227,7 +304,11 @@ export class IncludeExpander {
       if (stack.includes(target)) {
         frame.pure = false;
         const chain = [...stack.slice(stack.indexOf(target)), target].join(" → ");
-        report(locationValue!.src, "include-cycle", `include cycle: ${chain} (GitLab fails with "Maximum of ${MAX_INCLUDES} nested includes are allowed!")`);
+        report(
+          locationValue!.src,
+          "include-cycle",
+          `include cycle: ${chain} (GitLab fails with "Maximum of ${MAX_INCLUDES} nested includes are allowed!")`,
+        );
         continue;
       }
       if (!this.countOne(item.src, frame, report, 1)) break;
@@ -235,7 +316,13 @@ export class IncludeExpander {
       frame.deps.set(target, parsed);
       if (parsed === undefined) {
         const missing = `Local file \`${location.includes("*") ? target : location}\` does not exist!`;
-        if (conditional) report(locationValue!.src, "include-not-found", `${missing} (GitLab fails only when the include:rules select this file)`, "warning");
+        if (conditional)
+          report(
+            locationValue!.src,
+            "include-not-found",
+            `${missing} (GitLab fails only when the include:rules select this file)`,
+            "warning",
+          );
         else report(locationValue!.src, "include-not-found", missing);
         continue;
       }
@@ -244,7 +331,8 @@ export class IncludeExpander {
         continue;
       }
       const given = inputs?.kind === "map" ? inputs : undefined;
-      if (inputs && !given) report(inputs.src, "include-invalid", "include:inputs must be a map of input names to values");
+      if (inputs && !given)
+        report(inputs.src, "include-invalid", "include:inputs must be a map of input names to values");
       const sub = this.expand(parsed, given, given?.src ?? item.src, target, [...stack, target], false, frame);
       parts.push(sub);
     }
@@ -331,4 +419,3 @@ export function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
     return true;
   });
 }
-

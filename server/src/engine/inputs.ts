@@ -30,9 +30,13 @@ export function readInputSpecs(header: CMap | undefined, report: Report): Map<st
   if (!inputs || inputs.kind !== "map") return specs;
   for (const [name, e] of inputs.entries) {
     const v = e.value;
-    const type = v.kind === "map" ? str(get(v, "type")) ?? "string" : "string";
+    const type = v.kind === "map" ? (str(get(v, "type")) ?? "string") : "string";
     if (!TYPES.includes(type as InputType)) {
-      report(get(v, "type")?.src ?? e.keySrc, "input-spec-invalid", `unknown input specification for \`${name}\` (valid types: array, boolean, number, string)`);
+      report(
+        get(v, "type")?.src ?? e.keySrc,
+        "input-spec-invalid",
+        `unknown input specification for \`${name}\` (valid types: array, boolean, number, string)`,
+      );
       continue;
     }
     const def = v.kind === "map" && v.entries.has("default") ? get(v, "default") : undefined;
@@ -63,14 +67,29 @@ function typeMatches(type: InputType, v: CValue): boolean {
   }
 }
 
-function checkValue(spec: InputSpec, v: CValue, what: "provided value" | "default value", prefix: string, report: Report): boolean {
+function checkValue(
+  spec: InputSpec,
+  v: CValue,
+  what: "provided value" | "default value",
+  prefix: string,
+  report: Report,
+): boolean {
   if (!typeMatches(spec.type, v)) {
-    report(v.src, "input-type", `${prefix}\`${spec.name}\` input: ${what} is not a${spec.type === "array" ? "n" : ""} ${spec.type}`);
+    report(
+      v.src,
+      "input-type",
+      `${prefix}\`${spec.name}\` input: ${what} is not a${spec.type === "array" ? "n" : ""} ${spec.type}`,
+    );
     return false;
   }
   if (spec.options && v.kind === "scalar") {
     if (!spec.options.some((o) => o.kind === "scalar" && o.value === v.value)) {
-      report(v.src, "input-option", `${prefix}\`${spec.name}\` input: \`${String(v.value)}\` cannot be used because it is not in the list of allowed options`);
+      report(
+        v.src,
+        "input-option",
+        `${prefix}\`${spec.name}\` input: \`${String(v.value)}\` cannot be used ` +
+          `because it is not in the list of allowed options`,
+      );
       return false;
     }
   }
@@ -108,10 +127,19 @@ export function resolveInputValues(
   if (given) {
     const unknown = [...given.entries.keys()].filter((k) => !specs.has(k));
     if (specs.size === 0 && given.entries.size > 0) {
-      report(givenAt, "input-unexpected", `${prefix}Given inputs not defined in the \`spec\` section of the included configuration file`);
+      report(
+        givenAt,
+        "input-unexpected",
+        `${prefix}Given inputs not defined in the \`spec\` section of the included configuration file`,
+      );
       return values;
     }
-    if (unknown.length) report(given.entries.get(unknown[0])!.keySrc, "input-unknown", `${prefix}unknown input arguments: ${unknown.join(", ")}`);
+    if (unknown.length)
+      report(
+        given.entries.get(unknown[0])!.keySrc,
+        "input-unknown",
+        `${prefix}unknown input arguments: ${unknown.join(", ")}`,
+      );
   }
   for (const spec of specs.values()) {
     if (spec.default !== undefined) checkValue(spec, spec.default, "default value", prefix, report);
@@ -135,7 +163,9 @@ const BLOCK = /\$\[\[\s*(\S.*?\S)\s*\]\]/g;
 /** Ruby's to_s of an interpolated value, as spliced into a longer string. */
 function spliceText(v: CValue): string {
   if (v.kind === "scalar") return v.value === null ? "" : String(v.value);
-  return JSON.stringify(toPlain(v)).replace(/","/g, '", "').replace(/,(?=[[{"\d])/g, ", ");
+  return JSON.stringify(toPlain(v))
+    .replace(/","/g, '", "')
+    .replace(/,(?=[[{"\d])/g, ", ");
 }
 
 function toPlain(v: CValue): unknown {
@@ -162,9 +192,16 @@ function applyFunction(value: CValue, fn: string, src: Src, report: Report): CVa
     case "posix_quote":
       return scalar(`'${text.replace(/'/g, `'"'"'`)}'`, value.src);
     case "posix_escape":
-      return scalar(text === "" ? "''" : text.replace(/([^A-Za-z0-9_\-.,:+/@\n])/g, "\\$1").replace(/\n/g, "'\n'"), value.src);
+      return scalar(
+        text === "" ? "''" : text.replace(/([^A-Za-z0-9_\-.,:+/@\n])/g, "\\$1").replace(/\n/g, "'\n'"),
+        value.src,
+      );
   }
-  report(src, "interpolation-error", `no function matching \`${fn.trim()}\`: known functions are expand_vars, truncate, posix_escape, posix_quote`);
+  report(
+    src,
+    "interpolation-error",
+    `no function matching \`${fn.trim()}\`: known functions are expand_vars, truncate, posix_escape, posix_quote`,
+  );
   return undefined;
 }
 
@@ -237,7 +274,8 @@ export function interpolate(value: CValue, values: ReadonlyMap<string, CValue | 
       const entries = new Map<string, CEntry>();
       for (const [k, e] of value.entries) {
         const newKey = interpolateString(k, e.keySrc, values, report);
-        const key = newKey === undefined ? k : newKey.kind === "scalar" ? String(newKey.value ?? "") : spliceText(newKey);
+        const key =
+          newKey === undefined ? k : newKey.kind === "scalar" ? String(newKey.value ?? "") : spliceText(newKey);
         const v = interpolate(e.value, values, report);
         if (key !== k || v !== e.value) changed = true;
         entries.set(key, key === k && v === e.value ? e : { key, keySrc: e.keySrc, value: v });

@@ -6,11 +6,42 @@ import { get, mapOf, scalar, str, throughVia, withVia } from "./values";
 // global variables, and its stage.
 
 /** Top-level keys that are keywords, never jobs (Root::ALLOWED_KEYS). */
-export const GLOBAL_KEYWORDS: readonly string[] = ["default", "include", "before_script", "image", "services", "after_script", "variables", "stages", "cache", "workflow"];
+export const GLOBAL_KEYWORDS: readonly string[] = [
+  "default",
+  "include",
+  "before_script",
+  "image",
+  "services",
+  "after_script",
+  "variables",
+  "stages",
+  "cache",
+  "workflow",
+];
 /** Deprecated top-level forms of `default:` keys. */
-export const DEPRECATED_GLOBAL_DEFAULTS: readonly string[] = ["image", "services", "cache", "before_script", "after_script"];
+export const DEPRECATED_GLOBAL_DEFAULTS: readonly string[] = [
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+];
 /** Keys a job takes from `default:` when it does not set them (Default::ALLOWED_KEYS). */
-export const DEFAULT_KEYS: readonly string[] = ["after_script", "artifacts", "before_script", "cache", "hooks", "id_tokens", "identity", "image", "interruptible", "retry", "services", "tags", "timeout"];
+export const DEFAULT_KEYS: readonly string[] = [
+  "after_script",
+  "artifacts",
+  "before_script",
+  "cache",
+  "hooks",
+  "id_tokens",
+  "identity",
+  "image",
+  "interruptible",
+  "retry",
+  "services",
+  "tags",
+  "timeout",
+];
 export const DEFAULT_STAGES: readonly string[] = ["build", "test", "deploy"];
 
 export type JobKind = "job" | "bridge" | "hidden" | "keyword" | "invalid";
@@ -45,22 +76,54 @@ export function classify(config: CMap): Map<string, JobInfo> {
 }
 
 /** Diagnostics GitLab gives for the shape of jobs before any schema check. */
-export function jobShapeDiagnostics(jobs: ReadonlyMap<string, JobInfo>, rootFile: string, hasExternal: boolean): Diagnostic[] {
+export function jobShapeDiagnostics(
+  jobs: ReadonlyMap<string, JobInfo>,
+  rootFile: string,
+  hasExternal: boolean,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   let visible = 0;
   for (const j of jobs.values()) {
     if (j.kind === "job" || j.kind === "bridge") visible++;
     if (j.kind === "invalid") {
       // A job written only to adjust one from an unreadable include gets its script there.
-      out.push(hasExternal
-        ? { src: j.keySrc, severity: "warning", code: "job-no-script", job: j.name, message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword, unless an include that cannot be read offline defines the rest of this job` }
-        : { src: j.keySrc, severity: "error", code: "job-no-script", job: j.name, message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword` });
+      out.push(
+        hasExternal
+          ? {
+              src: j.keySrc,
+              severity: "warning",
+              code: "job-no-script",
+              job: j.name,
+              message:
+                `jobs:${j.name} config should implement the script:, run:, or trigger: ` +
+                `keyword, unless an include that cannot be read offline defines the rest ` +
+                `of this job`,
+            }
+          : {
+              src: j.keySrc,
+              severity: "error",
+              code: "job-no-script",
+              job: j.name,
+              message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword`,
+            },
+      );
     }
     if (j.kind === "hidden" && j.value.kind === "scalar" && (j.value.value === null || j.value.value === "")) {
-      out.push({ src: j.keySrc, severity: "error", code: "job-blank", message: `jobs:${j.name} config can't be blank` });
+      out.push({
+        src: j.keySrc,
+        severity: "error",
+        code: "job-blank",
+        message: `jobs:${j.name} config can't be blank`,
+      });
     }
   }
-  if (visible === 0) out.push({ src: { file: rootFile, start: 0, end: 0 }, severity: "error", code: "config-no-visible-job", message: "jobs config should contain at least one visible job" });
+  if (visible === 0)
+    out.push({
+      src: { file: rootFile, start: 0, end: 0 },
+      severity: "error",
+      code: "config-no-visible-job",
+      message: "jobs config should contain at least one visible job",
+    });
   return out;
 }
 
@@ -83,7 +146,11 @@ export function injectEdgeStages(config: CMap): CMap {
   if (!e || e.value.kind !== "seq") return config;
   const v = e.value;
   const src = v.src;
-  const items = [scalar(".pre", src), ...v.items.filter((i) => !(i.kind === "scalar" && (i.value === ".pre" || i.value === ".post"))), scalar(".post", src)];
+  const items = [
+    scalar(".pre", src),
+    ...v.items.filter((i) => !(i.kind === "scalar" && (i.value === ".pre" || i.value === ".post"))),
+    scalar(".post", src),
+  ];
   const entries = new Map(config.entries);
   entries.set("stages", { ...e, value: { ...v, items } });
   return { ...config, entries };
@@ -163,7 +230,10 @@ export function nestedListDiagnostics(name: string, job: CMap): Diagnostic[] {
             src: at,
             severity: "error",
             code: "nested-list",
-            message: `jobs:${name}:${path.join(":")} must not contain nested lists: GitLab flattens nested lists only in script, before_script, after_script, rules, needs, cache, services and stages`,
+            message:
+              `jobs:${name}:${path.join(":")} must not contain nested lists: GitLab flattens ` +
+              `nested lists only in script, before_script, after_script, rules, needs, ` +
+              `cache, services and stages`,
           });
         } else {
           visit(i, path);
@@ -236,13 +306,21 @@ export function effectiveJob(info: JobInfo, ctx: GlobalContext): CMap | undefine
     const vars = new Map<string, CEntry>();
     for (const [k, e] of ctx.variables.entries) {
       if (!inheritVars(k)) continue;
-      vars.set(k, { ...e, value: withVia(variableForJob(e.value), { kind: "global-variables", name: k, at: e.keySrc }) });
+      vars.set(k, {
+        ...e,
+        value: withVia(variableForJob(e.value), { kind: "global-variables", name: k, at: e.keySrc }),
+      });
     }
     const own = get(job, "variables");
-    if (own?.kind === "map") for (const [k, e] of own.entries) vars.set(k, { ...e, value: throughVia(e.value, own.via) });
+    if (own?.kind === "map")
+      for (const [k, e] of own.entries) vars.set(k, { ...e, value: throughVia(e.value, own.via) });
     if (vars.size) {
       const ownEntry = job.entries.get("variables");
-      entries.set("variables", { key: "variables", keySrc: ownEntry?.keySrc ?? ctx.variables.src, value: mapOf(vars, own?.src ?? ctx.variables.src) });
+      entries.set("variables", {
+        key: "variables",
+        keySrc: ownEntry?.keySrc ?? ctx.variables.src,
+        value: mapOf(vars, own?.src ?? ctx.variables.src),
+      });
     }
   }
   if (!entries.has("stage") && info.kind === "job") {

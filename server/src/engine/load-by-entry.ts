@@ -53,11 +53,14 @@ export function seat(file: ParsedFile): void {
   for (const p of file.entries?.placed ?? []) p.entry.base.offset = p.start;
 }
 
-/** Offsets where top-level entries start (the first one at 0, with the comments before it); undefined when the file is not one block mapping. */
+/**
+ * Offsets where top-level entries start (the first one at 0, with the comments before it); undefined when the file is
+ * not one block mapping.
+ */
 export function entryStarts(text: string): number[] | undefined {
   const starts = [0];
   let first = true;
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const c = text[at];
     if (c !== " " && c !== "\t" && c !== "#" && c !== "\n" && c !== "\r") {
       // documents (---, ...), directives, top-level lists and flow collections are loaded whole
@@ -89,7 +92,9 @@ export function loadByEntry(path: string, text: string, previous?: ParsedFile): 
     const start = starts[i];
     const entryText = text.slice(start, starts[i + 1] ?? text.length);
     const candidates = reusable.get(entryText) ?? [];
-    const same = candidates.findIndex((e) => [...e.aliases].every(([name, found]) => (anchors.get(name) ?? undefined) === found));
+    const same = candidates.findIndex((e) =>
+      [...e.aliases].every(([name, found]) => (anchors.get(name) ?? undefined) === found),
+    );
     let entry: LoadedEntry | undefined;
     if (same >= 0) {
       entry = candidates.splice(same, 1)[0];
@@ -108,13 +113,21 @@ export function loadByEntry(path: string, text: string, previous?: ParsedFile): 
 }
 
 /** One entry's parse as values, with the anchors so far; undefined when loading the file whole could differ. */
-function convertEntry(path: string, text: string, start: number, parse: EntryParse, anchors: Map<string, CValue | "pending">, sizes: WeakMap<object, number>): LoadedEntry | undefined {
+function convertEntry(
+  path: string,
+  text: string,
+  start: number,
+  parse: EntryParse,
+  anchors: Map<string, CValue | "pending">,
+  sizes: WeakMap<object, number>,
+): LoadedEntry | undefined {
   if (parse.docs.length !== 1) return undefined;
   const doc = parse.docs[0];
   const contents = doc.contents;
   if (doc.errors.length || !isMap(contents)) return undefined;
   const pairs = (contents as YAMLMap).items;
-  if (pairs.length !== 1 || !isPair(pairs[0]) || !isScalar(pairs[0].key) || pairs[0].key.source === "<<") return undefined;
+  if (pairs.length !== 1 || !isPair(pairs[0]) || !isScalar(pairs[0].key) || pairs[0].key.source === "<<")
+    return undefined;
   const base = new EntryBase(start);
   const diagnostics: Diagnostic[] = [];
   for (const w of doc.warnings) {
@@ -123,7 +136,16 @@ function convertEntry(path: string, text: string, start: number, parse: EntryPar
     diagnostics.push({ src, severity: "warning", code: "yaml-syntax", message: w.message.split("\n")[0] });
   }
   const defined: AnchorDef[] = [];
-  const loader = new DocumentLoader(path, parse.parsedText, parse.toOriginal, diagnostics, defined, anchors, sizes, base);
+  const loader = new DocumentLoader(
+    path,
+    parse.parsedText,
+    parse.toOriginal,
+    diagnostics,
+    defined,
+    anchors,
+    sizes,
+    base,
+  );
   let map: CValue;
   try {
     map = loader.convert(contents, contents.range?.[0] ?? 0, 0);
@@ -133,10 +155,22 @@ function convertEntry(path: string, text: string, start: number, parse: EntryPar
   }
   if (map.kind !== "map" || map.entries.size !== 1) return undefined;
   const entry = [...map.entries.values()][0];
-  return { text, parse, base, entry, mapSrc: map.src, anchors: defined, aliases: loader.aliases, size: loader.sizeOf(entry.value), diagnostics };
+  return {
+    text,
+    parse,
+    base,
+    entry,
+    mapSrc: map.src,
+    anchors: defined,
+    aliases: loader.aliases,
+    size: loader.sizeOf(entry.value),
+    diagnostics,
+  };
 }
 
-/** The entries as one top-level map, as loading the file whole makes it: later duplicates win in the first one's place. */
+/**
+ * The entries as one top-level map, as loading the file whole makes it: later duplicates win in the first one's place.
+ */
 export function assemble(path: string, text: string, state: EntriesState): ParsedFile | undefined {
   const entries = new Map<string, CEntry>();
   const diagnostics: Diagnostic[] = [];
@@ -146,7 +180,13 @@ export function assemble(path: string, text: string, state: EntriesState): Parse
     diagnostics.push(...l.diagnostics);
     anchors.push(...l.anchors);
     const { key, keySrc } = l.entry;
-    if (entries.has(key)) diagnostics.push({ src: keySrc, severity: "warning", code: "yaml-duplicate-key", message: `duplicate key "${key}": GitLab keeps only this later value` });
+    if (entries.has(key))
+      diagnostics.push({
+        src: keySrc,
+        severity: "warning",
+        code: "yaml-duplicate-key",
+        message: `duplicate key "${key}": GitLab keeps only this later value`,
+      });
     entries.set(key, l.entry);
     size += l.size;
   }
@@ -154,6 +194,14 @@ export function assemble(path: string, text: string, state: EntriesState): Parse
   const first = state.placed[0].entry.mapSrc;
   const last = state.placed[state.placed.length - 1].entry.mapSrc;
   // the file's range follows its first and last entries wherever they are seated
-  const content: CMap = mapOf(entries, { file: path, get start() { return first.start; }, get end() { return last.end; } });
+  const content: CMap = mapOf(entries, {
+    file: path,
+    get start() {
+      return first.start;
+    },
+    get end() {
+      return last.end;
+    },
+  });
   return { path, text, lines: new LineIndex(text), content, anchors, diagnostics, entries: state };
 }

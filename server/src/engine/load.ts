@@ -36,7 +36,11 @@ export function loadFile(path: string, text: string, previous?: ParsedFile): Par
 }
 
 /** The documents of a text, parsed again with libyaml's leniency for under-indented quoted lines when that helps. */
-export function parseLeniently(text: string): { docs: Document.Parsed[]; parsedText: string; toOriginal: (o: number) => number } {
+export function parseLeniently(text: string): {
+  docs: Document.Parsed[];
+  parsedText: string;
+  toOriginal: (o: number) => number;
+} {
   const docs = parseDocuments(text);
   const lenient = lenientQuotes(text, docs);
   if (lenient) {
@@ -68,7 +72,12 @@ export function loadWhole(path: string, text: string): ParsedFile {
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED") continue; // reported by the converter with a clearer text
-      diagnostics.push({ src: { file: path, start: toOriginal(w.pos[0]), end: toOriginal(w.pos[1]) }, severity: "warning", code: "yaml-syntax", message: w.message.split("\n")[0] });
+      diagnostics.push({
+        src: { file: path, start: toOriginal(w.pos[0]), end: toOriginal(w.pos[1]) },
+        severity: "warning",
+        code: "yaml-syntax",
+        message: w.message.split("\n")[0],
+      });
     }
     // A document with syntax errors contributes nothing: a half-read job would mislead every later stage.
     if (broken) {
@@ -87,7 +96,9 @@ export function loadWhole(path: string, text: string): ParsedFile {
         src: { file: path, start: r, end: r },
         severity: "error",
         code: "yaml-too-big",
-        message: `The parsed YAML is too big (more than ${MAX_EXPANDED_NODES} values once aliases are expanded, or nested deeper than ${MAX_DEPTH})`,
+        message:
+          `The parsed YAML is too big (more than ${MAX_EXPANDED_NODES} values once ` +
+          `aliases are expanded, or nested deeper than ${MAX_DEPTH})`,
       });
       loaded.push({ value: undefined, doc });
     }
@@ -105,7 +116,12 @@ export function loadWhole(path: string, text: string): ParsedFile {
     if (nonEmpty.length > 1) tooManyDocuments(path, toOriginal(nonEmpty[1].doc.range?.[0] ?? 0), diagnostics);
   }
   if (content && content.kind !== "map") {
-    diagnostics.push({ src: content.src, severity: "error", code: "yaml-invalid-format", message: "Invalid configuration format: the content must be a mapping of keywords and jobs" });
+    diagnostics.push({
+      src: content.src,
+      severity: "error",
+      code: "yaml-invalid-format",
+      message: "Invalid configuration format: the content must be a mapping of keywords and jobs",
+    });
     content = undefined;
   }
   return { path, text, lines, header, content, anchors, diagnostics };

@@ -67,7 +67,14 @@ class Encoder {
         return this.add(v, ["s", this.src(v.src), this.via(v.via), v.value, v.inner ? this.src(v.inner) : 0]);
       case "seq":
       case "ref":
-        return this.add(v, [v.kind === "seq" ? "q" : "r", this.src(v.src), this.via(v.via), this.items(v.items), v.kind === "ref" && v.invalid ? 1 : 0, size]);
+        return this.add(v, [
+          v.kind === "seq" ? "q" : "r",
+          this.src(v.src),
+          this.via(v.via),
+          this.items(v.items),
+          v.kind === "ref" && v.invalid ? 1 : 0,
+          size,
+        ]);
       case "map":
         return this.add(v, ["m", this.src(v.src), this.via(v.via), this.entries(v.entries), 0, size]);
     }
@@ -118,7 +125,16 @@ export function storeParsed(file: ParsedFile): unknown {
   }
   const header = file.header ? enc.value(file.header) : -1;
   const content = file.content ? enc.value(file.content) : -1;
-  return { f: STORE_FORMAT, length: file.text.length, hash: textHash(file.text), table: enc.table, header, content, anchors: enc.anchors(file.anchors), diagnostics: enc.diagnostics(file.diagnostics) };
+  return {
+    f: STORE_FORMAT,
+    length: file.text.length,
+    hash: textHash(file.text),
+    table: enc.table,
+    header,
+    content,
+    anchors: enc.anchors(file.anchors),
+    diagnostics: enc.diagnostics(file.diagnostics),
+  };
 }
 
 class Malformed extends Error {}
@@ -217,7 +233,12 @@ class Decoder {
       if (r[4] !== 0) v = { ...v, inner: this.src(r[4]) };
     } else if (r[0] === "q" || r[0] === "r") {
       const items = this.ref<CValue[]>(r[3], "I");
-      v = r[0] === "q" ? { kind: "seq", items, src } : r[4] === 1 ? { kind: "ref", items, src, invalid: true } : { kind: "ref", items, src };
+      v =
+        r[0] === "q"
+          ? { kind: "seq", items, src }
+          : r[4] === 1
+            ? { kind: "ref", items, src, invalid: true }
+            : { kind: "ref", items, src };
     } else {
       check(r[0] === "m");
       v = { kind: "map", entries: this.ref<Map<string, CEntry>>(r[3], "E"), src };
@@ -238,7 +259,14 @@ class Decoder {
   diagnostics(raw: unknown): Diagnostic[] {
     check(Array.isArray(raw));
     return (raw as unknown[]).map((d) => {
-      check(Array.isArray(d) && d.length === 4 && SEVERITIES.includes(d[0]) && typeof d[1] === "string" && isCode(d[1]) && typeof d[3] === "string");
+      check(
+        Array.isArray(d) &&
+          d.length === 4 &&
+          SEVERITIES.includes(d[0]) &&
+          typeof d[1] === "string" &&
+          isCode(d[1]) &&
+          typeof d[3] === "string",
+      );
       return { severity: d[0] as Severity, code: d[1], src: this.src(d[2]), message: d[3] as string };
     });
   }
@@ -255,7 +283,16 @@ export function restoreParsed(path: string, text: string, data: unknown): Parsed
     const header = d.header === -1 ? undefined : dec.value(d.header);
     const content = d.content === -1 ? undefined : dec.value(d.content);
     check(header === undefined || header.kind === "map");
-    return { path, text, lines: new LineIndex(text), header: header as ParsedFile["header"], content, anchors: dec.anchors(d.anchors), diagnostics: dec.diagnostics(d.diagnostics), restored: true };
+    return {
+      path,
+      text,
+      lines: new LineIndex(text),
+      header: header as ParsedFile["header"],
+      content,
+      anchors: dec.anchors(d.anchors),
+      diagnostics: dec.diagnostics(d.diagnostics),
+      restored: true,
+    };
   } catch (e) {
     if (e instanceof Malformed || e instanceof TypeError || e instanceof RangeError) return undefined;
     throw e;

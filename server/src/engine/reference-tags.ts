@@ -15,7 +15,15 @@ export interface ReferencesResult {
 
 /** Ruby's Array#inspect for the path, as GitLab prints it in its messages. */
 export function inspectPath(items: readonly CValue[]): string {
-  return `[${items.map((i) => (i.kind === "scalar" ? (typeof i.value === "string" ? JSON.stringify(i.value) : i.value === null ? "nil" : String(i.value)) : "…")).join(", ")}]`;
+  const inspect = (i: CValue) =>
+    i.kind !== "scalar"
+      ? "…"
+      : typeof i.value === "string"
+        ? JSON.stringify(i.value)
+        : i.value === null
+          ? "nil"
+          : String(i.value);
+  return `[${items.map(inspect).join(", ")}]`;
 }
 
 export function referencePath(ref: CRef): string[] | undefined {
@@ -39,7 +47,11 @@ interface Collected {
  */
 export type ReferencesMemo = WeakMap<CValue, { readonly collected: Collected; readonly result: CValue }>;
 
-export function resolveReferences(config: CMap, hasExternal = false, memo: ReferencesMemo = new WeakMap()): ReferencesResult {
+export function resolveReferences(
+  config: CMap,
+  hasExternal = false,
+  memo: ReferencesMemo = new WeakMap(),
+): ReferencesResult {
   const diagnostics: Diagnostic[] = [];
   const state = new Map<string, { result: CValue; collected: Collected } | "pending">();
   // What the value being resolved depends on; nested references report into their own frame,
@@ -66,7 +78,11 @@ export function resolveReferences(config: CMap, hasExternal = false, memo: Refer
     const path = referencePath(ref);
     const text = `!reference ${inspectPath(ref.items)}`;
     if (!path) {
-      report(ref, "reference-invalid", `${ref.invalid ? "!reference" : text} is not valid: it takes a list of keys such as [".job", "script"]`);
+      report(
+        ref,
+        "reference-invalid",
+        `${ref.invalid ? "!reference" : text} is not valid: it takes a list of keys such as [".job", "script"]`,
+      );
       return scalar(null, ref.src);
     }
     const key = `${ref.src.file}:${ref.src.start}:${path.join("\u0000")}`;
@@ -87,7 +103,12 @@ export function resolveReferences(config: CMap, hasExternal = false, memo: Refer
     let result: CValue;
     if (target === undefined || (target.kind === "scalar" && (target.value === null || target.value === false))) {
       if (hasExternal && !config.entries.has(path[0])) {
-        report(ref, "reference-not-found", `${text} could not be found; \`${path[0]}\` may be defined in an include that cannot be read offline`, "warning");
+        report(
+          ref,
+          "reference-not-found",
+          `${text} could not be found; \`${path[0]}\` may be defined in an include that cannot be read offline`,
+          "warning",
+        );
       } else {
         report(ref, "reference-not-found", `${text} could not be found`);
       }

@@ -6,5 +6,7 @@ import { toJS } from "./values";
 
 export function renderValue(v: CValue, format: "yaml" | "json"): string {
   const js = toJS(v);
-  return format === "json" ? JSON.stringify(js, null, 2) + "\n" : stringify(js, { lineWidth: 0, aliasDuplicateObjects: false });
+  return format === "json"
+    ? JSON.stringify(js, null, 2) + "\n"
+    : stringify(js, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -44,7 +44,11 @@ function pick(errors: ErrorObject[], prefix: string): ErrorObject[] {
       // a type mismatch at the branch's own root means the branch does not apply at all
       const wrongType = errs.every((e) => e.keyword === "type" && depth(e) === Math.min(...errs.map(depth))) ? 1 : 0;
       const key: [number, number, number] = [wrongType, -deepest, errs.length];
-      if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+      if (
+        !bestKey ||
+        key[0] < bestKey[0] ||
+        (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))
+      ) {
         bestKey = key;
         best = errs;
       }
@@ -66,7 +70,10 @@ function mergeTypes(errors: ErrorObject[]): ErrorObject {
   const atRoot = errors.filter((e) => depth(e) === shallow);
   const types = new Set<string>();
   for (const e of atRoot) {
-    if (e.keyword === "type") String((e.params as { type: string }).type).split(",").forEach((t) => types.add(t));
+    if (e.keyword === "type")
+      String((e.params as { type: string }).type)
+        .split(",")
+        .forEach((t) => types.add(t));
   }
   return { ...atRoot[0], keyword: "type", params: { type: [...types].join(",") } };
 }
@@ -83,7 +90,15 @@ function dedupeByPath(errors: ErrorObject[]): ErrorObject[] {
   // a type error says less than an error on the value's children, or than the enum of allowed values
   return out.filter(
     (e) =>
-      !(e.keyword === "type" && out.some((o) => o !== e && (o.instancePath.startsWith(e.instancePath + "/") || (o.instancePath === e.instancePath && o.keyword === "enum")))),
+      !(
+        e.keyword === "type" &&
+        out.some(
+          (o) =>
+            o !== e &&
+            (o.instancePath.startsWith(e.instancePath + "/") ||
+              (o.instancePath === e.instancePath && o.keyword === "enum")),
+        )
+      ),
   );
 }
 

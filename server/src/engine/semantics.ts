@@ -32,13 +32,19 @@ function needRefs(needs: CValue | undefined): NeedRef[] {
   if (!needs || needs.kind !== "seq") return [];
   const out: NeedRef[] = [];
   for (const n of needs.items) {
-    if (n.kind === "scalar" && typeof n.value === "string") out.push({ name: n.value, src: n.src, optional: false, matrix: false });
+    if (n.kind === "scalar" && typeof n.value === "string")
+      out.push({ name: n.value, src: n.src, optional: false, matrix: false });
     else if (n.kind === "map" && !n.entries.has("project") && !n.entries.has("pipeline")) {
       const job = get(n, "job");
       const name = str(job);
       if (name !== undefined) {
         const optional = get(n, "optional");
-        out.push({ name, src: job!.src, optional: optional?.kind === "scalar" && optional.value === true, matrix: n.entries.has("parallel") });
+        out.push({
+          name,
+          src: job!.src,
+          optional: optional?.kind === "scalar" && optional.value === true,
+          matrix: n.entries.has("parallel"),
+        });
       }
     }
   }
@@ -58,7 +64,9 @@ export function instanceNames(name: string, parallel: CValue | undefined): strin
     let combos: string[][] = [[]];
     for (const e of entry.entries.values()) {
       const values = e.value.kind === "seq" ? e.value.items : [e.value];
-      const texts = values.filter((v) => v.kind === "scalar" && v.value !== null).map((v) => String((v as { value: unknown }).value));
+      const texts = values
+        .filter((v) => v.kind === "scalar" && v.value !== null)
+        .map((v) => String((v as { value: unknown }).value));
       combos = combos.flatMap((c) => texts.map((t) => [...c, t]));
       if (combos.length > MAX_MATRIX_JOBS) return out;
     }
@@ -82,7 +90,8 @@ function matrixSize(parallel: CValue | undefined): number {
 
 export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (src: Src, code: Code, message: string, severity: Severity = "error") => out.push({ src, code, message, severity });
+  const report = (src: Src, code: Code, message: string, severity: Severity = "error") =>
+    out.push({ src, code, message, severity });
   const unknownSeverity: Severity = input.hasExternal ? "warning" : "error";
   const maybeExternal = input.hasExternal ? " (it may come from an include that cannot be read offline)" : "";
   const visible = [...input.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge");
@@ -96,7 +105,8 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const stageOf = (name: string): string => str(get(effective.get(jobOf.get(name) ?? name), "stage")) ?? "test";
   const stageIndex = (name: string) => input.stages.indexOf(stageOf(name));
   /** True when `dep` runs in a later stage than `job`; unknown stages are reported on their own. */
-  const later = (dep: string, job: string) => stageIndex(dep) >= 0 && stageIndex(job) >= 0 && stageIndex(dep) > stageIndex(job);
+  const later = (dep: string, job: string) =>
+    stageIndex(dep) >= 0 && stageIndex(job) >= 0 && stageIndex(dep) > stageIndex(job);
   const graph = new Map<string, NeedRef[]>();
   const templateStages = new Map<string, Diagnostic & { related: Related[] }>();
 
@@ -115,12 +125,23 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
         const first = templateStages.get(key);
         if (first) first.related.push({ src: j.keySrc, message: `used by job "${j.name}"` });
         else {
-          const d = { src: stage.src, code: "stage-unknown" as const, severity, message: `${j.name} job: chosen stage ${stageName} does not exist; ${available}`, related: [{ src: j.keySrc, message: `used by job "${j.name}"` }] };
+          const d = {
+            src: stage.src,
+            code: "stage-unknown" as const,
+            severity,
+            message: `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
+            related: [{ src: j.keySrc, message: `used by job "${j.name}"` }],
+          };
           templateStages.set(key, d);
           out.push(d);
         }
       } else {
-        report(stage?.kind === "scalar" && stage.src !== j.keySrc ? stage.src : j.keySrc, "stage-unknown", `${j.name} job: chosen stage ${stageName} does not exist; ${available}`, severity);
+        report(
+          stage?.kind === "scalar" && stage.src !== j.keySrc ? stage.src : j.keySrc,
+          "stage-unknown",
+          `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
+          severity,
+        );
       }
     }
 
@@ -130,18 +151,25 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     for (const n of needs) {
       if (!n.matrix) seen.set(n.name, (seen.get(n.name) ?? 0) + 1);
       if (!jobOf.has(n.name)) {
-        if (!n.optional) report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
+        if (!n.optional)
+          report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
       } else if (later(n.name, j.name)) {
         report(n.src, "needs-later-stage", `${j.name} job: need ${n.name} is not defined in current or prior stages`);
       }
     }
     const duplicated = [...seen].filter(([, c]) => c > 1).map(([n]) => n);
-    if (duplicated.length) report(needs.find((n) => duplicated.includes(n.name))!.src, "needs-duplicate", `${j.name} has the following needs duplicated: ${duplicated.join(", ")}.`);
+    if (duplicated.length)
+      report(
+        needs.find((n) => duplicated.includes(n.name))!.src,
+        "needs-duplicate",
+        `${j.name} has the following needs duplicated: ${duplicated.join(", ")}.`,
+      );
     const rules = get(job, "rules");
     if (rules?.kind === "seq") {
       for (const r of rules.items) {
         for (const n of needRefs(get(r, "needs"))) {
-          if (!jobOf.has(n.name) && !n.optional) report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
+          if (!jobOf.has(n.name) && !n.optional)
+            report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
         }
       }
     }
@@ -153,15 +181,31 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
       for (const d of deps.items) {
         const name = str(d);
         if (name === undefined) continue;
-        if (!jobOf.has(name)) report(d.src, "dependencies-unknown", `${j.name} job: undefined dependency: ${name}${maybeExternal}`, unknownSeverity);
-        else if (later(name, j.name)) report(d.src, "dependencies-later-stage", `${j.name} job: dependency ${name} is not defined in current or prior stages`);
-        else if (hasNeeds && !needNames.has(name)) report(d.src, "dependencies-not-in-needs", `${j.name} job: dependencies the ${name} should be part of needs`);
+        if (!jobOf.has(name))
+          report(
+            d.src,
+            "dependencies-unknown",
+            `${j.name} job: undefined dependency: ${name}${maybeExternal}`,
+            unknownSeverity,
+          );
+        else if (later(name, j.name))
+          report(
+            d.src,
+            "dependencies-later-stage",
+            `${j.name} job: dependency ${name} is not defined in current or prior stages`,
+          );
+        else if (hasNeeds && !needNames.has(name))
+          report(d.src, "dependencies-not-in-needs", `${j.name} job: dependencies the ${name} should be part of needs`);
       }
     }
 
     const parallel = get(job, "parallel");
     if (matrixSize(parallel) > MAX_MATRIX_JOBS) {
-      report(get(parallel, "matrix")!.src, "parallel-matrix-too-many", `${j.name} job: parallel:matrix config generates too many jobs (maximum is ${MAX_MATRIX_JOBS})`);
+      report(
+        get(parallel, "matrix")!.src,
+        "parallel-matrix-too-many",
+        `${j.name} job: parallel:matrix config generates too many jobs (maximum is ${MAX_MATRIX_JOBS})`,
+      );
     }
 
     const environment = get(job, "environment");
@@ -170,13 +214,34 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     if (stopName !== undefined) {
       const stopJob = effective.get(stopName);
       const envName = str(get(environment, "name"));
-      if (!stopJob) report(onStop!.src, "environment-on-stop-unknown", `${j.name} job: on_stop job ${stopName} is not defined${maybeExternal}`, unknownSeverity);
+      if (!stopJob)
+        report(
+          onStop!.src,
+          "environment-on-stop-unknown",
+          `${j.name} job: on_stop job ${stopName} is not defined${maybeExternal}`,
+          unknownSeverity,
+        );
       else {
         const stopEnv = get(stopJob, "environment");
         const stopEnvName = stopEnv?.kind === "scalar" ? str(stopEnv) : str(get(stopEnv, "name"));
-        if (!stopEnv) report(onStop!.src, "environment-on-stop-invalid", `${j.name} job: on_stop job ${stopName} does not have environment defined`);
-        else if (stopEnvName !== envName) report(onStop!.src, "environment-on-stop-invalid", `${j.name} job: on_stop job ${stopName} have different environment name`);
-        else if (str(get(stopEnv, "action")) !== "stop") report(onStop!.src, "environment-on-stop-invalid", `${j.name} job: on_stop job ${stopName} needs to have action stop defined`);
+        if (!stopEnv)
+          report(
+            onStop!.src,
+            "environment-on-stop-invalid",
+            `${j.name} job: on_stop job ${stopName} does not have environment defined`,
+          );
+        else if (stopEnvName !== envName)
+          report(
+            onStop!.src,
+            "environment-on-stop-invalid",
+            `${j.name} job: on_stop job ${stopName} have different environment name`,
+          );
+        else if (str(get(stopEnv, "action")) !== "stop")
+          report(
+            onStop!.src,
+            "environment-on-stop-invalid",
+            `${j.name} job: on_stop job ${stopName} needs to have action stop defined`,
+          );
       }
     }
   }
@@ -193,7 +258,11 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
         const key = [...new Set(cycle)].sort().join("\u0000");
         if (!reported.has(key)) {
           reported.add(key);
-          report(n.src, "needs-cycle", `circular dependency detected in \`needs\`: ${cycle.slice(cycle.indexOf(n.name)).join(" → ")}`);
+          report(
+            n.src,
+            "needs-cycle",
+            `circular dependency detected in \`needs\`: ${cycle.slice(cycle.indexOf(n.name)).join(" → ")}`,
+          );
         }
       } else if (!state.has(n.name) && graph.has(n.name)) {
         walk(n.name, [...path, name]);
@@ -204,8 +273,12 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   for (const name of graph.keys()) if (!state.has(name)) walk(name, []);
 
   if (visible.length > 0 && visible.every((j) => stageOf(j.name) === ".pre" || stageOf(j.name) === ".post")) {
-    report(visible[0].keySrc, "pipeline-only-edge-stages", "every job is in the .pre or .post stage: GitLab does not create a pipeline that has only those", "warning");
+    report(
+      visible[0].keySrc,
+      "pipeline-only-edge-stages",
+      "every job is in the .pre or .post stage: GitLab does not create a pipeline that has only those",
+      "warning",
+    );
   }
   return gatherRelated(out);
 }
-

@@ -34,7 +34,8 @@ class Owners {
       const spans: Array<{ name: string; start: number; end: number }> = [];
       for (const doc of [f.header, f.content]) {
         if (doc?.kind !== "map") continue;
-        for (const [name, e] of doc.entries) spans.push({ name, start: e.keySrc.start, end: Math.max(e.keySrc.end, e.value.src.end) });
+        for (const [name, e] of doc.entries)
+          spans.push({ name, start: e.keySrc.start, end: Math.max(e.keySrc.end, e.value.src.end) });
       }
       this.byFile.set(path, spans);
     }
@@ -108,14 +109,18 @@ function message(e: ErrorObject, at: Located, subject: Subject, owners: Owners, 
     case "additionalProperties": {
       const key = String(p.additionalProperty);
       const owner = entrySrc ? owners.of(entrySrc) : undefined;
-      const where = at.label ? `"${at.label}"` : owner && owner !== subject.job && subject.job ? `"${owner}"` : subject.title;
+      const where = at.label
+        ? `"${at.label}"`
+        : owner && owner !== subject.job && subject.job
+          ? `"${owner}"`
+          : subject.title;
       const hint = suggest(key, allowedProperties(e));
       return `unknown keyword "${key}" in ${where}${hint ? ` — did you mean "${hint}"?` : ""}`;
     }
     case "type":
       return `${label} must be ${typeWords(String(p.type))}`;
     case "enum":
-      return `${label} must be one of: ${(p.allowedValues as unknown[]).map((v) => (v === null ? "null" : String(v))).join(", ")}`;
+      return `${label} must be one of: ${(p.allowedValues as unknown[]).map((v) => String(v)).join(", ")}`;
     case "const":
       return `${label} must be ${JSON.stringify(p.allowedValue)}`;
     case "required":
@@ -129,7 +134,9 @@ function message(e: ErrorObject, at: Located, subject: Subject, owners: Owners, 
     case "maxItems":
       return `${label} must have at most ${String(p.limit)} item${p.limit === 1 ? "" : "s"}`;
     case "minLength":
-      return Number(p.limit) === 1 ? `${label} must not be empty` : `${label} must be at least ${String(p.limit)} characters long`;
+      return Number(p.limit) === 1
+        ? `${label} must not be empty`
+        : `${label} must be at least ${String(p.limit)} characters long`;
     case "maxLength":
       return `${label} must be at most ${String(p.limit)} characters long`;
     case "minProperties":
@@ -169,8 +176,16 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
       const map = at.node?.kind === "map" ? at.node : undefined;
       src = map?.entries.get(propertyName)?.keySrc ?? at.node?.src ?? subject.keySrc;
       const hint = (e.parentSchema as { patternHint?: string } | undefined)?.patternHint;
-      const what = e.keyword === "pattern" ? hint ?? `does not have the expected form (${String((e.params as Record<string, unknown>).pattern)})` : "is not allowed";
-      out.push({ src, severity: "error", code: SCHEMA_CODES[e.keyword] ?? "schema-invalid", message: `key "${propertyName}" in ${at.label ? `"${at.label}"` : subject.title} ${what}` });
+      const what =
+        e.keyword === "pattern"
+          ? (hint ?? `does not have the expected form (${String((e.params as Record<string, unknown>).pattern)})`)
+          : "is not allowed";
+      out.push({
+        src,
+        severity: "error",
+        code: SCHEMA_CODES[e.keyword] ?? "schema-invalid",
+        message: `key "${propertyName}" in ${at.label ? `"${at.label}"` : subject.title} ${what}`,
+      });
       continue;
     } else if (e.keyword === "additionalProperties") {
       const map = at.node?.kind === "map" ? at.node : undefined;
@@ -182,10 +197,23 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
       src = at.node?.src ?? at.entry?.keySrc ?? subject.keySrc;
     }
     const related: Related[] = [];
-    if (subject.job && owners.of(src) !== subject.job) related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
-    const hint = e.keyword === "additionalProperties" ? suggest(String((e.params as Record<string, unknown>).additionalProperty), allowedProperties(e)) : undefined;
-    const fixes = hint && entrySrc ? [{ title: `Change to "${hint}"`, edits: [{ src: entrySrc, newText: hint }] }] : undefined;
-    out.push({ src, severity: "error", code: SCHEMA_CODES[e.keyword] ?? "schema-invalid", message: message(e, at, subject, owners, entrySrc), related, fixes, job: subject.job });
+    if (subject.job && owners.of(src) !== subject.job)
+      related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
+    const hint =
+      e.keyword === "additionalProperties"
+        ? suggest(String((e.params as Record<string, unknown>).additionalProperty), allowedProperties(e))
+        : undefined;
+    const fixes =
+      hint && entrySrc ? [{ title: `Change to "${hint}"`, edits: [{ src: entrySrc, newText: hint }] }] : undefined;
+    out.push({
+      src,
+      severity: "error",
+      code: SCHEMA_CODES[e.keyword] ?? "schema-invalid",
+      message: message(e, at, subject, owners, entrySrc),
+      related,
+      fixes,
+      job: subject.job,
+    });
   }
 }
 
@@ -200,18 +228,37 @@ const TOP_LEVEL_ONLY = ["workflow", "stages", "default", "include", "spec"];
  */
 function checkNotAJob(j: JobInfo, owners: Owners, out: Diagnostic[]): void {
   if (j.value.kind !== "map") {
-    out.push({ src: j.value.src, severity: "error", code: "schema-type", message: `job "${j.name}" must be a map of keywords` });
+    out.push({
+      src: j.value.src,
+      severity: "error",
+      code: "schema-type",
+      message: `job "${j.name}" must be a map of keywords`,
+    });
     return;
   }
   const jobPart = new Map<string, CEntry>();
   for (const [k, e] of j.value.entries) {
     if (TOP_LEVEL_ONLY.includes(k)) {
-      check(rootSchema, { title: `"${k}"`, value: mapOf(new Map([[k, { ...e, value: flattenGlobal(k, e.value) }]]), e.keySrc), keySrc: e.keySrc }, owners, out);
+      check(
+        rootSchema,
+        {
+          title: `"${k}"`,
+          value: mapOf(new Map([[k, { ...e, value: flattenGlobal(k, e.value) }]]), e.keySrc),
+          keySrc: e.keySrc,
+        },
+        owners,
+        out,
+      );
     } else {
       jobPart.set(k, e);
     }
   }
-  check(jobSchema, { title: `job "${j.name}"`, value: flattenJob(mapOf(jobPart, j.value.src)), keySrc: j.keySrc, job: j.name }, owners, out);
+  check(
+    jobSchema,
+    { title: `job "${j.name}"`, value: flattenJob(mapOf(jobPart, j.value.src)), keySrc: j.keySrc, job: j.name },
+    owners,
+    out,
+  );
 }
 
 /** Global keywords as GitLab reads them: the lists it flattens, flattened. */
@@ -234,13 +281,32 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
     const kind = input.jobs.get(k)?.kind;
     if (GLOBAL_KEYWORDS.includes(k) && kind === "keyword") globals.set(k, { ...e, value: flattenGlobal(k, e.value) });
   }
-  if (globals.size) check(rootSchema, { title: "the configuration", value: mapOf(globals, input.merged.src), keySrc: input.merged.src }, owners, out);
+  if (globals.size)
+    check(
+      rootSchema,
+      { title: "the configuration", value: mapOf(globals, input.merged.src), keySrc: input.merged.src },
+      owners,
+      out,
+    );
   for (const f of input.files.values()) {
     // include: is gone from the merged config; check it in each file that writes one
     const include = f.content?.kind === "map" ? f.content.entries.get("include") : undefined;
-    if (include) check(rootSchema, { title: "include", value: mapOf(new Map([["include", include]]), include.keySrc), keySrc: include.keySrc }, owners, out);
-    const spec = f.header?.entries.get("spec") ?? (f.content?.kind === "map" ? f.content.entries.get("spec") : undefined);
-    if (spec) check(rootSchema, { title: "spec", value: mapOf(new Map([["spec", spec]]), spec.keySrc), keySrc: spec.keySrc }, owners, out);
+    if (include)
+      check(
+        rootSchema,
+        { title: "include", value: mapOf(new Map([["include", include]]), include.keySrc), keySrc: include.keySrc },
+        owners,
+        out,
+      );
+    const spec =
+      f.header?.entries.get("spec") ?? (f.content?.kind === "map" ? f.content.entries.get("spec") : undefined);
+    if (spec)
+      check(
+        rootSchema,
+        { title: "spec", value: mapOf(new Map([["spec", spec]]), spec.keySrc), keySrc: spec.keySrc },
+        owners,
+        out,
+      );
   }
   const memo = input.memo ?? new WeakMap();
   for (const j of input.jobs.values()) {
@@ -265,7 +331,12 @@ function checkJob(j: JobInfo, input: ValidationInput, owners: Owners, out: Diagn
   }
   if (j.value.kind !== "map") return;
   if (j.kind === "job" || j.kind === "bridge") {
-    check(jobSchema, { title: `job "${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc, job: j.name }, owners, out);
+    check(
+      jobSchema,
+      { title: `job "${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc, job: j.name },
+      owners,
+      out,
+    );
   } else if (j.kind === "hidden" && input.templates.has(j.name)) {
     // a fragment: what it has must be right, what it lacks may come from the job that extends it
     const found: Diagnostic[] = [];
@@ -273,4 +344,3 @@ function checkJob(j: JobInfo, input: ValidationInput, owners: Owners, out: Diagn
     out.push(...found.filter((d) => d.code !== "schema-required"));
   }
 }
-

@@ -102,7 +102,8 @@ export function deepMergeAll(maps: readonly CMap[]): CMap {
       const e = m.via ? { ...e0, value: throughVia(e0.value, m.via) } : e0;
       const l = entries.get(key);
       if (l && l.value === e.value) continue;
-      if (l && l.value.kind === "map" && e.value.kind === "map") entries.set(key, { key, keySrc: e.keySrc, value: deepMerge(l.value, e.value) });
+      if (l && l.value.kind === "map" && e.value.kind === "map")
+        entries.set(key, { key, keySrc: e.keySrc, value: deepMerge(l.value, e.value) });
       else entries.set(key, e);
     }
   }

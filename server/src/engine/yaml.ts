@@ -84,9 +84,14 @@ export class DocumentLoader {
     private readonly anchors = new Map<string, CValue | "pending">(),
     /** Expanded sizes of the values made so far, so an alias counts as what it stands for. */
     private readonly sizes = new WeakMap<object, number>(),
-    /** For an entry of a big file: offsets are made relative to its base (`toOriginal` gives them from the entry's start). */
+    /**
+     * For an entry of a big file: offsets are made relative to its base (`toOriginal` gives them from the entry's
+     * start).
+     */
     private readonly base?: EntryBase,
-    /** Every alias met and the value it found (undefined when none): an entry is reused only while they are the same. */
+    /**
+     * Every alias met and the value it found (undefined when none): an entry is reused only while they are the same.
+     */
     readonly aliases = new Map<string, CValue | undefined>(),
   ) {}
 
@@ -146,7 +151,9 @@ export class DocumentLoader {
   /** The anchor token precedes the node; the parser gives the node's start, we step back over `&name`. */
   private anchorSrc(nodeStart: number, name: string): Src {
     const at = this.text.lastIndexOf("&" + name, nodeStart);
-    return at >= 0 && nodeStart - at < 256 + name.length ? this.src(at, at + 1 + name.length) : this.src(nodeStart, nodeStart);
+    return at >= 0 && nodeStart - at < 256 + name.length
+      ? this.src(at, at + 1 + name.length)
+      : this.src(nodeStart, nodeStart);
   }
 
   private scalarValue(n: YScalar, start: number, end: number): string | number | boolean | null {
@@ -166,12 +173,24 @@ export class DocumentLoader {
     this.aliases.set(node.source, target === "pending" ? undefined : target);
     const at = this.src(start, end);
     if (target === undefined) {
-      this.report(start, end, "error", "yaml-unknown-alias",
-        `unknown alias *${node.source}: anchors only reach within one YAML document of one file (use extends or !reference across files)`);
+      this.report(
+        start,
+        end,
+        "error",
+        "yaml-unknown-alias",
+        `unknown alias *${node.source}: anchors only reach within one YAML document ` +
+          `of one file (use extends or !reference across files)`,
+      );
       return scalar(null, at);
     }
     if (target === "pending") {
-      this.report(start, end, "error", "yaml-recursive-alias", `alias *${node.source} refers to the node that defines it`);
+      this.report(
+        start,
+        end,
+        "error",
+        "yaml-recursive-alias",
+        `alias *${node.source} refers to the node that defines it`,
+      );
       return scalar(null, at);
     }
     return this.sized(withVia(target, { kind: "alias", name: node.source, at }), this.size(target));
@@ -192,7 +211,10 @@ export class DocumentLoader {
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YNode;
-      const keyRange = (isScalar(keyNode) || isMap(keyNode) || isSeq(keyNode) || isAlias(keyNode)) && keyNode.range ? keyNode.range : [start, start];
+      const keyRange =
+        (isScalar(keyNode) || isMap(keyNode) || isSeq(keyNode) || isAlias(keyNode)) && keyNode.range
+          ? keyNode.range
+          : [start, start];
       const keySrc = this.src(keyRange[0], keyRange[1]);
       if (isScalar(keyNode) && isMergeKey(keyNode)) {
         if (this.mergeInto(entries, pair.value, keySrc, depth)) continue;
@@ -201,7 +223,12 @@ export class DocumentLoader {
       const value = this.convert(pair.value, keyRange[1], depth + 1);
       if (entries.has(key) && !this.merged.has(entries.get(key)!)) {
         // keySrc is already where the key is in the file (not in the text the parser read)
-        this.diags.push({ src: keySrc, severity: "warning", code: "yaml-duplicate-key", message: `duplicate key "${key}": GitLab keeps only this later value` });
+        this.diags.push({
+          src: keySrc,
+          severity: "warning",
+          code: "yaml-duplicate-key",
+          message: `duplicate key "${key}": GitLab keeps only this later value`,
+        });
       }
       const keyInner = isScalar(keyNode) ? this.innerOf(keyNode, keyRange[0], keyRange[1]) : undefined;
       entries.set(key, keyInner ? { key, keySrc, keyInner, value } : { key, keySrc, value });
@@ -236,7 +263,11 @@ export class DocumentLoader {
     const incoming = new Map<string, CEntry>();
     for (const s of sources) {
       for (const [k, e] of s.map.entries) {
-        incoming.set(k, { key: k, keySrc: e.keySrc, value: withVia(e.value, { kind: "merge-key", name: s.name, at: s.at }) });
+        incoming.set(k, {
+          key: k,
+          keySrc: e.keySrc,
+          value: withVia(e.value, { kind: "merge-key", name: s.name, at: s.at }),
+        });
       }
     }
     for (const [k, e] of incoming) {
@@ -248,7 +279,9 @@ export class DocumentLoader {
 
   /** Between the quotes of a quoted scalar, as the parser's range gives them. */
   private innerOf(n: YScalar, start: number, end: number): Src | undefined {
-    return (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE") && end - start >= 2 ? this.src(start + 1, end - 1) : undefined;
+    return (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE") && end - start >= 2
+      ? this.src(start + 1, end - 1)
+      : undefined;
   }
 
   private keyText(keyNode: YNode, keySrc: Src, raw: readonly number[]): string {
@@ -256,13 +289,20 @@ export class DocumentLoader {
       const v = keyNode.type === "PLAIN" ? resolvePlainScalar(String(keyNode.source ?? "")) : keyNode.value;
       return v === null ? "" : String(v);
     }
-    this.diags.push({ src: keySrc, severity: "error", code: "yaml-complex-key", message: "GitLab CI keys must be plain strings" });
+    this.diags.push({
+      src: keySrc,
+      severity: "error",
+      code: "yaml-complex-key",
+      message: "GitLab CI keys must be plain strings",
+    });
     return this.text.slice(raw[0], raw[1]);
   }
 }
 
 function isMergeKey(k: YScalar): boolean {
-  return !k.tag && (k.value === "<<" || (typeof k.value === "symbol" && String(k.source) === "<<") || k.source === "<<");
+  return (
+    !k.tag && (k.value === "<<" || (typeof k.value === "symbol" && String(k.source) === "<<") || k.source === "<<")
+  );
 }
 
 const PARSE_OPTIONS = {
@@ -285,7 +325,10 @@ export function parseDocuments(text: string): Document.Parsed[] {
  * that, mapping every offset back to the file. Quoted scalars fold leading spaces away, so
  * values do not change.
  */
-export function lenientQuotes(text: string, docs: Document.Parsed[] = parseDocuments(text)): { text: string; toOriginal: (o: number) => number } | undefined {
+export function lenientQuotes(
+  text: string,
+  docs: Document.Parsed[] = parseDocuments(text),
+): { text: string; toOriginal: (o: number) => number } | undefined {
   if (!docs.some((d) => d.errors.some((e) => e.code === "MISSING_CHAR" && /quote/.test(e.message)))) return undefined;
   // The parser's error points where it gave up; the unclosed scalar's own range gives the quote.
   const starts: number[] = [];
@@ -294,7 +337,8 @@ export function lenientQuotes(text: string, docs: Document.Parsed[] = parseDocum
       Scalar(_key, node) {
         const [a, b] = node.range ?? [0, 0];
         const q = text[a];
-        if ((node.type === "QUOTE_SINGLE" || node.type === "QUOTE_DOUBLE") && (b - a < 2 || text[b - 1] !== q)) starts.push(a);
+        if ((node.type === "QUOTE_SINGLE" || node.type === "QUOTE_DOUBLE") && (b - a < 2 || text[b - 1] !== q))
+          starts.push(a);
       },
     });
   }
@@ -342,4 +386,3 @@ export function lenientQuotes(text: string, docs: Document.Parsed[] = parseDocum
   };
   return { text: patched, toOriginal };
 }
-

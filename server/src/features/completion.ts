@@ -55,7 +55,12 @@ function jobNames(model: Model, hidden: boolean): CompletionItem[] {
   const out: CompletionItem[] = [];
   for (const j of model.jobs.values()) {
     if (hidden ? j.kind !== "hidden" : j.kind !== "job" && j.kind !== "bridge") continue;
-    out.push({ label: j.name, kind: hidden ? "template" : "job", detail: hidden ? "hidden job" : "job", rank: model.templates.has(j.name) ? 0 : 1 });
+    out.push({
+      label: j.name,
+      kind: hidden ? "template" : "job",
+      detail: hidden ? "hidden job" : "job",
+      rank: model.templates.has(j.name) ? 0 : 1,
+    });
   }
   return out;
 }
@@ -65,7 +70,13 @@ function stageOf(model: Model, job: string): number {
   return model.stages.indexOf(s?.kind === "scalar" ? String(s.value) : "test");
 }
 
-export function complete(model: Model, file: string, text: string, offset: number, listFiles: () => readonly string[]): CompletionItem[] {
+export function complete(
+  model: Model,
+  file: string,
+  text: string,
+  offset: number,
+  listFiles: () => readonly string[],
+): CompletionItem[] {
   const before = text.slice(0, offset);
   const lineNo = before.split("\n").length - 1;
   const lines = text.split("\n");
@@ -79,17 +90,32 @@ export function complete(model: Model, file: string, text: string, offset: numbe
     const own = job ? model.effectiveJob(job)?.entries.get("variables")?.value : undefined;
     const global = model.merged.entries.get("variables")?.value;
     const out = new Map<string, CompletionItem>();
-    for (const [vars, rank, detail] of [[own, 0, "job variable"], [global, 1, "global variable"]] as const) {
-      if (vars?.kind === "map") for (const k of vars.entries.keys()) if (!out.has(k)) out.set(k, { label: k, kind: "variable", detail, rank });
+    for (const [vars, rank, detail] of [
+      [own, 0, "job variable"],
+      [global, 1, "global variable"],
+    ] as const) {
+      if (vars?.kind === "map")
+        for (const k of vars.entries.keys()) if (!out.has(k)) out.set(k, { label: k, kind: "variable", detail, rank });
     }
-    for (const v of PREDEFINED_VARIABLES.values()) if (!out.has(v.name) && !v.deprecated) out.set(v.name, { label: v.name, kind: "variable", detail: "predefined", documentation: v.description, rank: 2 });
+    for (const v of PREDEFINED_VARIABLES.values())
+      if (!out.has(v.name) && !v.deprecated)
+        out.set(v.name, {
+          label: v.name,
+          kind: "variable",
+          detail: "predefined",
+          documentation: v.description,
+          rank: 2,
+        });
     return [...out.values()];
   }
 
   // !reference [target, key, ...
   const ref = /!reference\s*\[([^\]]*)$/.exec(line);
   if (ref) {
-    const done = ref[1].split(",").slice(0, -1).map((s) => s.trim().replace(/^["']|["']$/g, ""));
+    const done = ref[1]
+      .split(",")
+      .slice(0, -1)
+      .map((s) => s.trim().replace(/^["']|["']$/g, ""));
     if (done.length === 0) return [...jobNames(model, true), ...jobNames(model, false)];
     let v = model.merged.entries.get(done[0])?.value;
     for (const k of done.slice(1)) v = v?.kind === "map" ? v.entries.get(k)?.value : undefined;
@@ -111,19 +137,37 @@ export function complete(model: Model, file: string, text: string, offset: numbe
     case "job":
       return jobNames(model, false)
         .filter((i) => i.label !== job)
-        .map((i) => ({ ...i, rank: stageOf(model, i.label) < currentStage ? 0 : stageOf(model, i.label) === currentStage ? 1 : 3, detail: `stage ${model.stages[stageOf(model, i.label)] ?? "?"}` }));
+        .map((i) => ({
+          ...i,
+          rank: stageOf(model, i.label) < currentStage ? 0 : stageOf(model, i.label) === currentStage ? 1 : 3,
+          detail: `stage ${model.stages[stageOf(model, i.label)] ?? "?"}`,
+        }));
     case "stage":
       return model.stages.map((s, i) => ({ label: s, kind: "stage" as const, rank: i }));
     case "local":
     case "include":
       if (parents.includes("include") || key === "include") {
-        return listFiles().filter((f) => /\.ya?ml$/i.test(f) && f !== file).map((f) => ({ label: f, kind: "file" as const, rank: model.files.has(f) ? 1 : 0 }));
+        return listFiles()
+          .filter((f) => /\.ya?ml$/i.test(f) && f !== file)
+          .map((f) => ({ label: f, kind: "file" as const, rank: model.files.has(f) ? 1 : 0 }));
       }
   }
   if (inline || listItem) return [];
 
   // a key: the keywords allowed under the enclosing keys
   const path = parents.length === 0 ? [] : parents;
-  const keywords = path.length === 0 ? keywordsAt([]).filter((k) => GLOBAL_KEYWORDS.includes(k.keyword) || ["default", "include", "stages", "variables", "workflow", "spec"].includes(k.keyword)) : keywordsAt(path);
-  return keywords.map((k) => ({ label: k.keyword, kind: "keyword" as const, documentation: k.description + (k.docs ? `\n\n[GitLab documentation](${k.docs})` : ""), rank: 0 }));
+  const keywords =
+    path.length === 0
+      ? keywordsAt([]).filter(
+          (k) =>
+            GLOBAL_KEYWORDS.includes(k.keyword) ||
+            ["default", "include", "stages", "variables", "workflow", "spec"].includes(k.keyword),
+        )
+      : keywordsAt(path);
+  return keywords.map((k) => ({
+    label: k.keyword,
+    kind: "keyword" as const,
+    documentation: k.description + (k.docs ? `\n\n[GitLab documentation](${k.docs})` : ""),
+    rank: 0,
+  }));
 }

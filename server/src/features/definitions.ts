@@ -36,7 +36,9 @@ function anchorFor(spot: Spot, name: string, before: number): Src | undefined {
   return candidates[candidates.length - 1]?.src;
 }
 
-/** The job name a spot names, when it is an `extends` entry, a `needs`/`dependencies` item or a !reference's first item. */
+/**
+ * The job name a spot names, when it is an `extends` entry, a `needs`/`dependencies` item or a !reference's first item.
+ */
 export function namedJob(spot: Spot): string | undefined {
   const v = spot.value;
   if (!v || v.kind !== "scalar" || typeof v.value !== "string") return undefined;
@@ -45,7 +47,8 @@ export function namedJob(spot: Spot): string | undefined {
   const last = p[p.length - 1];
   const parent = p[p.length - 2];
   if (p.length >= 2 && (last === "extends" || parent === "extends")) return v.value;
-  if (p.length >= 2 && (parent === "needs" || parent === "dependencies" || last === "needs" || last === "dependencies")) return v.value;
+  if (p.length >= 2 && (parent === "needs" || parent === "dependencies" || last === "needs" || last === "dependencies"))
+    return v.value;
   if (last === "job" && p.includes("needs")) return v.value;
   return undefined;
 }
@@ -71,7 +74,9 @@ export function definition(model: Model, file: string, offset: number): Src[] {
     return at ? [at] : [];
   }
   if (spot.reference && spot.reference.index > 0) {
-    const path = spot.reference.ref.items.slice(0, spot.reference.index + 1).map((i) => (i.kind === "scalar" ? String(i.value) : ""));
+    const path = spot.reference.ref.items
+      .slice(0, spot.reference.index + 1)
+      .map((i) => (i.kind === "scalar" ? String(i.value) : ""));
     const found = keyAtPath(model, path);
     return found ? [found.src] : [];
   }
@@ -81,7 +86,8 @@ export function definition(model: Model, file: string, offset: number): Src[] {
   if (last === "stage" && spot.value?.kind === "scalar") {
     const stage = spot.value.value;
     const stages = model.merged.entries.get("stages")?.value;
-    const match = stages?.kind === "seq" ? stages.items.find((i) => i.kind === "scalar" && i.value === stage) : undefined;
+    const match =
+      stages?.kind === "seq" ? stages.items.find((i) => i.kind === "scalar" && i.value === stage) : undefined;
     return match ? [match.src] : [];
   }
   return [];

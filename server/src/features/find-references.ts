@@ -26,8 +26,14 @@ function jobOccurrences(model: Model, name: string): Src[] {
     const parent = path[path.length - 2];
     if (v.kind === "scalar" && v.value === name) {
       const named =
-        last === "extends" || parent === "extends" || parent === "needs" || parent === "dependencies" || last === "needs" || last === "dependencies" ||
-        (last === "job" && path.includes("needs")) || last === "on_stop";
+        last === "extends" ||
+        parent === "extends" ||
+        parent === "needs" ||
+        parent === "dependencies" ||
+        last === "needs" ||
+        last === "dependencies" ||
+        (last === "job" && path.includes("needs")) ||
+        last === "on_stop";
       if (named) uses.push(v.inner ?? v.src);
     } else if (v.kind === "ref") {
       const first = v.items[0];
@@ -67,7 +73,8 @@ export function occurrences(model: Model, file: string, offset: number): Occurre
   const parsed = model.files.get(file);
   const spot = parsed && spotAt(parsed, offset);
   if (!spot) return undefined;
-  if (spot.alias) return { name: spot.alias.name, kind: "anchor", places: anchorOccurrences(model, file, spot.alias.name) };
+  if (spot.alias)
+    return { name: spot.alias.name, kind: "anchor", places: anchorOccurrences(model, file, spot.alias.name) };
   const anchor = parsed.anchors.find((a) => a.src.start <= offset && offset <= a.src.end);
   if (anchor) return { name: anchor.name, kind: "anchor", places: anchorOccurrences(model, file, anchor.name) };
   const name = spot.key && spot.path.length === 1 && !spot.inHeader ? spot.key.key : namedJob(spot);

@@ -2,7 +2,7 @@ import type { Model } from "../engine/engine";
 import { renderValue } from "../engine/render";
 import type { CValue, Src } from "../engine/types";
 import { keyAtPath, namedJob, topLevelDefinitions } from "./definitions";
-import { keywordDoc } from "./keywords";
+import { keywordDoc, type KeywordDoc } from "./keywords";
 import type { InputSpec } from "../engine/inputs";
 import { toJS } from "../engine/values";
 import { spotAt, type Spot } from "../model/locate";
@@ -26,7 +26,8 @@ const MAX_YAML_LINES = 60;
 function yamlBlock(v: CValue): string {
   let text = renderValue(v, "yaml").trimEnd();
   const lines = text.split("\n");
-  if (lines.length > MAX_YAML_LINES) text = [...lines.slice(0, MAX_YAML_LINES), `# … ${lines.length - MAX_YAML_LINES} more lines`].join("\n");
+  if (lines.length > MAX_YAML_LINES)
+    text = [...lines.slice(0, MAX_YAML_LINES), `# … ${lines.length - MAX_YAML_LINES} more lines`].join("\n");
   return "```yaml\n" + text + "\n```";
 }
 
@@ -58,7 +59,10 @@ function referrersOf(model: Model, name: string): readonly string[] {
 }
 
 function nameList(names: readonly string[]): string {
-  return `${names.slice(0, 8).map((u) => `\`${u}\``).join(", ")}${names.length > 8 ? ", …" : ""}`;
+  return `${names
+    .slice(0, 8)
+    .map((u) => `\`${u}\``)
+    .join(", ")}${names.length > 8 ? ", …" : ""}`;
 }
 
 /** The hover for a job, hidden job or rule set: resolved definition, place, comment, users. */
@@ -66,14 +70,24 @@ export function describeJob(model: Model, name: string): string | undefined {
   const info = model.jobs.get(name);
   if (!info) return undefined;
   const defs = topLevelDefinitions(model, name);
-  const kind = info.kind === "hidden" ? "hidden job" : info.kind === "bridge" ? "trigger job" : info.kind === "keyword" ? "keyword" : "job";
-  const parts = [`**${kind}** \`${name}\` — defined in ${defs.map((d) => where(model, d)).join(", ") || "an include that cannot be read offline"}`];
+  const kind =
+    info.kind === "hidden"
+      ? "hidden job"
+      : info.kind === "bridge"
+        ? "trigger job"
+        : info.kind === "keyword"
+          ? "keyword"
+          : "job";
+  const places = defs.map((d) => where(model, d)).join(", ") || "an include that cannot be read offline";
+  const parts = [`**${kind}** \`${name}\` — defined in ${places}`];
   const comment = defs.length ? commentAbove(model, defs[0]) : "";
   if (comment) parts.push(comment);
   const users = usersOf(model, name);
-  if (users.length) parts.push(`extended by ${users.length} ${users.length === 1 ? "key" : "keys"}: ${nameList(users)}`);
+  if (users.length)
+    parts.push(`extended by ${users.length} ${users.length === 1 ? "key" : "keys"}: ${nameList(users)}`);
   const referrers = referrersOf(model, name);
-  if (referrers.length) parts.push(`referenced by ${referrers.length} ${referrers.length === 1 ? "key" : "keys"}: ${nameList(referrers)}`);
+  if (referrers.length)
+    parts.push(`referenced by ${referrers.length} ${referrers.length === 1 ? "key" : "keys"}: ${nameList(referrers)}`);
   const value = model.effectiveJob(name) ?? info.value;
   parts.push(yamlBlock(value));
   return parts.join("\n\n");
@@ -93,10 +107,12 @@ function describeVariable(model: Model, name: string, job: string | undefined): 
   const predefined = PREDEFINED_VARIABLES.get(name);
   const parts: string[] = [];
   if (predefined) {
-    parts.push(`**predefined variable** \`${name}\` — ${predefined.description}${predefined.deprecated ? ` *Deprecated: ${predefined.deprecated}*` : ""}`);
+    const deprecated = predefined.deprecated ? ` *Deprecated: ${predefined.deprecated}*` : "";
+    parts.push(`**predefined variable** \`${name}\` — ${predefined.description}${deprecated}`);
     parts.push(`Available: ${predefined.availability}. [GitLab documentation](${PREDEFINED_VARIABLES_DOCS})`);
   }
-  for (const d of defs) parts.push(`${predefined ? "Overridden" : `**variable** \`${name}\` —`} defined in ${where(model, d.src)}\n\n${yamlBlock(d.value)}`);
+  const lead = predefined ? "Overridden" : `**variable** \`${name}\` —`;
+  for (const d of defs) parts.push(`${lead} defined in ${where(model, d.src)}\n\n${yamlBlock(d.value)}`);
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
@@ -107,6 +123,10 @@ function exitCodeAt(spot: Spot): number | undefined {
   const p = spot.path;
   const at = typeof p[p.length - 1] === "number" ? p.length - 2 : p.length - 1;
   return p[at] === "exit_codes" && (p[at - 1] === "retry" || p[at - 1] === "allow_failure") ? v.value : undefined;
+}
+
+function keywordMarkdown(doc: KeywordDoc): string {
+  return `**${doc.keyword}** — ${doc.description}${doc.docs ? `\n\n[GitLab documentation](${doc.docs})` : ""}`;
 }
 
 export function hover(model: Model, file: string, offset: number): HoverResult | undefined {
@@ -125,14 +145,26 @@ export function hover(model: Model, file: string, offset: number): HoverResult |
   const spot = spotAt(parsed, offset);
   if (!spot) return undefined;
   if (spot.alias) {
-    const anchor = [...spot.file.anchors].reverse().find((a) => a.name === spot.alias!.name && a.src.start < spot.alias!.at.start);
+    const anchor = [...spot.file.anchors]
+      .reverse()
+      .find((a) => a.name === spot.alias!.name && a.src.start < spot.alias!.at.start);
     if (!anchor) return undefined;
-    return { src: spot.alias.at, markdown: [`**anchor** \`&${anchor.name}\` — defined in ${where(model, anchor.src)}`, yamlBlock(anchor.value)].join("\n\n") };
+    return {
+      src: spot.alias.at,
+      markdown: [
+        `**anchor** \`&${anchor.name}\` — defined in ${where(model, anchor.src)}`,
+        yamlBlock(anchor.value),
+      ].join("\n\n"),
+    };
   }
   const code = exitCodeAt(spot);
   const meaning = code === undefined ? undefined : CUSTOM_EXIT_CODES.get(code);
   if (meaning && spot.value) {
-    return { src: spot.value.src, markdown: `**exit code ${code}**: ${meaning}\n\nOne of gitlab-org's [custom exit codes](${CUSTOM_EXIT_CODES_DOCS}).` };
+    return {
+      src: spot.value.src,
+      markdown:
+        `**exit code ${code}**: ${meaning}\n\nOne of gitlab-org's [custom exit ` + `codes](${CUSTOM_EXIT_CODES_DOCS}).`,
+    };
   }
   const job = namedJob(spot);
   if (job !== undefined && spot.value) {
@@ -140,20 +172,33 @@ export function hover(model: Model, file: string, offset: number): HoverResult |
     return text ? { src: spot.value.src, markdown: text } : undefined;
   }
   if (spot.reference && spot.reference.index > 0 && spot.value) {
-    const path = spot.reference.ref.items.slice(0, spot.reference.index + 1).map((i) => (i.kind === "scalar" ? String(i.value) : ""));
+    const path = spot.reference.ref.items
+      .slice(0, spot.reference.index + 1)
+      .map((i) => (i.kind === "scalar" ? String(i.value) : ""));
     const found = keyAtPath(model, path);
     if (!found) return undefined;
-    return { src: spot.value.src, markdown: [`\`${path.join(".")}\` — defined in ${where(model, found.src)}`, yamlBlock(found.value)].join("\n\n") };
+    return {
+      src: spot.value.src,
+      markdown: [`\`${path.join(".")}\` — defined in ${where(model, found.src)}`, yamlBlock(found.value)].join("\n\n"),
+    };
   }
   if (spot.key) {
     if (spot.path.length === 1 && !spot.inHeader) {
       const text = describeJob(model, spot.key.key);
       const doc = keywordDoc(spot.path);
-      if (doc) return { src: spot.key.keySrc, markdown: `**${doc.keyword}** — ${doc.description}${doc.docs ? `\n\n[GitLab documentation](${doc.docs})` : ""}` };
+      if (doc)
+        return {
+          src: spot.key.keySrc,
+          markdown: keywordMarkdown(doc),
+        };
       return text ? { src: spot.key.keySrc, markdown: text } : undefined;
     }
     const doc = keywordDoc(spot.path, spot.inHeader);
-    if (doc) return { src: spot.key.keySrc, markdown: `**${doc.keyword}** — ${doc.description}${doc.docs ? `\n\n[GitLab documentation](${doc.docs})` : ""}` };
+    if (doc)
+      return {
+        src: spot.key.keySrc,
+        markdown: keywordMarkdown(doc),
+      };
   }
   return undefined;
 }

@@ -19,14 +19,17 @@ function deref(n: Node | undefined): Node | undefined {
   for (let i = 0; cur && typeof cur.$ref === "string" && i < 20; i++) {
     const name = (cur.$ref as string).replace("#/definitions/", "");
     // a property that only points elsewhere may still carry its own description
-    cur = cur.description ? { ...definitions[name], description: cur.description, docs: cur.docs ?? definitions[name]?.docs } : definitions[name];
+    cur = cur.description
+      ? { ...definitions[name], description: cur.description, docs: cur.docs ?? definitions[name]?.docs }
+      : definitions[name];
   }
   return cur;
 }
 
 function branches(n: Node): Node[] {
   const out: Node[] = [n];
-  for (const k of ["anyOf", "oneOf", "allOf"]) if (Array.isArray(n[k])) out.push(...(n[k] as Node[]).map((b) => deref(b)!).filter(Boolean));
+  for (const k of ["anyOf", "oneOf", "allOf"])
+    if (Array.isArray(n[k])) out.push(...(n[k] as Node[]).map((b) => deref(b)!).filter(Boolean));
   for (const k of ["then", "else"]) if (n[k] && typeof n[k] === "object") out.push(deref(n[k] as Node)!);
   return out;
 }
@@ -41,7 +44,8 @@ function child(n: Node, key: string | number): Node | undefined {
     if (props?.[key]) return deref(props[key]);
   }
   for (const b of branches(n)) {
-    if (typeof key === "string" && b.additionalProperties && typeof b.additionalProperties === "object") return deref(b.additionalProperties as Node);
+    if (typeof key === "string" && b.additionalProperties && typeof b.additionalProperties === "object")
+      return deref(b.additionalProperties as Node);
   }
   return undefined;
 }
@@ -52,7 +56,8 @@ export function schemaAt(path: ReadonlyArray<string | number>, inHeader = false)
   const [first, ...rest] = path;
   let node: Node | undefined;
   if (typeof first !== "string") return undefined;
-  if (inHeader || GLOBAL_KEYWORDS.includes(first) || first === "spec") node = deref((schema.properties as Record<string, Node>)[first]);
+  if (inHeader || GLOBAL_KEYWORDS.includes(first) || first === "spec")
+    node = deref((schema.properties as Record<string, Node>)[first]);
   else if (first.startsWith(".")) node = rest.length ? definitions.job : undefined;
   else node = definitions.job;
   for (const key of rest) {
@@ -81,7 +86,12 @@ export function keywordsAt(path: ReadonlyArray<string | number>, inHeader = fals
     const props = (b.properties ?? {}) as Record<string, Node>;
     for (const [k, v] of Object.entries(props)) {
       const d = deref(v);
-      if (!out.has(k)) out.set(k, { keyword: k, description: String(d?.description ?? ""), docs: typeof d?.docs === "string" ? (d.docs as string) : undefined });
+      if (!out.has(k))
+        out.set(k, {
+          keyword: k,
+          description: String(d?.description ?? ""),
+          docs: typeof d?.docs === "string" ? (d.docs as string) : undefined,
+        });
     }
   }
   return [...out.values()];

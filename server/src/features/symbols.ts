@@ -18,7 +18,11 @@ export interface OutlineSymbol {
 }
 
 function group(name: string, kind: SymbolKind, children: OutlineSymbol[], detail?: string): OutlineSymbol {
-  const range = { file: children[0].range.file, start: Math.min(...children.map((c) => c.range.start)), end: Math.max(...children.map((c) => c.range.end)) };
+  const range = {
+    file: children[0].range.file,
+    start: Math.min(...children.map((c) => c.range.start)),
+    end: Math.max(...children.map((c) => c.range.end)),
+  };
   return { name, kind, detail, range, selection: children[0].selection, children };
 }
 
@@ -31,22 +35,40 @@ export function outline(model: Model, file: string): OutlineSymbol[] {
   for (const e of parsed.content.entries.values()) {
     if (e.value.via?.[0]?.kind === "merge-key") continue;
     const info = model.jobs.get(e.key);
-    const symbol = { name: e.key, range: { file, start: e.keySrc.start, end: Math.max(e.keySrc.end, e.value.src.end) }, selection: e.keySrc };
+    const symbol = {
+      name: e.key,
+      range: { file, start: e.keySrc.start, end: Math.max(e.keySrc.end, e.value.src.end) },
+      selection: e.keySrc,
+    };
     if (info?.kind === "job" || info?.kind === "bridge") {
       const stage = model.effectiveJob(e.key)?.entries.get("stage")?.value;
       const name = stage?.kind === "scalar" ? String(stage.value) : info.kind === "bridge" ? "test" : "test";
-      byStage.set(name, [...(byStage.get(name) ?? []), { ...symbol, kind: "job", detail: info.kind === "bridge" ? "trigger job" : undefined }]);
+      byStage.set(name, [
+        ...(byStage.get(name) ?? []),
+        { ...symbol, kind: "job", detail: info.kind === "bridge" ? "trigger job" : undefined },
+      ]);
     } else if (info?.kind === "hidden") {
       hidden.push({ ...symbol, kind: "hidden", detail: model.templates.has(e.key) ? "template" : undefined });
     } else {
-      keywords.push({ ...symbol, kind: info?.kind === "keyword" ? "keyword" : "job", detail: info?.kind === "invalid" ? "not a valid job" : undefined });
+      keywords.push({
+        ...symbol,
+        kind: info?.kind === "keyword" ? "keyword" : "job",
+        detail: info?.kind === "invalid" ? "not a valid job" : undefined,
+      });
     }
   }
   const stages = [...byStage.keys()].sort((a, b) => model.stages.indexOf(a) - model.stages.indexOf(b));
   const out: OutlineSymbol[] = [...keywords];
   for (const s of stages) out.push(group(s, "stage", byStage.get(s)!, "stage"));
   if (hidden.length) out.push(group("hidden jobs", "group", hidden));
-  const anchors = parsed.anchors.filter((a) => a.src.file === file).map((a) => ({ name: `&${a.name}`, kind: "anchor" as const, range: { file, start: a.src.start, end: Math.max(a.src.end, a.value.src.end) }, selection: a.src }));
+  const anchors = parsed.anchors
+    .filter((a) => a.src.file === file)
+    .map((a) => ({
+      name: `&${a.name}`,
+      kind: "anchor" as const,
+      range: { file, start: a.src.start, end: Math.max(a.src.end, a.value.src.end) },
+      selection: a.src,
+    }));
   if (anchors.length) out.push(group("anchors", "group", anchors));
   return out;
 }

@@ -17,7 +17,11 @@ const INPUT = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)[^\]]*\]\]/g;
 /** The token at an offset inside the string or key the parser says is written there. */
 function tokenAt(file: ParsedFile, offset: number, re: RegExp): Token | undefined {
   const spot = spotAt(file, offset);
-  const where = spot?.key ? spot.key.keySrc : spot?.value?.kind === "scalar" && typeof spot.value.value === "string" ? spot.value.src : undefined;
+  const where = spot?.key
+    ? spot.key.keySrc
+    : spot?.value?.kind === "scalar" && typeof spot.value.value === "string"
+      ? spot.value.src
+      : undefined;
   if (!where) return undefined;
   for (const m of file.text.slice(where.start, where.end).matchAll(re)) {
     const start = where.start + (m.index ?? 0);

@@ -29,9 +29,7 @@ const at = (s: Src) => `${s.start}:${s.end}`;
 /** A `!reference` item: plain when YAML reads it back as the same string, quoted otherwise. */
 function item(name: string): string {
   const plain =
-    /^[A-Za-z0-9._/$]/.test(name) &&
-    !/[,[\]{}]|: |:$| #|\s$/.test(name) &&
-    resolvePlainScalar(name) === name;
+    /^[A-Za-z0-9._/$]/.test(name) && !/[,[\]{}]|: |:$| #|\s$/.test(name) && resolvePlainScalar(name) === name;
   return plain ? name : JSON.stringify(name);
 }
 
@@ -40,7 +38,8 @@ const referenceText = (path: readonly string[]) => `!reference [${path.map(item)
 /** The anchor an alias or merge key names: the last one of that name written before it. */
 function anchorFor(file: ParsedFile, hop: Via): AnchorDef | undefined {
   let found: AnchorDef | undefined;
-  for (const a of file.anchors) if (a.name === hop.name && a.src.file === hop.at.file && a.src.start < hop.at.start) found = a;
+  for (const a of file.anchors)
+    if (a.name === hop.name && a.src.file === hop.at.file && a.src.start < hop.at.start) found = a;
   return found;
 }
 
@@ -70,10 +69,23 @@ function dig(config: CMap, path: readonly string[]): CValue | undefined {
  */
 function same(resolved: CValue | undefined, written: CValue): boolean {
   if (!resolved) return false;
-  if (written.kind === "ref") return !!resolved.via?.some((h) => h.kind === "reference" && h.at.file === written.src.file && h.at.start === written.src.start);
-  if (resolved.kind !== written.kind || resolved.src.file !== written.src.file || resolved.src.start !== written.src.start) return false;
+  if (written.kind === "ref")
+    return !!resolved.via?.some(
+      (h) => h.kind === "reference" && h.at.file === written.src.file && h.at.start === written.src.start,
+    );
+  if (
+    resolved.kind !== written.kind ||
+    resolved.src.file !== written.src.file ||
+    resolved.src.start !== written.src.start
+  )
+    return false;
   if (written.kind === "scalar") return resolved.kind === "scalar" && Object.is(resolved.value, written.value);
-  if (written.kind === "seq") return resolved.kind === "seq" && resolved.items.length === written.items.length && written.items.every((w, i) => same(resolved.items[i], w));
+  if (written.kind === "seq")
+    return (
+      resolved.kind === "seq" &&
+      resolved.items.length === written.items.length &&
+      written.items.every((w, i) => same(resolved.items[i], w))
+    );
   if (resolved.kind !== "map" || resolved.entries.size !== written.entries.size) return false;
   for (const [k, e] of written.entries) if (!same(resolved.entries.get(k)?.value, e.value)) return false;
   return true;
@@ -123,7 +135,8 @@ function facts(config: CMap): Facts {
  */
 function mergedSomewhere(f: Facts, hop: Via, anchored: CValue): boolean {
   const a = anchored.src;
-  const inside = (s: Src) => s.file === a.file && s.start >= a.start && s.end <= a.end && !(s.start === a.start && s.end === a.end);
+  const inside = (s: Src) =>
+    s.file === a.file && s.start >= a.start && s.end <= a.end && !(s.start === a.start && s.end === a.end);
   return (f.mixedEntries.get(aliasKey(hop.at)) ?? []).some(inside);
 }
 
@@ -148,12 +161,16 @@ export const anchorInsteadOfExtends: LintRule = {
       } else if (whole && def.value.kind === "map" && mergedSomewhere(fact(), hop, def.value)) {
         why = "extends or an include merges this map with another one, which a reference would replace instead";
       }
-      const fixes: Fix[] | undefined = why ? undefined : [{ title: `Use ${text}`, edits: [{ src: hop.at, newText: text }] }];
+      const fixes: Fix[] | undefined = why
+        ? undefined
+        : [{ title: `Use ${text}`, edits: [{ src: hop.at, newText: text }] }];
       out.push({
         src: hop.at,
         severity: "information",
         code: CODE,
-        message: `alias *${hop.name} works only inside this file and hides where the value comes from: use ${text}${why ? ` (no automatic fix: ${why})` : ""}`,
+        message:
+          `alias *${hop.name} works only inside this file and hides where the value comes from: use ${text}` +
+          (why ? ` (no automatic fix: ${why})` : ""),
         related: [{ src: def.src, message: `the anchor &${def.name}` }],
         fixes,
       });
@@ -165,7 +182,8 @@ export const anchorInsteadOfExtends: LintRule = {
       const index = reachable(content);
       const anchored = new Set(file.anchors.map((a) => at(a.value.src)));
       const hiddenMaps = new Map<string, string>();
-      for (const [name, e] of content.entries) if (name.startsWith(".") && e.value.kind === "map" && !e.value.via) hiddenMaps.set(at(e.value.src), name);
+      for (const [name, e] of content.entries)
+        if (name.startsWith(".") && e.value.kind === "map" && !e.value.via) hiddenMaps.set(at(e.value.src), name);
 
       for (const [name, e] of content.entries) {
         const job = e.value;
@@ -182,7 +200,8 @@ export const anchorInsteadOfExtends: LintRule = {
         }
         const kind = model.jobs.get(name)?.kind;
         const jobLike = kind === "job" || kind === "bridge" || (kind === "hidden" && model.templates.has(name));
-        if (!jobLike || anchored.has(at(job.src)) || (merges.size > 0 && fact().referencedWhole.has(name))) merges.clear();
+        if (!jobLike || anchored.has(at(job.src)) || (merges.size > 0 && fact().referencedWhole.has(name)))
+          merges.clear();
         for (const hop of merges.values()) {
           const def = anchorFor(file, hop);
           const base = def && hiddenMaps.get(at(def.value.src));
@@ -192,7 +211,10 @@ export const anchorInsteadOfExtends: LintRule = {
             src: hop.at,
             severity: "information",
             code: CODE,
-            message: `<<: *${hop.name} merges ${base} through a YAML anchor, which works only inside this file and hides where the keys come from: ${advice}, and check the result (extends merges nested maps such as variables, where << replaces them)`,
+            message:
+              `<<: *${hop.name} merges ${base} through a YAML anchor, which works only ` +
+              `inside this file and hides where the keys come from: ${advice}, and check ` +
+              `the result (extends merges nested maps such as variables, where << replaces them)`,
             related: [{ src: def.src, message: `the anchor &${def.name}` }],
           });
         }

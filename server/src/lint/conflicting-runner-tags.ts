@@ -37,8 +37,16 @@ export const conflictingRunnerTags: LintRule = {
         src: tags.src,
         severity: "error",
         code: "conflicting-runner-tags",
-        message: `runner tags "${PLAIN}" and "${DOCKER}" together match no runner, so the job never starts: keep "${DOCKER}" for Docker-in-Docker jobs, "${PLAIN}" otherwise`,
-        related: [{ src: model.jobs.get(name)!.keySrc, message: `used by job "${name}"${keep === DOCKER ? " (uses Docker-in-Docker)" : ""}` }],
+        message:
+          `runner tags "${PLAIN}" and "${DOCKER}" together match no runner, so the ` +
+          `job never starts: keep "${DOCKER}" for Docker-in-Docker jobs, "${PLAIN}" ` +
+          `otherwise`,
+        related: [
+          {
+            src: model.jobs.get(name)!.keySrc,
+            message: `used by job "${name}"${keep === DOCKER ? " (uses Docker-in-Docker)" : ""}`,
+          },
+        ],
         fixes,
       });
     }

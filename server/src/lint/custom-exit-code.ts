@@ -35,7 +35,10 @@ export const customExitCode: LintRule = {
         src: v.src,
         severity: "hint",
         code: "custom-exit-code",
-        message: `exit code ${v.value} is not one of gitlab-org's custom exit codes, and codes below 160 clash with those of shells and common tools: number a new custom code from 160 up; the next free one is ${next}`,
+        message:
+          `exit code ${v.value} is not one of gitlab-org's custom exit codes, and ` +
+          `codes below 160 clash with those of shells and common tools: number a ` +
+          `new custom code from 160 up; the next free one is ${next}`,
       });
     };
     for (const f of model.files.values()) {

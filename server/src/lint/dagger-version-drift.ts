@@ -26,7 +26,9 @@ export const daggerVersionDrift: LintRule = {
         src: pin.src,
         severity: "warning",
         code: ID,
-        message: `DAGGER_VERSION ${value} installs a CLI, and so an engine, other than the module's engineVersion v${engine} in dagger.json: pin the same version`,
+        message:
+          `DAGGER_VERSION ${value} installs a CLI, and so an engine, other than the ` +
+          `module's engineVersion v${engine} in dagger.json: pin the same version`,
         fixes: [{ title: `Pin DAGGER_VERSION to ${engine}`, edits: [{ src: pin.src, newText: `"${engine}"` }] }],
       });
     }

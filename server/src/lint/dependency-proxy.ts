@@ -81,7 +81,10 @@ export const dependencyProxy: LintRule = {
           src: v.src,
           severity: "hint",
           code: "dependency-proxy",
-          message: `Docker Hub image "${image}" is pulled directly, not through the dependency proxy, and counts against Docker Hub's rate limits: write it \${${variable}}${image.slice(hub.host.length)}`,
+          message:
+            `Docker Hub image "${image}" is pulled directly, not through the dependency ` +
+            "proxy, and counts against Docker Hub's rate limits: " +
+            `write it \${${variable}}${image.slice(hub.host.length)}`,
           fixes: fix ? [fix] : undefined,
         });
       }

@@ -38,14 +38,36 @@ export const dindWithoutDockerTag: LintRule = {
         if (first && lines) {
           const lineStart = lines.startOfLine(first.keySrc.start);
           const indent = lines.text.slice(lineStart, first.keySrc.start);
-          if (/^\s*$/.test(indent)) fix = { title: `Add "tags: [${DOCKER}]" to job "${name}"`, edits: [{ src: { file: first.keySrc.file, start: lineStart, end: lineStart } as Src, newText: `${indent}tags: [${DOCKER}]\n` }] };
+          if (/^\s*$/.test(indent))
+            fix = {
+              title: `Add "tags: [${DOCKER}]" to job "${name}"`,
+              edits: [
+                {
+                  src: { file: first.keySrc.file, start: lineStart, end: lineStart } as Src,
+                  newText: `${indent}tags: [${DOCKER}]\n`,
+                },
+              ],
+            };
         }
       }
       const message = `Docker-in-Docker needs a privileged runner, but "${PLAIN}" runners are not: use "${DOCKER}"`;
       out.push(
         fromDefault
-          ? { src: info.keySrc, severity: "warning", code: "dind-without-docker-tag", message: `job "${name}" uses Docker-in-Docker and takes "${PLAIN}" from default: use "${DOCKER}"`, fixes: fix ? [fix] : undefined }
-          : { src: plain.src, severity: "warning", code: "dind-without-docker-tag", message, related: [{ src: info.keySrc, message: `used by job "${name}"` }], fixes: fix ? [fix] : undefined },
+          ? {
+              src: info.keySrc,
+              severity: "warning",
+              code: "dind-without-docker-tag",
+              message: `job "${name}" uses Docker-in-Docker and takes "${PLAIN}" from default: use "${DOCKER}"`,
+              fixes: fix ? [fix] : undefined,
+            }
+          : {
+              src: plain.src,
+              severity: "warning",
+              code: "dind-without-docker-tag",
+              message,
+              related: [{ src: info.keySrc, message: `used by job "${name}"` }],
+              fixes: fix ? [fix] : undefined,
+            },
       );
     }
     return gatherRelated(out);

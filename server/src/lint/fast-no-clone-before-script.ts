@@ -13,7 +13,10 @@ import type { LintRule } from "./rule";
 
 const TEMPLATE = ".fast-no-clone-job";
 const REFERENCE = `!reference ["${TEMPLATE}", before_script]`;
-const MESSAGE = `before_script replaces the one from ${TEMPLATE}, which downloads the job's files because the job does not clone the repository, so the script runs without them: add ${REFERENCE} to it`;
+const MESSAGE =
+  `before_script replaces the one from ${TEMPLATE}, which downloads the job's ` +
+  `files because the job does not clone the repository, so the script runs ` +
+  `without them: add ${REFERENCE} to it`;
 
 function commands(v: CValue | undefined): CValue[] {
   if (!v) return [];
@@ -33,7 +36,8 @@ function runsDownload(effective: CValue | undefined, download: readonly CValue[]
   return download.every((d) => have.some((h) => sameSrc(h.src, d.src) || (str(d) !== undefined && str(h) === str(d))));
 }
 
-const CURL_INSTALL = /\b(apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)\b.*\bcurl\b/;
+const CURL_INSTALL =
+  /\b(apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)\b.*\bcurl\b/;
 
 /** Text where a new first item of the list written at `list` goes, or undefined when unsure. */
 function insertFirst(model: Model, list: CValue, item: string): Fix["edits"] | undefined {
@@ -78,7 +82,8 @@ export const fastNoCloneBeforeScript: LintRule = {
       if (!own) continue;
       const where = writtenAt(own.value, job.name);
       const isNull = own.value.kind === "scalar" && own.value.value === null;
-      const ownerExtends = where.owner === job.name || (where.owner !== undefined && extendsTemplate(model, where.owner, TEMPLATE));
+      const ownerExtends =
+        where.owner === job.name || (where.owner !== undefined && extendsTemplate(model, where.owner, TEMPLATE));
       out.push({
         // an empty `before_script:` has no text of its own to underline
         src: isNull ? own.keySrc : where.at,

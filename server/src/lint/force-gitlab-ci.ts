@@ -7,7 +7,9 @@ import type { LintRule } from "./rule";
 
 const USE = /\$\{?FORCE_GITLAB_CI\}?(?![A-Za-z0-9_])/;
 const MESSAGE =
-  "$FORCE_GITLAB_CI forces a pipeline whatever the rules say, so the rules no longer tell which pipeline runs: use a variable for the specific case, as $START_AS_IF_FOSS does";
+  "$FORCE_GITLAB_CI forces a pipeline whatever the rules say, so the rules " +
+  "no longer tell which pipeline runs: use a variable for the specific case, " +
+  "as $START_AS_IF_FOSS does";
 
 export const forceGitlabCi: LintRule = {
   id: "force-gitlab-ci",
@@ -18,11 +20,13 @@ export const forceGitlabCi: LintRule = {
     const visit = (v: CValue) => {
       if (anchorCopy(v)) return; // reported where the anchor is
       if (v.kind === "scalar") {
-        if (typeof v.value === "string" && USE.test(v.value)) out.push({ src: v.src, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
+        if (typeof v.value === "string" && USE.test(v.value))
+          out.push({ src: v.src, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
       } else if (v.kind === "seq" || v.kind === "ref") v.items.forEach(visit);
       else
         for (const e of v.entries.values()) {
-          if (e.key === "FORCE_GITLAB_CI" && e.value.via?.[0]?.kind !== "merge-key") out.push({ src: e.keySrc, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
+          if (e.key === "FORCE_GITLAB_CI" && e.value.via?.[0]?.kind !== "merge-key")
+            out.push({ src: e.keySrc, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
           visit(e.value);
         }
     };

@@ -18,24 +18,121 @@ export type GlciMode = "off" | "new" | "all";
  * images' environment, language tool chains, security templates. `*` ends a prefix.
  */
 export const WELL_KNOWN_VARIABLES: readonly string[] = [
-  "CI_*", "GITLAB_*", "GLCI_*", "FF_*",
+  "CI_*",
+  "GITLAB_*",
+  "GLCI_*",
+  "FF_*",
   // runner: how it fetches, caches and runs the job
-  "GIT_*", "GET_SOURCES_ATTEMPTS", "ARTIFACT_DOWNLOAD_ATTEMPTS", "RESTORE_CACHE_ATTEMPTS", "EXECUTOR_JOB_SECTION_ATTEMPTS",
-  "TRANSFER_METER_FREQUENCY", "CACHE_*", "ARTIFACT_*", "KUBERNETES_*", "RUNNER_*", "SCRIPT_SECTION_*",
+  "GIT_*",
+  "GET_SOURCES_ATTEMPTS",
+  "ARTIFACT_DOWNLOAD_ATTEMPTS",
+  "RESTORE_CACHE_ATTEMPTS",
+  "EXECUTOR_JOB_SECTION_ATTEMPTS",
+  "TRANSFER_METER_FREQUENCY",
+  "CACHE_*",
+  "ARTIFACT_*",
+  "KUBERNETES_*",
+  "RUNNER_*",
+  "SCRIPT_SECTION_*",
   // Docker, Kubernetes and clouds
-  "DOCKER_*", "BUILDKIT_*", "BUILDX_*", "COMPOSE_*", "KUBECONFIG", "HELM_*", "AWS_*", "GOOGLE_*", "GCLOUD_*", "GCP_*", "AZURE_*", "CLOUDSDK_*", "VAULT_*", "DAGGER_*", "_EXPERIMENTAL_DAGGER_*",
+  "DOCKER_*",
+  "BUILDKIT_*",
+  "BUILDX_*",
+  "COMPOSE_*",
+  "KUBECONFIG",
+  "HELM_*",
+  "AWS_*",
+  "GOOGLE_*",
+  "GCLOUD_*",
+  "GCP_*",
+  "AZURE_*",
+  "CLOUDSDK_*",
+  "VAULT_*",
+  "DAGGER_*",
+  "_EXPERIMENTAL_DAGGER_*",
   // languages and package managers
-  "BUNDLE_*", "BUNDLER_*", "GEM_*", "RUBY*", "RUBYOPT", "RAILS_*", "RACK_*", "NODE_*", "NPM_*", "YARN_*", "PNPM_*", "COREPACK_*",
-  "GO*", "CGO_*", "PYTHON*", "PIP_*", "POETRY_*", "UV_*", "VIRTUAL_ENV", "JAVA_*", "MAVEN_*", "GRADLE_*", "CARGO_*", "RUST*",
-  "CC", "CXX", "CFLAGS", "CXXFLAGS", "LDFLAGS", "PKG_CONFIG_PATH", "MAKEFLAGS", "MESON_*", "CCACHE_*",
+  "BUNDLE_*",
+  "BUNDLER_*",
+  "GEM_*",
+  "RUBY*",
+  "RUBYOPT",
+  "RAILS_*",
+  "RACK_*",
+  "NODE_*",
+  "NPM_*",
+  "YARN_*",
+  "PNPM_*",
+  "COREPACK_*",
+  "GO*",
+  "CGO_*",
+  "PYTHON*",
+  "PIP_*",
+  "POETRY_*",
+  "UV_*",
+  "VIRTUAL_ENV",
+  "JAVA_*",
+  "MAVEN_*",
+  "GRADLE_*",
+  "CARGO_*",
+  "RUST*",
+  "CC",
+  "CXX",
+  "CFLAGS",
+  "CXXFLAGS",
+  "LDFLAGS",
+  "PKG_CONFIG_PATH",
+  "MAKEFLAGS",
+  "MESON_*",
+  "CCACHE_*",
   // services' images read these
-  "POSTGRES_*", "PG*", "MYSQL_*", "REDIS_*", "ELASTIC_*", "ES_JAVA_OPTS", "MINIO_*", "CHROME_*", "SELENIUM_*",
+  "POSTGRES_*",
+  "PG*",
+  "MYSQL_*",
+  "REDIS_*",
+  "ELASTIC_*",
+  "ES_JAVA_OPTS",
+  "MINIO_*",
+  "CHROME_*",
+  "SELENIUM_*",
   // security and quality templates
-  "SAST_*", "DS_*", "SECURE_*", "SECRET_DETECTION_*", "CS_*", "DAST_*", "CODE_QUALITY_*", "LICENSE_*",
+  "SAST_*",
+  "DS_*",
+  "SECURE_*",
+  "SECRET_DETECTION_*",
+  "CS_*",
+  "DAST_*",
+  "CODE_QUALITY_*",
+  "LICENSE_*",
   // the shell and the system
-  "HOME", "PATH", "LANG", "LANGUAGE", "LC_*", "TZ", "TERM", "USER", "SHELL", "DEBIAN_FRONTEND", "TMPDIR",
-  "FORCE_COLOR", "NO_COLOR", "CLICOLOR*", "MSYSTEM", "CHERE_INVOKING", "FDO_*", "G_DEBUG", "G_MESSAGES_DEBUG", "G_SLICE",
-  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_*", "SSH_*", "GPG_*",
+  "HOME",
+  "PATH",
+  "LANG",
+  "LANGUAGE",
+  "LC_*",
+  "TZ",
+  "TERM",
+  "USER",
+  "SHELL",
+  "DEBIAN_FRONTEND",
+  "TMPDIR",
+  "FORCE_COLOR",
+  "NO_COLOR",
+  "CLICOLOR*",
+  "MSYSTEM",
+  "CHERE_INVOKING",
+  "FDO_*",
+  "G_DEBUG",
+  "G_MESSAGES_DEBUG",
+  "G_SLICE",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "SSL_CERT_*",
+  "SSH_*",
+  "GPG_*",
 ];
 
 function matches(name: string, patterns: readonly string[]): boolean {
@@ -50,13 +147,24 @@ function modeOf(model: Model, option: unknown): GlciMode {
 }
 
 /** One edit that renames the variable at every definition and use in every file of the config. */
-export function renameFix(model: Model, sites: readonly VariableSite[], uses: ReadonlyMap<string, readonly Src[]>, name: string, to: string): Fix {
+export function renameFix(
+  model: Model,
+  sites: readonly VariableSite[],
+  uses: ReadonlyMap<string, readonly Src[]>,
+  name: string,
+  to: string,
+): Fix {
   const edits: TextEdit[] = [
     ...sites.filter((s) => s.name === name).map((s) => ({ src: s.nameSrc, newText: to })),
     ...(uses.get(name) ?? []).map((src) => ({ src, newText: to })),
   ];
   const files = new Set(edits.map((e) => e.src.file)).size;
-  return { title: `Rename to ${to} everywhere (${edits.length} ${edits.length === 1 ? "place" : "places"} in ${files} ${files === 1 ? "file" : "files"})`, edits };
+  return {
+    title:
+      `Rename to ${to} everywhere (${edits.length} ${edits.length === 1 ? "place" : "places"} ` +
+      `in ${files} ${files === 1 ? "file" : "files"})`,
+    edits,
+  };
 }
 
 export const glciVariablePrefix: LintRule = {
@@ -66,7 +174,9 @@ export const glciVariablePrefix: LintRule = {
   check(model, context) {
     const mode = modeOf(model, context.options.mode);
     if (mode === "off") return [];
-    const allow = Array.isArray(context.options.allow) ? context.options.allow.filter((a): a is string => typeof a === "string") : [];
+    const allow = Array.isArray(context.options.allow)
+      ? context.options.allow.filter((a): a is string => typeof a === "string")
+      : [];
     const baseline = mode === "new" ? context.baselineVariables?.() : undefined;
     // "new" without a baseline (not a git repository, no commit yet) cannot tell old from new
     if (mode === "new" && !baseline) return [];
@@ -85,7 +195,10 @@ export const glciVariablePrefix: LintRule = {
         src: site.keySrc,
         severity: "warning",
         code: ID,
-        message: `${what} "${name}" lacks the ${PREFIX} prefix: variables only this project's CI reads are named ${PREFIX}* (product variables GITLAB_*, predefined ones CI_*), e.g. ${to}`,
+        message:
+          `${what} "${name}" lacks the ${PREFIX} prefix: variables only this project's ` +
+          `CI reads are named ${PREFIX}* (product variables GITLAB_*, predefined ` +
+          `ones CI_*), e.g. ${to}`,
         fixes: [fixes.get(name)!],
       });
     }

@@ -33,7 +33,6 @@ export const RULES: readonly LintRule[] = [
 
 export type { LintRule, LintContext, LintSettings, RuleSetting } from "./rule";
 
-
 /** The model with the lints' findings added to the engine's, duplicates dropped. */
 export function withLints(model: Model, settings: LintSettings = {}): Model {
   return { ...model, diagnostics: dedupe([...model.diagnostics, ...lint(model, settings)]) };
@@ -44,7 +43,13 @@ export function lint(model: Model, settings: LintSettings = {}): Diagnostic[] {
   for (const rule of RULES) {
     const setting = settings.rules?.[rule.id];
     if (setting?.severity === "off" || (rule.offByDefault && !setting?.severity)) continue;
-    out.push(...rule.check(model, { options: setting?.options ?? {}, baselineVariables: settings.baselineVariables, daggerEngineVersion: settings.daggerEngineVersion }));
+    out.push(
+      ...rule.check(model, {
+        options: setting?.options ?? {},
+        baselineVariables: settings.baselineVariables,
+        daggerEngineVersion: settings.daggerEngineVersion,
+      }),
+    );
   }
   return out;
 }

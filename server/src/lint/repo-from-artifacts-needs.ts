@@ -31,8 +31,17 @@ function needItems(v: CValue | undefined): CValue[] | undefined {
 
 function message(names: readonly string[], empty: boolean): string {
   const which = names.length ? names.map((n) => `"${n}"`).join(", ") : "the jobs";
-  if (!empty) return `needs replaces the needs of ${TEMPLATE} without ${which}: the job downloads no repository artifact, so it starts without the repository that ${TEMPLATE} takes from it instead of cloning; add ${REFERENCE} to its needs`;
-  return `needs: [] drops ${which} that ${TEMPLATE} needs: the job downloads no artifacts, so it starts without the repository that ${TEMPLATE} takes from them instead of cloning; put ${REFERENCE} in its needs`;
+  if (!empty)
+    return (
+      `needs replaces the needs of ${TEMPLATE} without ${which}: the job downloads ` +
+      `no repository artifact, so it starts without the repository that ${TEMPLATE} ` +
+      `takes from it instead of cloning; add ${REFERENCE} to its needs`
+    );
+  return (
+    `needs: [] drops ${which} that ${TEMPLATE} needs: the job downloads no ` +
+    `artifacts, so it starts without the repository that ${TEMPLATE} takes ` +
+    `from them instead of cloning; put ${REFERENCE} in its needs`
+  );
 }
 
 /** A needs list that names other jobs but none of the template's: appended to where it is written. */
@@ -72,14 +81,17 @@ export const repoFromArtifactsNeeds: LintRule = {
       const own = entry(job.resolved, "needs");
       if (!own) continue;
       const where = writtenAt(own.value, job.name);
-      const ownerExtends = where.owner === job.name || (where.owner !== undefined && extendsTemplate(model, where.owner, TEMPLATE));
+      const ownerExtends =
+        where.owner === job.name || (where.owner !== undefined && extendsTemplate(model, where.owner, TEMPLATE));
       out.push({
         src: where.at,
         severity: "warning",
         code: "repo-from-artifacts-needs",
         message: message(names, empty),
         related: [{ src: model.jobs.get(job.name)!.keySrc, message: `used by job "${job.name}"` }],
-        fixes: empty ? referenceFix(model, where, own.value, ownerExtends) : appendFix(model, where, own.value, ownerExtends),
+        fixes: empty
+          ? referenceFix(model, where, own.value, ownerExtends)
+          : appendFix(model, where, own.value, ownerExtends),
       });
     }
     return gatherRelated(out);

@@ -56,9 +56,15 @@ export class Analyses {
     for (const folder of folders.list) {
       const summary = folder.workspace.analyze().summary;
       for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += summary[k];
-      const first = this.recent.map((uri) => folders.locate(uri)).filter((at) => at?.folder === folder).map((at) => at!.file);
+      const first = this.recent
+        .map((uri) => folders.locate(uri))
+        .filter((at) => at?.folder === folder)
+        .map((at) => at!.file);
       for (const { file, diagnostics } of folder.workspace.diagnosticChanges(first)) {
-        void this.connection.sendDiagnostics({ uri: folder.uri(file), diagnostics: diagnostics.map((d) => convert.diagnostic(folder, d)) });
+        void this.connection.sendDiagnostics({
+          uri: folder.uri(file),
+          diagnostics: diagnostics.map((d) => convert.diagnostic(folder, d)),
+        });
       }
     }
     if (!changed) return;
@@ -68,6 +74,8 @@ export class Analyses {
     this.saveTimer = setTimeout(() => this.persist(), 3000);
     this.saveTimer.unref();
     void this.connection.sendNotification("pipewright/analysisDone", total);
-    setImmediate(() => this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)));
+    setImmediate(() =>
+      this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)),
+    );
   }
 }

@@ -7,7 +7,13 @@ export const CAPABILITIES: lsp.ServerCapabilities = {
   definitionProvider: true,
   documentSymbolProvider: true,
   workspaceSymbolProvider: true,
-  codeActionProvider: { codeActionKinds: [lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite, "source.pipewright.insertDaggerJob"] },
+  codeActionProvider: {
+    codeActionKinds: [
+      lsp.CodeActionKind.QuickFix,
+      lsp.CodeActionKind.RefactorRewrite,
+      "source.pipewright.insertDaggerJob",
+    ],
+  },
   completionProvider: { triggerCharacters: [" ", "[", ",", "$", "{", "-"] },
   referencesProvider: true,
   renameProvider: { prepareProvider: true },

@@ -3,15 +3,32 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as lsp from "vscode-languageserver/node";
 import type { FileEdit, PositionedDiagnostic } from "../workspace/diagnostics";
-import type { Action, CompletionAnswer, Symbol } from "../workspace/workspace";
+import type { Action, CompletionAnswer, HoverAnswer, Symbol } from "../workspace/workspace";
 import { location, type Folder } from "./folders";
 
 // Workspace answers as LSP types. Positions are already LSP's (0-based, UTF-16); what is left is
 // turning project paths into URIs and our kinds into LSP's numbers.
 
 const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
-const COMPLETION_KIND: Record<CompletionAnswer["kind"], lsp.CompletionItemKind> = { keyword: 10, job: 3, template: 7, stage: 20, file: 17, key: 5, variable: 6, function: 2, flag: 10 };
-const SYMBOL_KIND: Record<Symbol["kind"], lsp.SymbolKind> = { stage: 3, job: 12, hidden: 5, keyword: 7, anchor: 14, group: 4 };
+const COMPLETION_KIND: Record<CompletionAnswer["kind"], lsp.CompletionItemKind> = {
+  keyword: 10,
+  job: 3,
+  template: 7,
+  stage: 20,
+  file: 17,
+  key: 5,
+  variable: 6,
+  function: 2,
+  flag: 10,
+};
+const SYMBOL_KIND: Record<Symbol["kind"], lsp.SymbolKind> = {
+  stage: 3,
+  job: 12,
+  hidden: 5,
+  keyword: 7,
+  anchor: 14,
+  group: 4,
+};
 
 export function editsByUri(folder: Folder, edits: readonly FileEdit[]): Record<string, lsp.TextEdit[]> {
   const changes: Record<string, lsp.TextEdit[]> = {};
@@ -41,7 +58,9 @@ export function diagnostic(folder: Folder, d: PositionedDiagnostic): lsp.Diagnos
     source: "pipewright",
     message: d.message,
     relatedInformation: d.related?.map((r) => ({ location: location(folder, r), message: r.message })),
-    data: d.fixes ? { fixes: d.fixes.map((f) => ({ title: f.title, changes: editsByUri(folder, f.edits) })) } : undefined,
+    data: d.fixes
+      ? { fixes: d.fixes.map((f) => ({ title: f.title, changes: editsByUri(folder, f.edits) })) }
+      : undefined,
   };
 }
 
@@ -49,26 +68,40 @@ export function diagnostic(folder: Folder, d: PositionedDiagnostic): lsp.Diagnos
 export function quickFixes(diagnostics: readonly lsp.Diagnostic[]): lsp.CodeAction[] {
   const out: lsp.CodeAction[] = [];
   for (const d of diagnostics) {
-    const fixes = (d.data as { fixes?: Array<{ title: string; changes: Record<string, lsp.TextEdit[]> }> } | undefined)?.fixes ?? [];
-    for (const f of fixes) out.push({ title: f.title, kind: "quickfix", diagnostics: [d], isPreferred: fixes.length === 1, edit: { changes: f.changes } });
+    const fixes =
+      (d.data as { fixes?: Array<{ title: string; changes: Record<string, lsp.TextEdit[]> }> } | undefined)?.fixes ??
+      [];
+    for (const f of fixes)
+      out.push({
+        title: f.title,
+        kind: "quickfix",
+        diagnostics: [d],
+        isPreferred: fixes.length === 1,
+        edit: { changes: f.changes },
+      });
   }
   return out;
 }
 
 /** A refactoring or source action: documentChanges when it creates files, plain changes otherwise. */
 export function codeAction(folder: Folder, a: Action): lsp.CodeAction {
-  if (a.change.create.length === 0) return { title: a.title, kind: a.kind, edit: { changes: editsByUri(folder, a.change.edits) } };
+  if (a.change.create.length === 0)
+    return { title: a.title, kind: a.kind, edit: { changes: editsByUri(folder, a.change.edits) } };
   const start = { line: 0, character: 0 };
   const documentChanges: Array<lsp.CreateFile | lsp.TextDocumentEdit> = [];
   for (const c of a.change.create) {
     documentChanges.push({ kind: "create", uri: folder.uri(c.file), options: { ignoreIfExists: true } });
-    documentChanges.push({ textDocument: { uri: folder.uri(c.file), version: null }, edits: [{ range: { start, end: start }, newText: c.text }] });
+    documentChanges.push({
+      textDocument: { uri: folder.uri(c.file), version: null },
+      edits: [{ range: { start, end: start }, newText: c.text }],
+    });
   }
-  for (const [uri, edits] of Object.entries(editsByUri(folder, a.change.edits))) documentChanges.push({ textDocument: { uri, version: null }, edits });
+  for (const [uri, edits] of Object.entries(editsByUri(folder, a.change.edits)))
+    documentChanges.push({ textDocument: { uri, version: null }, edits });
   return { title: a.title, kind: a.kind, edit: { documentChanges } };
 }
 
-export function completionItem(c: CompletionAnswer): lsp.CompletionItem {
+export function completion(c: CompletionAnswer): lsp.CompletionItem {
   return {
     label: c.label,
     kind: COMPLETION_KIND[c.kind],
@@ -80,9 +113,34 @@ export function completionItem(c: CompletionAnswer): lsp.CompletionItem {
 }
 
 export function documentSymbol(s: Symbol): lsp.DocumentSymbol {
-  return { name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selection, children: s.children?.map(documentSymbol) };
+  return {
+    name: s.name,
+    detail: s.detail,
+    kind: SYMBOL_KIND[s.kind],
+    range: s.range,
+    selectionRange: s.selection,
+    children: s.children?.map(documentSymbol),
+  };
 }
 
-export function workspaceSymbol(folder: Folder, s: { name: string; kind: "job" | "hidden"; file: string; range: lsp.Range }): lsp.SymbolInformation {
+export function hover(h: HoverAnswer | undefined): lsp.Hover | null {
+  return h ? { contents: { kind: "markdown", value: h.markdown }, range: h.range } : null;
+}
+
+export function rename(folder: Folder, edits: readonly FileEdit[] | undefined): lsp.WorkspaceEdit | null {
+  return edits ? { changes: editsByUri(folder, edits) } : null;
+}
+
+export function symbols(
+  folder: Folder,
+  list: ReadonlyArray<Parameters<typeof workspaceSymbol>[1]>,
+): lsp.SymbolInformation[] {
+  return list.map((s) => workspaceSymbol(folder, s));
+}
+
+export function workspaceSymbol(
+  folder: Folder,
+  s: { name: string; kind: "job" | "hidden"; file: string; range: lsp.Range },
+): lsp.SymbolInformation {
   return { name: s.name, kind: SYMBOL_KIND[s.kind], location: location(folder, s) };
 }

@@ -17,7 +17,11 @@ export class Folders {
   readonly list: readonly Folder[];
 
   constructor(dirs: readonly string[], make: (dir: string) => Workspace) {
-    this.list = dirs.map((dir) => ({ dir, workspace: make(dir), uri: (file: string) => pathToFileURL(path.join(dir, file)).href }));
+    this.list = dirs.map((dir) => ({
+      dir,
+      workspace: make(dir),
+      uri: (file: string) => pathToFileURL(path.join(dir, file)).href,
+    }));
   }
 
   /** The folder a file URI is in, and its path there; undefined for other schemes and outside files. */

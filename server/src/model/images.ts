@@ -36,7 +36,6 @@ export function proxyVariable(model: Model): string | undefined {
   return names.has(PROXY_ADDRESS) ? PROXY_ADDRESS : names.has(PROXY_GROUP) ? PROXY_GROUP : undefined;
 }
 
-
 const DIND_TEMPLATE = ".use-docker-in-docker";
 
 /** A job needs Docker-in-Docker when it runs a docker:*dind service or extends the dind template. */
@@ -48,4 +47,3 @@ export function usesDind(model: Model, name: string, job: CMap): boolean {
   if (services?.kind === "seq" && services.items.some((s) => dind(image(s)))) return true;
   return extendsTemplate(model, name, DIND_TEMPLATE);
 }
-

@@ -16,17 +16,21 @@ export function visibleJobs(model: Model): Array<[string, CMap]> {
   return out;
 }
 
-
 /** Whether `name` inherits from `template` through extends, at any depth. */
 export function extendsTemplate(model: Model, name: string, template: string): boolean {
   const seen = new Set<string>();
   const walk = (n: string): boolean =>
-    (model.extendsParents.get(n) ?? []).some((p) => p.name === template || (!seen.has(p.name) && (seen.add(p.name), walk(p.name))));
+    (model.extendsParents.get(n) ?? []).some(
+      (p) => p.name === template || (!seen.has(p.name) && (seen.add(p.name), walk(p.name))),
+    );
   return walk(name);
 }
 
 /** Visible jobs with their resolved value (before flattening and defaults) and effective definition. */
-export function jobsExtending(model: Model, template: string): Array<{ name: string; resolved: CMap; effective: CMap }> {
+export function jobsExtending(
+  model: Model,
+  template: string,
+): Array<{ name: string; resolved: CMap; effective: CMap }> {
   const out: Array<{ name: string; resolved: CMap; effective: CMap }> = [];
   for (const j of model.jobs.values()) {
     if (j.kind !== "job" || j.value.kind !== "map" || !extendsTemplate(model, j.name, template)) continue;
@@ -71,4 +75,3 @@ export function clonesAnyway(effective: CMap): boolean {
   const strategy = str(get(get(effective, "variables"), "GIT_STRATEGY"));
   return strategy === "clone" || strategy === "fetch";
 }
-

@@ -16,7 +16,10 @@ export function insertItem(model: Model, list: CSeq, index: number, item: string
   const lines = model.files.get(list.src.file)?.lines;
   if (!lines) return undefined;
   const text = lines.text;
-  const point = (at: number, newText: string): TextEdit => ({ src: { file: list.src.file, start: at, end: at }, newText });
+  const point = (at: number, newText: string): TextEdit => ({
+    src: { file: list.src.file, start: at, end: at },
+    newText,
+  });
   if (text[list.src.start] === "[") {
     if (index === 0) return point(list.src.start + 1, list.items.length ? `${item}, ` : item);
     return point(writtenSrc(list, list.items[index - 1]).end, `, ${item}`);
@@ -40,11 +43,16 @@ export function removeItem(model: Model, list: CSeq, index: number): TextEdit | 
   if (!lines) return undefined;
   const lineStart = lines.startOfLine(item.src.start);
   if (/^\s*-\s*$/.test(lines.text.slice(lineStart, item.src.start))) {
-    return { src: { file: item.src.file, start: lineStart, end: lines.nextLineStart(item.src.end) ?? lines.text.length }, newText: "" };
+    return {
+      src: { file: item.src.file, start: lineStart, end: lines.nextLineStart(item.src.end) ?? lines.text.length },
+      newText: "",
+    };
   }
   const after = list.items[index + 1];
   const before = list.items[index - 1];
-  if (after && after.src.file === item.src.file) return { src: { file: item.src.file, start: item.src.start, end: after.src.start }, newText: "" };
-  if (before && before.src.file === item.src.file) return { src: { file: item.src.file, start: before.src.end, end: item.src.end }, newText: "" };
+  if (after && after.src.file === item.src.file)
+    return { src: { file: item.src.file, start: item.src.start, end: after.src.start }, newText: "" };
+  if (before && before.src.file === item.src.file)
+    return { src: { file: item.src.file, start: before.src.end, end: item.src.end }, newText: "" };
   return undefined;
 }

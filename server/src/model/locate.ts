@@ -25,7 +25,10 @@ export interface Spot {
 const within = (src: Src, offset: number) => src.start <= offset && offset <= src.end;
 
 export function spotAt(file: ParsedFile, offset: number): Spot | undefined {
-  for (const [doc, inHeader] of [[file.header, true], [file.content, false]] as const) {
+  for (const [doc, inHeader] of [
+    [file.header, true],
+    [file.content, false],
+  ] as const) {
     if (!doc || !within(doc.src, offset)) continue;
     const found = walk(doc, offset, []);
     if (found) return { file, inHeader, ...found };

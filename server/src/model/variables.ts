@@ -87,7 +87,8 @@ export function variableUses(model: Model): Map<string, Src[]> {
 /** The top-level job a file offset belongs to, by the ranges of the file's top-level keys. */
 export function jobAt(file: ParsedFile, offset: number): string | undefined {
   if (file.content?.kind !== "map") return undefined;
-  for (const e of file.content.entries.values()) if (e.keySrc.start <= offset && offset <= e.value.src.end) return e.key;
+  for (const e of file.content.entries.values())
+    if (e.keySrc.start <= offset && offset <= e.value.src.end) return e.key;
   return undefined;
 }
 
@@ -104,6 +105,7 @@ export function variableDefinitions(model: Model, name: string, job: string | un
   if (own) out.push({ src: own.keySrc, value: own.value });
   const globals = model.merged.entries.get("variables")?.value;
   const global = globals?.kind === "map" ? globals.entries.get(name) : undefined;
-  if (global && !out.some((d) => d.src.file === global.keySrc.file && d.src.start === global.keySrc.start)) out.push({ src: global.keySrc, value: global.value });
+  if (global && !out.some((d) => d.src.file === global.keySrc.file && d.src.start === global.keySrc.start))
+    out.push({ src: global.keySrc, value: global.value });
   return out;
 }

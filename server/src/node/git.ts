@@ -13,14 +13,24 @@ function git(dir: string, args: readonly string[], input?: string): string | und
   return input === undefined ? r.stdout.toString("utf8") : (r.stdout as unknown as string);
 }
 
-const revision = (dir: string, ref: string) => git(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])?.trim() || undefined;
+const revision = (dir: string, ref: string) =>
+  git(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])?.trim() || undefined;
 
-/** The commit to compare with: merge-base of HEAD and the default branch, else HEAD; undefined outside git or before the first commit. */
+/**
+ * The commit to compare with: merge-base of HEAD and the default branch, else HEAD; undefined outside git or before the
+ * first commit.
+ */
 export function baselineCommit(dir: string): string | undefined {
   const head = revision(dir, "HEAD");
   if (!head) return undefined;
   const originHead = git(dir, ["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"])?.trim();
-  const candidates = [originHead, "refs/remotes/origin/main", "refs/remotes/origin/master", "refs/heads/main", "refs/heads/master"];
+  const candidates = [
+    originHead,
+    "refs/remotes/origin/main",
+    "refs/remotes/origin/master",
+    "refs/heads/main",
+    "refs/heads/master",
+  ];
   for (const ref of candidates) {
     if (!ref || !revision(dir, ref)) continue;
     const base = git(dir, ["merge-base", "HEAD", ref])?.trim();
@@ -29,7 +39,10 @@ export function baselineCommit(dir: string): string | undefined {
   return head;
 }
 
-/** A read-only host over the YAML files of one commit, relative to `dir` (which may be a subdirectory of the repository). */
+/**
+ * A read-only host over the YAML files of one commit, relative to `dir` (which may be a subdirectory of the
+ * repository).
+ */
 export class GitCommitHost implements SourceHost {
   private readonly files = new Map<string, string>();
   private readonly listing: string[];
@@ -40,7 +53,11 @@ export class GitCommitHost implements SourceHost {
     // One `cat-file --batch` for every YAML file: a process per file would cost seconds on big repositories.
     const wanted = this.listing.filter((p) => /\.ya?ml$/i.test(p));
     if (wanted.length === 0) return;
-    const out = git(dir, ["cat-file", "--batch"], wanted.map((p) => `${commit}:./${p}`).join("\n") + "\n") as unknown as Buffer | undefined;
+    const out = git(
+      dir,
+      ["cat-file", "--batch"],
+      wanted.map((p) => `${commit}:./${p}`).join("\n") + "\n",
+    ) as unknown as Buffer | undefined;
     if (!out) return;
     let at = 0;
     for (const p of wanted) {

@@ -17,7 +17,10 @@ export function cacheDir(): string | undefined {
   const chosen = process.env.PIPEWRIGHT_CACHE_DIR;
   if (chosen === "off") return undefined;
   if (chosen) return chosen;
-  const base = process.env.XDG_CACHE_HOME || (process.platform === "win32" ? process.env.LOCALAPPDATA : undefined) || path.join(os.homedir(), ".cache");
+  const base =
+    process.env.XDG_CACHE_HOME ||
+    (process.platform === "win32" ? process.env.LOCALAPPDATA : undefined) ||
+    path.join(os.homedir(), ".cache");
   return path.join(base, "pipewright");
 }
 

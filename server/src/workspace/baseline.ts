@@ -38,7 +38,8 @@ export class Baseline {
       names = new Set<string>();
       for (const root of roots) {
         const project = engine.analyzeProject({ root });
-        for (const model of [project.main, ...project.children.map((c) => c.model)]) for (const v of definedVariables(model)) names.add(v.name);
+        for (const model of [project.main, ...project.children.map((c) => c.model)])
+          for (const v of definedVariables(model)) names.add(v.name);
       }
     }
     this.computed = { commit, roots: roots.join("\n"), names };

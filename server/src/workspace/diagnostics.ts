@@ -47,7 +47,12 @@ export class Positions {
   }
 
   range(src: Src): Range {
-    return this.index(src.file)?.range(src.start, src.end) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return (
+      this.index(src.file)?.range(src.start, src.end) ?? {
+        start: { line: 0, character: 0 },
+        end: { line: 0, character: 0 },
+      }
+    );
   }
 
   located(src: Src): Located {
@@ -92,7 +97,9 @@ export function diagnosticsByFile(
       severity: level,
       code: d.code,
       message: d.message,
-      related: d.related?.length ? d.related.map((r) => ({ ...positions.located(r.src), message: r.message })) : undefined,
+      related: d.related?.length
+        ? d.related.map((r) => ({ ...positions.located(r.src), message: r.message }))
+        : undefined,
       fixes: d.fixes?.length ? d.fixes.map((f) => positions.fix(f)) : undefined,
       docs: CODES[d.code].section === "lint" ? docsPage(d.code) : undefined,
     };
@@ -104,12 +111,17 @@ export function diagnosticsByFile(
   // files no model loaded (a root that does not exist, say) go last, by name
   const known = new Set(positions.files());
   const unknown = [...out.keys()].filter((f) => !known.has(f)).sort((a, b) => a.localeCompare(b));
-  return unknown.length ? new Map([...[...known].map((f) => [f, out.get(f)!] as const), ...unknown.map((f) => [f, out.get(f)!] as const)]) : out;
+  return unknown.length
+    ? new Map([...[...known].map((f) => [f, out.get(f)!] as const), ...unknown.map((f) => [f, out.get(f)!] as const)])
+    : out;
 }
 
-const byPosition = (a: Located, b: Located) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+const byPosition = (a: Located, b: Located) =>
+  a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 
 /** All findings in one list, as a compiler prints them: files in include order, then by position. */
-export function sortedDiagnostics(byFile: ReadonlyMap<string, readonly PositionedDiagnostic[]>): PositionedDiagnostic[] {
+export function sortedDiagnostics(
+  byFile: ReadonlyMap<string, readonly PositionedDiagnostic[]>,
+): PositionedDiagnostic[] {
   return [...byFile.values()].flat();
 }

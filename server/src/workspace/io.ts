@@ -11,7 +11,10 @@ export interface ProjectFiles extends SourceHost {
 
 /** Facts from the project's git repository. */
 export interface GitFacts {
-  /** The commit new variables are judged against: the merge-base with the default branch, else HEAD; undefined outside git. */
+  /**
+   * The commit new variables are judged against: the merge-base with the default branch, else HEAD; undefined outside
+   * git.
+   */
   baselineCommit(): string | undefined;
   /** The project's files as they are at a commit. */
   filesAt(commit: string): SourceHost;

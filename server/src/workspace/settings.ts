@@ -61,14 +61,23 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
   }
   const severity: Record<string, SeveritySetting> = {};
   if (s.severity !== undefined && s.severity !== null) {
-    if (typeof s.severity !== "object" || Array.isArray(s.severity)) problem("severity must map diagnostic codes to off, hint, information, warning or error", at("severity"));
+    if (typeof s.severity !== "object" || Array.isArray(s.severity))
+      problem("severity must map diagnostic codes to off, hint, information, warning or error", at("severity"));
     else
       for (const [code, level] of Object.entries(s.severity)) {
         if (isSeveritySetting(level)) severity[code] = level;
         else problem(`severity of ${code} must be off, hint, information, warning or error`, at("severity", code));
       }
   }
-  return { ciConfigPath, roots, severity, rules: mergeRules(severityRules(severity), readRules(s.rules, (m, ...keys) => problem(m, at("rules", ...keys)))) };
+  return {
+    ciConfigPath,
+    roots,
+    severity,
+    rules: mergeRules(
+      severityRules(severity),
+      readRules(s.rules, (m, ...keys) => problem(m, at("rules", ...keys))),
+    ),
+  };
 }
 
 /**
@@ -86,7 +95,8 @@ function readRules(raw: unknown, problem: (message: string, ...keys: string[]) =
     if (isSeveritySetting(v)) out[id] = { severity: v, options: {} };
     else if (v && typeof v === "object" && !Array.isArray(v)) {
       const { severity, ...options } = v as Record<string, unknown>;
-      if (severity !== undefined && !isSeveritySetting(severity)) problem(`rules.${id}.severity must be off, hint, information, warning or error`, id, "severity");
+      if (severity !== undefined && !isSeveritySetting(severity))
+        problem(`rules.${id}.severity must be off, hint, information, warning or error`, id, "severity");
       out[id] = { severity: isSeveritySetting(severity) ? severity : undefined, options };
     } else problem(`rules.${id} must be a severity or a map of options`, id);
   }
@@ -102,7 +112,8 @@ function severityRules(severity: Readonly<Record<string, SeveritySetting>>): Rec
 function mergeRules(...layers: ReadonlyArray<Readonly<Record<string, RuleSetting>>>): Record<string, RuleSetting> {
   const out: Record<string, RuleSetting> = {};
   for (const layer of layers)
-    for (const [id, r] of Object.entries(layer)) out[id] = { severity: r.severity ?? out[id]?.severity, options: { ...out[id]?.options, ...r.options } };
+    for (const [id, r] of Object.entries(layer))
+      out[id] = { severity: r.severity ?? out[id]?.severity, options: { ...out[id]?.options, ...r.options } };
   return out;
 }
 
@@ -113,15 +124,26 @@ export function readProjectSettings(text: string | undefined): { settings: Setti
   const diagnostics: Diagnostic[] = file.diagnostics.filter((d) => d.severity === "error");
   const content = file.content;
   const whole = { file: PROJECT_SETTINGS_FILE, start: 0, end: 0 };
-  const problem: Problem = (message, at) => diagnostics.push({ src: at?.src ?? content?.src ?? whole, severity: "warning", code: "settings-invalid", message: `${message}: ignored` });
-  const at: At = (...keys) => keys.reduce<CValue | undefined>((v, k) => (v?.kind === "map" ? v.entries.get(k)?.value : undefined), content);
+  const problem: Problem = (message, at) =>
+    diagnostics.push({
+      src: at?.src ?? content?.src ?? whole,
+      severity: "warning",
+      code: "settings-invalid",
+      message: `${message}: ignored`,
+    });
+  const at: At = (...keys) =>
+    keys.reduce<CValue | undefined>((v, k) => (v?.kind === "map" ? v.entries.get(k)?.value : undefined), content);
   return { settings: readLayer(content === undefined ? undefined : plain(content, text), problem, at), diagnostics };
 }
 
 /** The editor's settings, validated; `problems` are for the host to show (a log line, say). */
 export function readUserSettings(raw: unknown): { settings: SettingsLayer; problems: string[] } {
   const problems: string[] = [];
-  const settings = readLayer(raw, (m) => problems.push(`pipewright settings: ${m}: ignored`), () => undefined);
+  const settings = readLayer(
+    raw,
+    (m) => problems.push(`pipewright settings: ${m}: ignored`),
+    () => undefined,
+  );
   return { settings, problems };
 }
 
@@ -130,7 +152,8 @@ export function readUserSettings(raw: unknown): { settings: SettingsLayer; probl
  * false; in settings it always means the level or mode "off", so it stays that word.
  */
 function plain(v: CValue, text: string): unknown {
-  if (v.kind === "scalar") return v.value === false && /^off$/i.test(text.slice(v.src.start, v.src.end)) ? "off" : v.value;
+  if (v.kind === "scalar")
+    return v.value === false && /^off$/i.test(text.slice(v.src.start, v.src.end)) ? "off" : v.value;
   if (v.kind === "seq" || v.kind === "ref") return v.items.map((i) => plain(i, text));
   return Object.fromEntries([...v.entries].map(([k, e]) => [k, plain(e.value, text)]));
 }
@@ -142,7 +165,11 @@ const cleanPath = (p: string) => p.replace(/\\/g, "/").replace(/^(\.\/|\/)+/, ""
  * the user's settings over it (their `ciConfigPath` only when the project names none), and roots
  * a command line gives replacing both.
  */
-export function effectiveSettings(project: SettingsLayer, user: SettingsLayer, commandLineRoots?: readonly string[]): Settings {
+export function effectiveSettings(
+  project: SettingsLayer,
+  user: SettingsLayer,
+  commandLineRoots?: readonly string[],
+): Settings {
   const main = project.ciConfigPath ?? user.ciConfigPath ?? DEFAULT_ROOT;
   const roots = commandLineRoots ?? [main, ...user.roots, ...project.roots];
   const rules = mergeRules(project.rules, user.rules);

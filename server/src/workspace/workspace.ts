@@ -16,9 +16,24 @@ import { outline, workspaceSymbols, type OutlineSymbol, type SymbolKind } from "
 import { lint } from "../lint/registry";
 import type { LintSettings } from "../lint/rule";
 import { Baseline } from "./baseline";
-import { diagnosticsByFile, Positions, sortedDiagnostics, type FileEdit, type Located, type PositionedDiagnostic } from "./diagnostics";
+import {
+  diagnosticsByFile,
+  Positions,
+  sortedDiagnostics,
+  type FileEdit,
+  type Located,
+  type PositionedDiagnostic,
+} from "./diagnostics";
 import type { WorkspaceIO } from "./io";
-import { effectiveSettings, NO_SETTINGS, PROJECT_SETTINGS_FILE, readProjectSettings, readUserSettings, type Settings, type SettingsLayer } from "./settings";
+import {
+  effectiveSettings,
+  NO_SETTINGS,
+  PROJECT_SETTINGS_FILE,
+  readProjectSettings,
+  readUserSettings,
+  type Settings,
+  type SettingsLayer,
+} from "./settings";
 
 // A Workspace is one project as the CLI and the editor see it: its files (the disk, with open
 // buffers laid over it), its settings (the project's and the user's), the git baseline, the Dagger
@@ -111,8 +126,10 @@ export class Workspace {
   private readonly baseline?: Baseline;
   private baselineWanted = false;
   private user: SettingsLayer = NO_SETTINGS;
-  private project: { text: string | undefined; settings: SettingsLayer; diagnostics: readonly Diagnostic[] } | undefined;
-  private module: { reads: ReadonlyArray<readonly [string, string | undefined]>; module: DaggerModule | undefined } | undefined;
+  private project:
+    { text: string | undefined; settings: SettingsLayer; diagnostics: readonly Diagnostic[] } | undefined;
+  private module:
+    { reads: ReadonlyArray<readonly [string, string | undefined]>; module: DaggerModule | undefined } | undefined;
   private current: Analysis | undefined;
   /** Per file, the last model in which it parsed: completion works on half-typed text with it. */
   private readonly lastGood = new Map<string, Model>();
@@ -187,15 +204,22 @@ export class Workspace {
     const lintSettings = this.lintSettings(settings);
     const findings: Diagnostic[] = [...(this.project?.diagnostics ?? [])];
     for (const m of models) findings.push(...m.diagnostics, ...lint(m, lintSettings));
-    const positions = new Positions(models, (file) => (file === PROJECT_SETTINGS_FILE && this.project?.text !== undefined ? new LineIndex(this.project.text) : undefined));
+    const positions = new Positions(models, (file) =>
+      file === PROJECT_SETTINGS_FILE && this.project?.text !== undefined ? new LineIndex(this.project.text) : undefined,
+    );
     const diagnostics = diagnosticsByFile(findings, positions, settings.severity);
     this.caches.prune();
-    for (const m of models) for (const [f, parsed] of m.files) if (!parsed.diagnostics.some((d) => d.code === "yaml-syntax")) this.lastGood.set(f, m);
+    for (const m of models)
+      for (const [f, parsed] of m.files)
+        if (!parsed.diagnostics.some((d) => d.code === "yaml-syntax")) this.lastGood.set(f, m);
     for (const f of this.lastGood.keys()) if (!positions.index(f)) this.lastGood.delete(f);
     const all = sortedDiagnostics(diagnostics);
     const summary: Summary = {
       files: new Set(models.flatMap((m) => [...m.files.keys()])).size,
-      jobs: roots.reduce((n, r) => n + [...r.main.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length, 0),
+      jobs: roots.reduce(
+        (n, r) => n + [...r.main.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length,
+        0,
+      ),
       errors: all.filter((d) => d.severity === "error").length,
       warnings: all.filter((d) => d.severity === "warning").length,
       ms: Math.round(performance.now() - started),
@@ -264,7 +288,8 @@ export class Workspace {
     if (!this.io.store || !this.current) return false;
     const files = new Map<string, ParsedFile>();
     for (const m of this.current.models) for (const [path, f] of m.files) if (!files.has(path)) files.set(path, f);
-    if (files.size === this.storedFiles.size && [...files].every(([p, f]) => this.storedFiles.get(p) === f)) return false;
+    if (files.size === this.storedFiles.size && [...files].every(([p, f]) => this.storedFiles.get(p) === f))
+      return false;
     const data = new Map<string, unknown>();
     for (const [path, f] of files) {
       let d = this.storedData.get(f);
@@ -285,7 +310,9 @@ export class Workspace {
    * The files whose diagnostics changed since the last call (cleared ones included, with none),
    * `first` before the others: what an editor has to publish.
    */
-  diagnosticChanges(first: readonly string[] = []): Array<{ file: string; diagnostics: readonly PositionedDiagnostic[] }> {
+  diagnosticChanges(
+    first: readonly string[] = [],
+  ): Array<{ file: string; diagnostics: readonly PositionedDiagnostic[] }> {
     const byFile = this.analyze().diagnostics;
     const out: Array<{ file: string; diagnostics: readonly PositionedDiagnostic[] }> = [];
     for (const [file, diagnostics] of byFile) {
@@ -309,7 +336,9 @@ export class Workspace {
   private at(file: string, position: Position) {
     const model = this.analyze().models.find((m) => m.files.has(file));
     const parsed = model?.files.get(file);
-    return model && parsed ? { model, parsed, offset: parsed.lines.offset(position), positions: this.positions() } : undefined;
+    return model && parsed
+      ? { model, parsed, offset: parsed.lines.offset(position), positions: this.positions() }
+      : undefined;
   }
 
   private positions(): Positions {
@@ -345,7 +374,9 @@ export class Workspace {
   definition(file: string, position: Position): Located[] {
     const at = this.at(file, position);
     if (!at) return [];
-    return definition(at.model, file, at.offset).map((src) => (src.start === 0 && src.end === 0 ? { file: src.file, range: EMPTY_RANGE } : at.positions.located(src)));
+    return definition(at.model, file, at.offset).map((src) =>
+      src.start === 0 && src.end === 0 ? { file: src.file, range: EMPTY_RANGE } : at.positions.located(src),
+    );
   }
 
   references(file: string, position: Position): Located[] {
@@ -401,12 +432,21 @@ export class Workspace {
         const create = Object.entries(c.createFiles)
           .filter(([f]) => this.host.readFile(f) === undefined)
           .map(([f, text]) => ({ file: f, text }));
-        out.push({ title: c.title, kind: "refactor.rewrite", change: { create, edits: this.fileEdits([...c.configEdits, ...c.moduleEdits], at.positions) } });
+        out.push({
+          title: c.title,
+          kind: "refactor.rewrite",
+          change: { create, edits: this.fileEdits([...c.configEdits, ...c.moduleEdits], at.positions) },
+        });
       }
     }
     // only when asked for by kind: a source action is not something to offer at every cursor move
     if (only && wants("source.pipewright.insertDaggerJob")) {
-      for (const a of insertJobActions(at.model, file, module)) out.push({ title: a.title, kind: "source.pipewright.insertDaggerJob", change: { create: [], edits: this.fileEdits(a.edits, at.positions) } });
+      for (const a of insertJobActions(at.model, file, module))
+        out.push({
+          title: a.title,
+          kind: "source.pipewright.insertDaggerJob",
+          change: { create: [], edits: this.fileEdits(a.edits, at.positions) },
+        });
     }
     return out;
   }
@@ -432,7 +472,11 @@ export class Workspace {
 
   symbols(query: string): Array<Located & { name: string; kind: "job" | "hidden" }> {
     const positions = this.positions();
-    return workspaceSymbols(this.analyze().models, query).map((s) => ({ name: s.name, kind: s.kind, ...positions.located(s.src) }));
+    return workspaceSymbols(this.analyze().models, query).map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      ...positions.located(s.src),
+    }));
   }
 
   /** The model of the file's pipeline, or the first root's. */
@@ -447,7 +491,9 @@ export class Workspace {
     if (!model) return { error: "no GitLab CI configuration found in this workspace" };
     if (job !== undefined) {
       const value = model.effectiveJob(job);
-      return value ? { text: `# effective definition of job "${job}" (pipewright)\n` + renderValue(value, "yaml") } : { error: `no job named "${job}"` };
+      return value
+        ? { text: `# effective definition of job "${job}" (pipewright)\n` + renderValue(value, "yaml") }
+        : { error: `no job named "${job}"` };
     }
     return { text: `# merged configuration of ${model.root} (pipewright)\n` + renderValue(model.merged, "yaml") };
   }
@@ -455,6 +501,8 @@ export class Workspace {
   /** Names of the jobs of the file's pipeline (or the first root's). */
   jobs(file?: string): string[] {
     const model = this.modelOf(file);
-    return model ? [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").map((j) => j.name) : [];
+    return model
+      ? [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").map((j) => j.name)
+      : [];
   }
 }

@@ -1,6 +1,6 @@
 // Extension tests inside the extension host, on a copy of test/e2e/workspace.
-const assert = require('assert');
-const vscode = require('vscode');
+const assert = require("assert");
+const vscode = require("vscode");
 
 const root = () => vscode.workspace.workspaceFolders[0].uri;
 const file = (rel) => vscode.Uri.joinPath(root(), rel);
@@ -16,66 +16,81 @@ async function until(what, fn, ms = 30000) {
 }
 const merged = (uri) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
 
-suite('Pipewright extension', () => {
+suite("Pipewright extension", () => {
   suiteSetup(async () => {
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file('.gitlab-ci.yml')));
-    await until('the extension to activate', () => vscode.extensions.all.find((e) => e.id === 'pipewright.pipewright')?.isActive);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file(".gitlab-ci.yml")));
+    await until(
+      "the extension to activate",
+      () => vscode.extensions.all.find((e) => e.id === "pipewright.pipewright")?.isActive,
+    );
   });
 
-  test('CI files get the gitlab-ci language, other YAML stays yaml', async () => {
+  test("CI files get the gitlab-ci language, other YAML stays yaml", async () => {
     const lang = async (rel) => (await vscode.workspace.openTextDocument(file(rel))).languageId;
-    assert.strictEqual(await lang('.gitlab-ci.yml'), 'gitlab-ci');
-    assert.strictEqual(await lang('.gitlab/ci/jobs.gitlab-ci.yml'), 'gitlab-ci');
-    assert.strictEqual(await lang('config/app.yml'), 'yaml');
+    assert.strictEqual(await lang(".gitlab-ci.yml"), "gitlab-ci");
+    assert.strictEqual(await lang(".gitlab/ci/jobs.gitlab-ci.yml"), "gitlab-ci");
+    assert.strictEqual(await lang("config/app.yml"), "yaml");
   });
 
-  test('pipewright.filePatterns makes matching YAML files gitlab-ci', async () => {
-    const uri = file('templates/deploy.yml');
+  test("pipewright.filePatterns makes matching YAML files gitlab-ci", async () => {
+    const uri = file("templates/deploy.yml");
     await vscode.workspace.openTextDocument(uri);
-    await until('templates/deploy.yml to become gitlab-ci',
-      () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.languageId === 'gitlab-ci'), 10000);
+    await until(
+      "templates/deploy.yml to become gitlab-ci",
+      () =>
+        vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.languageId === "gitlab-ci"),
+      10000,
+    );
   });
 
-  test('diagnostics of an included file that was never opened', async () => {
-    const uri = file('.gitlab/ci/jobs.gitlab-ci.yml');
-    const d = await until('diagnostics for jobs.gitlab-ci.yml',
-      () => vscode.languages.getDiagnostics(uri).find((x) => /unknown keyword "scripts" in job "rspec"/.test(x.message)));
+  test("diagnostics of an included file that was never opened", async () => {
+    const uri = file(".gitlab/ci/jobs.gitlab-ci.yml");
+    const d = await until("diagnostics for jobs.gitlab-ci.yml", () =>
+      vscode.languages.getDiagnostics(uri).find((x) => /unknown keyword "scripts" in job "rspec"/.test(x.message)),
+    );
     assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
     assert.strictEqual(d.range.start.line, 4);
     assert.strictEqual(d.range.start.character, 2);
-    assert.deepStrictEqual(vscode.languages.getDiagnostics(file('.gitlab-ci.yml')), []);
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(file(".gitlab-ci.yml")), []);
   });
 
-  test('Show merged configuration: a read-only YAML document with the jobs resolved', async () => {
-    const uri = await vscode.commands.executeCommand('pipewright.showMergedConfiguration');
-    assert.strictEqual(uri.scheme, 'pipewright-merged');
-    const doc = await until('the merged document', () => merged(uri));
-    assert.strictEqual(doc.languageId, 'yaml');
+  test("Show merged configuration: a read-only YAML document with the jobs resolved", async () => {
+    const uri = await vscode.commands.executeCommand("pipewright.showMergedConfiguration");
+    assert.strictEqual(uri.scheme, "pipewright-merged");
+    const doc = await until("the merged document", () => merged(uri));
+    assert.strictEqual(doc.languageId, "yaml");
     const text = doc.getText();
     assert.match(text, /^compile:$/m);
     assert.match(text, /^rspec:$/m);
     assert.match(text, /bundle exec rake compile/);
-    assert.match(text, /CI_MERGE_REQUEST_IID/, '!reference [.rules:default-branch, rules] resolved');
+    assert.match(text, /CI_MERGE_REQUEST_IID/, "!reference [.rules:default-branch, rules] resolved");
   });
 
-  test('Show merged job: extends and !reference applied', async () => {
-    const uri = await vscode.commands.executeCommand('pipewright.showMergedJob', 'compile');
-    const text = (await until('the merged job', () => merged(uri))).getText();
-    assert.match(text, /image: ruby:/, 'image from .ruby through extends');
-    assert.match(text, /bundle install/, 'before_script from .ruby');
-    assert.match(text, /CI_COMMIT_BRANCH == \$CI_DEFAULT_BRANCH/, 'rules through !reference');
+  test("Show merged job: extends and !reference applied", async () => {
+    const uri = await vscode.commands.executeCommand("pipewright.showMergedJob", "compile");
+    const text = (await until("the merged job", () => merged(uri))).getText();
+    assert.match(text, /image: ruby:/, "image from .ruby through extends");
+    assert.match(text, /bundle install/, "before_script from .ruby");
+    assert.match(text, /CI_COMMIT_BRANCH == \$CI_DEFAULT_BRANCH/, "rules through !reference");
     assert.doesNotMatch(text, /^rspec:/m);
   });
 
-  test('the merged view is refreshed after an edit', async () => {
-    const uri = await vscode.commands.executeCommand('pipewright.showMergedJob', 'compile');
-    const doc = await until('the merged job', () => merged(uri));
+  test("the merged view is refreshed after an edit", async () => {
+    const uri = await vscode.commands.executeCommand("pipewright.showMergedJob", "compile");
+    const doc = await until("the merged job", () => merged(uri));
     assert.match(doc.getText(), /bundle exec rake compile/);
-    const src = await vscode.workspace.openTextDocument(file('.gitlab-ci.yml'));
-    const line = src.getText().split('\n').findIndex((l) => l.includes('bundle exec rake compile'));
+    const src = await vscode.workspace.openTextDocument(file(".gitlab-ci.yml"));
+    const line = src
+      .getText()
+      .split("\n")
+      .findIndex((l) => l.includes("bundle exec rake compile"));
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(src.uri, new vscode.Range(line, 0, line, src.lineAt(line).text.length), '    - bundle exec rake build');
+    edit.replace(
+      src.uri,
+      new vscode.Range(line, 0, line, src.lineAt(line).text.length),
+      "    - bundle exec rake build",
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await until('the merged job to show the edit', () => /bundle exec rake build/.test(doc.getText()));
+    await until("the merged job to show the edit", () => /bundle exec rake build/.test(doc.getText()));
   });
 });

@@ -24,12 +24,20 @@ export function conversionTarget(model: Model, file: string, offset: number): st
   return onName || inScript ? name : undefined;
 }
 
-export function conversions(model: Model, file: string, offset: number, module: DaggerModule | undefined, read: Read): Conversion[] {
+export function conversions(
+  model: Model,
+  file: string,
+  offset: number,
+  module: DaggerModule | undefined,
+  read: Read,
+): Conversion[] {
   const name = conversionTarget(model, file, offset);
   if (!name) return [];
   const moduleSource = module ? read(module.entryFile) : undefined;
   const executors: Executor[] = ["docker", "kubernetes"];
-  return executors.map((executor) => convertJob(model, name, { executor, module, moduleSource })).filter((c): c is Conversion => c !== undefined);
+  return executors
+    .map((executor) => convertJob(model, name, { executor, module, moduleSource }))
+    .filter((c): c is Conversion => c !== undefined);
 }
 
 export interface InsertJob {
@@ -47,7 +55,9 @@ export function insertJobActions(model: Model, file: string, module: DaggerModul
   const text = parsed.text;
   const end = text.length;
   const lead = text.length === 0 || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
-  const setup = model.jobs.has(SETUP_JOB) ? "" : `${setupJobText(model, "docker", (module.engineVersion ?? DEFAULT_ENGINE_VERSION).replace(/^v/, ""))}\n`;
+  const setup = model.jobs.has(SETUP_JOB)
+    ? ""
+    : `${setupJobText(model, "docker", (module.engineVersion ?? DEFAULT_ENGINE_VERSION).replace(/^v/, ""))}\n`;
   const free = (wanted: string) => {
     let name = wanted;
     for (let i = 2; model.jobs.has(name); i++) name = `${wanted}-dagger${i === 2 ? "" : `-${i - 1}`}`;
@@ -55,7 +65,9 @@ export function insertJobActions(model: Model, file: string, module: DaggerModul
   };
   return module.functions.map((fn) => ({
     title: `Insert a Dagger job calling ${fn.cliName}`,
-    edits: [{ src: { file, start: end, end }, newText: `${lead}${setup}${daggerJobText(fn, SETUP_JOB, free(fn.cliName))}` }],
+    edits: [
+      { src: { file, start: end, end }, newText: `${lead}${setup}${daggerJobText(fn, SETUP_JOB, free(fn.cliName))}` },
+    ],
   }));
 }
 
@@ -67,7 +79,11 @@ export function daggerCompletion(lines: LineIndex, offset: number, module: Dagge
   return completeCall(line, offset - start, module).map((s) => ({ ...s, start: s.start + start, end: s.end + start }));
 }
 
-export function daggerHover(lines: LineIndex, offset: number, module: DaggerModule | undefined): { markdown: string; start: number; end: number } | undefined {
+export function daggerHover(
+  lines: LineIndex,
+  offset: number,
+  module: DaggerModule | undefined,
+): { markdown: string; start: number; end: number } | undefined {
   const { text: line, start } = lines.lineAt(offset);
   if (!module || !/\bdagger\b/.test(line)) return undefined;
   const h = hoverCall(line, offset - start, module);

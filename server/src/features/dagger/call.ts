@@ -66,21 +66,45 @@ function calledFunction(p: Parsed, module: DaggerModule): { fn?: DaggerFunction;
 }
 
 export function signature(fn: DaggerFunction): string {
-  const params = fn.params.map((p) => `${p.name}${p.optional || p.defaultValue !== undefined || p.defaultPath !== undefined ? "?" : ""}: ${p.type}`);
+  const params = fn.params.map(
+    (p) =>
+      `${p.name}${p.optional || p.defaultValue !== undefined || p.defaultPath !== undefined ? "?" : ""}: ${p.type}`,
+  );
   return `${fn.name}(${params.join(", ")}): ${fn.returns}`;
 }
 
 function flagDetail(fn: DaggerFunction, flag: string): string | undefined {
   const p = fn.params.find((x) => x.flag === flag);
   if (!p) return undefined;
-  const how = p.type === "Directory" || p.type === "File" ? "a path on the host or a Git URL" : p.type === "Secret" ? "a secret: env:NAME, file:PATH or cmd:COMMAND" : p.type === "boolean" ? "a bare flag" : "a value";
-  const dflt = p.defaultPath !== undefined ? ` (defaults to the context path ${p.defaultPath})` : p.defaultValue !== undefined ? ` (defaults to ${p.defaultValue})` : p.optional ? " (optional)" : "";
+  const how =
+    p.type === "Directory" || p.type === "File"
+      ? "a path on the host or a Git URL"
+      : p.type === "Secret"
+        ? "a secret: env:NAME, file:PATH or cmd:COMMAND"
+        : p.type === "boolean"
+          ? "a bare flag"
+          : "a value";
+  const dflt =
+    p.defaultPath !== undefined
+      ? ` (defaults to the context path ${p.defaultPath})`
+      : p.defaultValue !== undefined
+        ? ` (defaults to ${p.defaultValue})`
+        : p.optional
+          ? " (optional)"
+          : "";
   return `${p.flag} ${p.type}: ${how}${dflt}`;
 }
 
 export function functionDoc(fn: DaggerFunction): string {
-  const cli = [`dagger call ${fn.cliName}`, ...fn.params.map((p) => (p.optional || p.defaultValue !== undefined || p.defaultPath !== undefined ? `[${p.flag}=…]` : `${p.flag}=…`))].join(" ");
-  return ["```typescript", signature(fn), "```", fn.doc ?? "", "", "```sh", cli, "```"].filter((l, i, a) => !(l === "" && a[i - 1] === "")).join("\n");
+  const cli = [
+    `dagger call ${fn.cliName}`,
+    ...fn.params.map((p) =>
+      p.optional || p.defaultValue !== undefined || p.defaultPath !== undefined ? `[${p.flag}=…]` : `${p.flag}=…`,
+    ),
+  ].join(" ");
+  return ["```typescript", signature(fn), "```", fn.doc ?? "", "", "```sh", cli, "```"]
+    .filter((l, i, a) => !(l === "" && a[i - 1] === ""))
+    .join("\n");
 }
 
 /** Completion after `dagger call`: function names, then the flags of the chosen function. */
@@ -96,17 +120,36 @@ export function completeCall(line: string, col: number, module: DaggerModule): C
   if (onFunction && !typed.startsWith("-")) {
     return module.functions
       .filter((f) => f.cliName.startsWith(typed))
-      .map((f) => ({ label: f.cliName, kind: "function", detail: signature(f), documentation: f.doc, insertText: f.cliName, start, end }));
+      .map((f) => ({
+        label: f.cliName,
+        kind: "function",
+        detail: signature(f),
+        documentation: f.doc,
+        insertText: f.cliName,
+        start,
+        end,
+      }));
   }
   if (!fn || !typed.startsWith("-")) return [];
   const used = new Set(p.words.filter((w) => w !== current).map((w) => w.text.split("=")[0]));
   return fn.params
     .filter((x) => !used.has(x.flag) && x.flag.startsWith(typed.split("=")[0]))
-    .map((x) => ({ label: x.flag, kind: "flag", detail: flagDetail(fn, x.flag)!, insertText: x.type === "boolean" ? x.flag : `${x.flag}=`, start, end }));
+    .map((x) => ({
+      label: x.flag,
+      kind: "flag",
+      detail: flagDetail(fn, x.flag)!,
+      insertText: x.type === "boolean" ? x.flag : `${x.flag}=`,
+      start,
+      end,
+    }));
 }
 
 /** Hover on the function word or one of its flags in a `dagger call` line. */
-export function hoverCall(line: string, col: number, module: DaggerModule): { markdown: string; start: number; end: number } | undefined {
+export function hoverCall(
+  line: string,
+  col: number,
+  module: DaggerModule,
+): { markdown: string; start: number; end: number } | undefined {
   const p = parse(line);
   if (p.call < 0) return undefined;
   const word = p.words.find((w) => w.start <= col && col < w.end);
@@ -116,14 +159,19 @@ export function hoverCall(line: string, col: number, module: DaggerModule): { ma
   if (p.words[index] === word) return { markdown: functionDoc(fn), start: word.start, end: word.end };
   const flag = word.text.split("=")[0];
   const detail = flagDetail(fn, flag);
-  return detail ? { markdown: `\`${fn.cliName}\` ${detail}`, start: word.start, end: word.start + flag.length } : undefined;
+  return detail
+    ? { markdown: `\`${fn.cliName}\` ${detail}`, start: word.start, end: word.start + flag.length }
+    : undefined;
 }
 
 /** A job that calls `fn`, extending the Dagger set-up job: for the "Insert a Dagger job" action. */
 export function daggerJobText(fn: DaggerFunction, setupJob: string, jobName = fn.cliName): string {
   const required = fn.params.filter((p) => !p.optional && p.defaultValue === undefined && p.defaultPath === undefined);
-  const flags = required.map((p) => (p.type === "Directory" ? `${p.flag}=.` : p.type === "boolean" ? p.flag : `${p.flag}=`));
-  if (!flags.some((f) => f.startsWith("--source")) && fn.params.some((p) => p.flag === "--source")) flags.unshift("--source=.");
+  const flags = required.map((p) =>
+    p.type === "Directory" ? `${p.flag}=.` : p.type === "boolean" ? p.flag : `${p.flag}=`,
+  );
+  if (!flags.some((f) => f.startsWith("--source")) && fn.params.some((p) => p.flag === "--source"))
+    flags.unshift("--source=.");
   const tail = /\bDirectory\b/.test(fn.returns) ? "export --path=." : /\bContainer\b/.test(fn.returns) ? "stdout" : "";
   const call = ["dagger", "call", fn.cliName, ...flags, tail].filter(Boolean).join(" ");
   return `${jobName}:\n  extends: ${setupJob}\n  script:\n    - ${call}\n`;

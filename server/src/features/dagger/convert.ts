@@ -4,7 +4,14 @@ import type { LineIndex } from "../../engine/text";
 import { get, str } from "../../engine/values";
 import { proxyVariable } from "../../model/images";
 import { insertItem } from "../../model/list-edits";
-import { camelCase, DEFAULT_ENGINE_VERSION, kebabCase, newModuleFiles, addFunctionEdits, type DaggerModule } from "./module";
+import {
+  camelCase,
+  DEFAULT_ENGINE_VERSION,
+  kebabCase,
+  newModuleFiles,
+  addFunctionEdits,
+  type DaggerModule,
+} from "./module";
 
 // "Convert job to Dagger Function": the job's work (image, variables, before_script and script,
 // artifacts) moves into a method of the workspace's Dagger module, and the job keeps only what
@@ -46,11 +53,13 @@ interface Param {
 }
 
 /** Runner settings, not the script's environment: they stay in the YAML. */
-const RUNNER_VARIABLE = /^(GIT_|FF_|ARTIFACT_|CACHE_|TRANSFER_METER_|KUBERNETES_|GET_SOURCES_ATTEMPTS$|RESTORE_CACHE_ATTEMPTS$|EXECUTOR_JOB_SECTION_ATTEMPTS$|DOCKER_HOST$|DOCKER_TLS_CERTDIR$|DOCKER_DRIVER$|DAGGER_VERSION$)/;
+const RUNNER_VARIABLE =
+  /^(GIT_|FF_|ARTIFACT_|CACHE_|TRANSFER_METER_|KUBERNETES_|GET_SOURCES_ATTEMPTS$|RESTORE_CACHE_ATTEMPTS$|EXECUTOR_JOB_SECTION_ATTEMPTS$|DOCKER_HOST$|DOCKER_TLS_CERTDIR$|DOCKER_DRIVER$|DAGGER_VERSION$)/;
 const SECRET_VARIABLE = /(TOKEN|PASSWORD|PASSWD|SECRET|PRIVATE|_KEY$|^KEY$|CREDENTIALS)/;
 const VARIABLE_USE = /\$\$?(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 /** Names a script sets itself (`X=1`, `export X=`, `for X in`, `read X`): shell variables, not CI ones. */
-const SHELL_ASSIGNMENT = /(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_]*)/g;
+const SHELL_ASSIGNMENT =
+  /(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_]*)/g;
 
 function lines(v: CValue | undefined): string[] {
   if (!v) return [];
@@ -150,16 +159,28 @@ function methodText(fn: string, jobName: string, p: JobPlan): string {
   out.push(`  /**`, `   * Runs the work of GitLab job ${q(jobName)}: its image, variables, before_script and script.`);
   if (p.artifacts.length) out.push(`   * Returns the job's artifacts:paths as a directory.`);
   out.push(`   */`, `  @func()`, `  ${fn}(${args.join(", ")}): ${returns} {`);
-  out.push(`    let ctr = dag`, `      .container()`, `      .from(${p.imageParam ? "image" : q(p.image)})`, `      .withMountedDirectory(${q(WORKDIR)}, source)`, `      .withWorkdir(${q(WORKDIR)})`);
+  out.push(
+    `    let ctr = dag`,
+    `      .container()`,
+    `      .from(${p.imageParam ? "image" : q(p.image)})`,
+    `      .withMountedDirectory(${q(WORKDIR)}, source)`,
+    `      .withWorkdir(${q(WORKDIR)})`,
+  );
   out.push(`      .withEnvVariable("CI_PROJECT_DIR", ${q(WORKDIR)})`);
   for (const [k, v] of p.env) out.push(`      .withEnvVariable(${q(k)}, ${q(v)})`);
-  for (const param of p.params.filter((x) => !x.secret)) out.push(`      .withEnvVariable(${q(param.variable)}, ${param.name})`);
-  for (const param of p.params.filter((x) => x.secret)) out.push(`    if (${param.name}) ctr = ctr.withSecretVariable(${q(param.variable)}, ${param.name})`);
+  for (const param of p.params.filter((x) => !x.secret))
+    out.push(`      .withEnvVariable(${q(param.variable)}, ${param.name})`);
+  for (const param of p.params.filter((x) => x.secret))
+    out.push(`    if (${param.name}) ctr = ctr.withSecretVariable(${q(param.variable)}, ${param.name})`);
   // one shell for all lines, as the runner does: `cd` and `export` carry over to the next line
   out.push(`    ctr = ctr.withExec(["sh", "-ec", [`);
   for (const l of p.script) out.push(`      ${q(l)},`);
   out.push(`    ].join("\\n")])`);
-  if (p.artifacts.length) out.push(`    return dag.directory().withDirectory(".", ctr.directory(${q(WORKDIR)}), { include: ${JSON.stringify(includePatterns(p.artifacts)).replace(/","/g, '", "')} })`);
+  if (p.artifacts.length)
+    out.push(
+      `    return dag.directory().withDirectory(".", ctr.directory(${q(WORKDIR)}), ` +
+        `{ include: ${JSON.stringify(includePatterns(p.artifacts)).replace(/","/g, '", "')} })`,
+    );
   else out.push(`    return ctr`);
   out.push(`  }`);
   return out.join("\n") + "\n";
@@ -168,16 +189,23 @@ function methodText(fn: string, jobName: string, p: JobPlan): string {
 function callLine(fn: string, p: JobPlan): string {
   const parts = ["dagger", "call", kebabCase(fn), "--source=."];
   if (p.imageParam) parts.push(`--image="${p.image}"`);
-  for (const param of p.params) parts.push(param.secret ? `--${kebabCase(param.name)}=env:${param.variable}` : `--${kebabCase(param.name)}="$${param.variable}"`);
+  for (const param of p.params)
+    parts.push(
+      param.secret
+        ? `--${kebabCase(param.name)}=env:${param.variable}`
+        : `--${kebabCase(param.name)}="$${param.variable}"`,
+    );
   parts.push(p.artifacts.length ? "export --path=." : "stdout");
   return parts.join(" ");
 }
 
 /** The config runs on gitlab-org runners: some job or default asks for the gitlab-org tag. */
 export function usesGitlabOrgTags(model: Model): boolean {
-  const has = (v: CValue | undefined) => v?.kind === "seq" && v.items.some((t) => str(t) === "gitlab-org" || str(t) === "gitlab-org-docker");
+  const has = (v: CValue | undefined) =>
+    v?.kind === "seq" && v.items.some((t) => str(t) === "gitlab-org" || str(t) === "gitlab-org-docker");
   if (has(get(get(model.merged, "default"), "tags"))) return true;
-  for (const j of model.jobs.values()) if (j.kind === "job" && has(get(model.effectiveJob(j.name), "tags"))) return true;
+  for (const j of model.jobs.values())
+    if (j.kind === "job" && has(get(model.effectiveJob(j.name), "tags"))) return true;
   return false;
 }
 
@@ -190,7 +218,11 @@ function proxyPrefix(model: Model): string {
 /** The hidden job every converted job extends: CLI pinned to the engine, executor set-up. */
 export function setupJobText(model: Model, executor: Executor, daggerVersion: string): string {
   const proxy = proxyPrefix(model);
-  const install = ["apk add --no-cache curl", "curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sh", "dagger version"];
+  const install = [
+    "apk add --no-cache curl",
+    "curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sh",
+    "dagger version",
+  ];
   const out = [`${SETUP_JOB}:`];
   if (executor === "docker") {
     out.push(
@@ -238,11 +270,14 @@ function aboveComments(lines: LineIndex, offset: number): number {
 
 /** An insertion and an edit at the same offset would be ambiguous to apply: make them one edit. */
 function joinEdits(edits: readonly TextEdit[]): TextEdit[] {
-  const sorted = [...edits].sort((a, b) => a.src.start - b.src.start || (a.src.end - a.src.start) - (b.src.end - b.src.start));
+  const sorted = [...edits].sort(
+    (a, b) => a.src.start - b.src.start || a.src.end - a.src.start - (b.src.end - b.src.start),
+  );
   const out: TextEdit[] = [];
   for (const e of sorted) {
     const prev = out[out.length - 1];
-    if (prev && prev.src.file === e.src.file && prev.src.start === prev.src.end && prev.src.start === e.src.start) out[out.length - 1] = { src: e.src, newText: prev.newText + e.newText };
+    if (prev && prev.src.file === e.src.file && prev.src.start === prev.src.end && prev.src.start === e.src.start)
+      out[out.length - 1] = { src: e.src, newText: prev.newText + e.newText };
     else out.push(e);
   }
   return out;
@@ -288,8 +323,11 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   const daggerVersion = engineVersion.replace(/^v/, "");
 
   const edits: TextEdit[] = [];
-  const at = (start: number, end: number, newText: string): TextEdit => ({ src: { file: file.path, start, end } as Src, newText });
-  const own = (k: string) => raw.value.kind === "map" ? raw.value.entries.get(k) : undefined;
+  const at = (start: number, end: number, newText: string): TextEdit => ({
+    src: { file: file.path, start, end } as Src,
+    newText,
+  });
+  const own = (k: string) => (raw.value.kind === "map" ? raw.value.entries.get(k) : undefined);
   // the function now does these; the job's own copies would override `.dagger`'s
   for (const k of ["image", "before_script"]) {
     const e = own(k);
@@ -313,7 +351,8 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
       const r = entryLines(file.lines, tags);
       edits.push(at(r.start, r.end, "")); // `.dagger` sends the job to the dagger-node runners
     } else if (tags.value.kind === "seq") {
-      for (const t of tags.value.items) if (str(t) === "gitlab-org") edits.push(at(t.src.start, t.src.end, "gitlab-org-docker"));
+      for (const t of tags.value.items)
+        if (str(t) === "gitlab-org") edits.push(at(t.src.start, t.src.end, "gitlab-org-docker"));
     }
   }
   const ext = own("extends");
@@ -321,7 +360,13 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
     const s = file.lines.startOfLine(first.keySrc.start);
     edits.push(at(s, s, `${indent}extends: ${SETUP_JOB}\n`));
   } else if (ext.value.kind === "scalar") {
-    edits.push(at(ext.value.src.start, ext.value.src.end, `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${SETUP_JOB}]`));
+    edits.push(
+      at(
+        ext.value.src.start,
+        ext.value.src.end,
+        `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${SETUP_JOB}]`,
+      ),
+    );
   } else if (ext.value.kind === "seq" && !ext.value.items.some((i) => str(i) === SETUP_JOB)) {
     // last, so the set-up's image and before_script win over the other parents'
     const edit = insertItem(model, ext.value, ext.value.items.length, SETUP_JOB);
@@ -344,10 +389,18 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
     // a module we cannot add to (no TypeScript source, no @object() class) gets no half conversion
     const added = options.moduleSource === undefined ? [] : addFunctionEdits(options.moduleSource, method, imports);
     if (added.length === 0) return undefined;
-    for (const e of added) moduleEdits.push({ src: { file: options.module.entryFile, start: e.start, end: e.end }, newText: e.newText });
+    for (const e of added)
+      moduleEdits.push({ src: { file: options.module.entryFile, start: e.start, end: e.end }, newText: e.newText });
   } else {
     createFiles = newModuleFiles("ci", engineVersion, method, imports);
   }
   const where = options.executor === "docker" ? "Docker executor" : "Kubernetes executor";
-  return { title: `Convert job "${name}" to a Dagger Function (${where})`, configEdits: joinEdits(edits), createFiles, moduleEdits, method, call };
+  return {
+    title: `Convert job "${name}" to a Dagger Function (${where})`,
+    configEdits: joinEdits(edits),
+    createFiles,
+    moduleEdits,
+    method,
+    call,
+  };
 }

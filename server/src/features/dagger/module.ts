@@ -64,7 +64,10 @@ export interface SourceEdit {
 // ---------------------------------------------------------------------------------------------
 // dagger.json
 
-/** Reads dagger.json at the project root (and its "source", default per SDK layout) and the entry file; undefined when there is no module. Bad JSON → undefined, never throws. */
+/**
+ * Reads dagger.json at the project root (and its "source", default per SDK layout) and the entry file; undefined when
+ * there is no module. Bad JSON → undefined, never throws.
+ */
 export function findModule(read: (projectRelativePath: string) => string | undefined): DaggerModule | undefined {
   const configPath = "dagger.json";
   const config = parseConfig(read(configPath));
@@ -73,15 +76,28 @@ export function findModule(read: (projectRelativePath: string) => string | undef
   const sdk = sdkOf(config.sdk);
   const sourceDir = typeof config.source === "string" ? normalizeDir(config.source) : "";
   const entryFile = entryFileOf(sdk, sourceDir);
-  const base = { configPath, name, engineVersion: typeof config.engineVersion === "string" ? config.engineVersion : undefined, sdk, sourceDir, entryFile };
+  const base = {
+    configPath,
+    name,
+    engineVersion: typeof config.engineVersion === "string" ? config.engineVersion : undefined,
+    sdk,
+    sourceDir,
+    entryFile,
+  };
   if (!entryFile || !isTypeScriptSdk(sdk)) return { ...base, functions: [] };
   const source = safeRead(read, entryFile);
   if (source === undefined) return { ...base, functions: [] };
   const parsed = parseFunctions(source, pascalCase(name));
-  return { ...base, ...(parsed.className !== undefined ? { className: parsed.className } : {}), functions: parsed.functions };
+  return {
+    ...base,
+    ...(parsed.className !== undefined ? { className: parsed.className } : {}),
+    functions: parsed.functions,
+  };
 }
 
-/** The module's engineVersion from dagger.json alone: what a lint needs on every analysis, without parsing the source. */
+/**
+ * The module's engineVersion from dagger.json alone: what a lint needs on every analysis, without parsing the source.
+ */
 export function moduleEngineVersion(read: (projectRelativePath: string) => string | undefined): string | undefined {
   const version = parseConfig(safeRead(read, "dagger.json"))?.engineVersion;
   return typeof version === "string" ? version : undefined;
@@ -91,7 +107,9 @@ function parseConfig(text: string | undefined): Record<string, unknown> | undefi
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -108,14 +126,18 @@ function safeRead(read: (path: string) => string | undefined, path: string): str
 // Older dagger.json files give the SDK as a string, newer ones as { source, config }.
 function sdkOf(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (value !== null && typeof value === "object" && typeof (value as { source?: unknown }).source === "string") return (value as { source: string }).source;
+  if (value !== null && typeof value === "object" && typeof (value as { source?: unknown }).source === "string")
+    return (value as { source: string }).source;
   return undefined;
 }
 
 // No "source" means the sources sit next to dagger.json; `dagger init` writes ".dagger"
 // (older releases "dagger"), which the config then names.
 function normalizeDir(dir: string): string {
-  const parts = dir.replace(/\\/g, "/").split("/").filter((p) => p !== "" && p !== ".");
+  const parts = dir
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
   return parts.join("/");
 }
 
@@ -225,17 +247,29 @@ function separated(name: string): string {
 
 // Not valid as parameter names (and confusing as method names), so never generated.
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
-    "instanceof new null return super switch this throw true try typeof var void while with implements interface let package private " +
-    "protected public static yield await arguments eval constructor").split(" "),
+  (
+    "break case catch class const continue debugger default delete do else " +
+    "enum export extends false finally for function if import in " +
+    ("instanceof new null return super switch this throw true try typeof var " +
+      "void while with implements interface let package private ") +
+    "protected public static yield await arguments eval constructor"
+  ).split(" "),
 );
 
-/** `name` as Dagger's CLI spells a function or argument of that name: containerEcho → container-echo, "rspec unit:pg14" → rspec-unit-pg-14. */
+/**
+ * `name` as Dagger's CLI spells a function or argument of that name: containerEcho → container-echo, "rspec unit:pg14"
+ * → rspec-unit-pg-14.
+ */
 export function kebabCase(name: string): string {
-  return strcaseKebab(strcaseCamel(separated(name), false)).replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return strcaseKebab(strcaseCamel(separated(name), false))
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
-/** A TypeScript identifier that Dagger keeps as is: "rspec unit:pg14" → rspecUnitPg14, CI_COMMIT_SHA → ciCommitSha; a leading digit or a reserved word gets the prefix "job". */
+/**
+ * A TypeScript identifier that Dagger keeps as is: "rspec unit:pg14" → rspecUnitPg14, CI_COMMIT_SHA → ciCommitSha; a
+ * leading digit or a reserved word gets the prefix "job".
+ */
 export function camelCase(name: string): string {
   let out = strcaseCamel(separated(name), false);
   // strcase is not idempotent on runs like "xY_Z" → "xYZ"; one more pass settles it, so the
@@ -271,7 +305,22 @@ interface Token {
   readonly doc?: string;
 }
 
-const REGEX_AFTER_WORD = new Set(["return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await"]);
+const REGEX_AFTER_WORD = new Set([
+  "return",
+  "typeof",
+  "instanceof",
+  "in",
+  "of",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "case",
+  "do",
+  "else",
+  "yield",
+  "await",
+]);
 const IDENT_START = /[\p{ID_Start}$_#]/u;
 const IDENT_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
 
@@ -372,7 +421,12 @@ function numberEnd(src: string, i: number): number {
   let j = i + 1;
   while (j < src.length && /[0-9A-Za-z_.]/.test(src[j])) {
     // an exponent's sign belongs to the number: 1e-5
-    if ((src[j] === "e" || src[j] === "E") && (src[j + 1] === "-" || src[j + 1] === "+") && !/^0[xX]/.test(src.slice(i, j))) j++;
+    if (
+      (src[j] === "e" || src[j] === "E") &&
+      (src[j + 1] === "-" || src[j + 1] === "+") &&
+      !/^0[xX]/.test(src.slice(i, j))
+    )
+      j++;
     j++;
   }
   return j;
@@ -479,7 +533,17 @@ function unquote(literal: string): string {
   return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])/g, (_m, e: string) => {
     if (e.startsWith("u{")) return String.fromCodePoint(parseInt(e.slice(2, -1), 16));
     if (e.startsWith("u") || e.startsWith("x")) return String.fromCharCode(parseInt(e.slice(1), 16));
-    const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", v: "\v", "0": "\0", "\n": "", "\r\n": "" };
+    const simple: Record<string, string> = {
+      n: "\n",
+      t: "\t",
+      r: "\r",
+      b: "\b",
+      f: "\f",
+      v: "\v",
+      "0": "\0",
+      "\n": "",
+      "\r\n": "",
+    };
     return simple[e] ?? e;
   });
 }
@@ -560,7 +624,10 @@ function topLevelClasses(tokens: readonly Token[]): ClassInfo[] {
 }
 
 function classAt(tokens: readonly Token[], at: number, decorators: Decorator[]): ClassInfo | undefined {
-  const name = tokens[at + 1]?.kind === "ident" && !["extends", "implements"].includes(tokens[at + 1].text) ? tokens[at + 1].text : undefined;
+  const name =
+    tokens[at + 1]?.kind === "ident" && !["extends", "implements"].includes(tokens[at + 1].text)
+      ? tokens[at + 1].text
+      : undefined;
   for (let i = at + 1; i < tokens.length; i++) {
     const t = tokens[i];
     if (isPunct(t, "{")) return { name, decorators, open: i, close: closing(tokens, i) };
@@ -605,7 +672,8 @@ function topLevelImports(tokens: readonly Token[]): ImportInfo[] {
       continue;
     }
     const prev = tokens[i - 1];
-    if (!isWord(t, "import") || isPunct(prev, ".") || isPunct(tokens[i + 1], "(") || isPunct(tokens[i + 1], ".")) continue;
+    if (!isWord(t, "import") || isPunct(prev, ".") || isPunct(tokens[i + 1], "(") || isPunct(tokens[i + 1], "."))
+      continue;
     const info = importAt(tokens, i);
     if (info) out.push(info);
   }
@@ -669,7 +737,20 @@ function namedSpecifiers(tokens: readonly Token[], from: number, to: number): Im
 // ---------------------------------------------------------------------------------------------
 // Members of the @object() class
 
-const MEMBER_MODIFIERS = new Set(["public", "private", "protected", "static", "readonly", "async", "override", "abstract", "declare", "get", "set", "accessor"]);
+const MEMBER_MODIFIERS = new Set([
+  "public",
+  "private",
+  "protected",
+  "static",
+  "readonly",
+  "async",
+  "override",
+  "abstract",
+  "declare",
+  "get",
+  "set",
+  "accessor",
+]);
 const PARAM_MODIFIERS = new Set(["public", "private", "protected", "readonly", "override"]);
 
 interface Member {
@@ -711,7 +792,13 @@ function isModifier(tokens: readonly Token[], i: number): boolean {
   if (t.kind !== "ident" || !MEMBER_MODIFIERS.has(t.text)) return false;
   const next = tokens[i + 1];
   if (!next || next.newlineBefore) return false;
-  return next.kind === "ident" || next.kind === "string" || next.kind === "number" || isPunct(next, "[") || isPunct(next, "*");
+  return (
+    next.kind === "ident" ||
+    next.kind === "string" ||
+    next.kind === "number" ||
+    isPunct(next, "[") ||
+    isPunct(next, "*")
+  );
 }
 
 function memberAt(tokens: readonly Token[], first: number, end: number): Member {
@@ -731,7 +818,12 @@ function memberAt(tokens: readonly Token[], first: number, end: number): Member 
   } else i++;
   if (isPunct(tokens[i], "?") || isPunct(tokens[i], "!")) i++;
   if (isPunct(tokens[i], "<")) i = closingAngle(tokens, i) + 1;
-  const base = { decorators, doc: doc ?? (nameIndex !== undefined ? tokens[nameIndex].doc : undefined), nameIndex, first };
+  const base = {
+    decorators,
+    doc: doc ?? (nameIndex !== undefined ? tokens[nameIndex].doc : undefined),
+    nameIndex,
+    first,
+  };
   if (isPunct(tokens[i], "(")) return methodRest(tokens, i, end, base);
   return propertyRest(tokens, i, end, base);
 }
@@ -750,9 +842,27 @@ function methodRest(tokens: readonly Token[], open: number, end: number, base: M
   }
   if (isPunct(tokens[i], "{")) {
     const bodyClose = closing(tokens, i);
-    return { ...base, isMethod: true, paramsOpen: open, paramsClose: close, typeFrom, typeTo, hasBody: true, next: bodyClose + 1 };
+    return {
+      ...base,
+      isMethod: true,
+      paramsOpen: open,
+      paramsClose: close,
+      typeFrom,
+      typeTo,
+      hasBody: true,
+      next: bodyClose + 1,
+    };
   }
-  return { ...base, isMethod: true, paramsOpen: open, paramsClose: close, typeFrom, typeTo, hasBody: false, next: isPunct(tokens[i], ";") ? i + 1 : i };
+  return {
+    ...base,
+    isMethod: true,
+    paramsOpen: open,
+    paramsClose: close,
+    typeFrom,
+    typeTo,
+    hasBody: false,
+    next: isPunct(tokens[i], ";") ? i + 1 : i,
+  };
 }
 
 function propertyRest(tokens: readonly Token[], at: number, end: number, base: MemberBase): Member {
@@ -796,7 +906,12 @@ function expectsType(prev: Token): boolean {
 }
 
 function endsType(prev: Token): boolean {
-  return prev.kind === "ident" || prev.kind === "string" || prev.kind === "number" || (prev.kind === "punct" && [")", "]", "}", ">"].includes(prev.text));
+  return (
+    prev.kind === "ident" ||
+    prev.kind === "string" ||
+    prev.kind === "number" ||
+    (prev.kind === "punct" && [")", "]", "}", ">"].includes(prev.text))
+  );
 }
 
 function startsMember(t: Token): boolean {
@@ -808,7 +923,8 @@ function expressionEnd(tokens: readonly Token[], from: number, end: number): num
   let i = from;
   while (i < end) {
     const t = tokens[i];
-    if (i > from && t.newlineBefore && endsValue(tokens[i - 1]) && (startsMember(t) || t.kind === "string")) return i - 1;
+    if (i > from && t.newlineBefore && endsValue(tokens[i - 1]) && (startsMember(t) || t.kind === "string"))
+      return i - 1;
     if (t.kind === "punct") {
       if (t.text === ";" || t.text === ",") return i - 1;
       if (OPEN[t.text]) i = closing(tokens, i);
@@ -820,7 +936,8 @@ function expressionEnd(tokens: readonly Token[], from: number, end: number): num
 }
 
 function endsValue(prev: Token): boolean {
-  if (prev.kind === "ident") return !["new", "typeof", "void", "delete", "await", "yield", "in", "of", "instanceof"].includes(prev.text);
+  if (prev.kind === "ident")
+    return !["new", "typeof", "void", "delete", "await", "yield", "in", "of", "instanceof"].includes(prev.text);
   return prev.kind !== "punct" || [")", "]", "}"].includes(prev.text);
 }
 
@@ -865,7 +982,8 @@ function argumentOptions(tokens: readonly Token[], d: Decorator): ArgumentOption
     if ((key.kind !== "ident" && key.kind !== "string") || !isPunct(tokens[i + 1], ":")) continue;
     const name = key.kind === "string" ? unquote(key.text) : key.text;
     const value = tokens[i + 2];
-    if ((name === "defaultPath" || name === "defaultAddress") && value?.kind === "string") out[name] = unquote(value.text);
+    if ((name === "defaultPath" || name === "defaultAddress") && value?.kind === "string")
+      out[name] = unquote(value.text);
     if (name === "ignore" && isPunct(value, "[")) out.ignore = stringList(tokens, i + 2);
   }
   return out;
@@ -899,7 +1017,8 @@ function parseParam(src: string, tokens: readonly Token[], from: number, to: num
     if (d.name === "argument") options = argumentOptions(tokens, d);
     i = d.next;
   }
-  while (i < to && tokens[i].kind === "ident" && PARAM_MODIFIERS.has(tokens[i].text) && tokens[i + 1]?.kind === "ident") i++;
+  while (i < to && tokens[i].kind === "ident" && PARAM_MODIFIERS.has(tokens[i].text) && tokens[i + 1]?.kind === "ident")
+    i++;
   if (isPunct(tokens[i], "...")) i++;
   const nameTok = tokens[i];
   if (!nameTok || i > to || nameTok.kind !== "ident") return undefined; // a destructuring pattern has no flag
@@ -955,8 +1074,14 @@ function memberFunction(src: string, tokens: readonly Token[], m: Member): Dagge
   };
 }
 
-/** The @object() class and its @func() methods (and @func() fields, which Dagger exposes too). With several @object() classes, the one named `preferredClass` (the module's main object), else the first. */
-export function parseFunctions(source: string, preferredClass?: string): { className?: string; functions: DaggerFunction[] } {
+/**
+ * The @object() class and its @func() methods (and @func() fields, which Dagger exposes too). With several @object()
+ * classes, the one named `preferredClass` (the module's main object), else the first.
+ */
+export function parseFunctions(
+  source: string,
+  preferredClass?: string,
+): { className?: string; functions: DaggerFunction[] } {
   const tokens = lex(source, 0, false).tokens;
   const cls = objectClass(topLevelClasses(tokens), preferredClass);
   if (!cls) return { functions: [] };
@@ -988,7 +1113,13 @@ function isBlank(text: string): boolean {
 }
 
 /** Inserts the method before the class's closing brace, a blank line after the previous member. */
-function methodEdit(source: string, tokens: readonly Token[], cls: ClassInfo, methodText: string, eol: string): SourceEdit {
+function methodEdit(
+  source: string,
+  tokens: readonly Token[],
+  cls: ClassInfo,
+  methodText: string,
+  eol: string,
+): SourceEdit {
   const closeAt = tokens[cls.close].start;
   const text = withEol(methodText.endsWith("\n") ? methodText : methodText + "\n", eol);
   const empty = cls.close === cls.open + 1;
@@ -1023,7 +1154,13 @@ function extendImportEdit(source: string, imp: ImportInfo, names: readonly strin
 }
 
 /** Where a new import goes: after the last import, else after the file's leading comments. */
-function newImportEdit(source: string, tokens: readonly Token[], imports: readonly ImportInfo[], names: readonly string[], eol: string): SourceEdit {
+function newImportEdit(
+  source: string,
+  tokens: readonly Token[],
+  imports: readonly ImportInfo[],
+  names: readonly string[],
+  eol: string,
+): SourceEdit {
   const semicolon = imports.length > 0 ? imports[0].semicolon : false;
   const statement = importStatement(names, semicolon);
   if (imports.length) {
@@ -1036,8 +1173,17 @@ function newImportEdit(source: string, tokens: readonly Token[], imports: readon
   return { start: at, end: at, newText: statement + eol + eol };
 }
 
-/** Edits that add `methodText` (already indented by 2 spaces, ending with a newline) as the last member of the module's @object() class, and add missing names to the `from "@dagger.io/dagger"` import (creating it if absent), without touching anything else. No @object() class: no edits. */
-export function addFunctionEdits(source: string, methodText: string, imports: readonly string[], preferredClass?: string): SourceEdit[] {
+/**
+ * Edits that add `methodText` (already indented by 2 spaces, ending with a newline) as the last member of the module's
+ * @object() class, and add missing names to the `from "@dagger.io/dagger"` import (creating it if absent), without
+ * touching anything else. No @object() class: no edits.
+ */
+export function addFunctionEdits(
+  source: string,
+  methodText: string,
+  imports: readonly string[],
+  preferredClass?: string,
+): SourceEdit[] {
   const tokens = lex(source, 0, false).tokens;
   const cls = objectClass(topLevelClasses(tokens), preferredClass);
   if (!cls) return [];
@@ -1049,7 +1195,9 @@ export function addFunctionEdits(source: string, methodText: string, imports: re
   const missing = uniqueNames(imports).filter((n) => !present.has(n));
   if (missing.length) {
     const target = fromSdk.find((i) => !i.typeOnly && i.braceOpen !== undefined);
-    edits.push(target ? extendImportEdit(source, target, missing, eol) : newImportEdit(source, tokens, all, missing, eol));
+    edits.push(
+      target ? extendImportEdit(source, target, missing, eol) : newImportEdit(source, tokens, all, missing, eol),
+    );
   }
   edits.push(methodEdit(source, tokens, cls, methodText, eol));
   return edits.sort((a, b) => a.start - b.start);
@@ -1066,8 +1214,18 @@ function jsonFile(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
-/** The files of a new TypeScript module as `dagger init --sdk=typescript --name=<name>` of that engine version lays them out (dagger.json, .dagger/package.json, .dagger/tsconfig.json, .dagger/src/index.ts with the class holding `methodText`, and the .gitignore/.gitattributes Dagger writes for the generated sdk/), keyed by project-relative path. */
-export function newModuleFiles(name: string, engineVersion: string, methodText: string, imports: readonly string[]): Record<string, string> {
+/**
+ * The files of a new TypeScript module as `dagger init --sdk=typescript --name=<name>` of that engine version lays them
+ * out (dagger.json, .dagger/package.json, .dagger/tsconfig.json, .dagger/src/index.ts with the class holding
+ * `methodText`, and the .gitignore/.gitattributes Dagger writes for the generated sdk/), keyed by project-relative
+ * path.
+ */
+export function newModuleFiles(
+  name: string,
+  engineVersion: string,
+  methodText: string,
+  imports: readonly string[],
+): Record<string, string> {
   const className = pascalCase(name);
   const names = uniqueNames([...imports, "object"]);
   const method = methodText.endsWith("\n") ? methodText : methodText + "\n";
@@ -1083,7 +1241,12 @@ export function newModuleFiles(name: string, engineVersion: string, methodText: 
     "",
   ].join("\n");
   return {
-    "dagger.json": jsonFile({ name, engineVersion: engineTag(engineVersion), sdk: { source: "typescript" }, source: ".dagger" }),
+    "dagger.json": jsonFile({
+      name,
+      engineVersion: engineTag(engineVersion),
+      sdk: { source: "typescript" },
+      source: ".dagger",
+    }),
     ".dagger/package.json": jsonFile({ type: "module", dependencies: { typescript: DEFAULT_TYPESCRIPT_VERSION } }),
     ".dagger/tsconfig.json": jsonFile({
       compilerOptions: {
