@@ -104,3 +104,23 @@ test(
     });
   },
 );
+
+test("a big file's entries move with each version analysed; analysing a version again puts them back", () => {
+  const entries = Array.from({ length: 800 }, (_, i) => `job-${i}:\n  script: [echo ${i}]\n`).join(""); // 24 KB
+  const v1 = entries;
+  const v2 = "# a line on top moves every entry\n" + entries;
+  const host = new MemoryHost({ ".gitlab-ci.yml": v1 });
+  const engine = new Engine(host);
+  const written = (m: ReturnType<Engine["analyze"]>, text: string) => {
+    const v = m.merged.entries.get("job-300")!.value;
+    return text.slice(v.src.start, v.src.end);
+  };
+  const m1 = engine.analyze();
+  host.set(".gitlab-ci.yml", v2);
+  const m2 = engine.analyze();
+  assert.equal(m2.merged.entries.get("job-300")!.value, m1.merged.entries.get("job-300")!.value, "the same value");
+  assert.equal(written(m2, v2), "script: [echo 300]");
+  host.set(".gitlab-ci.yml", v1);
+  assert.equal(written(engine.analyze(), v1), "script: [echo 300]");
+  assert.equal(written(m1, v1), "script: [echo 300]", "the first model's positions are right again");
+});
