@@ -30,6 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   const clientOptions: LanguageClientOptions = {
+    // the folder VS Code gives this extension for its own data: the server keeps parsed files
+    // there between sessions (it reads and writes nothing else outside the project)
+    initializationOptions: { cacheDir: context.globalStorageUri.fsPath },
     // Every YAML file goes to the server, which decides which ones belong to a CI config
     // (a job file included from .gitlab-ci.yml may have any name). Files on disk only: the
     // merged views (scheme pipewright-merged) and untitled buffers are not part of a config.

@@ -7,6 +7,7 @@ import { Analyses } from "./lsp/analysis";
 import { CAPABILITIES } from "./lsp/capabilities";
 import { Folders, location, type Folder } from "./lsp/folders";
 import { nodeIO } from "./node/node-io";
+import { cacheDir } from "./node/parse-store";
 import { Workspace } from "./workspace/workspace";
 
 // The language server: LSP in, Workspace calls, LSP out (lsp/convert.ts), nothing else. When to
@@ -16,7 +17,8 @@ type At<P> = (ws: Workspace, file: string, p: P, folder: Folder) => unknown;
 
 export function startServer(connection: lsp.Connection): void {
   const documents = new lsp.TextDocuments(TextDocument);
-  const makeWorkspace = (dir: string) => new Workspace(nodeIO(dir, { store: true }), { baseline: "later" });
+  let storeDir: string | undefined;
+  const makeWorkspace = (dir: string) => new Workspace(nodeIO(dir, { storeDir }), { baseline: "later" });
   let folders = new Folders([], makeWorkspace);
   let pullSettings = false;
   const safely = <T>(what: string, f: () => T): T | null => {
@@ -53,9 +55,11 @@ export function startServer(connection: lsp.Connection): void {
   };
 
   connection.onInitialize((params) => {
+    const { cacheDir: clientCache, ...settings } = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    storeDir = cacheDir(clientCache);
     const root = params.rootUri ? fileURLToPath(params.rootUri) : process.cwd();
     folders = new Folders(params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ?? [root], makeWorkspace);
-    for (const f of folders.list) warn(f.workspace.setUserSettings(params.initializationOptions));
+    for (const f of folders.list) warn(f.workspace.setUserSettings(settings));
     pullSettings = !!params.capabilities.workspace?.configuration;
     return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
   });

@@ -1,17 +1,16 @@
 import { DiskHost } from "./disk-host";
 import { GitRepository } from "./git";
-import { cacheDir, DiskParseStore } from "./parse-store";
+import { DiskParseStore } from "./parse-store";
 import type { WorkspaceIO } from "../workspace/io";
 
 /**
- * A project directory on disk, with its git repository, as a workspace sees it; `store` keeps parsed files between
- * sessions.
+ * A project directory on disk, with its git repository, as a workspace sees it; parsed files are kept
+ * between sessions in `storeDir`, when one is given.
  */
-export function nodeIO(dir: string, options: { store?: boolean } = {}): WorkspaceIO {
-  const storeDir = options.store ? cacheDir() : undefined;
+export function nodeIO(dir: string, options: { storeDir?: string } = {}): WorkspaceIO {
   return {
     files: new DiskHost(dir),
     git: new GitRepository(dir),
-    store: storeDir ? new DiskParseStore(dir, storeDir) : undefined,
+    store: options.storeDir ? new DiskParseStore(dir, options.storeDir) : undefined,
   };
 }

@@ -1,27 +1,23 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { version } from "../../../package.json";
 import type { ParseStore } from "../workspace/io";
 
-// Where the editor keeps parsed files between sessions: one JSON file per project in the user's
-// cache folder ($XDG_CACHE_HOME/pipewright, ~/.cache/pipewright), never in the repository, named
-// by a hash of the project's path and kept apart per Pipewright version. PIPEWRIGHT_CACHE_DIR
-// chooses another folder, and "off" keeps nothing. A store that cannot be read or written is
-// simply not used: it only ever saves time.
+// Where the editor keeps parsed files between sessions: one JSON file per project, in a folder the
+// client names (VS Code's storage folder for the extension; `cacheDir` in the initialization
+// options of other editors) or PIPEWRIGHT_CACHE_DIR; without one, nothing is kept, and the server
+// reads and writes nothing outside the project. Files are named by a hash of the project's path and
+// kept apart per Pipewright version. A store that cannot be read or written is simply not used.
 
 const MAX_STORE_BYTES = 64 * 1024 * 1024;
 
-export function cacheDir(): string | undefined {
+/** The folder to keep parsed files in: PIPEWRIGHT_CACHE_DIR ("off": none), else the client's. */
+export function cacheDir(fromClient: unknown): string | undefined {
   const chosen = process.env.PIPEWRIGHT_CACHE_DIR;
   if (chosen === "off") return undefined;
   if (chosen) return chosen;
-  const base =
-    process.env.XDG_CACHE_HOME ||
-    (process.platform === "win32" ? process.env.LOCALAPPDATA : undefined) ||
-    path.join(os.homedir(), ".cache");
-  return path.join(base, "pipewright");
+  return typeof fromClient === "string" && path.isAbsolute(fromClient) ? fromClient : undefined;
 }
 
 export class DiskParseStore implements ParseStore {
