@@ -1,5 +1,6 @@
-// Bundles the entry points into dist/: the CLI, the language server and the VS Code
-// extension, so each starts without resolving hundreds of modules.
+// Bundles the entry points into dist/: the CLI, the language server, the API for Node programs
+// and the package's entry (the VS Code extension, and the API), so each starts without resolving
+// hundreds of modules.
 import { build } from "esbuild";
 import fs from "node:fs";
 
@@ -12,7 +13,10 @@ const node = {
   sourcemap: true,
   logLevel: "warning",
 };
-await build({ ...node, entryPoints: { cli: "server/src/cli.ts", server: "server/src/server.ts" } });
-if (fs.existsSync("client/src/extension.ts")) {
-  await build({ ...node, entryPoints: { extension: "client/src/extension.ts" }, external: ["vscode"] });
+await build({
+  ...node,
+  entryPoints: { cli: "server/src/cli.ts", server: "server/src/server.ts", api: "server/src/api.ts" },
+});
+if (fs.existsSync("client/src/main.ts")) {
+  await build({ ...node, entryPoints: { extension: "client/src/main.ts" }, external: ["vscode", "./api.js"] });
 }

@@ -51,6 +51,12 @@ export class DiskHost implements ProjectFiles {
     }
   }
 
+  /** Whether something is at the path inside the project, even when it cannot be read as a file. */
+  exists(rel: string): boolean {
+    const abs = path.resolve(this.root, rel);
+    return (abs === this.root || abs.startsWith(this.root + path.sep)) && statOf(abs) !== undefined;
+  }
+
   /** Forgets the listing and the texts read (of these paths, or all), after files changed on disk. */
   invalidate(paths?: readonly string[]): void {
     this.listing = undefined;

@@ -7,6 +7,8 @@ import type { SourceHost } from "../engine/types";
 export interface ProjectFiles extends SourceHost {
   /** Forgets what was read (of these paths, or everything), after files changed on disk. */
   invalidate(paths?: readonly string[]): void;
+  /** Whether a file is there, readable or not (too big, say); without this, whether it reads. */
+  exists?(path: string): boolean;
 }
 
 /** Facts from the project's git repository. */

@@ -197,8 +197,10 @@ export class Workspace {
     const roots: RootAnalysis[] = [];
     const missingRoots: string[] = [];
     for (const root of settings.roots) {
-      if (this.host.readFile(root) === undefined) missingRoots.push(root);
-      else roots.push({ root, ...this.engine.analyzeProject({ root }) });
+      // a root that is there but cannot be read (too big, not a file) is analysed, and says so
+      const there = this.host.readFile(root) !== undefined || (this.io.files.exists?.(root) ?? false);
+      if (there) roots.push({ root, ...this.engine.analyzeProject({ root }) });
+      else missingRoots.push(root);
     }
     const models = roots.flatMap((r) => [r.main, ...r.children.map((c) => c.model)]);
     const lintSettings = this.lintSettings(settings);
