@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { SourceHost } from "../engine/types";
 import type { GitFacts } from "../workspace/io";
 
@@ -7,8 +9,50 @@ import type { GitFacts } from "../workspace/io";
 // on the default branch itself uncommitted changes are what is new — and the files at a commit,
 // read straight from git objects: the working tree is never touched, and nothing is checked out.
 
+// Git is asked only about a repository whose every part it would read is inside the project: a
+// `.git` folder (not a file or link to one elsewhere) at the project's root, with a regular HEAD (a
+// FIFO would block git), no configuration that includes other files, no objects borrowed from
+// another repository. Git runs with a time limit, without the system configuration, without looking
+// for a repository above the project, and without optional locks.
+
+const GIT_TIMEOUT_MS = 10_000;
+
+/** Whether git may be asked about `dir`: see above. */
+export function ownRepository(dir: string): boolean {
+  try {
+    const root = fs.realpathSync(dir);
+    const gitDir = path.join(root, ".git");
+    if (!fs.lstatSync(gitDir).isDirectory()) return false;
+    if (!fs.lstatSync(path.join(gitDir, "HEAD")).isFile()) return false;
+    for (const elsewhere of ["commondir", path.join("objects", "info", "alternates")]) {
+      if (fs.existsSync(path.join(gitDir, elsewhere))) return false;
+    }
+    const config = path.join(gitDir, "config");
+    if (fs.existsSync(config)) {
+      if (!fs.lstatSync(config).isFile()) return false;
+      if (/^\s*\[\s*include/im.test(fs.readFileSync(config, "utf8"))) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function git(dir: string, args: readonly string[], input?: string): string | undefined {
-  const r = spawnSync("git", args, { cwd: dir, input, maxBuffer: 256 * 1024 * 1024 });
+  const env = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CEILING_DIRECTORIES: path.dirname(path.resolve(dir)),
+    GIT_OPTIONAL_LOCKS: "0",
+    GIT_TERMINAL_PROMPT: "0",
+  };
+  const r = spawnSync("git", ["-c", "core.fsmonitor=false", ...args], {
+    cwd: dir,
+    input,
+    env,
+    timeout: GIT_TIMEOUT_MS,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0 || r.error) return undefined;
   return input === undefined ? r.stdout.toString("utf8") : (r.stdout as unknown as string);
 }
@@ -21,6 +65,7 @@ const revision = (dir: string, ref: string) =>
  * first commit.
  */
 export function baselineCommit(dir: string): string | undefined {
+  if (!ownRepository(dir)) return undefined;
   const head = revision(dir, "HEAD");
   if (!head) return undefined;
   const originHead = git(dir, ["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"])?.trim();
