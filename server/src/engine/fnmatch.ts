@@ -40,8 +40,15 @@ export function fnmatchToRegExp(pattern: string): RegExp {
     else re += c.replace(/[.+^$()|\\/]/g, "\\$&");
     i++;
   }
-  return new RegExp(`^${re}$`);
+  try {
+    return new RegExp(`^${re}$`);
+  } catch {
+    // a class like [z-a] or braces left open: the pattern matches no file rather than stopping the analysis
+    return NEVER;
+  }
 }
+
+const NEVER = /(?!)/;
 
 export function fnmatch(pattern: string, path: string): boolean {
   return fnmatchToRegExp(pattern).test(path);
