@@ -87,3 +87,18 @@ test("$ offers the job's variables, then global ones, then predefined ones", () 
   assert.deepEqual(sorted.slice(0, 2), ["A", "OWN"]);
   assert.ok(sorted.includes("CI_COMMIT_SHA"));
 });
+
+test("keys inside a list item come from the item's schema: a rule's keywords under rules", () => {
+  const items = labels(at(files[".gitlab-ci.yml"] + "lint:\n  script: [x]\n  rules:\n    - if: $X\n      |"));
+  assert.ok(
+    ["changes", "exists", "when", "allow_failure"].every((k) => items.includes(k)),
+    items.join(" "),
+  );
+  assert.ok(!items.includes("script"));
+});
+
+test("the keys enclosing the line come from the parse, not from reading the lines above", () => {
+  // the quoted string's second line looks like a key at indent 2; the parse knows it is not one
+  const text = files[".gitlab-ci.yml"] + 'lint:\n  script: [x]\n  artifacts:\n    name: "a\n  when: b"\n    |';
+  assert.ok(labels(at(text)).includes("expire_in"));
+});

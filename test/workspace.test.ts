@@ -235,3 +235,12 @@ test("caches keep only what the last analysis used, however often an include's i
   }
   assert.deepEqual(new Set(sizes), new Set([3]), "one expansion and two parsed files, every time");
 });
+
+test("completion while another line of the file does not parse: the last good parse gives the enclosing keys", () => {
+  const ws = new Workspace({ files: new MemoryHost(FILES) });
+  ws.analyze();
+  const typed = FILES["ci/jobs.yml"].replace("  script: [make test]", "  script: [make test]\n  ") + "broken: [\n";
+  ws.setDocument("ci/jobs.yml", typed);
+  const items = ws.completion("ci/jobs.yml", { line: 8, character: 2 }).map((c) => c.label);
+  assert.ok(items.includes("artifacts") && !items.includes("stages"), items.join(" "));
+});

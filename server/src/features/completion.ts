@@ -1,11 +1,14 @@
 import type { Model } from "../engine/engine";
+import { loadFile, type ParsedFile } from "../engine/load";
+import type { CEntry, CValue, Src } from "../engine/types";
+import { anchorCopy } from "../engine/values";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
 import { keywordsAt } from "./keywords";
 import { PREDEFINED_VARIABLES } from "../gitlab/predefined-variables";
 
-// Completion works on the text as typed, which is often not valid YAML yet: the context comes
-// from the current line and the keys above it (by indentation), the candidates from the model
-// of the last analysis.
+// Completion works on the text as typed, which is often not valid YAML yet: the context comes from
+// the current line, read as text, and the keys that enclose it, read from the parse of the text with
+// that line blanked; the candidates come from the model of the last analysis.
 
 export type CompletionKind = "keyword" | "job" | "template" | "stage" | "file" | "key" | "variable";
 
@@ -20,35 +23,48 @@ export interface CompletionItem {
 
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
-/** Keys enclosing a line, found by walking up to lines with less indentation. */
-export function parentKeys(lines: readonly string[], lineNo: number, indent: number): string[] {
-  const keys: string[] = [];
-  let limit = indent;
-  for (let i = lineNo - 1; i >= 0 && limit > 0; i--) {
-    const l = lines[i];
-    if (!l.trim() || l.trimStart().startsWith("#")) continue;
-    const ind = indentOf(l);
-    if (ind >= limit) continue;
-    const m = /^\s*(?:-\s+)?(["']?)([^"':#][^:#]*?)\1\s*:(\s|$)/.exec(l);
-    if (m && !/^\s*-\s/.test(l)) {
-      keys.unshift(m[2]);
-      limit = ind;
-    } else if (/^\s*-\s/.test(l)) {
-      limit = ind;
-      const inner = /^\s*-\s+(["']?)([^"':#][^:#]*?)\1\s*:(\s|$)/.exec(l);
-      if (inner && ind + 2 < indent) keys.unshift(inner[2]);
-    }
-  }
-  return keys;
+/**
+ * The text with the line being typed blanked (its characters turned to spaces, so every offset stays):
+ * what is above and below it is usually valid YAML even while that line is half typed.
+ */
+export function withLineBlanked(text: string, offset: number): string {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  const nl = text.indexOf("\n", offset);
+  const end = nl < 0 ? text.length : nl;
+  return text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
 }
 
-/** The top-level key a line belongs to: the nearest line above it at column 0. */
-function jobOfLine(lines: readonly string[], lineNo: number): string | undefined {
-  for (let i = lineNo; i >= 0; i--) {
-    const m = /^(["']?)([^\s#"'-][^:#]*?)\1\s*:(\s|$)/.exec(lines[i]);
-    if (m) return m[2];
+/**
+ * The keys (and list positions) enclosing a line at `indent`, from the parse of the text around it:
+ * at each level, the last key written on an earlier line left of `indent`, into its value.
+ */
+export function enclosingKeys(file: ParsedFile, offset: number, indent: number): Array<string | number> {
+  const path: Array<string | number> = [];
+  const line = file.lines.position(offset).line;
+  // a key encloses what is written right of it; a list item what is at or right of its content
+  const encloses = (src: Src, orAt = false) => {
+    const at = file.lines.position(src.start);
+    return at.line < line && (at.character < indent || (orAt && at.character === indent));
+  };
+  let v: CValue | undefined = file.content;
+  while (v && (v.kind === "map" || v.kind === "seq")) {
+    let next: CValue | undefined;
+    if (v.kind === "map") {
+      let last: CEntry | undefined;
+      // copies through a merge key or an alias carry the anchor's positions: not written here
+      for (const e of v.entries.values()) if (!anchorCopy(e.value) && encloses(e.keySrc)) last = e;
+      if (last) path.push(last.key);
+      next = last?.value;
+    } else {
+      let i = v.items.length - 1;
+      while (i >= 0 && (anchorCopy(v.items[i]) || !encloses(v.items[i].src, true))) i--;
+      if (i >= 0) path.push(i);
+      next = v.items[i];
+    }
+    if (!next || anchorCopy(next)) break;
+    v = next;
   }
-  return undefined;
+  return path;
 }
 
 function jobNames(model: Model, hidden: boolean): CompletionItem[] {
@@ -76,17 +92,18 @@ export function complete(
   text: string,
   offset: number,
   listFiles: () => readonly string[],
+  /** The parse of `text` with the line being typed blanked, when the host has one at hand. */
+  structure?: ParsedFile,
 ): CompletionItem[] {
-  const before = text.slice(0, offset);
-  const lineNo = before.split("\n").length - 1;
-  const lines = text.split("\n");
-  const line = before.slice(before.lastIndexOf("\n") + 1);
+  // the line being typed is read as text (it is often not YAML yet); what encloses it, from the parse
+  const line = text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset);
   const indent = indentOf(line);
+  const parents = enclosingKeys(structure ?? loadFile(file, withLineBlanked(text, offset)), offset, indent);
+  const job = typeof parents[0] === "string" ? parents[0] : undefined;
 
   // $VAR / ${VAR}: the variables the job defines or inherits, the global ones, then GitLab's predefined ones
   const variable = /\$\{?([A-Za-z0-9_]*)$/.exec(line);
   if (variable && !/\$\[\[/.test(line.slice(-variable[0].length - 2))) {
-    const job = jobOfLine(lines, lineNo);
     const own = job ? model.effectiveJob(job)?.entries.get("variables")?.value : undefined;
     const global = model.merged.entries.get("variables")?.value;
     const out = new Map<string, CompletionItem>();
@@ -122,11 +139,10 @@ export function complete(
     return v?.kind === "map" ? [...v.entries.keys()].map((k) => ({ label: k, kind: "key" as const, rank: 0 })) : [];
   }
 
-  const parents = parentKeys(lines, lineNo, indent);
   const inline = /^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+\S*$/.exec(line);
   const listItem = /^\s*-\s+[^:]*$/.test(line);
-  const key = inline?.[1] ?? (listItem ? parents[parents.length - 1] : undefined);
-  const job = parents[0];
+  const enclosing = parents[parents.length - 1];
+  const key = inline?.[1] ?? (listItem && typeof enclosing === "string" ? enclosing : undefined);
   const currentStage = job ? stageOf(model, job) : -1;
 
   switch (key) {

@@ -6,7 +6,7 @@ import { OverlayHost } from "../engine/memory-host";
 import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
 import type { Diagnostic, SourceHost, TextEdit } from "../engine/types";
-import { complete, type CompletionKind } from "../features/completion";
+import { complete, withLineBlanked, type CompletionKind } from "../features/completion";
 import { conversions, daggerCompletion, daggerHover, insertJobActions } from "../features/dagger/actions";
 import { findModule, moduleEngineVersion, type DaggerModule } from "../features/dagger/module";
 import { definition } from "../features/definitions";
@@ -419,7 +419,21 @@ export class Workspace {
     const analysis = this.analyze();
     const model = this.lastGood.get(file) ?? analysis.models.find((m) => m.files.has(file)) ?? analysis.models[0];
     if (!model) return [];
-    return complete(model, file, text, offset, () => this.host.listFiles());
+    const structure = this.structure(file, text, offset, model);
+    return complete(model, file, text, offset, () => this.host.listFiles(), structure);
+  }
+
+  /**
+   * The parse of the text with the line being typed blanked (through the parse cache: a big file
+   * parses only the entry being typed in); when something else in the file does not parse either,
+   * the last good parse, as long as everything above the line is the same there.
+   */
+  private structure(file: string, text: string, offset: number, lastGood: Model): ParsedFile {
+    const blanked = this.caches.parsed.get(file, withLineBlanked(text, offset));
+    if (blanked.content) return blanked;
+    const good = lastGood.files.get(file);
+    const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+    return good && good.text.startsWith(text.slice(0, lineStart)) ? good : blanked;
   }
 
   /** Refactorings and source actions at a position; `only` filters by kind as LSP clients ask. */
