@@ -70,6 +70,16 @@ test("two servers in one process, each on its own project, answer each about its
       position: { line: 0, character: 1 },
     });
     assert.match(hover.contents.value, /^\*\*job\*\* `test` — defined in `\.gitlab-ci\.yml:1`/);
+    // a second initialize is refused, and the server goes on with its project
+    await assert.rejects(
+      servers[1].client.sendRequest("initialize", { processId: null, rootUri: "file:///", capabilities: {} }),
+      /already initialized/,
+    );
+    const again = await servers[1].client.sendRequest<{ contents: { value: string } }>("textDocument/hover", {
+      textDocument: { uri: servers[1].uri(".gitlab-ci.yml") },
+      position: { line: 0, character: 1 },
+    });
+    assert.equal(again.contents.value, hover.contents.value);
   } finally {
     for (const s of servers) {
       await s.client.sendRequest("shutdown").catch(() => undefined);

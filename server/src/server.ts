@@ -55,6 +55,8 @@ export function startServer(connection: lsp.Connection): void {
   };
 
   connection.onInitialize((params) => {
+    // a second initialize would move the workspace under the client's feet
+    if (folders.list.length) return new lsp.ResponseError(lsp.ErrorCodes.InvalidRequest, "already initialized");
     const { cacheDir: clientCache, ...settings } = (params.initializationOptions ?? {}) as Record<string, unknown>;
     storeDir = cacheDir(clientCache);
     const root = params.rootUri ? fileURLToPath(params.rootUri) : process.cwd();
