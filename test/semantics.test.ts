@@ -121,6 +121,24 @@ test("parallel:matrix may make at most 200 jobs", () => {
   ]);
 });
 
+test("parallel: a number out of GitLab's range is the schema's to report, never enumerated", () => {
+  for (const n of ["10000000000", "1000000000", "1.5", "-3"]) {
+    const m = analyze({
+      ".gitlab-ci.yml": y("j:", `  parallel: ${n}`, "  script: [x]", "k:", "  needs: [j]", "  script: [y]"),
+    });
+    const codes = m.diagnostics.map((d) => d.code);
+    assert.ok(codes.includes("schema-limit") || codes.includes("schema-type"), `${n}: ${codes.join(", ")}`);
+  }
+  const huge = Array.from({ length: 100000 }, (_, i) => i).join(", ");
+  const m = analyze({
+    ".gitlab-ci.yml": y("j:", "  parallel:", "    matrix:", `      - {A: [a, b], B: [${huge}]}`, "  script: [x]"),
+  });
+  assert.deepEqual(
+    only(m, SEMANTIC).map((d) => d.split(" ")[3]),
+    ["parallel-matrix-too-many"],
+  );
+});
+
 test("on_stop must name a job that stops the same environment", () => {
   const m = analyze({
     ".gitlab-ci.yml": y(

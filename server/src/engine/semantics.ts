@@ -19,6 +19,8 @@ export interface SemanticInput {
 }
 
 export const MAX_MATRIX_JOBS = 200;
+/** `parallel: N` at most (GitLab's Entry::Product::Parallel). */
+export const MAX_PARALLEL = 200;
 
 interface NeedRef {
   name: string;
@@ -54,7 +56,10 @@ function needRefs(needs: CValue | undefined): NeedRef[] {
 /** The names GitLab gives the copies of a parallel job: `job 1/3`, or `job: [a, b]` per matrix permutation. */
 export function instanceNames(name: string, parallel: CValue | undefined): string[] {
   if (parallel?.kind === "scalar" && typeof parallel.value === "number") {
-    return Array.from({ length: parallel.value }, (_, i) => `${name} ${i + 1}/${parallel.value}`);
+    // GitLab runs 2 to 200 copies; any other number is the schema's to report, not to enumerate
+    const n = parallel.value;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_PARALLEL) return [];
+    return Array.from({ length: n }, (_, i) => `${name} ${i + 1}/${n}`);
   }
   const matrix = get(parallel, "matrix");
   if (!matrix || matrix.kind !== "seq") return [];
@@ -67,8 +72,8 @@ export function instanceNames(name: string, parallel: CValue | undefined): strin
       const texts = values
         .filter((v) => v.kind === "scalar" && v.value !== null)
         .map((v) => String((v as { value: unknown }).value));
+      if (combos.length * texts.length > MAX_MATRIX_JOBS) return out;
       combos = combos.flatMap((c) => texts.map((t) => [...c, t]));
-      if (combos.length > MAX_MATRIX_JOBS) return out;
     }
     for (const c of combos) out.push(`${name}: [${c.join(", ")}]`);
   }
