@@ -1,6 +1,6 @@
 import { interpolate, readInputSpecs, resolveInputValues, type Report } from "./inputs";
 import type { ParsedFile } from "./load";
-import { fnmatchToRegExp } from "./fnmatch";
+import { fnmatcher } from "./fnmatch";
 import { normaliseLocalPath } from "./paths";
 import type { CMap, CValue, Diagnostic, Src } from "./types";
 import { deepMergeAll, emptyMap, get, str, toJS, without } from "./values";
@@ -383,8 +383,8 @@ function existsMatches(exists: CValue, files: () => readonly string[]): boolean 
   const list = spec ? get(spec, "paths") : exists;
   const patterns = list?.kind === "seq" ? list.items.map(str) : [str(list)];
   if (patterns.some((p) => p === undefined || p.includes("$"))) return undefined;
-  const regexps = (patterns as string[]).map(fnmatchToRegExp);
-  return files().some((f) => regexps.some((r) => r.test(f)));
+  const matchers = (patterns as string[]).map(fnmatcher);
+  return files().some((f) => matchers.some((m) => m(f)));
 }
 
 function newFrame(): Frame {
