@@ -132,3 +132,21 @@ test("pipeline inputs of the root file take their defaults; a required one is le
   noDiagnostics(m);
   assert.deepEqual(job(m, "deploy"), { script: ["deploy staging $[[ inputs.tag ]]"] });
 });
+
+test("an input's regex runs as GitLab runs it, with RE2: linear time, RE2's syntax", { timeout: 10000 }, () => {
+  const files = (regex: string, value: string) => ({
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml", `    inputs: {v: "${value}"}`),
+    "t.yml": y("spec:", "  inputs:", `    v: {regex: '${regex}'}`, "---", "j:", "  script: [echo $[[ inputs.v ]]]"),
+  });
+  const codes = (regex: string, value: string) =>
+    analyze(files(regex, value))
+      .diagnostics.filter((d) => d.code === "input-regex")
+      .map((d) => d.message);
+  // catastrophic for a backtracking engine, instant for RE2
+  assert.deepEqual(codes("^(a+)+$", "a".repeat(50_000) + "!"), [
+    "`t.yml`: `v` input: provided value does not match required RegEx pattern",
+  ]);
+  assert.deepEqual(codes("^v\\d+$", "v12"), []);
+  // a lookahead is JavaScript's, not RE2's: GitLab refuses it as an invalid regular expression
+  assert.deepEqual(codes("^(?=v)v\\d+$", "v12"), ["`t.yml`: `v` input: invalid regular expression"]);
+});

@@ -1,3 +1,4 @@
+import { untrustedRegexp } from "./untrusted-regexp";
 import type { Code } from "./codes";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
 import { get, mapOf, scalar, seqOf, str, withVia } from "./values";
@@ -94,14 +95,12 @@ function checkValue(
     }
   }
   if (spec.regex !== undefined && v.kind === "scalar" && typeof v.value === "string") {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(spec.regex.replace(/^\/(.*)\/$/, "$1"));
-    } catch {
+    const matches = untrustedRegexp(spec.regex);
+    if (!matches) {
       report(spec.src, "input-regex", `${prefix}\`${spec.name}\` input: invalid regular expression`);
       return false;
     }
-    if (!re.test(v.value)) {
+    if (!matches(v.value)) {
       report(v.src, "input-regex", `${prefix}\`${spec.name}\` input: ${what} does not match required RegEx pattern`);
       return false;
     }
