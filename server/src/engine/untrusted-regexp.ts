@@ -4,7 +4,10 @@ import { RE2JS } from "re2js";
 // them: with RE2 (Gitlab::UntrustedRegexp), in time linear in the input, never with a backtracking
 // engine that `^(a+)+$` would hang. RE2's syntax, not JavaScript's: no lookarounds or backreferences.
 
-/** A test for the pattern (written bare or as `/pattern/`): whether it matches somewhere in a text; undefined when invalid. */
+/**
+ * A test for the pattern (written bare or as `/pattern/`): whether it matches somewhere in a text;
+ * undefined when the pattern is invalid.
+ */
 export function untrustedRegexp(pattern: string): ((text: string) => boolean) | undefined {
   let re: RE2JS;
   try {
