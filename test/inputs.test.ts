@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { analyze, diags, job, noDiagnostics, y } from "./helpers";
+import { blocksOf } from "../server/src/engine/inputs";
 
 const TEMPLATE = y(
   "spec:",
@@ -149,4 +150,29 @@ test("an input's regex runs as GitLab runs it, with RE2: linear time, RE2's synt
   assert.deepEqual(codes("^v\\d+$", "v12"), []);
   // a lookahead is JavaScript's, not RE2's: GitLab refuses it as an invalid regular expression
   assert.deepEqual(codes("^(?=v)v\\d+$", "v12"), ["`t.yml`: `v` input: invalid regular expression"]);
+});
+
+test("interpolation blocks are found as GitLab's expression finds them, in one pass whatever is written", () => {
+  const GITLAB = /\$\[\[\s*(\S.*?\S)\s*\]\]/g;
+  let seed = 3;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const parts = ["$[[", "]]", " ", "a", "b", ".", "\n", "$", "[", "]", "|", "inputs.x"];
+  for (let k = 0; k < 5000; k++) {
+    const t = Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => parts[Math.floor(rnd() * parts.length)]).join(
+      "",
+    );
+    const expected = [...t.matchAll(GITLAB)].map((m) => [m.index, m[0], m[1]]);
+    assert.deepEqual(
+      blocksOf(t).map((b) => [b.index, b.text, b.inner]),
+      expected,
+      JSON.stringify(t),
+    );
+  }
+  // what took the expression quadratic time or worse: 150,000 blocks left open
+  assert.deepEqual(blocksOf("$[[ ".repeat(150_000)), []);
+  assert.deepEqual(
+    blocksOf("$[[\n".repeat(150_000) + "]]").map((b) => b.inner),
+    ["$[["],
+    "only the last `$[[` opens a block the `]]` closes, as the expression has it",
+  );
 });
