@@ -150,10 +150,8 @@ export class DocumentLoader {
 
   /** The anchor token precedes the node; the parser gives the node's start, we step back over `&name`. */
   private anchorSrc(nodeStart: number, name: string): Src {
-    const at = this.text.lastIndexOf("&" + name, nodeStart);
-    return at >= 0 && nodeStart - at < 256 + name.length
-      ? this.src(at, at + 1 + name.length)
-      : this.src(nodeStart, nodeStart);
+    const at = this.lookBack("&" + name, nodeStart, 256 + name.length);
+    return at >= 0 ? this.src(at, at + 1 + name.length) : this.src(nodeStart, nodeStart);
   }
 
   private scalarValue(n: YScalar, start: number, end: number): string | number | boolean | null {
@@ -196,9 +194,21 @@ export class DocumentLoader {
     return this.sized(withVia(target, { kind: "alias", name: node.source, at }), this.size(target));
   }
 
+  /**
+   * Where `token` is written in the `limit` characters before `end`, or -1: the two places positions are
+   * looked for in the text (tokens the parser reports no range for), and never further than that (a tag
+   * written through a %TAG shorthand is not there, and looking back to the file's start for each of
+   * 20,000 of them took minutes).
+   */
+  private lookBack(token: string, end: number, limit: number): number {
+    const from = Math.max(0, end - limit);
+    const at = this.text.slice(from, end + token.length).lastIndexOf(token, end - from);
+    return at < 0 ? -1 : from + at;
+  }
+
   private reference(n: YAMLMap | YAMLSeq | YScalar, start: number, end: number, depth: number): CValue {
     // The tag token sits before the node; include it so diagnostics underline `!reference [...]`.
-    const tagStart = this.text.lastIndexOf("!reference", start);
+    const tagStart = this.lookBack("!reference", start, 256);
     const from = tagStart >= 0 && /^\s*$/.test(this.text.slice(tagStart + 10, start)) ? tagStart : start;
     if (!isSeq(n)) return { kind: "ref", items: [], invalid: true, src: this.src(from, end) };
     const items = (n as YAMLSeq).items.map((i) => this.convert(i, end, depth + 1));
