@@ -157,3 +157,22 @@ test("an error in a template used by many jobs is reported once", () => {
     '.gitlab-ci.yml 1:11-1:40 error reference-not-found !reference [".missing", "script"] could not be found',
   ]);
 });
+
+test("a reference bomb is reported where it passes the expansion limit, not expanded", () => {
+  // each level holds ten references to the level below: level 7 would hold 10^7 values
+  const levels = ["l0:", "  v: [a, b]"];
+  for (let i = 1; i <= 9; i++)
+    levels.push(`l${i}:`, `  v: [${Array.from({ length: 10 }, () => `!reference [l${i - 1}, v]`).join(", ")}]`);
+  const m = analyze({ ".gitlab-ci.yml": y(...levels, "job:", "  script: [!reference [l9, v]]") });
+  const limits = m.diagnostics.filter((d) => d.code === "reference-limit");
+  assert.ok(limits.length > 0 && limits.length <= 20, String(limits.length));
+  assert.match(limits[0].message, /^!reference \["l\d", "v"\] expands to more than 1,000,000 values/);
+});
+
+test("references nest at most 100 levels deep", () => {
+  const chain = Array.from({ length: 300 }, (_, i) => `k${i}:\n  v: [!reference [k${i + 1}, v]]`).join("\n");
+  const m = analyze({ ".gitlab-ci.yml": chain + "\nk300:\n  v: [end]\njob:\n  script: [!reference [k0, v]]\n" });
+  const limits = m.diagnostics.filter((d) => d.code === "reference-limit").map((d) => d.message);
+  assert.ok(limits.length > 0);
+  assert.match(limits[0], /nests references more than 100 levels deep$/);
+});

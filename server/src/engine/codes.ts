@@ -99,6 +99,7 @@ export const CODES = {
     gitlab: "!reference %{path} is part of a circular chain",
   },
   "reference-invalid": { severity: "error", section: "extends" },
+  "reference-limit": { severity: "error", section: "extends" },
 
   "nested-list": { severity: "error", section: "jobs" },
   "job-no-script": {

@@ -36,10 +36,24 @@ export function referencePath(ref: CRef): string[] | undefined {
   return path;
 }
 
+/**
+ * What resolving a value looked up (path → what it found) and reported. Sets: a value reached
+ * through references many times over adds each lookup and finding once, not once per path to it.
+ */
 interface Collected {
-  deps: Array<readonly [readonly string[], CValue | undefined]>;
-  diagnostics: Diagnostic[];
+  deps: Map<string, readonly [readonly string[], CValue | undefined]>;
+  diagnostics: Set<Diagnostic>;
 }
+
+const newCollected = (): Collected => ({ deps: new Map(), diagnostics: new Set() });
+
+/**
+ * References are followed at most this deep, and what a value expands to once every reference is
+ * put in place is counted (as aliases are): past either limit the reference is reported, not expanded.
+ * GitLab has no limit of its own here; these keep a hostile config from exhausting memory or the stack.
+ */
+export const MAX_REFERENCE_DEPTH = 100;
+const MAX_EXPANDED = 1_000_000;
 
 /**
  * Results kept between analyses, per top-level value: reused while that value is the same
@@ -59,10 +73,23 @@ export function resolveReferences(
   const stack: Collected[] = [];
   const top = () => stack[stack.length - 1];
   const report = (ref: CRef, code: Code, message: string, severity: Diagnostic["severity"] = "error") =>
-    top().diagnostics.push({ src: ref.src, code, message, severity });
+    top().diagnostics.add({ src: ref.src, code, message, severity });
   const absorb = (into: Collected, from: Collected) => {
-    into.deps.push(...from.deps);
-    into.diagnostics.push(...from.diagnostics);
+    for (const [k, d] of from.deps) into.deps.set(k, d);
+    for (const d of from.diagnostics) into.diagnostics.add(d);
+  };
+  // the size of a value with every reference in place, counted once per distinct value
+  const sizes = new WeakMap<CValue, number>();
+  const expanded = (v: CValue): number => {
+    if (v.kind === "scalar") return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) return known;
+    let n = 1;
+    if (v.kind === "map") for (const e of v.entries.values()) n += expanded(e.value);
+    else for (const i of v.items) n += expanded(i);
+    n = Math.min(n, MAX_EXPANDED + 1);
+    sizes.set(v, n);
+    return n;
   };
 
   const dig = (path: readonly string[]): CValue | undefined => {
@@ -95,11 +122,15 @@ export function resolveReferences(
       absorb(top(), seen.collected);
       return seen.result;
     }
+    if (stack.length > MAX_REFERENCE_DEPTH) {
+      report(ref, "reference-limit", `${text} nests references more than ${MAX_REFERENCE_DEPTH} levels deep`);
+      return scalar(null, ref.src);
+    }
     state.set(key, "pending");
-    const frame: Collected = { deps: [], diagnostics: [] };
+    const frame = newCollected();
     stack.push(frame);
     const target = dig(path);
-    frame.deps.push([path, target]);
+    frame.deps.set(path.join("\u0000"), [path, target]);
     let result: CValue;
     if (target === undefined || (target.kind === "scalar" && (target.value === null || target.value === false))) {
       if (hasExternal && !config.entries.has(path[0])) {
@@ -115,6 +146,14 @@ export function resolveReferences(
       result = scalar(null, ref.src);
     } else {
       result = withVia(resolve(target), { kind: "reference", name: path.join("."), at: ref.src });
+      if (expanded(result) > MAX_EXPANDED) {
+        report(
+          ref,
+          "reference-limit",
+          `${text} expands to more than ${MAX_EXPANDED.toLocaleString("en")} values once every reference is in place`,
+        );
+        result = scalar(null, ref.src);
+      }
     }
     stack.pop();
     state.set(key, { result, collected: frame });
@@ -155,12 +194,12 @@ export function resolveReferences(
   const entries = new Map<string, CEntry>();
   for (const [k, e] of config.entries) {
     const kept = memo.get(e.value);
-    if (kept && kept.collected.deps.every(([path, found]) => dig(path) === found)) {
+    if (kept && [...kept.collected.deps.values()].every(([path, found]) => dig(path) === found)) {
       diagnostics.push(...kept.collected.diagnostics);
       entries.set(k, kept.result === e.value ? e : { ...e, value: kept.result });
       continue;
     }
-    const frame: Collected = { deps: [], diagnostics: [] };
+    const frame = newCollected();
     stack.push(frame);
     const result = resolve(e.value);
     stack.pop();
