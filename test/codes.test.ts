@@ -162,6 +162,9 @@ const CASES: Record<string, Record<string, string>> = {
       `        B: [${Array.from({ length: 11 }, (_, i) => i).join(", ")}]`,
     ),
   },
+  "commands-too-deep": {
+    ".gitlab-ci.yml": y("j:", "  script: [[[[[[[[[[[x]]]]]]]]]]]"),
+  },
   "environment-on-stop-unknown": {
     ".gitlab-ci.yml": y("j:", "  script: [x]", "  environment: {name: review, on_stop: stop}"),
   },

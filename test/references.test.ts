@@ -176,3 +176,34 @@ test("references nest at most 100 levels deep", () => {
   assert.ok(limits.length > 0);
   assert.match(limits[0], /nests references more than 100 levels deep$/);
 });
+
+test("script lists nest ten levels deep; the eleventh is GitLab's error at the job's reference", () => {
+  // .l1 is a list one deep; each .lN holds a reference to .l(N-1), so .lN is N lists deep
+  const levels = [".l1:", "  s: [a]"];
+  for (let i = 2; i <= 11; i++) levels.push(`.l${i}:`, `  s: [!reference [.l${i - 1}, s]]`);
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      ...levels,
+      ...["ten:", "  script: !reference [.l10, s]", "eleven:", "  script: !reference [.l11, s]"],
+    ),
+  });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 25:10-25:30 error commands-too-deep jobs:eleven:script config should be a string or " +
+      "a nested array of strings up to 10 levels deep",
+  ]);
+  assert.deepEqual((effective(m, "ten") as { script: unknown }).script, ["a"]);
+});
+
+test("a chain of 10,000 references is cut where it nests lists more than 100 deep", () => {
+  const chain = [".r0:", "  s: [echo]"];
+  for (let i = 1; i < 10_000; i++) chain.push(`.r${i}:`, `  s: [!reference [.r${i - 1}, s]]`);
+  const m = analyze({ ".gitlab-ci.yml": y(...chain, "job:", "  script: !reference [.r9999, s]") });
+  const limits = m.diagnostics.filter((d) => d.code === "reference-limit");
+  // the first cut is the reference that would make .r101 102 lists deep; each cut starts the count again
+  assert.equal(
+    limits[0].message,
+    '!reference [".r100", "s"] expands to lists or maps nested more than 100 levels deep',
+  );
+  assert.equal(limits.length, 99);
+  assert.ok(m.diagnostics.every((d) => d.code === "reference-limit"));
+});

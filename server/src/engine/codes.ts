@@ -102,6 +102,11 @@ export const CODES = {
   "reference-limit": { severity: "error", section: "extends" },
 
   "nested-list": { severity: "error", section: "jobs" },
+  "commands-too-deep": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "%{path} config should be a string or a nested array of strings up to 10 levels deep",
+  },
   "job-no-script": {
     severity: "error",
     section: "jobs",

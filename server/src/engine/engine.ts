@@ -8,6 +8,7 @@ import {
   globalContext,
   injectEdgeStages,
   jobShapeDiagnostics,
+  commandsNestingDiagnostics,
   nestedListDiagnostics,
   stagesOf,
   type GlobalContext,
@@ -150,7 +151,11 @@ export class Engine {
         return kept;
       const value = effectiveJob(info, ctx);
       if (!value) return undefined;
-      const def = { name, kind: info.kind, globals, value, diagnostics: nestedListDiagnostics(name, value) };
+      const diagnostics = [
+        ...(info.value.kind === "map" ? commandsNestingDiagnostics(`jobs:${name}`, info.value) : []),
+        ...nestedListDiagnostics(name, value),
+      ];
+      const def = { name, kind: info.kind, globals, value, diagnostics };
       this.caches.effective.set(info.value, def);
       return def;
     };
@@ -159,6 +164,8 @@ export class Engine {
       if (def) diagnostics.push(...def.diagnostics);
     }
     diagnostics.push(...globalNestedLists(ctx));
+    const defaults = merged.entries.get("default")?.value;
+    if (defaults?.kind === "map") diagnostics.push(...commandsNestingDiagnostics("default", defaults));
     const templates = jobTemplates(jobs, extended.parents);
     // Where resolution already failed (a missing reference left a null, a bad include entry),
     // the schema would only restate the same problem less precisely.

@@ -161,14 +161,66 @@ export function flatten(v: CValue): CValue {
   if (v.kind !== "seq" || !v.items.some((i) => i.kind === "seq")) return v;
   const items: CValue[] = [];
   // Items of an inner list inherit its hops, so a script line pulled in by !reference still says so.
-  const walk = (s: CSeq, inherited: readonly Via[] | undefined) => {
-    for (const i of s.items) {
-      if (i.kind === "seq") walk(i, [...(inherited ?? []), ...(i.via ?? [])]);
-      else items.push(throughVia(i, inherited));
+  // An explicit stack, not recursion: references can nest lists a hundred levels deep.
+  const stack: { items: readonly CValue[]; at: number; via: readonly Via[] | undefined }[] = [
+    { items: v.items, at: 0, via: undefined },
+  ];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.at === top.items.length) {
+      stack.pop();
+      continue;
     }
-  };
-  walk(v, undefined);
+    const i = top.items[top.at++];
+    if (i.kind === "seq") stack.push({ items: i.items, at: 0, via: [...(top.via ?? []), ...(i.via ?? [])] });
+    else items.push(throughVia(i, top.via));
+  }
   return { ...v, items };
+}
+
+/**
+ * How deep GitLab lets script lists nest: `StringOrNestedArrayOfStringsValidator` with
+ * `max_level: 10` (lib/gitlab/config/entry/validators.rb, NestedArrayHelpers), where the outer
+ * list is the first level.
+ */
+export const MAX_COMMANDS_NESTING = 10;
+
+/** The first list nested deeper than `max` levels (the outer list is level 1), if any. */
+function tooDeep(v: CValue, max: number): CSeq | undefined {
+  const stack: { list: CSeq; level: number }[] = v.kind === "seq" ? [{ list: v, level: 1 }] : [];
+  while (stack.length > 0) {
+    const { list, level } = stack.pop()!;
+    if (level > max) return list;
+    for (let k = list.items.length - 1; k >= 0; k--) {
+      const i = list.items[k];
+      if (i.kind === "seq") stack.push({ list: i, level: level + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Script lists nested deeper than GitLab accepts, reported with GitLab's message at the keyword's
+ * value (at its !reference when it came through one: the inner reference that went one level too
+ * far can be many files away from the job). `job` is the job before flattening.
+ */
+export function commandsNestingDiagnostics(name: string, job: CMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const check = (v: CValue | undefined, path: string) => {
+    if (!v || !tooDeep(v, MAX_COMMANDS_NESTING)) return;
+    out.push({
+      src: v.via?.[0]?.at ?? v.src,
+      severity: "error",
+      code: "commands-too-deep",
+      message:
+        `${name}:${path} config should be a string or a nested array of strings ` +
+        `up to ${MAX_COMMANDS_NESTING} levels deep`,
+    });
+  };
+  for (const k of SCRIPT_KEYS) check(job.entries.get(k)?.value, k);
+  const hooks = job.entries.get("hooks")?.value;
+  if (hooks?.kind === "map") check(hooks.entries.get("pre_get_sources_script")?.value, "hooks:pre_get_sources_script");
+  return out;
 }
 
 const SCRIPT_KEYS = ["script", "before_script", "after_script"];

@@ -37,19 +37,26 @@ export function referencePath(ref: CRef): string[] | undefined {
 }
 
 /**
- * What resolving a value looked up (path → what it found) and reported. Sets: a value reached
- * through references many times over adds each lookup and finding once, not once per path to it.
+ * What resolving a value looked up (path → what it found) and reported, so a top-level value can
+ * be reused by the next analysis. Sets: a value reached through references many times over adds
+ * each lookup and finding once. A value that reaches more than MAX_TRACKED of them (a chain of
+ * thousands of references, each frame holding all below it, would be quadratic) is `untracked`:
+ * it keeps nothing and is resolved afresh each time.
  */
 interface Collected {
   deps: Map<string, readonly [readonly string[], CValue | undefined]>;
   diagnostics: Set<Diagnostic>;
+  untracked: boolean;
 }
 
-const newCollected = (): Collected => ({ deps: new Map(), diagnostics: new Set() });
+const MAX_TRACKED = 1000;
+
+const newCollected = (): Collected => ({ deps: new Map(), diagnostics: new Set(), untracked: false });
 
 /**
- * References are followed at most this deep, and what a value expands to once every reference is
- * put in place is counted (as aliases are): past either limit the reference is reported, not expanded.
+ * References are followed at most this deep, what a value expands to once every reference is put in
+ * place is counted (as aliases are), and it may nest at most this deep: past any of these limits the
+ * reference is reported, not expanded.
  * GitLab has no limit of its own here; these keep a hostile config from exhausting memory or the stack.
  */
 export const MAX_REFERENCE_DEPTH = 100;
@@ -66,30 +73,50 @@ export function resolveReferences(
   hasExternal = false,
   memo: ReferencesMemo = new WeakMap(),
 ): ReferencesResult {
-  const diagnostics: Diagnostic[] = [];
+  // every diagnostic once, however many frames it reached
+  const diagnostics = new Set<Diagnostic>();
   const state = new Map<string, { result: CValue; collected: Collected } | "pending">();
   // What the value being resolved depends on; nested references report into their own frame,
   // which is then added to the frame that used them.
   const stack: Collected[] = [];
   const top = () => stack[stack.length - 1];
-  const report = (ref: CRef, code: Code, message: string, severity: Diagnostic["severity"] = "error") =>
-    top().diagnostics.add({ src: ref.src, code, message, severity });
+  const untrack = (c: Collected) => {
+    c.untracked = true;
+    c.deps.clear();
+    c.diagnostics.clear();
+  };
+  const report = (ref: CRef, code: Code, message: string, severity: Diagnostic["severity"] = "error") => {
+    const d: Diagnostic = { src: ref.src, code, message, severity };
+    diagnostics.add(d);
+    const frame = top();
+    if (frame.untracked) return;
+    frame.diagnostics.add(d);
+    if (frame.diagnostics.size > MAX_TRACKED) untrack(frame);
+  };
   const absorb = (into: Collected, from: Collected) => {
+    if (into.untracked) return;
+    if (from.untracked || into.deps.size + from.deps.size + into.diagnostics.size + from.diagnostics.size > MAX_TRACKED)
+      return untrack(into);
     for (const [k, d] of from.deps) into.deps.set(k, d);
     for (const d of from.diagnostics) into.diagnostics.add(d);
   };
-  // the size of a value with every reference in place, counted once per distinct value
-  const sizes = new WeakMap<CValue, number>();
-  const expanded = (v: CValue): number => {
-    if (v.kind === "scalar") return 1;
+  // the size and depth of a value with every reference in place, counted once per distinct value
+  // (a resolved value's parts are resolved already, so these recurse no deeper than the limits)
+  const sizes = new WeakMap<CValue, { size: number; depth: number }>();
+  const measure = (v: CValue): { size: number; depth: number } => {
+    if (v.kind === "scalar" || v.kind === "ref") return { size: 1, depth: 0 };
     const known = sizes.get(v);
-    if (known !== undefined) return known;
-    let n = 1;
-    if (v.kind === "map") for (const e of v.entries.values()) n += expanded(e.value);
-    else for (const i of v.items) n += expanded(i);
-    n = Math.min(n, MAX_EXPANDED + 1);
-    sizes.set(v, n);
-    return n;
+    if (known) return known;
+    let size = 1;
+    let depth = 0;
+    for (const part of v.kind === "map" ? [...v.entries.values()].map((e) => e.value) : v.items) {
+      const m = measure(part);
+      size = Math.min(size + m.size, MAX_EXPANDED + 1);
+      depth = Math.max(depth, m.depth);
+    }
+    const out = { size, depth: depth + 1 };
+    sizes.set(v, out);
+    return out;
   };
 
   const dig = (path: readonly string[]): CValue | undefined => {
@@ -146,11 +173,19 @@ export function resolveReferences(
       result = scalar(null, ref.src);
     } else {
       result = withVia(resolve(target), { kind: "reference", name: path.join("."), at: ref.src });
-      if (expanded(result) > MAX_EXPANDED) {
+      const m = measure(result);
+      if (m.size > MAX_EXPANDED) {
         report(
           ref,
           "reference-limit",
           `${text} expands to more than ${MAX_EXPANDED.toLocaleString("en")} values once every reference is in place`,
+        );
+        result = scalar(null, ref.src);
+      } else if (m.depth > MAX_REFERENCE_DEPTH) {
+        report(
+          ref,
+          "reference-limit",
+          `${text} expands to lists or maps nested more than ${MAX_REFERENCE_DEPTH} levels deep`,
         );
         result = scalar(null, ref.src);
       }
@@ -194,8 +229,12 @@ export function resolveReferences(
   const entries = new Map<string, CEntry>();
   for (const [k, e] of config.entries) {
     const kept = memo.get(e.value);
-    if (kept && [...kept.collected.deps.values()].every(([path, found]) => dig(path) === found)) {
-      diagnostics.push(...kept.collected.diagnostics);
+    if (
+      kept &&
+      !kept.collected.untracked &&
+      [...kept.collected.deps.values()].every(([path, found]) => dig(path) === found)
+    ) {
+      for (const d of kept.collected.diagnostics) diagnostics.add(d);
       entries.set(k, kept.result === e.value ? e : { ...e, value: kept.result });
       continue;
     }
@@ -204,8 +243,7 @@ export function resolveReferences(
     const result = resolve(e.value);
     stack.pop();
     memo.set(e.value, { collected: frame, result });
-    diagnostics.push(...frame.diagnostics);
     entries.set(k, result === e.value ? e : { ...e, value: result });
   }
-  return { config: { ...config, entries }, diagnostics };
+  return { config: { ...config, entries }, diagnostics: [...diagnostics] };
 }

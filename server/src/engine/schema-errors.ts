@@ -33,16 +33,23 @@ function pick(errors: ErrorObject[], prefix: string): ErrorObject[] {
     const branch = Number(m[2]);
     const byBranch = groups.get(at) ?? new Map<number, ErrorObject[]>();
     groups.set(at, byBranch);
-    byBranch.set(branch, [...(byBranch.get(branch) ?? []), e]);
+    const list = byBranch.get(branch);
+    if (list) list.push(e);
+    else byBranch.set(branch, [e]);
   }
   const out = [...direct];
   for (const [at, byBranch] of groups) {
     let best: ErrorObject[] | undefined;
     let bestKey: [number, number, number] | undefined;
-    for (const [branch, errs] of byBranch) {
-      const deepest = Math.max(...errs.map(depth));
+    for (const errs of byBranch.values()) {
+      let deepest = 0;
+      let shallowest = Infinity;
+      for (const e of errs) {
+        deepest = Math.max(deepest, depth(e));
+        shallowest = Math.min(shallowest, depth(e));
+      }
       // a type mismatch at the branch's own root means the branch does not apply at all
-      const wrongType = errs.every((e) => e.keyword === "type" && depth(e) === Math.min(...errs.map(depth))) ? 1 : 0;
+      const wrongType = errs.every((e) => e.keyword === "type" && depth(e) === shallowest) ? 1 : 0;
       const key: [number, number, number] = [wrongType, -deepest, errs.length];
       if (
         !bestKey ||
@@ -52,7 +59,6 @@ function pick(errors: ErrorObject[], prefix: string): ErrorObject[] {
         bestKey = key;
         best = errs;
       }
-      void branch;
     }
     if (best && bestKey && bestKey[0] === 1) {
       // every branch failed on type: say which types would do, once
@@ -66,7 +72,7 @@ function pick(errors: ErrorObject[], prefix: string): ErrorObject[] {
 }
 
 function mergeTypes(errors: ErrorObject[]): ErrorObject {
-  const shallow = Math.min(...errors.map(depth));
+  const shallow = errors.reduce((min, e) => Math.min(min, depth(e)), Infinity);
   const atRoot = errors.filter((e) => depth(e) === shallow);
   const types = new Set<string>();
   for (const e of atRoot) {
@@ -87,19 +93,17 @@ function dedupeByPath(errors: ErrorObject[]): ErrorObject[] {
     seen.add(k);
     out.push(e);
   }
-  // a type error says less than an error on the value's children, or than the enum of allowed values
-  return out.filter(
-    (e) =>
-      !(
-        e.keyword === "type" &&
-        out.some(
-          (o) =>
-            o !== e &&
-            (o.instancePath.startsWith(e.instancePath + "/") ||
-              (o.instancePath === e.instancePath && o.keyword === "enum")),
-        )
-      ),
-  );
+  // a type error says less than an error on the value's children, or than the enum of allowed values;
+  // the paths that have either are gathered once, so this stays linear in the number of errors
+  const outranked = new Set<string>();
+  for (const o of out) {
+    if (o.keyword === "enum") outranked.add(o.instancePath);
+    for (let i = o.instancePath.lastIndexOf("/"); i >= 0; i = o.instancePath.lastIndexOf("/", i - 1)) {
+      outranked.add(o.instancePath.slice(0, i));
+      if (i === 0) break;
+    }
+  }
+  return out.filter((e) => !(e.keyword === "type" && outranked.has(e.instancePath)));
 }
 
 const TYPE_WORDS: Record<string, string> = {
