@@ -342,7 +342,10 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
     const r = entryLines(file.lines, script);
     edits.push(at(r.start, r.end, scriptText));
   } else {
-    const r = lineEnd(file.lines, entries.reduce((max, e) => Math.max(max, e.value.src.end - 1), 0));
+    const r = lineEnd(
+      file.lines,
+      entries.reduce((max, e) => Math.max(max, e.value.src.end - 1), 0),
+    );
     edits.push(at(r, r, scriptText));
   }
   const tags = own("tags");
