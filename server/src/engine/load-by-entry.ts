@@ -4,7 +4,7 @@ import { parseLeniently } from "./load";
 import { LineIndex } from "./text";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
 import { mapOf } from "./values";
-import { DocumentLoader, EntryBase, MAX_EXPANDED_NODES, relativeSrc, TooBig } from "./yaml";
+import { DocumentLoader, EntryBase, MAX_PARSED_BYTES, relativeSrc, TooBig } from "./yaml";
 
 // A big file is loaded top-level entry by top-level entry, so that an edit parses and converts again
 // only the entry it is in. GitLab's big files (rules.gitlab-ci.yml: 150 KB) are one block mapping
@@ -190,7 +190,7 @@ export function assemble(path: string, text: string, state: EntriesState): Parse
     entries.set(key, l.entry);
     size += l.size;
   }
-  if (size > MAX_EXPANDED_NODES) return undefined;
+  if (size > MAX_PARSED_BYTES) return undefined;
   const first = state.placed[0].entry.mapSrc;
   const last = state.placed[state.placed.length - 1].entry.mapSrc;
   // the file's range follows its first and last entries wherever they are seated

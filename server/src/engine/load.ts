@@ -2,7 +2,7 @@ import type { Document } from "yaml";
 import { LineIndex } from "./text";
 import type { CMap, CValue, Diagnostic, Src } from "./types";
 import { loadByEntry, type EntriesState } from "./load-by-entry";
-import { DocumentLoader, lenientQuotes, MAX_DEPTH, MAX_EXPANDED_NODES, parseDocuments, TooBig } from "./yaml";
+import { DocumentLoader, lenientQuotes, MAX_DEPTH, MAX_PARSED_BYTES, parseDocuments, TooBig } from "./yaml";
 
 /** An anchor as written, kept for navigation and hover. */
 export interface AnchorDef {
@@ -97,8 +97,8 @@ export function loadWhole(path: string, text: string): ParsedFile {
         severity: "error",
         code: "yaml-too-big",
         message:
-          `The parsed YAML is too big (more than ${MAX_EXPANDED_NODES} values once ` +
-          `aliases are expanded, or nested deeper than ${MAX_DEPTH})`,
+          `The parsed YAML is too big (more than ${MAX_PARSED_BYTES / 1024 / 1024} MB as GitLab counts it, ` +
+          `with every alias expanded, or nested deeper than ${MAX_DEPTH})`,
       });
       loaded.push({ value: undefined, doc });
     }

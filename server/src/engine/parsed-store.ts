@@ -12,7 +12,7 @@ import { EntryBase, EntrySrc } from "./yaml";
 // and their sizes — so a restored file is the file loaded again. Data is only used for the very
 // text it was made from (its length and hash), and anything malformed is ignored, never trusted.
 
-export const STORE_FORMAT = 1;
+export const STORE_FORMAT = 2;
 
 type S = [base: number, from: number, to: number];
 

@@ -22,11 +22,24 @@ import { mapOf, scalar, seqOf, withVia } from "./values";
 // kept as a tag), DocumentLoader converts its nodes into values that carry their source, resolving
 // anchors, aliases and `<<` itself so that alias bombs are counted rather than expanded.
 
-// GitLab refuses configs whose parsed form is too big or too deep (application settings
-// max_yaml_size_bytes / max_yaml_depth). We count expanded nodes instead of bytes: an alias
-// counts as often as it is used, so an alias bomb is caught without being expanded.
-export const MAX_EXPANDED_NODES = 1_000_000;
+// GitLab refuses a document whose parsed form is too big or too deep: Gitlab::Utils::DeepSize sums
+// ObjectSpace.memsize_of over every object it reaches, an alias's target as often as it is used,
+// against the application settings max_yaml_size_bytes (default 2 MB since GitLab 16.x's migration
+// UpdateMaxTotalYamlSizeBytesValue) and max_yaml_depth (100). We count the same walk without expanding
+// it, from below: every string, list and map is at least one 40-byte Ruby object, and a string
+// longer than 23 bytes is stored outside it. Numbers, booleans and nulls cost Ruby nothing; they
+// count 1 here so that a bomb of them is bounded too. So a config we refuse, GitLab with its
+// defaults refuses as well (GitLab's own rules.gitlab-ci.yml, its largest, counts 0.85 MB).
+export const MAX_PARSED_BYTES = 2 * 1024 * 1024;
 export const MAX_DEPTH = 100;
+const RUBY_OBJECT = 40;
+const RUBY_EMBEDDED_STRING = 23;
+
+/** What a scalar adds to the count: see MAX_PARSED_BYTES. */
+function scalarBytes(v: string | number | boolean | null): number {
+  if (typeof v !== "string") return 1;
+  return RUBY_OBJECT + (v.length > RUBY_EMBEDDED_STRING ? v.length + 1 : 0);
+}
 
 const referenceTag = { tag: "!reference", collection: "seq" as const, nodeClass: YAMLSeq, default: false };
 
@@ -95,7 +108,7 @@ export class DocumentLoader {
     readonly aliases = new Map<string, CValue | undefined>(),
   ) {}
 
-  /** The expanded size of a value this loader (or one sharing its sizes) made. */
+  /** The expanded size of a value this loader (or one sharing its sizes) made, as MAX_PARSED_BYTES counts it. */
   sizeOf(v: CValue): number {
     return this.size(v);
   }
@@ -110,11 +123,12 @@ export class DocumentLoader {
   }
 
   private size(v: CValue): number {
-    return this.sizes.get(v) ?? 1;
+    if (v.kind === "scalar") return scalarBytes(v.value);
+    return this.sizes.get(v) ?? RUBY_OBJECT;
   }
 
   private sized<T extends CValue>(v: T, n: number): T {
-    if (n > MAX_EXPANDED_NODES) throw new TooBig();
+    if (n > MAX_PARSED_BYTES) throw new TooBig();
     this.sizes.set(v, n);
     return v;
   }
@@ -135,7 +149,8 @@ export class DocumentLoader {
       value = this.map(n as YAMLMap, start, end, depth);
     } else if (isSeq(n)) {
       const items = (n as YAMLSeq).items.map((i) => this.convert(i, end, depth + 1));
-      value = this.sized(seqOf(items, this.src(start, end)), 1 + items.reduce((s, i) => s + this.size(i), 0));
+      const size = items.reduce((s, i) => s + this.size(i), RUBY_OBJECT);
+      value = this.sized(seqOf(items, this.src(start, end)), size);
     } else {
       value = scalar(this.scalarValue(n as YScalar, start, end), this.src(start, end));
       const inner = this.innerOf(n as YScalar, start, end);
@@ -212,12 +227,13 @@ export class DocumentLoader {
     const from = tagStart >= 0 && /^\s*$/.test(this.text.slice(tagStart + 10, start)) ? tagStart : start;
     if (!isSeq(n)) return { kind: "ref", items: [], invalid: true, src: this.src(from, end) };
     const items = (n as YAMLSeq).items.map((i) => this.convert(i, end, depth + 1));
-    return { kind: "ref", items, src: this.src(from, end) };
+    const size = items.reduce((s, i) => s + this.size(i), RUBY_OBJECT);
+    return this.sized({ kind: "ref", items, src: this.src(from, end) }, size);
   }
 
   private map(n: YAMLMap, start: number, end: number, depth: number): CValue {
     const entries = new Map<string, CEntry>();
-    let size = 1;
+    let size = RUBY_OBJECT;
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YNode;
@@ -242,9 +258,9 @@ export class DocumentLoader {
       }
       const keyInner = isScalar(keyNode) ? this.innerOf(keyNode, keyRange[0], keyRange[1]) : undefined;
       entries.set(key, keyInner ? { key, keySrc, keyInner, value } : { key, keySrc, value });
-      size += this.size(value);
+      size += scalarBytes(key) + this.size(value);
     }
-    for (const e of entries.values()) if (this.merged.has(e)) size += this.size(e.value);
+    for (const e of entries.values()) if (this.merged.has(e)) size += scalarBytes(e.key) + this.size(e.value);
     return this.sized(mapOf(entries, this.src(start, end)), size);
   }
 
