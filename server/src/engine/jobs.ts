@@ -156,9 +156,18 @@ export function injectEdgeStages(config: CMap): CMap {
   return { ...config, entries };
 }
 
+/**
+ * Flattened items by the items they came from: values are immutable and extends shares them (a job's
+ * copy differs in its own hops only, which flattening does not pass to the items), so a script that
+ * 300 jobs inherit is flattened once, not 300 times.
+ */
+const flattened = new WeakMap<readonly CValue[], CValue[]>();
+
 /** Full flattening of nested lists, as Entry::Commands / ComposableArray do. */
 export function flatten(v: CValue): CValue {
   if (v.kind !== "seq" || !v.items.some((i) => i.kind === "seq")) return v;
+  const known = flattened.get(v.items);
+  if (known) return { ...v, items: known };
   const items: CValue[] = [];
   // Items of an inner list inherit its hops, so a script line pulled in by !reference still says so.
   // An explicit stack, not recursion: references can nest lists a hundred levels deep.
@@ -175,6 +184,7 @@ export function flatten(v: CValue): CValue {
     if (i.kind === "seq") stack.push({ items: i.items, at: 0, via: [...(top.via ?? []), ...(i.via ?? [])] });
     else items.push(throughVia(i, top.via));
   }
+  flattened.set(v.items, items);
   return { ...v, items };
 }
 
