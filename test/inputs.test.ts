@@ -176,3 +176,31 @@ test("interpolation blocks are found as GitLab's expression finds them, in one p
     "only the last `$[[` opens a block the `]]` closes, as the expression has it",
   );
 });
+
+test("splicing stops once it has added 16 MB to a file: reported once, the rest left as written", () => {
+  // each line splices a 1 MB input four times: 4 MB per line, so lines 1-4 fit (16 MB) and line 5 does not
+  const line = "    - a $[[ inputs.x ]] $[[ inputs.x ]] $[[ inputs.x ]] $[[ inputs.x ]]";
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "spec:",
+      "  inputs:",
+      `    x: {default: "${"z".repeat(1024 * 1024 - 16)}"}`,
+      "---",
+      "job:",
+      "  script:",
+      ...Array(8).fill(line),
+    ),
+  });
+  assert.deepEqual(
+    m.diagnostics.map((d) => `${d.code} ${d.message}`),
+    [
+      "interpolation-limit inputs spliced into this file's strings add more than 16 MB of text: " +
+        "this string and the rest are left as written",
+    ],
+  );
+  const script = (job(m, "job") as { script: string[] }).script;
+  assert.deepEqual(
+    script.map((s) => s.length),
+    [...Array(4).fill(2 + 4 * (1024 * 1024 - 16) + 3), ...Array(4).fill(line.length - 6)],
+  );
+});

@@ -70,6 +70,7 @@ export const CODES = {
     gitlab: "unknown input specification for `%{name}` (valid types: array, boolean, number, string)",
   },
   "interpolation-error": { severity: "error", section: "includes" },
+  "interpolation-limit": { severity: "error", section: "includes" },
 
   "extends-unknown-parent": {
     severity: "error",

@@ -243,12 +243,25 @@ function applyFunction(value: CValue, fn: string, src: Src, report: Report): CVa
   return undefined;
 }
 
+/**
+ * How much text splicing inputs into strings may add to one file. GitLab has no limit of its own
+ * (a 100 KB input spliced 9,000 times is 900 MB it would try to build); this is the largest file
+ * the host reads, so interpolation cannot make a file bigger than one we would refuse to read.
+ */
+export const MAX_INTERPOLATED_GROWTH = 16 * 1024 * 1024;
+
+interface Budget {
+  left: number;
+  reported: boolean;
+}
+
 /** Interpolates one string; returns the typed value, a new string, or undefined when unchanged. */
 function interpolateString(
   text: string,
   src: Src,
   values: ReadonlyMap<string, CValue | undefined>,
   report: Report,
+  budget: Budget,
 ): CValue | undefined {
   if (!text.includes("$[[")) return undefined;
   const blocks = blocksOf(text);
@@ -281,26 +294,49 @@ function interpolateString(
   if (resolved.every((r) => r === undefined)) return undefined;
   let out = "";
   let last = 0;
-  blocks.forEach((b, i) => {
-    out += text.slice(last, b.index) + (resolved[i] === undefined ? b.text : spliceText(resolved[i]!));
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    const spliced = resolved[i] === undefined ? b.text : spliceText(resolved[i]!);
+    budget.left -= spliced.length - b.text.length;
+    if (budget.left < 0) {
+      if (!budget.reported)
+        report(
+          src,
+          "interpolation-limit",
+          `inputs spliced into this file's strings add more than ${MAX_INTERPOLATED_GROWTH / 1024 / 1024} MB ` +
+            `of text: this string and the rest are left as written`,
+        );
+      budget.reported = true;
+      return undefined;
+    }
+    out += text.slice(last, b.index) + spliced;
     last = b.index + b.text.length;
-  });
+  }
   out += text.slice(last);
   return scalar(out, src);
 }
 
 /** Interpolates every string of a content document, keys included. Unchanged subtrees are shared. */
 export function interpolate(value: CValue, values: ReadonlyMap<string, CValue | undefined>, report: Report): CValue {
+  return interpolateIn(value, values, report, { left: MAX_INTERPOLATED_GROWTH, reported: false });
+}
+
+function interpolateIn(
+  value: CValue,
+  values: ReadonlyMap<string, CValue | undefined>,
+  report: Report,
+  budget: Budget,
+): CValue {
   switch (value.kind) {
     case "scalar": {
       if (typeof value.value !== "string") return value;
-      return interpolateString(value.value, value.src, values, report) ?? value;
+      return interpolateString(value.value, value.src, values, report, budget) ?? value;
     }
     case "ref":
     case "seq": {
       let changed = false;
       const items = value.items.map((i) => {
-        const n = interpolate(i, values, report);
+        const n = interpolateIn(i, values, report, budget);
         if (n !== i) changed = true;
         return n;
       });
@@ -311,10 +347,10 @@ export function interpolate(value: CValue, values: ReadonlyMap<string, CValue | 
       let changed = false;
       const entries = new Map<string, CEntry>();
       for (const [k, e] of value.entries) {
-        const newKey = interpolateString(k, e.keySrc, values, report);
+        const newKey = interpolateString(k, e.keySrc, values, report, budget);
         const key =
           newKey === undefined ? k : newKey.kind === "scalar" ? String(newKey.value ?? "") : spliceText(newKey);
-        const v = interpolate(e.value, values, report);
+        const v = interpolateIn(e.value, values, report, budget);
         if (key !== k || v !== e.value) changed = true;
         entries.set(key, key === k && v === e.value ? e : { key, keySrc: e.keySrc, value: v });
       }
