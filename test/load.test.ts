@@ -195,3 +195,15 @@ test("the parsed size is GitLab's DeepSize from below: 10^5 aliased strings are 
   assert.equal(tooBig(fine), 0);
   assert.equal((effective(fine, "job") as { script: string[] }).script.length, 10_000);
 });
+
+test("nesting thousands deep is GitLab's too-big error, not the parser's stack overflow", () => {
+  const deep = "[".repeat(10_000) + "]".repeat(10_000);
+  const m = analyze({ ".gitlab-ci.yml": y("job:", "  script: [x]", `.deep: ${deep}`) });
+  assert.deepEqual(
+    m.diagnostics.map((d) => `${d.code} ${d.message}`),
+    [
+      "yaml-too-big The parsed YAML is too big (more than 2 MB as GitLab counts it, " +
+        "with every alias expanded, or nested deeper than 100)",
+    ],
+  );
+});

@@ -88,6 +88,7 @@ export function loadByEntry(path: string, text: string, previous?: ParsedFile): 
   const placed: Array<{ entry: LoadedEntry; start: number }> = [];
   const anchors = new Map<string, CValue | "pending">();
   const sizes = prev?.sizes ?? new WeakMap<object, number>();
+  let size = 0;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i];
     const entryText = text.slice(start, starts[i + 1] ?? text.length);
@@ -106,6 +107,9 @@ export function loadByEntry(path: string, text: string, previous?: ParsedFile): 
     }
     if (entry.parse) parses.set(entryText, entry.parse);
     placed.push({ entry, start });
+    // too big: loading whole says so, and stops converting there; parsing the rest entry by entry is waste
+    size += entry.size;
+    if (size > MAX_PARSED_BYTES) return undefined;
   }
   const file = assemble(path, text, { placed, parses, sizes });
   if (file) seat(file);

@@ -51,6 +51,10 @@ export function parseLeniently(text: string): {
   return { docs, parsedText: text, toOriginal: (o) => o };
 }
 
+const TOO_BIG =
+  `The parsed YAML is too big (more than ${MAX_PARSED_BYTES / 1024 / 1024} MB as GitLab counts it, ` +
+  `with every alias expanded, or nested deeper than ${MAX_DEPTH})`;
+
 /** The file parsed as one text; what loading by entry must always equal. */
 export function loadWhole(path: string, text: string): ParsedFile {
   const lines = new LineIndex(text);
@@ -60,14 +64,20 @@ export function loadWhole(path: string, text: string): ParsedFile {
   const loaded: Array<{ value: CValue | undefined; doc: Document.Parsed }> = [];
   for (const doc of list) {
     let broken = false;
+    let tooBigSaid = false;
     for (const e of doc.errors) {
       broken = true;
       const [s, en] = e.pos.map(toOriginal);
+      // The parser recurses once per level and runs out of stack thousands of levels deep; GitLab's
+      // parser does not, and refuses the result for its depth (DeepSize, max_yaml_depth).
+      const tooDeep = /call stack/i.test(e.message);
+      if (tooDeep && tooBigSaid) continue;
+      tooBigSaid ||= tooDeep;
       diagnostics.push({
         src: { file: path, start: s, end: Math.max(en, s) },
         severity: "error",
-        code: "yaml-syntax",
-        message: e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
+        code: tooDeep ? "yaml-too-big" : "yaml-syntax",
+        message: tooDeep ? TOO_BIG : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
       });
     }
     for (const w of doc.warnings) {
@@ -92,14 +102,13 @@ export function loadWhole(path: string, text: string): ParsedFile {
     } catch (e) {
       if (!(e instanceof TooBig)) throw e;
       const r = toOriginal(doc.contents?.range?.[0] ?? 0);
-      diagnostics.push({
-        src: { file: path, start: r, end: r },
-        severity: "error",
-        code: "yaml-too-big",
-        message:
-          `The parsed YAML is too big (more than ${MAX_PARSED_BYTES / 1024 / 1024} MB as GitLab counts it, ` +
-          `with every alias expanded, or nested deeper than ${MAX_DEPTH})`,
-      });
+      if (!tooBigSaid)
+        diagnostics.push({
+          src: { file: path, start: r, end: r },
+          severity: "error",
+          code: "yaml-too-big",
+          message: TOO_BIG,
+        });
       loaded.push({ value: undefined, doc });
     }
   }
