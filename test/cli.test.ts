@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 
@@ -105,4 +107,22 @@ test("severities from .pipewright.yml raise, lower or hide diagnostics by code",
     r.stdout,
     ".gitlab-ci.yml:1:10: error: no file matches `ci/*.yml`: GitLab includes nothing here [include-no-match]\n",
   );
+});
+
+test("a file over the 16 MB read limit is said to be too big to read, at the root and where it is included", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-big-"));
+  try {
+    // sparse: 17 MB on paper, nothing on disk
+    fs.closeSync(fs.openSync(path.join(dir, "big.yml"), "w"));
+    fs.truncateSync(path.join(dir, "big.yml"), 17 * 1024 * 1024);
+    fs.writeFileSync(path.join(dir, "main.yml"), "include: big.yml\njob:\n  script: [x]\n");
+    const messages = (root: string) =>
+      (JSON.parse(run("check", dir, "--root", root, "--format", "json").stdout) as { code: string; message: string }[])
+        .filter((d) => d.code === "file-unreadable")
+        .map((d) => d.message);
+    assert.deepEqual(messages("big.yml"), ["big.yml is larger than 16 MB, more than Pipewright reads"]);
+    assert.deepEqual(messages("main.yml"), ["Local file `big.yml` is larger than 16 MB, more than Pipewright reads"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

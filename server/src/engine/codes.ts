@@ -28,6 +28,7 @@ export const CODES = {
   "yaml-unknown-tag": { severity: "warning", section: "yaml" },
   "yaml-complex-key": { severity: "error", section: "yaml" },
 
+  "file-unreadable": { severity: "error", section: "includes" },
   "include-not-found": { severity: "error", section: "includes", gitlab: "Local file `%{location}` does not exist!" },
   "include-empty": { severity: "error", section: "includes", gitlab: "Local file `%{location}` is empty!" },
   "include-not-yaml": {

@@ -110,12 +110,17 @@ export class Engine {
     const root = parse(rootPath);
     const rootSrc: Src = { file: rootPath, start: 0, end: 0 };
     if (!root) {
+      const why = this.host.unreadable?.(rootPath);
       return emptyModel(rootPath, [
-        { src: rootSrc, severity: "error", code: "root-not-found", message: `${rootPath} does not exist` },
+        why
+          ? { src: rootSrc, severity: "error", code: "file-unreadable", message: `${rootPath} ${why}` }
+          : { src: rootSrc, severity: "error", code: "root-not-found", message: `${rootPath} does not exist` },
       ]);
     }
     const diagnostics: Diagnostic[] = [];
-    const included = new IncludeExpander(parse, listFiles, this.caches.expansions).run(root, options.inputs);
+    const included = new IncludeExpander(parse, listFiles, this.caches.expansions, (p) =>
+      this.host.unreadable?.(p),
+    ).run(root, options.inputs);
     const files = new Map<string, ParsedFile>();
     for (const f of included.files) {
       const p = parse(f);

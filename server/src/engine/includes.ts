@@ -79,6 +79,7 @@ export class IncludeExpander {
     private readonly parse: (path: string) => ParsedFile | undefined,
     private readonly listFiles: () => readonly string[],
     private readonly memo: ExpansionMemo,
+    private readonly unreadable: (path: string) => string | undefined = () => undefined,
   ) {}
 
   /** `inputs` are those a parent pipeline passes to a child pipeline's root file. */
@@ -314,6 +315,11 @@ export class IncludeExpander {
       if (!this.countOne(item.src, frame, report, 1)) break;
       const parsed = this.parse(target);
       frame.deps.set(target, parsed);
+      const why = parsed === undefined ? this.unreadable(target) : undefined;
+      if (why) {
+        report(locationValue!.src, "file-unreadable", `Local file \`${target}\` ${why}`);
+        continue;
+      }
       if (parsed === undefined) {
         const missing = `Local file \`${location.includes("*") ? target : location}\` does not exist!`;
         if (conditional)

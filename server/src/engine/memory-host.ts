@@ -39,6 +39,10 @@ export class OverlayHost implements SourceHost {
     return this.overlay.get(path) ?? this.base.readFile(path);
   }
 
+  unreadable(path: string): string | undefined {
+    return this.overlay.has(path) ? undefined : this.base.unreadable?.(path);
+  }
+
   private listed: { base: readonly string[]; set: ReadonlySet<string> } | undefined;
 
   /** The base's files and the buffers not saved yet, without reading any file to find out. */

@@ -110,4 +110,9 @@ export interface SourceHost {
   readFile(path: string): string | undefined;
   /** Every file of the project, project-relative, for include wildcards. */
   listFiles(): readonly string[];
+  /**
+   * Why a file that is there cannot be read (it is too big, say), as words that follow its path;
+   * undefined when it reads or is not there.
+   */
+  unreadable?(path: string): string | undefined;
 }

@@ -51,6 +51,14 @@ export class DiskHost implements ProjectFiles {
     }
   }
 
+  unreadable(rel: string): string | undefined {
+    if (this.readFile(rel) !== undefined) return undefined;
+    const size = this.texts.get(rel)?.size ?? -1;
+    return size > MAX_FILE_BYTES
+      ? `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, more than Pipewright reads`
+      : undefined;
+  }
+
   /** Whether something is at the path inside the project, even when it cannot be read as a file. */
   exists(rel: string): boolean {
     const abs = path.resolve(this.root, rel);
