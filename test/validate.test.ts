@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyze, diags, y } from "./helpers";
+import { analyze, diags, job, y } from "./helpers";
 
 const schemaOnly = (m: ReturnType<typeof analyze>) => diags(m).filter((d) => d.split(" ")[3].startsWith("schema"));
 
@@ -160,4 +160,17 @@ test("a misspelt script is one finding with its fix, not also a job without a sc
   assert.deepEqual(m.diagnostics[0].fixes, [
     { title: 'Change to "script"', edits: [{ src: { file: ".gitlab-ci.yml", start: 9, end: 16 }, newText: "script" }] },
   ]);
+});
+
+test("keys named __proto__ are keys: reported when unknown, kept in the merged view", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y("job:", "  script: [echo]", "  __proto__: {script: 1}", "  variables:", "    __proto__: x"),
+  });
+  assert.deepEqual(diags(m), [
+    '.gitlab-ci.yml 2:2-2:11 error schema-unknown-keyword unknown keyword "__proto__" in job "job"',
+  ]);
+  const merged = job(m, "job") as Record<string, unknown>;
+  assert.deepEqual(Object.keys(merged), ["script", "__proto__", "variables"]);
+  assert.equal(Object.getPrototypeOf(merged), Object.prototype);
+  assert.equal(JSON.stringify(merged.variables), '{"__proto__":"x"}');
 });

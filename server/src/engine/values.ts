@@ -137,7 +137,9 @@ export function toJS(v: CValue): unknown {
       return { "!reference": v.items.map(toJS) };
     case "map": {
       const out: Record<string, unknown> = {};
-      for (const [k, e] of v.entries) out[k] = toJS(e.value);
+      // defineProperty, not assignment: a key named __proto__ must be a key, not set the prototype
+      for (const [k, e] of v.entries)
+        Object.defineProperty(out, k, { value: toJS(e.value), enumerable: true, writable: true, configurable: true });
       return out;
     }
   }
