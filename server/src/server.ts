@@ -6,6 +6,7 @@ import * as convert from "./lsp/convert";
 import { Analyses } from "./lsp/analysis";
 import { CAPABILITIES } from "./lsp/capabilities";
 import { Folders, location, type Folder } from "./lsp/folders";
+import { ResyncingReader } from "./lsp/stdio-reader";
 import { nodeIO } from "./node/node-io";
 import { cacheDir } from "./node/parse-store";
 import { Workspace } from "./workspace/workspace";
@@ -139,4 +140,14 @@ export function startServer(connection: lsp.Connection): void {
   connection.listen();
 }
 
-if (require.main === module) startServer(lsp.createConnection(lsp.ProposedFeatures.all));
+/** Over stdio, messages are read by a reader that survives a garbled frame; other transports as given. */
+function connectionFromArgs(): lsp.Connection {
+  if (!process.argv.includes("--stdio")) return lsp.createConnection(lsp.ProposedFeatures.all);
+  return lsp.createConnection(
+    lsp.ProposedFeatures.all,
+    new ResyncingReader(process.stdin),
+    new lsp.StreamMessageWriter(process.stdout),
+  );
+}
+
+if (require.main === module) startServer(connectionFromArgs());
