@@ -126,3 +126,36 @@ test("a file over the 16 MB read limit is said to be too big to read, at the roo
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a failure of Pipewright itself exits 3 with one line (the stack with --debug), never 1", () => {
+  // fault injection: a preloaded script makes realpath fail as a bug would, inside the Workspace
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-fault-"));
+  try {
+    fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), "job:\n  script: [x]\n");
+    const preload = path.join(dir, "fault.js");
+    fs.writeFileSync(
+      preload,
+      'const fs = require("fs"); const real = fs.realpathSync;\n' +
+        "fs.realpathSync = (p, ...rest) => {\n" +
+        '  if (p === process.env.FAULT_DIR) throw new Error("injected fault");\n' +
+        "  return real(p, ...rest);\n" +
+        "};\n",
+    );
+    const runFaulty = (...args: string[]) =>
+      spawnSync(process.execPath, ["--require", preload, cli, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, FAULT_DIR: dir },
+      });
+    const plain = runFaulty("check", dir);
+    assert.equal(plain.status, 3);
+    assert.equal(
+      plain.stderr,
+      "pipewright: internal error: injected fault (run again with --debug for the stack, and please report it)\n",
+    );
+    const debug = runFaulty("check", dir, "--debug");
+    assert.equal(debug.status, 3);
+    assert.match(debug.stderr, /^pipewright: internal error\nError: injected fault\n {4}at /);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

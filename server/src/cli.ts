@@ -13,7 +13,8 @@ import { Workspace } from "./workspace/workspace";
 const USAGE = `usage:
   pipewright check [DIR] [--root FILE] [--format text|json]
       Report every problem of the GitLab CI config rooted in DIR (default: .).
-      Exit status: 1 when there is an error, 0 otherwise, 2 on usage errors.
+      Exit status: 1 when there is an error, 0 otherwise, 2 on usage errors,
+      3 when Pipewright itself fails (a bug: --debug prints its stack).
   pipewright merged [DIR] [--root FILE] [--job NAME] [--format yaml|json]
       Print the configuration after includes, extends and !reference, or with --job
       the effective definition of one job (defaults and global variables applied).
@@ -141,13 +142,23 @@ function asJson(d: PositionedDiagnostic) {
   return related ? { file, range, severity, code, message, related } : { file, range, severity, code, message };
 }
 
+// --debug may come anywhere; it only changes how an internal error is shown
+const argv = process.argv.slice(2);
+const debug = argv.includes("--debug");
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = main(argv.filter((a) => a !== "--debug"));
 } catch (e) {
   if (e instanceof UsageError) {
     process.stderr.write(`pipewright: ${e.message}\n${e.showUsage ? `\n${USAGE}` : ""}`);
     process.exitCode = 2;
   } else {
-    throw e;
+    // exit 1 means "the config has errors": a failure of our own must not read as that
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(
+      debug && e instanceof Error && e.stack
+        ? `pipewright: internal error\n${e.stack}\n`
+        : `pipewright: internal error: ${message} (run again with --debug for the stack, and please report it)\n`,
+    );
+    process.exitCode = 3;
   }
 }
