@@ -165,6 +165,10 @@ const CASES: Record<string, Record<string, string>> = {
   "commands-too-deep": {
     ".gitlab-ci.yml": y("j:", "  script: [[[[[[[[[[[x]]]]]]]]]]]"),
   },
+  "needs-too-many": {
+    ".gitlab-ci.yml": y("b: {script: [x], stage: build, parallel: 51}", "j:", "  needs: [b]", "  script: [x]"),
+  },
+  "job-name-too-long": { ".gitlab-ci.yml": y(`${"j".repeat(256)}: {script: [x]}`) },
   "environment-on-stop-unknown": {
     ".gitlab-ci.yml": y("j:", "  script: [x]", "  environment: {name: review, on_stop: stop}"),
   },

@@ -178,3 +178,52 @@ test("with includes that cannot be read, unknown names are warnings that say why
       "build (it may come from an include that cannot be read offline)",
   ]);
 });
+
+test("more than 50 needs, counted as GitLab expands them, fail the pipeline: at the needs list, job or rule", () => {
+  const jobs = Array.from({ length: 48 }, (_, i) => `n${i}: {stage: build, script: [x]}`);
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      ...jobs,
+      "p: {stage: build, script: [x], parallel: 2}",
+      "mx: {stage: build, script: [x], parallel: {matrix: [{OS: [a, b, c]}]}}",
+      // 48 + 2 copies = 50: at the limit
+      "fits:",
+      `  needs: [${jobs.map((_, i) => `n${i}`).join(", ")}, p]`,
+      "  script: [x]",
+      // 48 + 2 + the 2 permutations asked for = 52
+      "over:",
+      `  needs: [${jobs.map((_, i) => `n${i}`).join(", ")}, p, {job: mx, parallel: {matrix: [{OS: [a, b]}]}}]`,
+      "  script: [x]",
+      "ruled:",
+      "  script: [x]",
+      "  rules:",
+      `    - needs: [${jobs.map((_, i) => `n${i}`).join(", ")}, p, mx]`,
+    ),
+  });
+  assert.deepEqual(
+    diags(m).filter((d) => d.includes("needs-too-many")),
+    [
+      ".gitlab-ci.yml 54:9-54:289 error needs-too-many over: one job can only need 50 others, " +
+        "but you have listed 52. See needs keyword documentation for more details",
+      ".gitlab-ci.yml 59:13-59:250 error needs-too-many ruled: one job can only need 50 others, " +
+        "but you have listed 53. See needs keyword documentation for more details",
+    ],
+  );
+});
+
+test("a job name over 255 characters is GitLab's error at the name; characters counted, hidden keys not", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      `${"a".repeat(255)}: {script: [x]}`,
+      `${"é".repeat(256)}: {script: [x]}`,
+      `.${"h".repeat(300)}: {script: [x]}`,
+    ),
+  });
+  assert.deepEqual(
+    diags(m).filter((d) => d.includes("job-name-too-long")),
+    [
+      `.gitlab-ci.yml 1:0-1:256 error job-name-too-long ` +
+        `jobs:${"é".repeat(64)}… name is too long (maximum is 255 characters)`,
+    ],
+  );
+});

@@ -114,6 +114,11 @@ export const CODES = {
     section: "jobs",
     gitlab: "jobs:%{job} config should implement the script:, run:, or trigger: keyword",
   },
+  "job-name-too-long": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "jobs:%{job} name is too long (maximum is %{limit} characters)",
+  },
   "job-blank": { severity: "error", section: "jobs", gitlab: "jobs:%{job} config can't be blank" },
   "config-no-visible-job": {
     severity: "error",
@@ -148,6 +153,13 @@ export const CODES = {
     gitlab: "%{job} has the following needs duplicated: %{needs}.",
   },
   "needs-cycle": { severity: "error", section: "logic" },
+  "needs-too-many": {
+    severity: "error",
+    section: "logic",
+    gitlab:
+      "%{job}: one job can only need %{limit} others, but you have listed %{count}. " +
+      "See needs keyword documentation for more details",
+  },
   "dependencies-unknown": {
     severity: "error",
     section: "logic",

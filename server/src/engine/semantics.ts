@@ -21,12 +21,18 @@ export interface SemanticInput {
 export const MAX_MATRIX_JOBS = 200;
 /** `parallel: N` at most (GitLab's Entry::Product::Parallel). */
 export const MAX_PARALLEL = 200;
+/** GitLab's `ci_needs_size_limit` plan limit, 50 by default and on GitLab.com (Seed::Build#needs_errors). */
+export const MAX_NEEDS = 50;
+/** A job's name, in characters (Entry::Processable: `validates :name, length: { maximum: 255 }`). */
+export const MAX_JOB_NAME = 255;
 
 interface NeedRef {
   name: string;
   src: Src;
   optional: boolean;
   matrix: boolean;
+  /** The `needs` item as written. */
+  entry: CValue;
 }
 
 /** `needs` entries that name a job of this pipeline (not other projects' or pipelines'). */
@@ -35,7 +41,7 @@ function needRefs(needs: CValue | undefined): NeedRef[] {
   const out: NeedRef[] = [];
   for (const n of needs.items) {
     if (n.kind === "scalar" && typeof n.value === "string")
-      out.push({ name: n.value, src: n.src, optional: false, matrix: false });
+      out.push({ name: n.value, src: n.src, optional: false, matrix: false, entry: n });
     else if (n.kind === "map" && !n.entries.has("project") && !n.entries.has("pipeline")) {
       const job = get(n, "job");
       const name = str(job);
@@ -46,6 +52,7 @@ function needRefs(needs: CValue | undefined): NeedRef[] {
           src: job!.src,
           optional: optional?.kind === "scalar" && optional.value === true,
           matrix: n.entries.has("parallel"),
+          entry: n,
         });
       }
     }
@@ -103,9 +110,12 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const effective = new Map(visible.map((j) => [j.name, input.effectiveJob(j.name)]));
   // a need may name a job or one of its parallel copies
   const jobOf = new Map<string, string>();
+  const instancesOf = new Map<string, number>();
   for (const name of effective.keys()) {
     jobOf.set(name, name);
-    for (const i of instanceNames(name, get(effective.get(name), "parallel"))) if (!jobOf.has(i)) jobOf.set(i, name);
+    const instances = instanceNames(name, get(effective.get(name), "parallel"));
+    instancesOf.set(name, instances.length);
+    for (const i of instances) if (!jobOf.has(i)) jobOf.set(i, name);
   }
   const stageOf = (name: string): string => str(get(effective.get(jobOf.get(name) ?? name), "stage")) ?? "test";
   const stageIndex = (name: string) => input.stages.indexOf(stageOf(name));
@@ -113,11 +123,31 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const later = (dep: string, job: string) =>
     stageIndex(dep) >= 0 && stageIndex(job) >= 0 && stageIndex(dep) > stageIndex(job);
   const graph = new Map<string, NeedRef[]>();
+  // GitLab counts needs after its Normalizer has expanded them: a need on a parallel job is a need
+  // on each copy, one with `parallel:matrix` a need on each chosen permutation
+  const expandedCount = (n: NeedRef): number =>
+    n.matrix ? matrixSize(get(n.entry, "parallel")) : Math.max(1, instancesOf.get(n.name) ?? 1);
+  const tooManyNeeds = (job: string, written: CValue | undefined, needs: NeedRef[]) => {
+    const count = needs.reduce((sum, n) => sum + expandedCount(n), 0);
+    if (written && count > MAX_NEEDS)
+      report(
+        written.src,
+        "needs-too-many",
+        `${job}: one job can only need ${MAX_NEEDS} others, but you have listed ${count}. ` +
+          "See needs keyword documentation for more details",
+      );
+  };
   const templateStages = new Map<string, Diagnostic & { related: Related[] }>();
 
   for (const j of visible) {
     const job = effective.get(j.name);
     if (!job) continue;
+    const length = [...j.name].length; // Ruby counts characters, not UTF-16 units
+    if (length > MAX_JOB_NAME) {
+      // GitLab prints the whole name; a name this long is shown by its start
+      const shown = `${[...j.name].slice(0, 64).join("")}…`;
+      report(j.keySrc, "job-name-too-long", `jobs:${shown} name is too long (maximum is ${MAX_JOB_NAME} characters)`);
+    }
     const stage = get(job, "stage");
     const stageName = stageOf(j.name);
     if (!input.stages.includes(stageName)) {
@@ -152,6 +182,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
 
     const needs = needRefs(get(job, "needs"));
     graph.set(j.name, needs);
+    tooManyNeeds(j.name, get(job, "needs"), needs);
     const seen = new Map<string, number>();
     for (const n of needs) {
       if (!n.matrix) seen.set(n.name, (seen.get(n.name) ?? 0) + 1);
@@ -172,7 +203,9 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     const rules = get(job, "rules");
     if (rules?.kind === "seq") {
       for (const r of rules.items) {
-        for (const n of needRefs(get(r, "needs"))) {
+        const ruleNeeds = needRefs(get(r, "needs"));
+        tooManyNeeds(j.name, get(r, "needs"), ruleNeeds);
+        for (const n of ruleNeeds) {
           if (!jobOf.has(n.name) && !n.optional)
             report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
         }
