@@ -94,9 +94,10 @@ export class LspClient {
     return this.history.filter((n) => n.method === method).map((n) => n.params as T);
   }
 
-  async start() {
+  async start(initializationOptions?: object) {
     await this.request("initialize", {
       processId: process.pid,
+      initializationOptions,
       rootUri: pathToFileURL(this.root).href,
       capabilities: {},
       workspaceFolders: [{ uri: pathToFileURL(this.root).href, name: "ws" }],

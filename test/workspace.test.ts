@@ -244,3 +244,44 @@ test("completion while another line of the file does not parse: the last good pa
   const items = ws.completion("ci/jobs.yml", { line: 8, character: 2 }).map((c) => c.label);
   assert.ok(items.includes("artifacts") && !items.includes("stages"), items.join(" "));
 });
+
+test("an analysis that gives way returns the last finished one and runs again when next asked", () => {
+  let giveWayAt = -1;
+  let calls = 0;
+  const ws = new Workspace({ files: new MemoryHost(FILES) }, { giveWay: () => ++calls === giveWayAt, budget: true });
+  const first = ws.analyze();
+  assert.ok(calls > 3, "checkpoints were passed");
+  ws.setDocument("ci/jobs.yml", FILES["ci/jobs.yml"].replace("scripts:", "script:"));
+  calls = 0;
+  giveWayAt = 3;
+  assert.equal(ws.analyze(), first, "gave way: the last finished analysis answers");
+  assert.equal(ws.stale, true, "and the new version is still to analyse");
+  assert.equal(ws.gaveWay, 1);
+  const second = ws.analyze();
+  assert.notEqual(second, first);
+  assert.equal(ws.stale, false);
+  assert.deepEqual(second.diagnostics.get("ci/jobs.yml"), [], "the edit is seen");
+});
+
+test("past its budget, an editor analysis ends with one warning at the root, over the last finished findings", () => {
+  const jobs = Array.from({ length: 400 }, (_, i) => `j${i}:\n  extends: .base\n  script: [x]\n`).join("");
+  const files = { ...FILES, "ci/more.yml": jobs };
+  const ws = new Workspace({ files: new MemoryHost(files) }, { budget: true });
+  const first = ws.analyze();
+  ws.setDocument(".pipewright.yml", "analysisBudget: 0.001\n");
+  ws.setDocument(".gitlab-ci.yml", `${FILES[".gitlab-ci.yml"]}  - local: ci/more.yml\n`);
+  const over = ws.analyze();
+  assert.equal(ws.stale, false, "given up: not tried again until something changes");
+  assert.equal(over.models, first.models, "the last finished models answer");
+  const [note, ...rest] = over.diagnostics.get(".gitlab-ci.yml")!;
+  assert.deepEqual(rest, first.diagnostics.get(".gitlab-ci.yml"));
+  assert.equal(brief([note])[0], ".gitlab-ci.yml:0:0-0:0 warning analysis-budget");
+  assert.match(
+    note.message,
+    /^Pipewright stopped analysing this version of the configuration after 0\.\d s, its analysis budget \(the analysisBudget setting, 0\.001 s\); the findings shown are from the last analysis that finished$/,
+  );
+  assert.deepEqual(over.diagnostics.get("ci/jobs.yml"), first.diagnostics.get("ci/jobs.yml"));
+  // the CLI's Workspace has no budget
+  const cli = new Workspace({ files: new MemoryHost({ ...files, ".pipewright.yml": "analysisBudget: 0.001\n" }) });
+  assert.equal([...cli.analyze().diagnostics.values()].flat().filter((d) => d.code === "analysis-budget").length, 0);
+});

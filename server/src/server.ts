@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import * as lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import * as convert from "./lsp/convert";
@@ -7,6 +8,7 @@ import { Analyses } from "./lsp/analysis";
 import { CAPABILITIES } from "./lsp/capabilities";
 import { Folders, location, type Folder } from "./lsp/folders";
 import { ResyncingReader } from "./lsp/stdio-reader";
+import { carry, PortReader, PortWriter, waiting } from "./lsp/threads";
 import { nodeIO } from "./node/node-io";
 import { cacheDir } from "./node/parse-store";
 import { Workspace } from "./workspace/workspace";
@@ -16,10 +18,31 @@ import { Workspace } from "./workspace/workspace";
 
 type At<P> = (ws: Workspace, file: string, p: P, folder: Folder) => unknown;
 
-export function startServer(connection: lsp.Connection): void {
+/**
+ * How much analysis of one version a request that only reads (hover, definition, completion...) waits
+ * for before it is answered from the last finished analysis: enough for a keystroke in GitLab's own
+ * config (about 60 ms), so answers normally see the latest one, and a config that takes long does
+ * not hold the editor. Requests that make edits (rename, code actions) and commands wait for the
+ * newest analysis however long it takes, within the budget: their edits must fit the text.
+ */
+const FRESH_WAIT_MS = 100;
+
+type Answering = "reading" | "editing" | undefined;
+
+export interface ServerOptions {
+  /** True when a message the client sent is waiting (the two-thread server's; see lsp/threads.ts). */
+  readonly waiting?: () => boolean;
+}
+
+export function startServer(connection: lsp.Connection, options: ServerOptions = {}): void {
   const documents = new lsp.TextDocuments(TextDocument);
   let storeDir: string | undefined;
-  const makeWorkspace = (dir: string) => new Workspace(nodeIO(dir, { storeDir }), { baseline: "later" });
+  /** What kind of request is being answered (see FRESH_WAIT_MS). */
+  let answering: Answering;
+  const giveWay = (spentMs: number) =>
+    answering !== "editing" && (options.waiting?.() || (answering === "reading" && spentMs >= FRESH_WAIT_MS));
+  const makeWorkspace = (dir: string) =>
+    new Workspace(nodeIO(dir, { storeDir }), { baseline: "later", budget: true, giveWay });
   let folders = new Folders([], makeWorkspace);
   let pullSettings = false;
   const safely = <T>(what: string, f: () => T): T | null => {
@@ -30,20 +53,35 @@ export function startServer(connection: lsp.Connection): void {
       return null;
     }
   };
+  /** A request's answer: `safely`, marked as answering. */
+  const answer = <T>(what: string, kind: Answering, f: () => T): T | null => {
+    answering = kind;
+    try {
+      return safely(what, f);
+    } finally {
+      answering = undefined;
+    }
+  };
   const warn = (problems: string[]) => problems.forEach((p) => connection.console.warn(p));
   const analyses = new Analyses(connection, () => folders, safely);
   /** A request about a document: fresh results first, then one Workspace call for its folder and file. */
   const on =
-    <P extends { textDocument: { uri: string } }, R>(what: string, none: R, f: At<P>) =>
+    <P extends { textDocument: { uri: string } }, R>(what: string, none: R, f: At<P>, kind: Answering = "reading") =>
     (p: P): R =>
-      (safely(what, () => {
+      (answer(what, kind, () => {
         analyses.fresh();
         const at = folders.locate(p.textDocument.uri);
         return at ? (f(at.folder.workspace, at.file, p, at.folder) ?? none) : none;
       }) ?? none) as R;
   /** A request that may name a document: its folder, else the first. */
-  const inFolder = <R>(what: string, none: R, uri: string | undefined, f: (ws: Workspace, file?: string) => R) =>
-    safely(what, () => {
+  const inFolder = <R>(
+    what: string,
+    none: R,
+    uri: string | undefined,
+    f: (ws: Workspace, file?: string) => R,
+    kind: Answering = "reading",
+  ) =>
+    answer(what, kind, () => {
       analyses.fresh();
       const { folder, file } = folders.folderOf(uri);
       return folder ? f(folder.workspace, file) : none;
@@ -106,18 +144,30 @@ export function startServer(connection: lsp.Connection): void {
   connection.onReferences(
     on("references", [], (ws, file, p, folder) => ws.references(file, p.position).map((l) => location(folder, l))),
   );
-  connection.onPrepareRename(on("prepare rename", null, (ws, file, p) => ws.prepareRename(file, p.position)));
+  connection.onPrepareRename(
+    on("prepare rename", null, (ws, file, p) => ws.prepareRename(file, p.position), "editing"),
+  );
   connection.onRenameRequest(
-    on("rename", null, (ws, file, p, folder) => convert.rename(folder, ws.rename(file, p.position, p.newName))),
+    on(
+      "rename",
+      null,
+      (ws, file, p, folder) => convert.rename(folder, ws.rename(file, p.position, p.newName)),
+      "editing",
+    ),
   );
   connection.onCompletion(
     on("completion", [], (ws, file, p) => ws.completion(file, p.position).map(convert.completion)),
   );
   connection.onCodeAction(
-    on("code actions", [], (ws, file, p, folder) => [
-      ...convert.quickFixes(p.context.diagnostics),
-      ...ws.actions(file, p.range.start, p.context.only).map((a) => convert.codeAction(folder, a)),
-    ]),
+    on(
+      "code actions",
+      [],
+      (ws, file, p, folder) => [
+        ...convert.quickFixes(p.context.diagnostics),
+        ...ws.actions(file, p.range.start, p.context.only).map((a) => convert.codeAction(folder, a)),
+      ],
+      "editing",
+    ),
   );
   connection.onDocumentSymbol(on("symbols", [], (ws, file) => ws.outline(file).map(convert.documentSymbol)));
   connection.onWorkspaceSymbol(({ query }) =>
@@ -126,8 +176,12 @@ export function startServer(connection: lsp.Connection): void {
     ),
   );
   connection.onRequest("pipewright/merged", (p: { uri?: string; job?: string }) =>
-    inFolder("merged view", { error: "the merged view failed; see the server log" }, p.uri, (ws, file) =>
-      ws.merged(file, p.job),
+    inFolder(
+      "merged view",
+      { error: "the merged view failed; see the server log" },
+      p.uri,
+      (ws, file) => ws.merged(file, p.job),
+      "editing",
     ),
   );
   connection.onRequest("pipewright/jobs", (p: { uri?: string }) =>
@@ -150,4 +204,27 @@ function connectionFromArgs(): lsp.Connection {
   );
 }
 
-if (require.main === module) startServer(connectionFromArgs());
+/**
+ * Over stdio or node IPC the server runs on two threads (lsp/threads.ts): this script again, as a
+ * worker, analyses and answers, and the main thread carries messages. PIPEWRIGHT_ONE_THREAD=1, or
+ * another transport, runs it all on one thread.
+ */
+function main(): void {
+  if (!isMainThread) {
+    const { counters } = workerData as { counters: Int32Array };
+    const connection = lsp.createConnection(
+      lsp.ProposedFeatures.all,
+      new PortReader(parentPort!, counters),
+      new PortWriter(parentPort!),
+    );
+    return startServer(connection, { waiting: waiting(counters) });
+  }
+  const args = process.argv.slice(2);
+  const stdio = args.includes("--stdio");
+  if (process.env.PIPEWRIGHT_ONE_THREAD === "1" || !(stdio || args.includes("--node-ipc")))
+    return startServer(connectionFromArgs());
+  if (stdio) carry(new ResyncingReader(process.stdin), new lsp.StreamMessageWriter(process.stdout), __filename, args);
+  else carry(new lsp.IPCMessageReader(process), new lsp.IPCMessageWriter(process), __filename, args);
+}
+
+if (require.main === module) main();

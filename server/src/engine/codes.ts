@@ -204,6 +204,7 @@ export const CODES = {
   "anchor-instead-of-extends": { severity: "information", section: "lint" },
 
   "settings-invalid": { severity: "warning", section: "settings" },
+  "analysis-budget": { severity: "warning", section: "settings" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -37,6 +37,12 @@ export interface AnalyzeOptions {
   readonly root?: string;
   /** Inputs a parent pipeline passes to this root through `trigger:include:inputs`. */
   readonly inputs?: { readonly value: CMap; readonly at: Src };
+  /**
+   * Called between steps (each file read, each stage, each job); it may throw to end the analysis
+   * there, which leaves every cache as it was (they only ever keep finished work). The editor uses
+   * it to give way to a request and to stop an analysis past its budget.
+   */
+  readonly checkpoint?: () => void;
 }
 
 /** A child pipeline started by a trigger job from a file of this project. */
@@ -96,9 +102,11 @@ export class Engine {
 
   analyze(options: AnalyzeOptions = {}): Model {
     const rootPath = options.root ?? DEFAULT_ROOT;
+    const checkpoint = options.checkpoint ?? (() => {});
     const runTexts = new Map<string, ParsedFile | undefined>();
     const parse = (path: string): ParsedFile | undefined => {
       if (runTexts.has(path)) return runTexts.get(path);
+      checkpoint();
       const text = this.host.readFile(path);
       const file = text === undefined ? undefined : this.caches.parsed.get(path, text, this.caches.lineage);
       runTexts.set(path, file);
@@ -138,10 +146,13 @@ export class Engine {
         message: `Please provide content of ${rootPath}`,
       });
     }
-    const extended = resolveExtends(included.config, included.hasExternal, this.caches.extends);
+    checkpoint();
+    const extended = resolveExtends(included.config, included.hasExternal, this.caches.extends, checkpoint);
     diagnostics.push(...extended.diagnostics);
-    const referenced = resolveReferences(extended.config, included.hasExternal, this.caches.references);
+    checkpoint();
+    const referenced = resolveReferences(extended.config, included.hasExternal, this.caches.references, checkpoint);
     diagnostics.push(...referenced.diagnostics);
+    checkpoint();
     const merged = injectEdgeStages(referenced.config);
     const jobs = classify(merged);
     if (root.content !== undefined) diagnostics.push(...jobShapeDiagnostics(jobs, rootPath, included.hasExternal));
@@ -165,6 +176,7 @@ export class Engine {
       return def;
     };
     for (const job of jobs.values()) {
+      checkpoint();
       const def = effectiveOf(job.name);
       if (def) diagnostics.push(...def.diagnostics);
     }
@@ -179,9 +191,15 @@ export class Engine {
       failedAt.some(
         (b) => a.file === b.file && a.start < Math.max(b.end, b.start + 1) && b.start < Math.max(a.end, a.start + 1),
       );
-    const schema = schemaDiagnostics({ files, merged, jobs, templates, memo: this.caches.validation }).filter(
-      (d) => !overlaps(d.src),
-    );
+    checkpoint();
+    const schema = schemaDiagnostics({
+      files,
+      merged,
+      jobs,
+      templates,
+      memo: this.caches.validation,
+      checkpoint,
+    }).filter((d) => !overlaps(d.src));
     // "no script" next to a misspelt `scripts:` says the same thing twice: keep the one with the fix
     const misspelt = new Set(
       schema
@@ -198,6 +216,7 @@ export class Engine {
     }
     diagnostics.push(...schema);
     const stages = stagesOf(merged);
+    checkpoint();
     diagnostics.push(
       ...semanticDiagnostics({
         jobs,
@@ -234,7 +253,7 @@ export class Engine {
       const key = `${pipeline.file}\u0000${pipeline.inputs ? JSON.stringify(toJS(pipeline.inputs.value)) : ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      let model = this.analyze({ root: pipeline.file, inputs: pipeline.inputs });
+      let model = this.analyze({ root: pipeline.file, inputs: pipeline.inputs, checkpoint: options.checkpoint });
       if (model.files.size === 0) {
         // Said at the trigger job, where the path is written. The parent pipeline still runs;
         // only this job fails when it tries to start the child, hence a warning.

@@ -22,7 +22,13 @@ export interface ExtendsResult {
  */
 export type ExtendsMemo = WeakMap<CValue, { readonly bases: readonly CValue[]; readonly result: CMap }>;
 
-export function resolveExtends(config: CMap, hasExternal: boolean, memo: ExtendsMemo = new WeakMap()): ExtendsResult {
+export function resolveExtends(
+  config: CMap,
+  hasExternal: boolean,
+  memo: ExtendsMemo = new WeakMap(),
+  /** Called before each top-level key (see AnalyzeOptions.checkpoint). */
+  checkpoint?: () => void,
+): ExtendsResult {
   const diagnostics: Diagnostic[] = [];
   const done = new Map<string, CValue>();
   // GitLab re-walks the whole chain from every job, so depth is checked on every path, even
@@ -122,6 +128,7 @@ export function resolveExtends(config: CMap, hasExternal: boolean, memo: Extends
 
   const entries = new Map(config.entries);
   for (const [key, e] of config.entries) {
+    checkpoint?.();
     const resolved = resolve(key, [], undefined);
     if (resolved && resolved !== e.value) entries.set(key, { ...e, value: resolved });
   }

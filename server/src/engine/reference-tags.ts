@@ -72,6 +72,8 @@ export function resolveReferences(
   config: CMap,
   hasExternal = false,
   memo: ReferencesMemo = new WeakMap(),
+  /** Called before each top-level key (see AnalyzeOptions.checkpoint). */
+  checkpoint?: () => void,
 ): ReferencesResult {
   // every diagnostic once, however many frames it reached
   const diagnostics = new Set<Diagnostic>();
@@ -228,6 +230,7 @@ export function resolveReferences(
 
   const entries = new Map<string, CEntry>();
   for (const [k, e] of config.entries) {
+    checkpoint?.();
     const kept = memo.get(e.value);
     if (
       kept &&

@@ -23,6 +23,8 @@ export interface ValidationInput {
   /** Keys named as a parent in some `extends`: hidden ones are job templates. */
   readonly templates: ReadonlySet<string>;
   readonly memo?: ValidationMemo;
+  /** Called before each job is checked (see AnalyzeOptions.checkpoint). */
+  readonly checkpoint?: () => void;
 }
 
 /** Which top-level key of its file a source position belongs to. */
@@ -317,6 +319,7 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
       out.push(...kept.diagnostics);
       continue;
     }
+    input.checkpoint?.();
     const before = out.length;
     checkJob(j, input, owners, out);
     memo.set(j.value, { key, diagnostics: out.slice(before) });

@@ -43,6 +43,7 @@ export function lint(model: Model, settings: LintSettings = {}): Diagnostic[] {
   for (const rule of RULES) {
     const setting = settings.rules?.[rule.id];
     if (setting?.severity === "off" || (rule.offByDefault && !setting?.severity)) continue;
+    settings.checkpoint?.();
     out.push(
       ...rule.check(model, {
         options: setting?.options ?? {},

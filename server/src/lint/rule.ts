@@ -39,4 +39,6 @@ export interface LintSettings {
   readonly rules?: Readonly<Record<string, RuleSetting>>;
   readonly baselineVariables?: () => ReadonlySet<string> | undefined;
   readonly daggerEngineVersion?: () => string | undefined;
+  /** Called before each rule; it may throw to end the run there (see AnalyzeOptions.checkpoint). */
+  readonly checkpoint?: () => void;
 }

@@ -12,6 +12,8 @@ export class Analyses {
   private timer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private lastMs = 100;
+  /** An analysis gave way and is to go on. */
+  private resuming = false;
   /** Recently edited or opened documents: their diagnostics go out first. */
   private recent: string[] = [];
 
@@ -45,16 +47,24 @@ export class Analyses {
     for (const f of this.folders().list) this.safely("keeping parsed files", () => f.workspace.persist());
   }
 
-  /** Analyses what changed and publishes the files whose diagnostics changed. */
+  /**
+   * Analyses what changed and publishes the files whose diagnostics changed. An analysis that gave
+   * way to a request goes on once the waiting messages are answered.
+   */
   run(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     const folders = this.folders();
     const changed = folders.list.some((f) => f.workspace.stale);
-    if (changed) void this.connection.sendNotification("pipewright/analysisStarted", {});
+    if (changed && !this.resuming) void this.connection.sendNotification("pipewright/analysisStarted", {});
     const total = { files: 0, jobs: 0, errors: 0, warnings: 0, ms: 0 };
+    this.resuming = false;
     for (const folder of folders.list) {
       const summary = folder.workspace.analyze().summary;
+      if (folder.workspace.stale) {
+        this.resuming = true;
+        continue;
+      }
       for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += summary[k];
       const first = this.recent
         .map((uri) => folders.locate(uri))
@@ -66,6 +76,11 @@ export class Analyses {
           diagnostics: diagnostics.map((d) => convert.diagnostic(folder, d)),
         });
       }
+    }
+    if (this.resuming) {
+      // timers run after the waiting messages have been handled (they are queued as immediates)
+      this.timer = setTimeout(() => this.safely("analysis", () => this.run()), 1);
+      return;
     }
     if (!changed) return;
     this.lastMs = total.ms;

@@ -40,6 +40,13 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "dropped on any change",
   },
   {
+    name: "last finished analysis",
+    module: "workspace/workspace.ts",
+    key: "the workspace",
+    validity: "answers (stale) while a newer analysis gives way to requests or is over its budget",
+    eviction: "replaced by the next analysis that finishes",
+  },
+  {
     name: "project settings",
     module: "workspace/workspace.ts",
     key: "the text of .pipewright.yml",

@@ -26,15 +26,21 @@ export interface SettingsLayer {
   readonly severity: Readonly<Record<string, SeveritySetting>>;
   /** Lint rule id → severity and options. */
   readonly rules: Readonly<Record<string, RuleSetting>>;
+  /** Seconds the editor may spend on analysing one version. */
+  readonly analysisBudget?: number;
 }
 
 export const NO_SETTINGS: SettingsLayer = { roots: [], severity: {}, rules: {} };
+
+/** Seconds, by default: ten times what GitLab's own config takes on a slow first run. */
+export const DEFAULT_ANALYSIS_BUDGET = 10;
 
 /** The settings an analysis runs with: the project's, then the user's over them. */
 export interface Settings {
   readonly roots: readonly string[];
   readonly severity: Readonly<Record<string, SeveritySetting>>;
   readonly rules: Readonly<Record<string, RuleSetting>>;
+  readonly analysisBudget: number;
 }
 
 type Problem = (message: string, at?: CValue) => void;
@@ -59,6 +65,12 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     if (Array.isArray(s.roots) && s.roots.every((r) => typeof r === "string")) roots = s.roots as string[];
     else problem("roots must be a list of file paths", at("roots"));
   }
+  let analysisBudget: number | undefined;
+  if (s.analysisBudget !== undefined && s.analysisBudget !== null) {
+    const b = s.analysisBudget;
+    if (typeof b === "number" && b > 0 && b <= 3600) analysisBudget = b;
+    else problem("analysisBudget must be a number of seconds, above 0 and at most 3600", at("analysisBudget"));
+  }
   const severity: Record<string, SeveritySetting> = {};
   if (s.severity !== undefined && s.severity !== null) {
     if (typeof s.severity !== "object" || Array.isArray(s.severity))
@@ -72,6 +84,7 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
   return {
     ciConfigPath,
     roots,
+    analysisBudget,
     severity,
     rules: mergeRules(
       severityRules(severity),
@@ -175,5 +188,6 @@ export function effectiveSettings(
   const rules = mergeRules(project.rules, user.rules);
   const severity: Record<string, SeveritySetting> = { ...project.severity, ...user.severity };
   for (const [id, r] of Object.entries(rules)) if (r.severity) severity[id] = r.severity;
-  return { roots: [...new Set(roots.map(cleanPath))], severity, rules };
+  const analysisBudget = user.analysisBudget ?? project.analysisBudget ?? DEFAULT_ANALYSIS_BUDGET;
+  return { roots: [...new Set(roots.map(cleanPath))], severity, rules, analysisBudget };
 }

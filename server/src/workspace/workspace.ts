@@ -1,5 +1,5 @@
 import { EngineCaches } from "../engine/caches";
-import { Engine, type ChildPipeline, type Model } from "../engine/engine";
+import { DEFAULT_ROOT, Engine, type ChildPipeline, type Model } from "../engine/engine";
 import type { ParsedFile } from "../engine/load";
 import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
@@ -48,7 +48,30 @@ export interface WorkspaceOptions {
    * "later" leaves the rule quiet until `computeBaseline()` (the editor, once the first diagnostics are out).
    */
   readonly baseline?: "now" | "later";
+  /**
+   * The editor's: when this says so (a request or an edit is waiting; it is told the time spent on this
+   * version so far), an analysis stops at its next checkpoint and the last finished analysis answers
+   * meanwhile; the analysis runs again when next asked.
+   */
+  readonly giveWay?: (spentMs: number) => boolean;
+  /**
+   * The editor's: an analysis of one version that takes longer than the `analysisBudget` setting, over
+   * all its runs, is given up with one diagnostic, and the last finished analysis stays.
+   */
+  readonly budget?: boolean;
 }
+
+/** Thrown at a checkpoint: the analysis gives way to a waiting request, or is over its budget. */
+const GIVE_WAY = new Error("giving way");
+const OVER_BUDGET = new Error("over budget");
+
+const NO_ANALYSIS: Analysis = {
+  roots: [],
+  missingRoots: [],
+  models: [],
+  diagnostics: new Map(),
+  summary: { files: 0, jobs: 0, errors: 0, warnings: 0, ms: 0 },
+};
 
 /** One root's pipeline and the child pipelines its trigger jobs start. */
 export interface RootAnalysis {
@@ -131,6 +154,12 @@ export class Workspace {
   private module:
     { reads: ReadonlyArray<readonly [string, string | undefined]>; module: DaggerModule | undefined } | undefined;
   private current: Analysis | undefined;
+  /** The last analysis that ran to its end, which answers while a newer one gives way. */
+  private finished: Analysis | undefined;
+  /** Time spent so far on analysing the current version, over the runs that gave way. */
+  private spentMs = 0;
+  /** How many runs gave way (for tests and the log). */
+  gaveWay = 0;
   /** Per file, the last model in which it parsed: completion works on half-typed text with it. */
   private readonly lastGood = new Map<string, Model>();
   /** What the host was last given of each file's diagnostics, to hand it only what changed. */
@@ -156,25 +185,31 @@ export class Workspace {
   setDocument(file: string, text: string): void {
     if (this.overlay.get(file) === text) return;
     this.overlay.set(file, text);
-    this.current = undefined;
+    this.changed();
   }
 
   closeDocument(file: string): void {
-    if (this.overlay.delete(file)) this.current = undefined;
+    if (this.overlay.delete(file)) this.changed();
   }
 
   /** Files changed on disk (these, or any): read them again. */
   filesChanged(paths?: readonly string[]): void {
     this.io.files.invalidate(paths);
-    this.current = undefined;
+    this.changed();
   }
 
   /** The editor's `pipewright.*` settings; returns what had to be ignored, for the host to log. */
   setUserSettings(raw: unknown): string[] {
     const { settings, problems } = readUserSettings(raw);
     this.user = settings;
-    this.current = undefined;
+    this.changed();
     return problems;
+  }
+
+  /** A new version to analyse, with a whole budget of its own. */
+  private changed(): void {
+    this.current = undefined;
+    this.spentMs = 0;
   }
 
   /** True when something changed since the last analysis. */
@@ -189,21 +224,69 @@ export class Workspace {
 
   // ---- analysis
 
-  /** Analyses every root, unless nothing changed since the last analysis. */
+  /**
+   * Analyses every root, unless nothing changed since the last analysis. In the editor, a run that
+   * gives way returns the last finished analysis (and `stale` stays true); one over its budget
+   * returns it with a diagnostic that says so.
+   */
   analyze(): Analysis {
     if (this.current) return this.current;
     const started = performance.now();
     const settings = this.settings();
+    const budgetMs = this.options.budget ? settings.analysisBudget * 1000 : Infinity;
+    const giveWay = this.options.giveWay;
+    const checkpoint = () => {
+      const spent = this.spentMs + performance.now() - started;
+      if (spent > budgetMs) throw OVER_BUDGET;
+      if (giveWay?.(spent)) throw GIVE_WAY;
+    };
+    try {
+      this.current = this.run(settings, started, checkpoint);
+      this.finished = this.current;
+      return this.current;
+    } catch (e) {
+      const spent = this.spentMs + performance.now() - started;
+      if (e === GIVE_WAY) {
+        this.spentMs = spent;
+        this.gaveWay++;
+        return this.finished ?? NO_ANALYSIS;
+      }
+      if (e !== OVER_BUDGET) throw e;
+      this.current = this.overBudget(settings, spent);
+      return this.current;
+    }
+  }
+
+  /** The last finished analysis, with a warning at the main root that this version was given up. */
+  private overBudget(settings: Settings, spentMs: number): Analysis {
+    const last = this.finished ?? NO_ANALYSIS;
+    const root = settings.roots[0] ?? DEFAULT_ROOT;
+    const note: PositionedDiagnostic = {
+      file: root,
+      range: EMPTY_RANGE,
+      severity: "warning",
+      code: "analysis-budget",
+      message:
+        `Pipewright stopped analysing this version of the configuration after ${(spentMs / 1000).toFixed(1)} s, ` +
+        `its analysis budget (the analysisBudget setting, ${settings.analysisBudget} s); ` +
+        (this.finished ? "the findings shown are from the last analysis that finished" : "no analysis has finished"),
+    };
+    const diagnostics = new Map(last.diagnostics);
+    diagnostics.set(root, [note, ...(diagnostics.get(root) ?? [])]);
+    return { ...last, diagnostics, summary: { ...last.summary, ms: Math.round(spentMs) } };
+  }
+
+  private run(settings: Settings, started: number, checkpoint: () => void): Analysis {
     const roots: RootAnalysis[] = [];
     const missingRoots: string[] = [];
     for (const root of settings.roots) {
       // a root that is there but cannot be read (too big, not a file) is analysed, and says so
       const there = this.host.readFile(root) !== undefined || (this.io.files.exists?.(root) ?? false);
-      if (there) roots.push({ root, ...this.engine.analyzeProject({ root }) });
+      if (there) roots.push({ root, ...this.engine.analyzeProject({ root, checkpoint }) });
       else missingRoots.push(root);
     }
     const models = roots.flatMap((r) => [r.main, ...r.children.map((c) => c.model)]);
-    const lintSettings = this.lintSettings(settings);
+    const lintSettings = { ...this.lintSettings(settings), checkpoint };
     const findings: Diagnostic[] = [...(this.project?.diagnostics ?? [])];
     for (const m of models) findings.push(...m.diagnostics, ...lint(m, lintSettings));
     const positions = new Positions(models, (file) =>
@@ -226,8 +309,7 @@ export class Workspace {
       warnings: all.filter((d) => d.severity === "warning").length,
       ms: Math.round(performance.now() - started),
     };
-    this.current = { roots, missingRoots, models, diagnostics, summary };
-    return this.current;
+    return { roots, missingRoots, models, diagnostics, summary };
   }
 
   /** The settings analyses run with: `.pipewright.yml` (read again only when its text changed), then the user's. */
@@ -261,7 +343,7 @@ export class Workspace {
     const roots = this.settings().roots;
     if (this.baseline.known(roots)) return false;
     this.baseline.variables(roots);
-    this.current = undefined;
+    this.changed();
     return true;
   }
 
