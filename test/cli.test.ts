@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
+import type { Range } from "../server/src/engine/text";
 
 const root = path.resolve(__dirname, "..", "..");
 const cli = path.join(root, "dist", "cli.js");
@@ -158,4 +159,22 @@ test("a failure of Pipewright itself exits 3 with one line (the stack with --deb
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("check reports if: and only:variables expressions GitLab cannot parse, once where written", () => {
+  const r = run("check", "test/fixtures/expressions", "--format", "json");
+  assert.equal(r.status, 1);
+  const found = (JSON.parse(r.stdout) as Array<{ file: string; range: Range; code: string; message: string }>).map(
+    (d) => `${d.file}:${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.code} ${d.message}`,
+  );
+  assert.deepEqual(found, [
+    ".gitlab-ci.yml:3:32-33 expression-invalid " +
+      "include:rules:rule if invalid expression syntax (Unknown lexeme found! at character 21)",
+    ".gitlab-ci.yml:7:11-12 expression-invalid workflow:rules:rule if invalid expression syntax " +
+      "(Unprocessable token found in parse tree: parenthesis_open at character 1)",
+    ".gitlab-ci.yml:21:8-9 expression-invalid " +
+      "jobs:legacy:only variables invalid expression syntax (Unknown lexeme found! at character 1)",
+    "ci/rules.yml:3:29-30 expression-invalid " +
+      "jobs:docs:rules:rule if invalid expression syntax (Unknown lexeme found! at character 19)",
+  ]);
 });

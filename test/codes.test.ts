@@ -168,6 +168,7 @@ const CASES: Record<string, Record<string, string>> = {
   "needs-too-many": {
     ".gitlab-ci.yml": y("b: {script: [x], stage: build, parallel: 51}", "j:", "  needs: [b]", "  script: [x]"),
   },
+  "expression-invalid": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  rules: [{if: '$A = 1'}]") },
   "job-name-too-long": { ".gitlab-ci.yml": y(`${"j".repeat(256)}: {script: [x]}`) },
   "environment-on-stop-unknown": {
     ".gitlab-ci.yml": y("j:", "  script: [x]", "  environment: {name: review, on_stop: stop}"),

@@ -153,6 +153,7 @@ export const CODES = {
     gitlab: "%{job} has the following needs duplicated: %{needs}.",
   },
   "needs-cycle": { severity: "error", section: "logic" },
+  "expression-invalid": { severity: "error", section: "logic", gitlab: "%{location} invalid expression syntax" },
   "needs-too-many": {
     severity: "error",
     section: "logic",

@@ -20,6 +20,7 @@ import { resolveReferences } from "./reference-tags";
 import type { CMap, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
 import { semanticDiagnostics } from "./semantics";
+import { expressionDiagnostics } from "./expression-checks";
 import { schemaDiagnostics } from "./validate";
 import { emptyMap, get, str, toJS } from "./values";
 
@@ -224,6 +225,9 @@ export class Engine {
         effectiveJob: (name) => effectiveOf(name)?.value,
         hasExternal: included.hasExternal,
       }),
+    );
+    diagnostics.push(
+      ...expressionDiagnostics({ files, merged, jobs, effectiveJob: (name) => effectiveOf(name)?.value }),
     );
     const model: Model = {
       root: rootPath,
