@@ -11,6 +11,11 @@ test("fnmatch as GitLab uses it for rules:exists and rules:changes", () => {
     ["docs/**/*.md", "docs/x/y/a.md", true],
     ["**/*.rb", "a.rb", true],
     ["**/*.rb", "app/models/a.rb", true],
+    // `**` is recursive only before a `/`; elsewhere it is a `*` (Ruby's File.fnmatch docs, dir.c)
+    ["src/**", "src/a", true],
+    ["src/**", "src/a/b", false],
+    ["**", ".gitlab-ci.yml", true],
+    ["**", "a/b", false],
     ["{Gemfile,package.json}", "package.json", true],
     ["file?.txt", "file1.txt", true],
     ["file?.txt", "file12.txt", false],

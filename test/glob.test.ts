@@ -33,14 +33,10 @@ function fnmatchRegExp(pattern: string): RegExp {
   let braces = 0;
   while (i < pattern.length) {
     const c = pattern[i];
-    if (
-      c === "*" &&
-      pattern[i + 1] === "*" &&
-      (pattern[i + 2] === "/" || i + 2 === pattern.length) &&
-      (i === 0 || pattern[i - 1] === "/")
-    ) {
-      re += pattern[i + 2] === "/" ? "(?:.*/)?" : ".*";
-      i += pattern[i + 2] === "/" ? 3 : 2;
+    // (second change: a `**` not followed by `/` is a `*`, as in Ruby's dir.c; the regex made it `.*`)
+    if (c === "*" && pattern[i + 1] === "*" && pattern[i + 2] === "/" && (i === 0 || pattern[i - 1] === "/")) {
+      re += "(?:.*/)?";
+      i += 3;
       continue;
     }
     if (c === "*") re += "[^/]*";

@@ -19,7 +19,7 @@ const LAYERS: ReadonlyArray<{ name: string; rank: number; match: (rel: string) =
   { name: "features", rank: 3, match: (f) => f.startsWith("features/") },
   { name: "workspace", rank: 4, match: (f) => f.startsWith("workspace/") },
   { name: "node", rank: 5, match: (f) => f.startsWith("node/") },
-  { name: "hosts", rank: 6, match: (f) => !f.includes("/") || f.startsWith("lsp/") },
+  { name: "hosts", rank: 6, match: (f) => !f.includes("/") || f.startsWith("lsp/") || f.startsWith("cli/") },
 ];
 
 /** Modules that do IO or speak LSP: only node/ and the hosts may import them. */

@@ -7,6 +7,8 @@ import { nodeIO } from "./node/node-io";
 import type { PositionedDiagnostic } from "./workspace/diagnostics";
 import { PROJECT_SETTINGS_FILE } from "./workspace/settings";
 import { Workspace } from "./workspace/workspace";
+import type { Scenario } from "./workspace/scenario";
+import { PIPELINE_USAGE, pipelineFlag, pipelineJson, pipelineText, type Mutable } from "./cli/pipeline";
 
 // The CLI: arguments to a Workspace over the directory, and its answers to text or JSON.
 
@@ -18,7 +20,7 @@ const USAGE = `usage:
   pipewright merged [DIR] [--root FILE] [--job NAME] [--format yaml|json]
       Print the configuration after includes, extends and !reference, or with --job
       the effective definition of one job (defaults and global variables applied).
-`;
+${PIPELINE_USAGE}`;
 
 class UsageError extends Error {
   constructor(
@@ -40,7 +42,16 @@ interface Args {
   root?: string;
   format?: string;
   job?: string;
+  /** `pipeline`'s flags. */
+  scenario: Mutable<Scenario>;
 }
+
+const COMMANDS = ["check", "merged", "pipeline"];
+const FORMATS: Record<string, string[]> = {
+  check: ["text", "json"],
+  merged: ["yaml", "json"],
+  pipeline: ["text", "json"],
+};
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
@@ -48,11 +59,19 @@ function parseArgs(argv: string[]): Args {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  if (command !== "check" && command !== "merged") throw new UsageError(`unknown command "${command}"`);
-  const args: Args = { command, dir: "." };
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${command}"`);
+  const args: Args = { command, dir: ".", scenario: {} };
   let dirSet = false;
+  const fail = (message: string): never => {
+    throw new UsageError(message);
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
+    const taken = command === "pipeline" ? pipelineFlag(rest, i, args.scenario, fail) : 0;
+    if (taken) {
+      i += taken - 1;
+      continue;
+    }
     const value = () => {
       const v = rest[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
@@ -67,7 +86,7 @@ function parseArgs(argv: string[]): Args {
       dirSet = true;
     } else throw new UsageError(`unexpected argument ${a}`);
   }
-  const formats = command === "check" ? ["text", "json"] : ["yaml", "json"];
+  const formats = FORMATS[command];
   if (args.format && !formats.includes(args.format))
     throw new UsageError(`--format must be one of ${formats.join(", ")}`);
   if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory())
@@ -90,6 +109,16 @@ function main(argv: string[]): number {
         ? `no ${missing} in ${args.dir}`
         : `no ${missing} in ${args.dir}, and no roots in its ${PROJECT_SETTINGS_FILE}`,
     );
+  }
+  if (args.command === "pipeline") {
+    const situation = workspace.situation(args.scenario, args.root);
+    const pipeline = workspace.pipeline(situation, args.root);
+    process.stdout.write(
+      args.format === "json"
+        ? JSON.stringify(pipelineJson(pipeline), null, 2) + "\n"
+        : pipelineText(pipeline, situation),
+    );
+    return pipeline.errors.length ? 1 : 0;
   }
   if (args.command === "check") {
     const diags = workspace.diagnostics();

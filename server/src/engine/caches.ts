@@ -144,16 +144,32 @@ export class ExpansionCache implements ExpansionMemo {
 /** The caches one engine keeps between analyses. */
 export class EngineCaches {
   readonly expansions = new ExpansionCache();
-  readonly extends: ExtendsMemo = new WeakMap();
-  readonly references: ReferencesMemo = new WeakMap();
-  readonly effective = new WeakMap<CValue, JobDefinition>();
-  readonly validation: ValidationMemo = new WeakMap();
+  readonly extends: ExtendsMemo;
+  readonly references: ReferencesMemo;
+  readonly effective: WeakMap<CValue, JobDefinition>;
+  readonly validation: ValidationMemo;
 
   constructor(
     readonly parsed = new ParseCache(),
     /** False for another tree of the project than the working tree (the git baseline). */
     readonly lineage = true,
-  ) {}
+    /** The caches keyed by values, shared with another engine over the same files. */
+    shared?: Pick<EngineCaches, "extends" | "references" | "effective" | "validation">,
+  ) {
+    this.extends = shared?.extends ?? new WeakMap();
+    this.references = shared?.references ?? new WeakMap();
+    this.effective = shared?.effective ?? new WeakMap();
+    this.validation = shared?.validation ?? new WeakMap();
+  }
+
+  /**
+   * Caches for the same files analysed with include:rules decided for a pipeline (the simulation):
+   * everything keyed by values or texts is shared, as it stays valid by identity; include
+   * expansions, which depend on those decisions, are kept apart.
+   */
+  forSimulation(): EngineCaches {
+    return new EngineCaches(this.parsed, false, this);
+  }
 
   /** After an analysis: keep only what it used. */
   prune(): void {

@@ -1,5 +1,5 @@
 import { resolveExtends } from "./extends";
-import { dedupe, IncludeExpander, type IncludeEdge } from "./includes";
+import { dedupe, IncludeExpander, type IncludeEdge, type IncludeRulesDecider } from "./includes";
 import {
   classify,
   DEPRECATED_GLOBAL_DEFAULTS,
@@ -44,6 +44,8 @@ export interface AnalyzeOptions {
    * it to give way to a request and to stop an analysis past its budget.
    */
   readonly checkpoint?: () => void;
+  /** `include:rules` decided for one pipeline (the simulation's); see IncludeExpander. */
+  readonly includeRules?: IncludeRulesDecider;
 }
 
 /** A child pipeline started by a trigger job from a file of this project. */
@@ -127,8 +129,12 @@ export class Engine {
       ]);
     }
     const diagnostics: Diagnostic[] = [];
-    const included = new IncludeExpander(parse, listFiles, this.caches.expansions, (p) =>
-      this.host.unreadable?.(p),
+    const included = new IncludeExpander(
+      parse,
+      listFiles,
+      this.caches.expansions,
+      (p) => this.host.unreadable?.(p),
+      options.includeRules,
     ).run(root, options.inputs);
     const files = new Map<string, ParsedFile>();
     for (const f of included.files) {

@@ -40,6 +40,19 @@ export class RegexpValue {
  * shape or RE2 cannot compile the body (GitLab: RubySyntax.fabricate! raising RegexpError).
  */
 export function fabricateRegexp(text: string): RegexpValue | undefined {
+  // compiling is the costly part of matching, and a config repeats its patterns across many jobs
+  if (compiled.has(text)) return compiled.get(text);
+  if (compiled.size >= MAX_COMPILED) compiled.clear();
+  const value = fabricate(text);
+  compiled.set(text, value);
+  return value;
+}
+
+/** Patterns compiled so far (RegexpValue is immutable), at most this many before starting afresh. */
+const MAX_COMPILED = 10_000;
+const compiled = new Map<string, RegexpValue | undefined>();
+
+function fabricate(text: string): RegexpValue | undefined {
   const parts = rubySyntaxParts(text);
   if (!parts) return undefined;
   // ruby_syntax.rb prepends the flags only when there are some

@@ -63,10 +63,8 @@ function steps(pattern: string): Step[] | undefined {
     if (c === "*" && pattern[i + 1] === "*" && segmentStart && pattern[i + 2] === "/") {
       out.push({ kind: "folders" });
       i += 2;
-    } else if (c === "*" && pattern[i + 1] === "*" && segmentStart && i + 2 === pattern.length) {
-      out.push({ kind: "any" });
-      i++;
-    } else if (c === "*") out.push({ kind: "star" });
+    } else if (c === "*")
+      out.push({ kind: "star" }); // a `**` not followed by `/` is a `*` (Ruby's dir.c)
     else if (c === "?") out.push({ kind: "one" });
     else if (c === "\\" && i + 1 < pattern.length) out.push({ kind: "char", char: pattern[++i] });
     else if (c === "[" && pattern.indexOf("]", i + 2) > 0) {
@@ -82,6 +80,18 @@ function steps(pattern: string): Step[] | undefined {
 
 /** A matcher for a pattern; a pattern that is no valid glob matches nothing rather than stopping the analysis. */
 export function fnmatcher(pattern: string): (path: string) => boolean {
+  // a config repeats its patterns across many jobs (rules:changes through !reference)
+  let m = matchers.get(pattern);
+  if (!m) {
+    if (matchers.size >= 10_000) matchers.clear();
+    matchers.set(pattern, (m = compile(pattern)));
+  }
+  return m;
+}
+
+const matchers = new Map<string, (path: string) => boolean>();
+
+function compile(pattern: string): (path: string) => boolean {
   const alternatives = (expandBraces(pattern) ?? []).map(steps);
   if (alternatives.some((a) => a === undefined)) return () => false;
   return (path) => alternatives.some((a) => matchSteps(a!, path));

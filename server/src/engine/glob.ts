@@ -10,7 +10,7 @@ export type Step =
   | { readonly kind: "one" }
   /** Any characters but `/` (`*`). */
   | { readonly kind: "star" }
-  /** Any characters, `/` too (a wildcard include's `**`, fnmatch's trailing `**`). */
+  /** Any characters, `/` too (a wildcard include's `**`). */
   | { readonly kind: "any" }
   /** Zero or more whole folders (fnmatch's `**` + `/`): empty, or anything ending in `/`. */
   | { readonly kind: "folders" }

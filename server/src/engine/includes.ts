@@ -43,6 +43,9 @@ export interface Expansion {
   readonly external: boolean;
 }
 
+/** `include:rules` decided for one pipeline: whether the including file `from` includes the entry. */
+export type IncludeRulesDecider = (rules: CValue, from: string) => "include" | "skip";
+
 export interface ExpansionMemo {
   get(key: string): Expansion | undefined;
   set(key: string, value: Expansion): void;
@@ -80,6 +83,11 @@ export class IncludeExpander {
     private readonly listFiles: () => readonly string[],
     private readonly memo: ExpansionMemo,
     private readonly unreadable: (path: string) => string | undefined = () => undefined,
+    /**
+     * Decides `include:rules` for one pipeline (the simulation's); without it, rules that depend on
+     * the pipeline keep their file, marked conditional on the edge.
+     */
+    private readonly decide?: IncludeRulesDecider,
   ) {}
 
   /** `inputs` are those a parent pipeline passes to a child pipeline's root file. */
@@ -224,12 +232,15 @@ export class IncludeExpander {
       return;
     }
     let listed = false;
-    const decision = decideRules(rules, () => {
-      listed = true;
-      return this.listFiles();
-    });
-    // a decision taken on the file listing must be taken again when files come and go
-    if (listed) frame.pure = false;
+    const decision =
+      rules && this.decide
+        ? this.decide(rules, from)
+        : decideRules(rules, () => {
+            listed = true;
+            return this.listFiles();
+          });
+    // a decision taken on the file listing, or for one pipeline, must be taken again next time
+    if (listed || (rules && this.decide)) frame.pure = false;
     if (decision === "skip") return;
     const conditional = decision === "conditional" ? rules : undefined;
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SourceHost } from "../engine/types";
-import type { GitFacts } from "../workspace/io";
+import type { GitFacts, HeadFacts } from "../workspace/io";
 
 // What the workspace asks git: the baseline commit of "new" for the GLCI_ rule — where this branch
 // left the default branch (git merge-base), or HEAD when no default branch can be found, so that
@@ -147,6 +147,33 @@ export class GitRepository implements GitFacts {
       this.commit = baselineCommit(this.dir);
     }
     return this.commit;
+  }
+
+  head(): HeadFacts | undefined {
+    if (!ownRepository(this.dir)) return undefined;
+    const sha = revision(this.dir, "HEAD");
+    if (!sha) return undefined;
+    const branch = git(this.dir, ["symbolic-ref", "--quiet", "--short", "HEAD"])?.trim() || undefined;
+    const originHead = git(this.dir, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])?.trim();
+    const upstream = branch && revision(this.dir, `refs/remotes/origin/${branch}`) ? `origin/${branch}` : undefined;
+    return {
+      branch,
+      sha,
+      message: git(this.dir, ["log", "-1", "--format=%B", "HEAD"])?.trim() ?? "",
+      defaultBranch: originHead?.replace(/^origin\//, "") || undefined,
+      remote: git(this.dir, ["config", "--get", "remote.origin.url"])?.trim() || undefined,
+      upstream,
+    };
+  }
+
+  changedSince(ref: string): string[] | undefined {
+    if (!ownRepository(this.dir) || !revision(this.dir, ref)) return undefined;
+    const base = git(this.dir, ["merge-base", "HEAD", ref])?.trim();
+    if (!base) return undefined;
+    // paths relative to the repository root, as GitLab's diffs are; the working tree counts
+    const changed = git(this.dir, ["diff", "--name-only", "-z", "--no-renames", base])?.split("\0") ?? [];
+    const untracked = git(this.dir, ["ls-files", "-z", "--others", "--exclude-standard"])?.split("\0") ?? [];
+    return [...new Set([...changed, ...untracked].filter(Boolean))].sort();
   }
 
   filesAt(commit: string): SourceHost {

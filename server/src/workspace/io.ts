@@ -20,6 +20,26 @@ export interface GitFacts {
   baselineCommit(): string | undefined;
   /** The project's files as they are at a commit. */
   filesAt(commit: string): SourceHost;
+  /** What the pipeline simulation takes from git when not told; undefined outside git. */
+  head?(): HeadFacts | undefined;
+  /**
+   * Files changed from where HEAD left `ref` (their merge base) to the working tree, uncommitted and
+   * untracked files included; undefined when `ref` is unknown.
+   */
+  changedSince?(ref: string): string[] | undefined;
+}
+
+export interface HeadFacts {
+  /** The branch checked out; undefined on a detached HEAD. */
+  readonly branch?: string;
+  readonly sha: string;
+  readonly message: string;
+  /** The remote's default branch (origin/HEAD), when known. */
+  readonly defaultBranch?: string;
+  /** The `origin` remote's URL, when there is one. */
+  readonly remote?: string;
+  /** Whether the branch has an upstream on the remote (so a push updates it, and has a diff). */
+  readonly upstream?: string;
 }
 
 /** Parsed files kept between sessions (engine/parsed-store.ts's data), by project path. */

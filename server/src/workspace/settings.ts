@@ -28,6 +28,10 @@ export interface SettingsLayer {
   readonly rules: Readonly<Record<string, RuleSetting>>;
   /** Seconds the editor may spend on analysing one version. */
   readonly analysisBudget?: number;
+  /** The project's path on GitLab (`group/project`), for the pipeline simulation. */
+  readonly project?: string;
+  /** The project's default branch, for the pipeline simulation. */
+  readonly defaultBranch?: string;
 }
 
 export const NO_SETTINGS: SettingsLayer = { roots: [], severity: {}, rules: {} };
@@ -41,6 +45,8 @@ export interface Settings {
   readonly severity: Readonly<Record<string, SeveritySetting>>;
   readonly rules: Readonly<Record<string, RuleSetting>>;
   readonly analysisBudget: number;
+  readonly project?: string;
+  readonly defaultBranch?: string;
 }
 
 type Problem = (message: string, at?: CValue) => void;
@@ -71,6 +77,15 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     if (typeof b === "number" && b > 0 && b <= 3600) analysisBudget = b;
     else problem("analysisBudget must be a number of seconds, above 0 and at most 3600", at("analysisBudget"));
   }
+  const text = (key: "project" | "defaultBranch", what: string): string | undefined => {
+    const v = s[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "string" && v.trim() !== "") return v.trim();
+    problem(`${key} must be ${what}`, at(key));
+    return undefined;
+  };
+  const project = text("project", "the project's path on GitLab, e.g. gitlab-org/gitlab");
+  const defaultBranch = text("defaultBranch", "a branch name, e.g. main");
   const severity: Record<string, SeveritySetting> = {};
   if (s.severity !== undefined && s.severity !== null) {
     if (typeof s.severity !== "object" || Array.isArray(s.severity))
@@ -85,6 +100,8 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     ciConfigPath,
     roots,
     analysisBudget,
+    project,
+    defaultBranch,
     severity,
     rules: mergeRules(
       severityRules(severity),
@@ -189,5 +206,12 @@ export function effectiveSettings(
   const severity: Record<string, SeveritySetting> = { ...project.severity, ...user.severity };
   for (const [id, r] of Object.entries(rules)) if (r.severity) severity[id] = r.severity;
   const analysisBudget = user.analysisBudget ?? project.analysisBudget ?? DEFAULT_ANALYSIS_BUDGET;
-  return { roots: [...new Set(roots.map(cleanPath))], severity, rules, analysisBudget };
+  return {
+    roots: [...new Set(roots.map(cleanPath))],
+    severity,
+    rules,
+    analysisBudget,
+    project: project.project ?? user.project,
+    defaultBranch: project.defaultBranch ?? user.defaultBranch,
+  };
 }

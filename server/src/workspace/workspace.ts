@@ -5,7 +5,7 @@ import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
 import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
-import type { Diagnostic, SourceHost, TextEdit } from "../engine/types";
+import type { Diagnostic, SourceHost, Src, TextEdit } from "../engine/types";
 import { complete, withLineBlanked, type CompletionKind } from "../features/completion";
 import { conversions, daggerCompletion, daggerHover, insertJobActions } from "../features/dagger/actions";
 import { findModule, moduleEngineVersion, type DaggerModule } from "../features/dagger/module";
@@ -25,6 +25,15 @@ import {
   type PositionedDiagnostic,
 } from "./diagnostics";
 import type { WorkspaceIO } from "./io";
+import { situationOf, type Scenario } from "./scenario";
+import {
+  simulate,
+  type NotCreatedJob,
+  type Pipeline,
+  type Problem,
+  type SimulatedJob,
+} from "../engine/simulation/simulate";
+import type { Situation } from "../engine/simulation/situation";
 import {
   effectiveSettings,
   NO_SETTINGS,
@@ -154,6 +163,8 @@ export class Workspace {
   private module:
     { reads: ReadonlyArray<readonly [string, string | undefined]>; module: DaggerModule | undefined } | undefined;
   private current: Analysis | undefined;
+  /** The pipeline simulation's engine: the same files and caches, but include expansions of its own. */
+  private simulationEngine: Engine | undefined;
   /** The last analysis that ran to its end, which answers while a newer one gives way. */
   private finished: Analysis | undefined;
   /** Time spent so far on analysing the current version, over the runs that gave way. */
@@ -603,4 +614,55 @@ export class Workspace {
       ? [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").map((j) => j.name)
       : [];
   }
+
+  // ---- pipeline simulation
+
+  /** The situation a scenario describes, completed from settings and git. */
+  situation(scenario: Scenario, root?: string): Situation {
+    const settings = this.settings();
+    return situationOf(scenario, {
+      settings,
+      head: this.io.git?.head?.(),
+      changedSince: this.io.git?.changedSince ? (ref) => this.io.git!.changedSince!(ref) : undefined,
+      files: this.host.listFiles(),
+      configPath: root ?? settings.roots[0] ?? DEFAULT_ROOT,
+    });
+  }
+
+  /** The pipeline GitLab would create for a situation, from the main root (or `root`), in positions. */
+  pipeline(situation: Situation, root?: string): SimulatedPipeline {
+    this.simulationEngine ??= new Engine(this.host, this.caches.forSimulation());
+    const p = simulate(this.simulationEngine, root ?? this.settings().roots[0] ?? DEFAULT_ROOT, situation);
+    const positions = new Positions([p.model]);
+    const at = (src: Src | undefined) => (src ? positions.located(src) : undefined);
+    const problems = (list: readonly Problem[]) => list.map((e) => ({ message: e.message, at: at(e.src) }));
+    return {
+      created: p.created,
+      message: p.message,
+      name: p.name,
+      variables: p.variables,
+      stages: p.stages,
+      jobs: p.jobs.map((j) => ({ ...j, src: positions.located(j.src), decidedBy: at(j.decidedBy) })),
+      notCreated: p.notCreated.map((j) => ({ ...j, src: positions.located(j.src), decidedBy: at(j.decidedBy) })),
+      workflowRule: at(p.workflowRule),
+      errors: problems(p.errors),
+      warnings: problems(p.warnings),
+    };
+  }
+}
+
+type Positioned<T> = Omit<T, "src" | "decidedBy"> & { readonly src: Located; readonly decidedBy?: Located };
+
+/** A simulated pipeline as the hosts get it: sources as file and range. */
+export interface SimulatedPipeline {
+  readonly created: boolean;
+  readonly message?: string;
+  readonly name?: string;
+  readonly variables: ReadonlyMap<string, string>;
+  readonly stages: Pipeline["stages"];
+  readonly jobs: ReadonlyArray<Positioned<SimulatedJob>>;
+  readonly notCreated: ReadonlyArray<Positioned<NotCreatedJob>>;
+  readonly workflowRule?: Located;
+  readonly errors: ReadonlyArray<{ readonly message: string; readonly at?: Located }>;
+  readonly warnings: ReadonlyArray<{ readonly message: string; readonly at?: Located }>;
 }

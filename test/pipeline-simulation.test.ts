@@ -1,0 +1,196 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { test } from "node:test";
+import { MemoryHost } from "../server/src/engine/memory-host";
+import { nodeIO } from "../server/src/node/node-io";
+import type { Scenario } from "../server/src/workspace/scenario";
+import { Workspace, type SimulatedPipeline } from "../server/src/workspace/workspace";
+import { y } from "./helpers";
+
+// The pipeline GitLab would create, end to end: include:rules decided per pipeline, workflow:rules
+// and their variables, each job's rules or only/except, parallel copies, needs, empty pipelines.
+// The fixture (test/fixtures/pipeline) is a small config in the style of GitLab's own.
+
+const root = path.resolve(__dirname, "..", "..");
+const fixture = path.join(root, "test", "fixtures", "pipeline");
+
+/** One line per created job: name, when, "may fail", and where the deciding rule is (1-based line). */
+function brief(p: SimulatedPipeline): string[] {
+  return p.jobs.map(
+    (j) =>
+      `${j.stage}/${j.name} ${j.when}${j.allowFailure ? " may-fail" : ""}` +
+      (j.decidedBy ? ` @${j.decidedBy.file}:${j.decidedBy.range.start.line + 1}` : ""),
+  );
+}
+
+function simulate(scenario: Scenario, ws = new Workspace(nodeIO(fixture))) {
+  return ws.pipeline(ws.situation(scenario));
+}
+
+test("a push to the default branch: workflow variables, a rule set through !reference, the needs kept", () => {
+  const p = simulate({});
+  assert.equal(p.created, true);
+  assert.equal(p.name, "main pipeline for main", "workflow:name expanded with the workflow rule's variables");
+  assert.deepEqual(brief(p), [
+    "build/compile on_success",
+    "test/unit on_success @ci/rules.yml:5",
+    "test/docs on_success @.gitlab-ci.yml:42",
+    "deploy/deploy on_success @.gitlab-ci.yml:60",
+  ]);
+  const deploy = p.jobs.find((j) => j.name === "deploy")!;
+  assert.deepEqual(deploy.needs, ["unit", "docs"]);
+  assert.deepEqual(Object.fromEntries(deploy.variables), {
+    DEPLOY: "yes",
+    PIPELINE_KIND: "main",
+    TARGET: "production",
+  });
+  assert.deepEqual(
+    p.notCreated.map((j) => `${j.name} ${j.reason}${j.decidedBy ? ` @${j.decidedBy.range.start.line + 1}` : ""}`),
+    ["nightly: [a] no-rule-matched", "nightly: [b] no-rule-matched", "legacy only-except @67"],
+  );
+});
+
+test("a tag: the release file included by its include:rules, a rule's never, only: [tags], a manual job", () => {
+  const p = simulate({ tag: "v1.0" });
+  assert.deepEqual(brief(p), [
+    "build/compile on_success",
+    "test/docs on_success @.gitlab-ci.yml:42",
+    "test/legacy on_success",
+    "deploy/release manual may-fail",
+  ]);
+  assert.equal(p.notCreated.find((j) => j.name === "unit")?.reason, "rule-never");
+  assert.equal(
+    simulate({}).jobs.some((j) => j.name === "release"),
+    false,
+    "not included on a branch",
+  );
+});
+
+test("a schedule: matrix copies see their own variables; the first workflow rule that matches wins", () => {
+  const p = simulate({ source: "schedule" });
+  assert.equal(p.name, "main pipeline for main", "the schedule runs on main, and the main rule comes first");
+  assert.deepEqual(
+    brief(p).filter((j) => j.includes("nightly")),
+    ["test/nightly: [a] on_success @.gitlab-ci.yml:51", "test/nightly: [b] on_success may-fail @.gitlab-ci.yml:52"],
+  );
+});
+
+test("a push to another branch: no workflow rule matches, so no pipeline, in GitLab's words", () => {
+  const p = simulate({ branch: "feature" });
+  assert.equal(p.created, false);
+  assert.equal(p.message, "The pipeline did not run. Review the workflow:rules configuration for the pipeline.");
+  assert.deepEqual(p.jobs, []);
+});
+
+test("the CLI's JSON: a merge request with a label and a diff", () => {
+  const run = spawnSync(
+    process.execPath,
+    [
+      path.join(root, "dist", "cli.js"),
+      "pipeline",
+      fixture,
+      "--source",
+      "merge_request_event",
+      "--branch",
+      "feat",
+      "--mr-labels",
+      "docs,backend",
+      "--changed",
+      "src/a.rb",
+      "--format",
+      "json",
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const vars = { DEPLOY: "no", PIPELINE_KIND: "review" };
+  const job = (name: string, stage: string, when: string, needs: string[] | null, rule: object | null) => ({
+    name,
+    stage,
+    when,
+    allowFailure: false,
+    startIn: null,
+    variables: vars,
+    needs,
+    rule,
+  });
+  assert.deepEqual(JSON.parse(run.stdout), {
+    created: true,
+    message: null,
+    name: "review pipeline for feat",
+    variables: vars,
+    stages: [
+      { name: "build", jobs: ["compile"] },
+      { name: "test", jobs: ["unit", "docs"] },
+    ],
+    jobs: [
+      job("compile", "build", "on_success", null, null),
+      job("unit", "test", "on_success", ["compile"], { file: "ci/rules.yml", line: 3 }),
+      job("docs", "test", "manual", null, { file: ".gitlab-ci.yml", line: 40 }),
+    ],
+    errors: [],
+    warnings: [],
+  });
+});
+
+test("an empty diff leaves out the jobs that need changes; the CLI exits 1 when no pipeline is created", () => {
+  const p = simulate({ source: "merge_request_event", branch: "feat", changes: "none" });
+  assert.deepEqual(brief(p), ["build/compile on_success"]);
+  const cli = path.join(root, "dist", "cli.js");
+  const run = spawnSync(process.execPath, [cli, "pipeline", fixture, "--branch", "feature"], { encoding: "utf8" });
+  assert.equal(run.status, 1);
+  assert.equal(
+    run.stdout,
+    "push to branch feature in group/project (no diff: every changes: is true)\n" +
+      "no pipeline: The pipeline did not run. Review the workflow:rules configuration for the pipeline.\n",
+  );
+});
+
+test("needs on a job the rules left out fail the pipeline, unless optional; .pre alone is no pipeline", () => {
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y(
+        "build:",
+        "  script: [x]",
+        "  rules: [{if: $CI_COMMIT_TAG}]",
+        "lint:",
+        "  stage: .pre",
+        "  script: [x]",
+        "test:",
+        "  script: [x]",
+        "  needs: [build, {job: lint, optional: true}]",
+        "  rules: [{if: $RUN_TESTS}]",
+      ),
+    }),
+  });
+  const failed = ws.pipeline(ws.situation({ variables: { RUN_TESTS: "1" } }));
+  assert.equal(failed.created, false);
+  assert.deepEqual(
+    failed.errors.map((e) => `${e.at?.range.start.line}: ${e.message}`),
+    [
+      "6: 'test' job needs 'build' job, but 'build' does not exist in the pipeline. This might be because of " +
+        "the only, except, or rules keywords. To need a job that sometimes does not exist in the pipeline, " +
+        "use needs:optional.",
+    ],
+  );
+  const tagged = ws.pipeline(ws.situation({ tag: "v1", variables: { RUN_TESTS: "1" } }));
+  assert.equal(tagged.created, true);
+  assert.deepEqual(tagged.jobs.find((j) => j.name === "test")!.needs, ["build", "lint"]);
+  const preOnly = ws.pipeline(ws.situation({}));
+  assert.deepEqual(preOnly.stages, [{ name: ".pre", jobs: ["lint"] }]);
+  assert.equal(preOnly.created, false);
+  assert.equal(
+    preOnly.message,
+    "The resulting pipeline would have been empty. Review the rules configuration for the relevant jobs.",
+  );
+});
+
+test("[ci skip] in the commit message: no pipeline", () => {
+  const ws = new Workspace({ files: new MemoryHost({ ".gitlab-ci.yml": y("j:", "  script: [x]") }) });
+  const s = { ...ws.situation({}), commit: { sha: "a".repeat(40), message: "Fix typo [skip ci]" } };
+  const p = ws.pipeline(s);
+  assert.equal(p.created, false);
+  assert.match(p.message!, /\[ci skip\]/);
+  assert.equal(ws.pipeline({ ...s, commit: { ...s.commit, message: "Fix typo" } }).created, true);
+});
