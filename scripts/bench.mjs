@@ -75,6 +75,21 @@ if (process.argv[2] === "--child") {
     ),
   };
   const lints = time(() => lint(first, allOn), runs);
+  // the pipeline simulation after an analysis: one scenario (a merge request with a diff), and the
+  // four the editor's CodeLens shows (MR, push to the default branch, tag, schedule)
+  const { Workspace } = require(path.join(project, "out/server/src/workspace/workspace.js"));
+  const { nodeIO } = require(path.join(project, "out/server/src/node/node-io.js"));
+  const ws = new Workspace(nodeIO(dir));
+  ws.analyze();
+  const scenarios = [
+    { source: "merge_request_event", branch: "feature", changed: [edited] },
+    {},
+    { tag: "v1.0.0" },
+    { source: "schedule" },
+  ].map((sc) => ws.situation(sc));
+  ws.pipeline(scenarios[0]);
+  const simulation = time(() => ws.pipeline(scenarios[0]), runs);
+  const fourScenarios = time(() => scenarios.forEach((sc) => ws.pipeline(sc)), runs);
   const jobs = [...first.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").length;
   const bytes = texts.reduce((s, t) => s + t.length, 0);
   process.stdout.write(
@@ -88,6 +103,8 @@ if (process.argv[2] === "--child") {
       unchanged,
       validate,
       lints,
+      simulation,
+      fourScenarios,
       maxRssMB: process.resourceUsage().maxRSS / 1024,
     }),
   );
@@ -123,6 +140,8 @@ for (const name of fs.readdirSync(corpusDir).sort()) {
     (f.validate / f.cold).toFixed(2) + "x",
     f.lints.toFixed(1),
     (f.lints / f.cold).toFixed(2) + "x",
+    (f.simulation / f.cold).toFixed(2) + "x",
+    (f.fourScenarios / f.cold).toFixed(2) + "x",
     f.maxRssMB.toFixed(0),
   ]);
 }
@@ -141,6 +160,8 @@ const head = [
   "validate/cold",
   "lints ms",
   "lints/cold",
+  "pipeline/cold",
+  "4 pipelines/cold",
   "peak RSS MB",
 ];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -154,8 +175,9 @@ console.log(
     "cold: a new engine resolves the whole config (median of 15); yaml-only: the same files parsed by the yaml package",
     "alone; 1-file edit: a long-lived engine re-analyses after one included file changed; validate: schema and logical",
     "checks of every job, template, include and header of the resolved config, without caches; lints: every gitlab-org",
-    "rule on (anchor-instead-of-extends and GLCI_ in mode all included), over the finished model; peak RSS: the whole",
-    "child process.",
+    "rule on (anchor-instead-of-extends and GLCI_ in mode all included), over the finished model; pipeline: the",
+    "simulated pipeline of a merge request after an analysis; 4 pipelines: MR, push to the default branch, tag and",
+    "schedule, as the editor's CodeLens shows them; peak RSS: the whole child process.",
   ].join("\n"),
 );
 

@@ -57,7 +57,12 @@ function situation(over: Partial<Situation> = {}): Situation {
 const JOB: JobFacts = { name: "test", stage: "test", when: "on_success" };
 
 function rules(s: Situation, root = NO_VARS, job = NO_VARS, facts: JobFacts = JOB): Map<string, string> {
-  return jobRulesVariables(s, root, job, facts);
+  const layered = jobRulesVariables(s, root, job, facts);
+  // the layered view answers as the collection GitLab builds, name by name and in full
+  const reference = variablesMap(jobVariables(s, root, job, facts).items);
+  assert.deepEqual(new Map([...layered].sort()), new Map([...reference].sort()));
+  for (const key of reference.keys()) assert.equal(layered.get(key), reference.get(key), key);
+  return new Map(layered);
 }
 
 /** The variables that differ by pipeline source, each present with its value or undefined (absent). */

@@ -5,7 +5,7 @@ import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
 import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
-import type { Diagnostic, SourceHost, Src, TextEdit } from "../engine/types";
+import type { CValue, Diagnostic, SourceHost, Src, TextEdit } from "../engine/types";
 import { complete, withLineBlanked, type CompletionKind } from "../features/completion";
 import { conversions, daggerCompletion, daggerHover, insertJobActions } from "../features/dagger/actions";
 import { findModule, moduleEngineVersion, type DaggerModule } from "../features/dagger/module";
@@ -28,6 +28,7 @@ import type { WorkspaceIO } from "./io";
 import { situationOf, type Scenario } from "./scenario";
 import {
   simulate,
+  type ModelFor,
   type NotCreatedJob,
   type Pipeline,
   type Problem,
@@ -165,6 +166,8 @@ export class Workspace {
   private current: Analysis | undefined;
   /** The pipeline simulation's engine: the same files and caches, but include expansions of its own. */
   private simulationEngine: Engine | undefined;
+  /** Models the simulation made, for the current analysis only. */
+  private simulated: SimulatedModel[] = [];
   /** The last analysis that ran to its end, which answers while a newer one gives way. */
   private finished: Analysis | undefined;
   /** Time spent so far on analysing the current version, over the runs that gave way. */
@@ -617,6 +620,34 @@ export class Workspace {
 
   // ---- pipeline simulation
 
+  /**
+   * The config of `root` with include:rules decided for a pipeline. A model made for the same version
+   * of the project is used again when every include:rules decision it took comes out the same: most
+   * situations include the same files, so a CodeLens over four scenarios analyses once or twice.
+   */
+  private simulationModels(root: string): ModelFor {
+    return (decide) => {
+      const version = this.analyze();
+      this.simulated = this.simulated.filter((m) => m.version === version);
+      const same = this.simulated.find(
+        (m) => m.root === root && m.decisions.every(([rules, from, was]) => decide(rules, from) === was),
+      );
+      if (same) return same.model;
+      this.simulationEngine ??= new Engine(this.host, this.caches.forSimulation());
+      const decisions: SimulatedModel["decisions"] = [];
+      const model = this.simulationEngine.analyze({
+        root,
+        includeRules: (rules, from) => {
+          const d = decide(rules, from);
+          decisions.push([rules, from, d]);
+          return d;
+        },
+      });
+      this.simulated = [{ version, root, decisions, model }, ...this.simulated].slice(0, MAX_SIMULATED_MODELS);
+      return model;
+    };
+  }
+
   /** The situation a scenario describes, completed from settings and git. */
   situation(scenario: Scenario, root?: string): Situation {
     const settings = this.settings();
@@ -631,8 +662,7 @@ export class Workspace {
 
   /** The pipeline GitLab would create for a situation, from the main root (or `root`), in positions. */
   pipeline(situation: Situation, root?: string): SimulatedPipeline {
-    this.simulationEngine ??= new Engine(this.host, this.caches.forSimulation());
-    const p = simulate(this.simulationEngine, root ?? this.settings().roots[0] ?? DEFAULT_ROOT, situation);
+    const p = simulate(this.simulationModels(root ?? this.settings().roots[0] ?? DEFAULT_ROOT), situation);
     const positions = new Positions([p.model]);
     const at = (src: Src | undefined) => (src ? positions.located(src) : undefined);
     const problems = (list: readonly Problem[]) => list.map((e) => ({ message: e.message, at: at(e.src) }));
@@ -650,6 +680,17 @@ export class Workspace {
     };
   }
 }
+
+/** A model the simulation made, with the include:rules decisions that shaped it, in the order taken. */
+interface SimulatedModel {
+  readonly version: Analysis;
+  readonly root: string;
+  readonly decisions: Array<readonly [rules: CValue, from: string, decision: "include" | "skip"]>;
+  readonly model: Model;
+}
+
+/** Different include:rules outcomes a project's pipelines have: a handful (MR, branch, tag...). */
+const MAX_SIMULATED_MODELS = 8;
 
 type Positioned<T> = Omit<T, "src" | "decidedBy"> & { readonly src: Located; readonly decidedBy?: Located };
 

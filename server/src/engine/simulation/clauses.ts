@@ -170,6 +170,16 @@ function expandedOf(ctx: ClauseContext): ReadonlyMap<string, string> {
   return ctx.expandedVariables ?? sortAndExpandAll(ctx.variables);
 }
 
+/**
+ * expand_existing with the expanded variables, which are worked out only when a text names one: most
+ * patterns name none, and expanding every variable into the others is the costly part.
+ */
+function expander(ctx: ClauseContext): (text: string) => string {
+  let expanded: ReadonlyMap<string, string> | undefined;
+  return (text) =>
+    text.includes("$") || text.includes("%") ? expandExisting(text, (expanded ??= expandedOf(ctx))) : text;
+}
+
 /** A YAML list of patterns as GitLab's Array() reads it: a list, or one string; scalars as their text. */
 function stringsOf(v: CValue | undefined): string[] {
   if (v === undefined || isNull(v)) return [];
@@ -228,12 +238,12 @@ export function changesClause(changes: CValue, ctx: ClauseContext): Clause {
   const isMap = changes.kind === "map";
   if (isMap && !isNull(get(changes, "regexp"))) return { satisfied: true, unknown: REGEXP_UNKNOWN };
   const patterns = unique(stringsOf(isMap ? get(changes, "paths") : changes));
-  const expanded = expandedOf(ctx);
+  const expand = expander(ctx);
   let diff: readonly string[] | undefined = ctx.changes;
   let unknown: string | undefined;
   const compareTo = isMap ? entry(changes, "compare_to")?.value : undefined;
   if (compareTo !== undefined && !isNull(compareTo)) {
-    const ref = expandExisting(compareTo.kind === "scalar" ? String(compareTo.value) : "", expanded);
+    const ref = expand(compareTo.kind === "scalar" ? String(compareTo.value) : "");
     const found = ctx.compareTo?.(ref);
     if (found === "invalid") return { error: COMPARE_TO_INVALID };
     // the diff against another ref is a list, never "no diff"
@@ -242,7 +252,24 @@ export function changesClause(changes: CValue, ctx: ClauseContext): Clause {
   }
   if (diff === undefined) return { satisfied: true };
   if (diff.length === 0 && unknown === undefined) return { satisfied: false };
-  const globs = unique(patterns.map((p) => expandExisting(p, expanded)));
+  // a list that names no variable gives the same answer for the same diff: rule sets shared through
+  // anchors and !reference are matched once per pipeline, not once per job
+  const fixed = unknown === undefined && !patterns.some((p) => p.includes("$") || p.includes("%"));
+  const known = fixed ? changesMemo.get(changes)?.get(diff) : undefined;
+  if (known !== undefined) return { satisfied: known };
+  const result = matchChanges(patterns.map(expand), diff, unknown);
+  if (fixed && "satisfied" in result && result.unknown === undefined) {
+    let byDiff = changesMemo.get(changes);
+    if (!byDiff) changesMemo.set(changes, (byDiff = new WeakMap()));
+    byDiff.set(diff, result.satisfied);
+  }
+  return result;
+}
+
+const changesMemo = new WeakMap<CValue, WeakMap<readonly string[], boolean>>();
+
+function matchChanges(expanded: string[], diff: readonly string[], unknown: string | undefined): Clause {
+  const globs = unique(expanded);
   if (globs.length === 0) return { satisfied: false };
   if (unknown !== undefined) return { satisfied: true, unknown };
   if (diff.length * globs.length > CHANGES_MAX_PATTERN_COMPARISONS) return { satisfied: true };
@@ -290,14 +317,14 @@ export function existsClause(exists: CValue, ctx: ClauseContext): Clause {
   if (isMap && !isNull(get(exists, "regexp"))) return { satisfied: true, unknown: REGEXP_UNKNOWN };
   const patterns = stringsOf(isMap ? get(exists, "paths") : exists);
   if (patterns.length === 0) return { satisfied: false };
-  const expanded = expandedOf(ctx);
+  const expand = expander(ctx);
   const project = isMap ? scalarText(get(exists, "project")) : undefined;
   let files: readonly string[] | undefined = ctx.files;
   let unknown = "the files of the commit are unknown";
   if (project !== undefined) {
-    const path = expandExisting(project, expanded);
+    const path = expand(project);
     const rawRef = scalarText(get(exists, "ref"));
-    const ref = rawRef === undefined ? undefined : expandExisting(rawRef, expanded);
+    const ref = rawRef === undefined ? undefined : expand(rawRef);
     const found = ctx.projectFiles?.(path, ref);
     if (found === "no-project") return { error: `rules:exists:project \`${path}\` not found or access denied` };
     if (found === "no-ref") return { error: `rules:exists:ref \`${ref}\` is not a valid ref in project \`${path}\`` };
@@ -305,7 +332,7 @@ export function existsClause(exists: CValue, ctx: ClauseContext): Clause {
     unknown = `the files of project \`${path}\` are unknown`;
   }
   if (files === undefined) return { satisfied: true, unknown };
-  const globs = patterns.map((p) => expandExisting(p, expanded));
+  const globs = patterns.map(expand);
   const paths = globs.every((g) => !g.includes("/") && !g.includes("**")) ? topLevel(files) : files;
   return { satisfied: existsIn(paths, globs) };
 }

@@ -10,12 +10,13 @@ import type { Situation } from "./situation";
 import {
   includeRulesVariables,
   inheritedRootVariables,
-  jobVariables,
+  jobRulesVariables,
+  jobVariableCircle,
   predefinedPipelineVariables,
   workflowRulesVariables,
-  variableCircle,
-  variablesMap,
   yamlVariables,
+  LayeredVariables,
+  type JobFacts,
 } from "./variables";
 
 // The pipeline GitLab would create for a situation, in GitLab's order
@@ -79,8 +80,19 @@ export interface Pipeline {
   readonly model: Model;
 }
 
-/** Simulates the pipeline of `root` for a situation, with an engine whose caches suit simulations. */
-export function simulate(engine: Engine, root: string, situation: Situation): Pipeline {
+/**
+ * The config analysed with include:rules decided for one pipeline: the root's model, made by an
+ * engine whose caches suit simulations (the Workspace keeps the models it made, by their decisions).
+ */
+export type ModelFor = (includeRules: IncludeRulesDecider) => Model;
+
+/** An engine's analysis of `root`, as a ModelFor. */
+export function analyzing(engine: Engine, root: string): ModelFor {
+  return (includeRules) => engine.analyze({ root, includeRules });
+}
+
+/** Simulates the pipeline of a config for a situation. */
+export function simulate(modelFor: ModelFor, situation: Situation): Pipeline {
   const errors: Problem[] = [];
   const ctx = (variables: ReadonlyMap<string, string>): ClauseContext => ({
     variables,
@@ -95,7 +107,7 @@ export function simulate(engine: Engine, root: string, situation: Situation): Pi
     for (const e of d.errors) errors.push({ message: `include:${e}`, src: rules.src });
     return d.when === "never" ? "skip" : "include";
   };
-  const model = engine.analyze({ root, includeRules: decideInclude });
+  const model = modelFor(decideInclude);
   const base = { model, variables: new Map<string, string>(), stages: [], jobs: [], notCreated: [], warnings: [] };
 
   if (SKIP_CI.test(situation.commit.message)) {
@@ -115,7 +127,7 @@ export function simulate(engine: Engine, root: string, situation: Situation): Pi
   const wf = hasWorkflowRules
     ? evaluateRules(workflowRules, "always", ctx(workflowRulesVariables(situation, topLevel)))
     : undefined;
-  const rootVariables = new Map([...topLevel, ...yamlVariables(wf?.variables)]);
+  const rootVariables = rootVariablesOf(topLevel, wf?.variables);
   if (wf?.when === "never")
     return {
       ...base,
@@ -164,6 +176,21 @@ export function simulate(engine: Engine, root: string, situation: Situation): Pi
   if (!stages.some((s) => s.name !== ".pre" && s.name !== ".post"))
     return { ...result, created: false, message: EMPTY_PIPELINE, errors: [{ message: EMPTY_PIPELINE }] };
   return { ...result, created: true, errors };
+}
+
+const rootMemo = new WeakMap<ReadonlyMap<string, string>, WeakMap<CValue | typeof NONE, ReadonlyMap<string, string>>>();
+const NONE = {};
+
+/**
+ * The pipeline's YAML variables: the top-level ones with the matched workflow rule's over them; one
+ * map for the same two (both are kept by identity), so what is worked out per root is done once.
+ */
+function rootVariablesOf(topLevel: ReadonlyMap<string, string>, rule: CValue | undefined): ReadonlyMap<string, string> {
+  let byRule = rootMemo.get(topLevel);
+  if (!byRule) rootMemo.set(topLevel, (byRule = new WeakMap()));
+  let root = byRule.get(rule ?? NONE);
+  if (!root) byRule.set(rule ?? NONE, (root = new Map([...topLevel, ...yamlVariables(rule)])));
+  return root;
 }
 
 function problem(d: Diagnostic): Problem {
@@ -221,18 +248,19 @@ function decideJob(
   const stage = str(get(effective, "stage")) ?? "test";
   const jobWhen = str(get(effective, "when")) ?? "on_success";
   const root = inheritedRootVariables(rootVariables, inheritance(get(get(info.value, "inherit"), "variables")));
-  const own = new Map([...yamlVariables(get(info.value, "variables")), ...(instance.matrix ?? [])]);
+  const written = yamlVariables(get(info.value, "variables"));
+  const own = instance.matrix ? new Map([...written, ...instance.matrix]) : written;
   const environment = get(effective, "environment");
   const envName = str(environment) ?? str(get(environment, "name"));
-  const collected = jobVariables(situation, root, own, {
+  const facts: JobFacts = {
     name: instance.name,
     stage,
     when: jobWhen,
     environment: envName === undefined ? undefined : { name: envName, action: str(get(environment, "action")) },
     nodeIndex: instance.node?.index,
     nodeTotal: instance.node?.total,
-  });
-  const visible = variablesMap(collected.items);
+  };
+  const visible = jobRulesVariables(situation, root, own, facts);
   const rules = get(effective, "rules");
   let decision: RuleDecision;
   if (rules) {
@@ -259,7 +287,7 @@ function decideJob(
     decision = { when: jobWhen, errors: [] };
   }
   // variables that name each other in a circle fail the pipeline, for a job that is created
-  const circle = variableCircle(collected.items);
+  const circle = jobVariableCircle(situation, root, own, facts);
   if (circle) return { errors: [`${instance.name}: ${circle}`] };
   const outcome = jobOutcome(effective, decision);
   const needs = outcome.needs ?? get(effective, "needs");
@@ -271,7 +299,7 @@ function decideJob(
       when: outcome.when,
       allowFailure: outcome.allowFailure,
       startIn: outcome.startIn,
-      variables: new Map([...root, ...own, ...yamlVariables(decision.variables)]),
+      variables: new LayeredVariables([yamlVariables(decision.variables), own, root]),
       wanted: needs?.kind === "seq" ? needsOf(needs) : undefined,
       src: info.keySrc,
       decidedBy: decision.rule?.value.src,

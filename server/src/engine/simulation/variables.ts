@@ -73,6 +73,18 @@ const ZERO_SHA = "0000000000000000000000000000000000000000";
 
 /** Gitlab::Utils.slugify: lower-case, every character but a-z0-9 a `-`, at most 63, no `-` at the ends. */
 export function slugify(text: string): string {
+  let slug = slugs.get(text);
+  if (slug === undefined) {
+    if (slugs.size >= 10_000) slugs.clear();
+    slugs.set(text, (slug = slugOf(text)));
+  }
+  return slug;
+}
+
+/** Slugs made so far: every pipeline slugs the same job names again. */
+const slugs = new Map<string, string>();
+
+function slugOf(text: string): string {
   // per code point (u flag), as Ruby's gsub works on characters
   return text
     .toLowerCase()
@@ -134,7 +146,17 @@ export function scalarToS(scalar: CScalar, written?: WrittenText): string {
  * config error in GitLab ("variable definition must be either a string or a hash", "must be a scalar"),
  * reported by validation; such a variable is left out here.
  */
-export function yamlVariables(variables: CValue | undefined, written?: WrittenText): Map<string, string> {
+export function yamlVariables(variables: CValue | undefined, written?: WrittenText): ReadonlyMap<string, string> {
+  // values are immutable: a job's variables, shared through extends or !reference, are read once
+  if (!variables || written) return readYamlVariables(variables, written);
+  let known = yamlMemo.get(variables);
+  if (!known) yamlMemo.set(variables, (known = readYamlVariables(variables)));
+  return known;
+}
+
+const yamlMemo = new WeakMap<CValue, ReadonlyMap<string, string>>();
+
+function readYamlVariables(variables: CValue | undefined, written?: WrittenText): Map<string, string> {
   const out = new Map<string, string>();
   if (!variables || variables.kind !== "map") return out;
   for (const [key, { value }] of variables.entries) {
@@ -177,8 +199,8 @@ export function mergeVariables(
 export function inheritedRootVariables(
   root: ReadonlyMap<string, string>,
   inheritance: boolean | readonly string[],
-): Map<string, string> {
-  if (inheritance === true) return new Map(root);
+): ReadonlyMap<string, string> {
+  if (inheritance === true) return root; // shared by every job that inherits all (no copy)
   if (inheritance === false) return new Map();
   return new Map([...root].filter(([k]) => inheritance.includes(k)));
 }
@@ -749,6 +771,148 @@ export function jobRulesVariables(
   root: ReadonlyMap<string, string>,
   job: ReadonlyMap<string, string>,
   facts: JobFacts,
-): Map<string, string> {
-  return variablesMap(jobVariables(s, root, job, facts).items);
+): ReadonlyMap<string, string> {
+  // the same as variablesMap(jobVariables(...).items), in layers: the situation's and the root's are
+  // shared by every job, so a job pays only for its own few variables
+  const shared = situationLayers(s);
+  let environment: ReadonlyMap<string, string | null> | undefined;
+  if (facts.environment && present(facts.environment.name)) {
+    const name = jobVariables(s, root, job, facts).environment;
+    if (name !== undefined) environment = layerOf(environmentItems(facts, name));
+  }
+  return new LayeredVariables([
+    ...shared.high,
+    job,
+    root,
+    ...shared.low,
+    ...(environment ? [environment] : []),
+    layerOf(jobItems(s, facts)),
+  ]);
+}
+
+/**
+ * The error of a created job whose variables name each other in a circle, as `variableCircle`, but
+ * looked for only when a variable that can name another (YAML, pipeline, schedule) does.
+ */
+export function jobVariableCircle(
+  s: Situation,
+  root: ReadonlyMap<string, string>,
+  job: ReadonlyMap<string, string>,
+  facts: JobFacts,
+): string | undefined {
+  // variables given for the pipeline may name others: then the whole collection is sorted
+  if (names(s.variables) || (s.schedule && names(s.schedule.variables)))
+    return variableCircle(jobVariables(s, root, job, facts).items);
+  if (!names(job) && !names(root)) return undefined;
+  // otherwise a circle is among the YAML variables (predefined values name none), the same for
+  // every situation: once per root and job variables (both kept by identity)
+  let perJob = yamlCircles.get(root);
+  if (!perJob) yamlCircles.set(root, (perJob = new WeakMap()));
+  if (!perJob.has(job)) perJob.set(job, variableCircle(itemsOf(mergeVariables(root, job), facts.rawVariables)));
+  return perJob.get(job);
+}
+
+const yamlCircles = new WeakMap<
+  ReadonlyMap<string, string>,
+  WeakMap<ReadonlyMap<string, string>, string | undefined>
+>();
+
+const namingMemo = new WeakMap<ReadonlyMap<string, string>, boolean>();
+
+/** Whether some value names a variable ($X, ${X}, %X%). */
+function names(variables: ReadonlyMap<string, string>): boolean {
+  let known = namingMemo.get(variables);
+  if (known === undefined) namingMemo.set(variables, (known = [...variables.values()].some((v) => /[$%]/.test(v))));
+  return known;
+}
+
+/** A collection's items as one layer: the last item of a key wins; null means unset. */
+function layerOf(items: readonly VariableItem[]): Map<string, string | null> {
+  const layer = new Map<string, string | null>();
+  for (const { key, value } of items) {
+    layer.delete(key);
+    layer.set(key, value);
+  }
+  return layer;
+}
+
+interface SituationLayers {
+  /** Above the YAML variables: pipeline and schedule variables, then GITLAB_USER_*. */
+  readonly high: ReadonlyArray<ReadonlyMap<string, string | null>>;
+  /** Below them: pipeline predefined, then project predefined. */
+  readonly low: ReadonlyArray<ReadonlyMap<string, string | null>>;
+}
+
+const layersMemo = new WeakMap<Situation, SituationLayers>();
+
+function situationLayers(s: Situation): SituationLayers {
+  let layers = layersMemo.get(s);
+  if (!layers) {
+    layers = {
+      high: [layerOf(pipelineAndScheduleItems(s)), layerOf(userItems(s))],
+      low: [layerOf(pipelineItems(s, "seed")), layerOf(projectItems(s))],
+    };
+    layersMemo.set(s, layers);
+  }
+  return layers;
+}
+
+/**
+ * Variables in layers, the highest first: a name has the value of the first layer that has it (null
+ * there: unset). Read by name, as rules read variables; listed in full only when asked.
+ */
+export class LayeredVariables implements ReadonlyMap<string, string> {
+  private flat: Map<string, string> | undefined;
+
+  constructor(private readonly layers: ReadonlyArray<ReadonlyMap<string, string | null>>) {}
+
+  get(key: string): string | undefined {
+    for (const layer of this.layers) {
+      const value = layer.get(key);
+      if (value !== undefined || layer.has(key)) return value ?? undefined;
+    }
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Every variable, the lowest layer's first, as variablesMap orders a collection. */
+  private all(): Map<string, string> {
+    if (!this.flat) {
+      const flat = new Map<string, string>();
+      for (let i = this.layers.length - 1; i >= 0; i--)
+        for (const [key, value] of this.layers[i]) {
+          flat.delete(key);
+          if (value !== null) flat.set(key, value);
+        }
+      this.flat = flat;
+    }
+    return this.flat;
+  }
+
+  get size(): number {
+    return this.all().size;
+  }
+
+  entries(): MapIterator<[string, string]> {
+    return this.all().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.all().keys();
+  }
+
+  values(): MapIterator<string> {
+    return this.all().values();
+  }
+
+  forEach(f: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
+    this.all().forEach((value, key) => f(value, key, this));
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.all()[Symbol.iterator]();
+  }
 }
