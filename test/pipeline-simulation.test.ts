@@ -6,6 +6,7 @@ import { MemoryHost } from "../server/src/engine/memory-host";
 import { nodeIO } from "../server/src/node/node-io";
 import type { Scenario } from "../server/src/workspace/scenario";
 import { Workspace, type SimulatedPipeline } from "../server/src/workspace/workspace";
+import { scenarioJunit } from "../server/src/cli/scenario-report";
 import { y } from "./helpers";
 
 // The pipeline GitLab would create, end to end: include:rules decided per pipeline, workflow:rules
@@ -142,7 +143,7 @@ test("an empty diff leaves out the jobs that need changes; the CLI exits 1 when 
   assert.equal(run.status, 1);
   assert.equal(
     run.stdout,
-    "push to branch feature in group/project (no diff: every changes: is true)\n" +
+    "push to branch feature in example/app (no diff: every changes: is true)\n" +
       "no pipeline: The pipeline did not run. Review the workflow:rules configuration for the pipeline.\n",
   );
 });
@@ -193,4 +194,87 @@ test("[ci skip] in the commit message: no pipeline", () => {
   assert.equal(p.created, false);
   assert.match(p.message!, /\[ci skip\]/);
   assert.equal(ws.pipeline({ ...s, commit: { ...s.commit, message: "Fix typo" } }).created, true);
+});
+
+test("pipewright test: the fixture's scenarios pass; a failed expectation says what happened and where", () => {
+  const cli = path.join(root, "dist", "cli.js");
+  const ok = spawnSync(process.execPath, [cli, "test", fixture], { encoding: "utf8" });
+  assert.equal(ok.status, 0, ok.stdout);
+  assert.match(ok.stdout, /^5 scenarios, 13 checks: 13 passed, 0 failed$/m);
+
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y(
+        "unit:",
+        "  script: [x]",
+        "  rules:",
+        "    - if: $CI_COMMIT_TAG",
+        "      when: never",
+        "    - when: manual",
+        "lint:",
+        "  script: [x]",
+      ),
+      ".pipewright.yml": y(
+        "scenarios:",
+        "  tag:",
+        "    tag: v1",
+        "    expect: {run: [unit, nope], skip: [lint], when: {lint: manual}, created: true}",
+        "  typo:",
+        "    sourc: push",
+        "    expect: {when: {unit: sometimes}}",
+      ),
+    }),
+  });
+  const results = ws.testScenarios();
+  assert.deepEqual(
+    results.map((r) => [
+      r.scenario.name,
+      r.checks.map((c) => (c.ok ? `ok ${c.name}` : `FAIL ${c.name}: ${c.message}`)),
+    ]),
+    [
+      [
+        "tag",
+        [
+          "ok creates a pipeline",
+          "FAIL runs unit: unit is not created: a rule says never (.gitlab-ci.yml:4)",
+          "FAIL runs nope: there is no job nope",
+          "FAIL does not run lint: lint runs (on_success) (.gitlab-ci.yml:7)",
+          "FAIL runs lint as manual: lint runs as on_success (.gitlab-ci.yml:7)",
+        ],
+      ],
+    ],
+    "the scenario with mistakes is left out",
+  );
+  assert.deepEqual(
+    ws.diagnostics().map((d) => `${d.file}:${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message}`),
+    [
+      ".pipewright.yml:5:11 settings-invalid scenario typo: unknown key sourc: ignored",
+      ".pipewright.yml:6:26 settings-invalid " +
+        "scenario typo: expect.when of unit must be one of on_success, on_failure, always, manual, delayed: ignored",
+    ],
+  );
+});
+
+test("pipewright test --format junit: a suite per scenario, a case per check, failures with their message", () => {
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y("a:", "  script: [x]", "  rules: [{if: $CI_COMMIT_TAG}]", "b:", "  script: [x]"),
+      ".pipewright.yml": y("scenarios:", "  push <main>:", "    expect: {run: [a]}"),
+    }),
+  });
+  assert.equal(
+    scenarioJunit(ws.testScenarios()),
+    [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<testsuites name="pipewright scenarios" tests="1" failures="1">',
+      '  <testsuite name="push &lt;main&gt;" tests="1" failures="1">',
+      '    <testcase classname="push &lt;main&gt;" name="runs a">',
+      '      <failure message="a is not created: no rule matched (.gitlab-ci.yml:1)">' +
+        "a is not created: no rule matched (.gitlab-ci.yml:1)</failure>",
+      "    </testcase>",
+      "  </testsuite>",
+      "</testsuites>",
+      "",
+    ].join("\n"),
+  );
 });

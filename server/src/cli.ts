@@ -9,6 +9,7 @@ import { PROJECT_SETTINGS_FILE } from "./workspace/settings";
 import { Workspace } from "./workspace/workspace";
 import type { Scenario } from "./workspace/scenario";
 import { PIPELINE_USAGE, pipelineFlag, pipelineJson, pipelineText, type Mutable } from "./cli/pipeline";
+import { scenarioJunit, scenarioText, TEST_USAGE } from "./cli/scenario-report";
 
 // The CLI: arguments to a Workspace over the directory, and its answers to text or JSON.
 
@@ -20,7 +21,7 @@ const USAGE = `usage:
   pipewright merged [DIR] [--root FILE] [--job NAME] [--format yaml|json]
       Print the configuration after includes, extends and !reference, or with --job
       the effective definition of one job (defaults and global variables applied).
-${PIPELINE_USAGE}`;
+${PIPELINE_USAGE}${TEST_USAGE}`;
 
 class UsageError extends Error {
   constructor(
@@ -46,11 +47,12 @@ interface Args {
   scenario: Mutable<Scenario>;
 }
 
-const COMMANDS = ["check", "merged", "pipeline"];
+const COMMANDS = ["check", "merged", "pipeline", "test"];
 const FORMATS: Record<string, string[]> = {
   check: ["text", "json"],
   merged: ["yaml", "json"],
   pipeline: ["text", "json"],
+  test: ["text", "junit"],
 };
 
 function parseArgs(argv: string[]): Args {
@@ -110,8 +112,19 @@ function main(argv: string[]): number {
         : `no ${missing} in ${args.dir}, and no roots in its ${PROJECT_SETTINGS_FILE}`,
     );
   }
+  if (args.command === "test") {
+    const results = workspace.testScenarios(args.root);
+    if (!results.length) throw new UsageError(`no scenarios in ${path.join(args.dir, PROJECT_SETTINGS_FILE)}`, false);
+    process.stdout.write(args.format === "junit" ? scenarioJunit(results) : scenarioText(results));
+    return results.some((r) => r.checks.some((c) => !c.ok)) ? 1 : 0;
+  }
   if (args.command === "pipeline") {
-    const situation = workspace.situation(args.scenario, args.root);
+    const { name, ...flags } = args.scenario;
+    const named = name === undefined ? undefined : workspace.scenarios().find((s) => s.name === name);
+    if (name !== undefined && !named)
+      throw new UsageError(`no scenario "${name}" in ${path.join(args.dir, PROJECT_SETTINGS_FILE)}`, false);
+    const scenario = { ...named, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+    const situation = workspace.situation(scenario, args.root);
     const pipeline = workspace.pipeline(situation, args.root);
     process.stdout.write(
       args.format === "json"

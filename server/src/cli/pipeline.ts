@@ -9,9 +9,10 @@ import type { SimulatedPipeline } from "../workspace/workspace";
 export const PIPELINE_USAGE = `  pipewright pipeline [DIR] [--root FILE] [--source SOURCE] [--branch NAME | --tag NAME]
       [--default-branch NAME] [--project PATH] [--mr-target NAME] [--mr-labels A,B] [--mr-title TEXT]
       [--mr-event detached|merged_result|merge_train] [--var KEY=VALUE]...
-      [--changed PATH]... [--changes none|unknown] [--format text|json]
+      [--changed PATH]... [--changes none|unknown] [--scenario NAME] [--format text|json]
       Show the pipeline GitLab would create: for a push to the default branch unless told
-      otherwise. Exit status: 1 when no pipeline would be created or the config is invalid.
+      otherwise; --scenario starts from a scenario of .pipewright.yml, the flags over it.
+      Exit status: 1 when no pipeline would be created or the config is invalid.
 `;
 
 /** Reads one pipeline flag at `argv[i]`; returns how many items it took (0: not a pipeline flag). */
@@ -28,6 +29,9 @@ export function pipelineFlag(
     return v;
   };
   switch (flag) {
+    case "--scenario":
+      scenario.name = value();
+      return 2;
     case "--source": {
       const v = value();
       if (!(PIPELINE_SOURCES as readonly string[]).includes(v))

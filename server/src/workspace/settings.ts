@@ -2,6 +2,7 @@ import { DEFAULT_ROOT } from "../engine/engine";
 import { loadFile } from "../engine/load";
 import type { CValue, Diagnostic, SeveritySetting } from "../engine/types";
 import type { RuleSetting } from "../lint/rule";
+import { readScenarios, type NamedScenario } from "./scenario-settings";
 
 // Settings come from two places: `.pipewright.yml` at the project root (the repository's, read by
 // the CLI and the editor alike) and the editor's `pipewright.*` settings (the user's). Both are
@@ -32,6 +33,8 @@ export interface SettingsLayer {
   readonly project?: string;
   /** The project's default branch, for the pipeline simulation. */
   readonly defaultBranch?: string;
+  /** Named situations and what must happen in them (`pipewright test`). */
+  readonly scenarios?: readonly NamedScenario[];
 }
 
 export const NO_SETTINGS: SettingsLayer = { roots: [], severity: {}, rules: {} };
@@ -47,6 +50,8 @@ export interface Settings {
   readonly analysisBudget: number;
   readonly project?: string;
   readonly defaultBranch?: string;
+  /** The project's scenarios, then the user's. */
+  readonly scenarios: readonly NamedScenario[];
 }
 
 type Problem = (message: string, at?: CValue) => void;
@@ -102,6 +107,7 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     analysisBudget,
     project,
     defaultBranch,
+    scenarios: readScenarios(s.scenarios, (m, ...keys) => problem(m, at("scenarios", ...keys))),
     severity,
     rules: mergeRules(
       severityRules(severity),
@@ -213,5 +219,6 @@ export function effectiveSettings(
     analysisBudget,
     project: project.project ?? user.project,
     defaultBranch: project.defaultBranch ?? user.defaultBranch,
+    scenarios: [...(project.scenarios ?? []), ...(user.scenarios ?? [])],
   };
 }

@@ -26,6 +26,8 @@ import {
 } from "./diagnostics";
 import type { WorkspaceIO } from "./io";
 import { situationOf, type Scenario } from "./scenario";
+import type { NamedScenario } from "./scenario-settings";
+import { checkScenario, type ScenarioResult } from "./scenario-tests";
 import {
   simulate,
   type ModelFor,
@@ -646,6 +648,19 @@ export class Workspace {
       this.simulated = [{ version, root, decisions, model }, ...this.simulated].slice(0, MAX_SIMULATED_MODELS);
       return model;
     };
+  }
+
+  /** The scenarios of `.pipewright.yml` and the user's settings. */
+  scenarios(): readonly NamedScenario[] {
+    return this.settings().scenarios;
+  }
+
+  /** Every scenario's pipeline, with its expectations checked (`pipewright test`). */
+  testScenarios(root?: string): ScenarioResult[] {
+    return this.scenarios().map((scenario) => {
+      const pipeline = this.pipeline(this.situation(scenario, root), root);
+      return { scenario, pipeline, checks: checkScenario(scenario, pipeline) };
+    });
   }
 
   /** The situation a scenario describes, completed from settings and git. */
