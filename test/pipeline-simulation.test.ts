@@ -278,3 +278,39 @@ test("pipewright test --format junit: a suite per scenario, a case per check, fa
     ].join("\n"),
   );
 });
+
+test("above each job, where it runs: MR, default branch, tag, schedule, then the project's scenarios", () => {
+  const ws = new Workspace(nodeIO(fixture));
+  const lens = (file: string) => ws.jobDecisions(file).map((d) => `${d.range.start.line} ${d.job}: ${d.title}`);
+  const own = " · docs merge request ✗ · default branch ✓ · release tag ✗ · nightly ✓ · feature push –";
+  assert.deepEqual(lens(".gitlab-ci.yml").slice(1, 2), [`28 unit: MR ✓ · main ✓ · tag ✗ · schedule ✓${own}`]);
+  assert.deepEqual(lens("ci/release.yml"), [
+    "0 release: MR ✗ · main ✗ · tag ✓ manual · schedule ✗ · docs merge request ✗ · default branch ✗ · " +
+      "release tag ✓ manual · nightly ✗ · feature push –",
+  ]);
+  const unit = ws.jobDecisions(".gitlab-ci.yml")[1].decisions;
+  assert.deepEqual(
+    unit.map((d) => [
+      d.label,
+      d.outcome,
+      d.why,
+      d.decidedBy && `${d.decidedBy.file}:${d.decidedBy.range.start.line + 1}`,
+    ]),
+    [
+      ["MR", "runs", undefined, "ci/rules.yml:3"],
+      ["main", "runs", undefined, "ci/rules.yml:5"],
+      ["tag", "skipped", "a rule says never", "ci/rules.yml:6"],
+      ["schedule", "runs", undefined, "ci/rules.yml:5"],
+      ["docs merge request", "skipped", "no rule matched", undefined],
+      ["default branch", "runs", undefined, "ci/rules.yml:5"],
+      ["release tag", "skipped", "a rule says never", "ci/rules.yml:6"],
+      ["nightly", "runs", undefined, "ci/rules.yml:5"],
+      [
+        "feature push",
+        "no-pipeline",
+        "The pipeline did not run. Review the workflow:rules configuration for the pipeline.",
+        undefined,
+      ],
+    ],
+  );
+});

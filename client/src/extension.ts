@@ -94,6 +94,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // ---- the CodeLens above each job: which scenarios run it, and which rule decided, to jump to
+  context.subscriptions.push(
+    vscode.commands.registerCommand("pipewright.explainJob", async (arg?: ExplainJob) => {
+      if (!arg?.decisions?.length) return;
+      const items = arg.decisions.map((d) => ({
+        label: `${d.label}: ${describeDecision(d)}`,
+        description: d.location
+          ? `${vscode.workspace.asRelativePath(vscode.Uri.parse(d.location.uri))}:${d.location.range.start.line + 1}`
+          : "",
+        detail: d.why ?? undefined,
+        location: d.location,
+      }));
+      const picked = await vscode.window.showQuickPick(items, {
+        title: `Pipewright: where ${arg.job} runs, and why`,
+        placeHolder: "Pick one to go to the rule that decided",
+      });
+      if (!picked?.location) return;
+      const { uri, range } = picked.location;
+      const start = new vscode.Position(range.start.line, range.start.character);
+      const end = new vscode.Position(range.end.line, range.end.character);
+      await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(start, end) });
+    }),
+  );
+
   // ---- pipewright.filePatterns: user globs that also mean "this YAML file is GitLab CI"
   const applyPatterns = (doc: vscode.TextDocument) => {
     if (doc.languageId === "yaml" && doc.uri.scheme === "file" && matchesUserPattern(doc)) {
@@ -115,6 +139,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.tooltip = `Pipewright: the language server did not start: ${e instanceof Error ? e.message : String(e)}`;
     throw e;
   }
+}
+
+interface ExplainJob {
+  job: string;
+  decisions: Array<{
+    label: string;
+    outcome: "runs" | "skipped" | "no-pipeline";
+    when: string | null;
+    allowFailure: boolean | null;
+    why: string | null;
+    location: {
+      uri: string;
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    } | null;
+  }>;
+}
+
+function describeDecision(d: ExplainJob["decisions"][number]): string {
+  if (d.outcome === "no-pipeline") return "no pipeline is created";
+  if (d.outcome === "skipped") return `not created${d.why ? ` (${d.why})` : ""}`;
+  return `runs, ${d.when ?? "on_success"}${d.allowFailure ? ", allowed to fail" : ""}`;
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -63,7 +63,13 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     }
   };
   const warn = (problems: string[]) => problems.forEach((p) => connection.console.warn(p));
-  const analyses = new Analyses(connection, () => folders, safely);
+  let refreshLenses = false;
+  const analyses = new Analyses(
+    connection,
+    () => folders,
+    safely,
+    () => refreshLenses && void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined),
+  );
   /** A request about a document: fresh results first, then one Workspace call for its folder and file. */
   const on =
     <P extends { textDocument: { uri: string } }, R>(what: string, none: R, f: At<P>, kind: Answering = "reading") =>
@@ -102,6 +108,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     folders = new Folders(params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ?? [root], makeWorkspace);
     for (const f of folders.list) warn(f.workspace.setUserSettings(settings));
     pullSettings = !!params.capabilities.workspace?.configuration;
+    refreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
   });
   connection.onInitialized(async () => {
@@ -168,6 +175,9 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
       ],
       "editing",
     ),
+  );
+  connection.onCodeLens(
+    on("code lens", [], (ws, file, _p, folder) => ws.jobDecisions(file).map((d) => convert.codeLens(folder, file, d))),
   );
   connection.onDocumentSymbol(on("symbols", [], (ws, file) => ws.outline(file).map(convert.documentSymbol)));
   connection.onWorkspaceSymbol(({ query }) =>

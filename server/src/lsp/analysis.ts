@@ -21,6 +21,8 @@ export class Analyses {
     private readonly connection: lsp.Connection,
     private readonly folders: () => Folders,
     private readonly safely: <T>(what: string, f: () => T) => T | null,
+    /** After an analysis that changed something (the CodeLens are refreshed then). */
+    private readonly changed: () => void = () => {},
   ) {}
 
   /** Something changed: analyse after a third of the last analysis's time, between 20 and 200 ms. */
@@ -89,6 +91,7 @@ export class Analyses {
     this.saveTimer = setTimeout(() => this.persist(), 3000);
     this.saveTimer.unref();
     void this.connection.sendNotification("pipewright/analysisDone", total);
+    this.changed();
     setImmediate(() =>
       this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)),
     );

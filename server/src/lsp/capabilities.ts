@@ -17,4 +17,5 @@ export const CAPABILITIES: lsp.ServerCapabilities = {
   completionProvider: { triggerCharacters: [" ", "[", ",", "$", "{", "-"] },
   referencesProvider: true,
   renameProvider: { prepareProvider: true },
+  codeLensProvider: { resolveProvider: false },
 };

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as lsp from "vscode-languageserver/node";
 import type { FileEdit, PositionedDiagnostic } from "../workspace/diagnostics";
+import type { JobDecisions } from "../workspace/job-decisions";
 import type { Action, CompletionAnswer, HoverAnswer, Symbol } from "../workspace/workspace";
 import { location, type Folder } from "./folders";
 
@@ -143,4 +144,27 @@ export function workspaceSymbol(
   s: { name: string; kind: "job" | "hidden"; file: string; range: lsp.Range },
 ): lsp.SymbolInformation {
   return { name: s.name, kind: SYMBOL_KIND[s.kind], location: location(folder, s) };
+}
+
+/**
+ * A job's CodeLens: whether it runs in each scenario. Clicking runs `pipewright.explainJob` with
+ * each decision and the location of the rule that made it (the VS Code client lists them).
+ */
+export function codeLens(folder: Folder, file: string, d: JobDecisions): lsp.CodeLens {
+  const decisions = d.decisions.map((x) => ({
+    label: x.label,
+    outcome: x.outcome,
+    when: x.when ?? null,
+    allowFailure: x.allowFailure ?? null,
+    why: x.why ?? null,
+    location: x.decidedBy ? location(folder, x.decidedBy) : null,
+  }));
+  return {
+    range: d.range,
+    command: {
+      title: d.title,
+      command: "pipewright.explainJob",
+      arguments: [{ uri: folder.uri(file), job: d.job, decisions }],
+    },
+  };
 }

@@ -28,6 +28,7 @@ import type { WorkspaceIO } from "./io";
 import { situationOf, type Scenario } from "./scenario";
 import type { NamedScenario } from "./scenario-settings";
 import { checkScenario, type ScenarioResult } from "./scenario-tests";
+import { decisionOf, editorScenarios, lensTitle, type JobDecisions } from "./job-decisions";
 import {
   simulate,
   type ModelFor,
@@ -168,6 +169,9 @@ export class Workspace {
   private current: Analysis | undefined;
   /** The pipeline simulation's engine: the same files and caches, but include expansions of its own. */
   private simulationEngine: Engine | undefined;
+  /** The editor's scenarios' pipelines, for one version and root. */
+  private lensPipelines:
+    { version: Analysis; root: string; pipelines: Array<{ label: string; pipeline: SimulatedPipeline }> } | undefined;
   /** Models the simulation made, for the current analysis only. */
   private simulated: SimulatedModel[] = [];
   /** The last analysis that ran to its end, which answers while a newer one gives way. */
@@ -648,6 +652,44 @@ export class Workspace {
       this.simulated = [{ version, root, decisions, model }, ...this.simulated].slice(0, MAX_SIMULATED_MODELS);
       return model;
     };
+  }
+
+  /**
+   * For each job defined in `file`: whether it runs in the editor's scenarios (MR, default branch,
+   * tag, schedule, the project's own), and what decided each time. The pipelines are simulated once
+   * per version of the project.
+   */
+  jobDecisions(file: string): JobDecisions[] {
+    const analysis = this.analyze();
+    const root = analysis.roots.find((r) => r.main.files.has(file));
+    if (!root) return [];
+    const pipelines = this.editorPipelines(analysis, root.root);
+    const positions = new Positions(analysis.models);
+    const out: JobDecisions[] = [];
+    for (const info of root.main.jobs.values()) {
+      if ((info.kind !== "job" && info.kind !== "bridge") || info.keySrc.file !== file) continue;
+      const decisions = pipelines.map(({ label, pipeline }) => decisionOf(label, info.name, pipeline));
+      out.push({ job: info.name, range: positions.range(info.keySrc), decisions, title: lensTitle(decisions) });
+    }
+    return out;
+  }
+
+  private editorPipelines(version: Analysis, root: string): Array<{ label: string; pipeline: SimulatedPipeline }> {
+    const kept = this.lensPipelines;
+    if (kept && kept.version === version && kept.root === root) return kept.pipelines;
+    const settings = this.settings();
+    const head = this.io.git?.head?.();
+    const scenarios = editorScenarios(
+      settings.defaultBranch ?? head?.defaultBranch ?? "main",
+      head,
+      settings.scenarios,
+    );
+    const pipelines = scenarios.map(({ label, scenario }) => ({
+      label,
+      pipeline: this.pipeline(this.situation(scenario, root), root),
+    }));
+    this.lensPipelines = { version, root, pipelines };
+    return pipelines;
   }
 
   /** The scenarios of `.pipewright.yml` and the user's settings. */
