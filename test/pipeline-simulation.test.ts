@@ -314,3 +314,20 @@ test("above each job, where it runs: MR, default branch, tag, schedule, then the
     ],
   );
 });
+
+test("hover on an if: shows what it gives in each scenario, and the variables it read there", () => {
+  const ws = new Workspace(nodeIO(fixture));
+  // `    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH` in workflow:rules
+  const h = ws.hover(".gitlab-ci.yml", { line: 9, character: 30 })!;
+  const table = h.markdown.slice(h.markdown.indexOf("**In the editor's scenarios**")).split("\n");
+  assert.deepEqual(table.slice(2, 8), [
+    "| scenario | result | variables read |",
+    "|---|---|---|",
+    '| MR | ✗ false | `$CI_COMMIT_BRANCH` is not set, `$CI_DEFAULT_BRANCH` = "main" |',
+    '| main | ✓ true | `$CI_COMMIT_BRANCH` = "main", `$CI_DEFAULT_BRANCH` = "main" |',
+    '| tag | ✗ false | `$CI_COMMIT_BRANCH` is not set, `$CI_DEFAULT_BRANCH` = "main" |',
+    '| schedule | ✓ true | `$CI_COMMIT_BRANCH` = "main", `$CI_DEFAULT_BRANCH` = "main" |',
+  ]);
+  assert.equal(table.length, 2 + 2 + 9, "a row per scenario: four, then the project's five");
+  assert.equal(ws.hover(".gitlab-ci.yml", { line: 25, character: 3 })?.markdown.includes("scenarios"), false);
+});

@@ -29,6 +29,9 @@ import { situationOf, type Scenario } from "./scenario";
 import type { NamedScenario } from "./scenario-settings";
 import { checkScenario, type ScenarioResult } from "./scenario-tests";
 import { decisionOf, editorScenarios, lensTitle, type JobDecisions } from "./job-decisions";
+import { expressionTable } from "./expression-hover";
+import { workflowRulesVariables } from "../engine/simulation/variables";
+import { spotAt } from "../model/locate";
 import {
   simulate,
   type ModelFor,
@@ -170,8 +173,7 @@ export class Workspace {
   /** The pipeline simulation's engine: the same files and caches, but include expansions of its own. */
   private simulationEngine: Engine | undefined;
   /** The editor's scenarios' pipelines, for one version and root. */
-  private lensPipelines:
-    { version: Analysis; root: string; pipelines: Array<{ label: string; pipeline: SimulatedPipeline }> } | undefined;
+  private lensPipelines: { version: Analysis; root: string; pipelines: ScenarioPipeline[] } | undefined;
   /** Models the simulation made, for the current analysis only. */
   private simulated: SimulatedModel[] = [];
   /** The last analysis that ran to its end, which answers while a newer one gives way. */
@@ -472,7 +474,34 @@ export class Workspace {
     const call = daggerHover(at.parsed.lines, at.offset, this.daggerModule());
     if (call) return { markdown: call.markdown, range: at.parsed.lines.range(call.start, call.end) };
     const h = hover(at.model, file, at.offset);
-    return h ? { markdown: h.markdown, range: at.positions.range(h.src) } : undefined;
+    const answer = h ? { markdown: h.markdown, range: at.positions.range(h.src) } : undefined;
+    return this.withScenarios(answer, at.parsed, at.offset, at.positions);
+  }
+
+  /** On a rule's `if:`, what it gives in each of the editor's scenarios, under the hover. */
+  private withScenarios(
+    answer: HoverAnswer | undefined,
+    parsed: ParsedFile,
+    offset: number,
+    positions: Positions,
+  ): HoverAnswer | undefined {
+    const spot = spotAt(parsed, offset);
+    const value = spot?.value ?? spot?.key?.value;
+    if (spot?.path[spot.path.length - 1] !== "if" || value?.kind !== "scalar" || typeof value.value !== "string")
+      return answer;
+    const analysis = this.analyze();
+    const root = analysis.roots.find((r) => r.main.files.has(parsed.path)) ?? analysis.roots[0];
+    if (!root) return answer;
+    const scenarios = this.editorPipelines(analysis, root.root).map(({ label, situation, pipeline }) => ({
+      label,
+      variables: workflowRulesVariables(situation, pipeline.variables),
+    }));
+    const table = expressionTable(value.value, scenarios);
+    if (!table) return answer;
+    return {
+      markdown: answer ? `${answer.markdown}\n\n${table}` : table,
+      range: answer?.range ?? positions.range(value.src),
+    };
   }
 
   definition(file: string, position: Position): Located[] {
@@ -674,7 +703,7 @@ export class Workspace {
     return out;
   }
 
-  private editorPipelines(version: Analysis, root: string): Array<{ label: string; pipeline: SimulatedPipeline }> {
+  private editorPipelines(version: Analysis, root: string): ScenarioPipeline[] {
     const kept = this.lensPipelines;
     if (kept && kept.version === version && kept.root === root) return kept.pipelines;
     const settings = this.settings();
@@ -684,10 +713,10 @@ export class Workspace {
       head,
       settings.scenarios,
     );
-    const pipelines = scenarios.map(({ label, scenario }) => ({
-      label,
-      pipeline: this.pipeline(this.situation(scenario, root), root),
-    }));
+    const pipelines = scenarios.map(({ label, scenario }) => {
+      const situation = this.situation(scenario, root);
+      return { label, situation, pipeline: this.pipeline(situation, root) };
+    });
     this.lensPipelines = { version, root, pipelines };
     return pipelines;
   }
@@ -736,6 +765,13 @@ export class Workspace {
       warnings: problems(p.warnings),
     };
   }
+}
+
+/** One of the editor's scenarios, simulated. */
+interface ScenarioPipeline {
+  readonly label: string;
+  readonly situation: Situation;
+  readonly pipeline: SimulatedPipeline;
 }
 
 /** A model the simulation made, with the include:rules decisions that shaped it, in the order taken. */
