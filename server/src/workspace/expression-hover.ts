@@ -11,7 +11,7 @@ export interface ScenarioVariables {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** A markdown table: a row per scenario, with the result and the variables read; undefined if the text does not parse. */
+/** A markdown table, a row per scenario: the result and the variables read; undefined if the text does not parse. */
 export function expressionTable(text: string, scenarios: readonly ScenarioVariables[]): string | undefined {
   const parsed = parseExpression(text);
   if (!parsed.ok || !scenarios.length) return undefined;
