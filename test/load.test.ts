@@ -207,3 +207,30 @@ test("nesting thousands deep is GitLab's too-big error, not the parser's stack o
     ],
   );
 });
+
+test("a file with hundreds of YAML errors reports the first 50 and counts the rest in one more", () => {
+  const f = loadFile(".gitlab-ci.yml", `job: {script: [x]}\n${"]\n".repeat(300)}`);
+  assert.equal(f.diagnostics.length, 51);
+  assert.ok(f.diagnostics.every((d) => d.code === "yaml-syntax"));
+  assert.deepEqual(
+    [f.diagnostics[50].src, f.diagnostics[50].message],
+    [
+      { file: ".gitlab-ci.yml", start: 119, end: 120 },
+      "250 more YAML errors in this file, from here on (the first 50 are shown)",
+    ],
+  );
+});
+
+test("a line opening flow collections 1,000 deep is GitLab's too-big error at once, where it passes 1,000", () => {
+  // what a fuzzer made: 71,376 levels took the parser seconds to overflow, with 429,389 errors after it
+  const text = `job:\n  script: [x]\nfz: ${"[{a: ".repeat(600)}1${"}]".repeat(600)}\n`;
+  const f = loadFile(".gitlab-ci.yml", text);
+  assert.deepEqual(
+    f.diagnostics.map((d) => [d.code, d.src.start]),
+    [["yaml-too-big", text.indexOf("fz: ") + 4 + 5 * 500]],
+  );
+  assert.equal(f.content, undefined);
+  // 1,000 brackets spread over lines (a script, say) are no such thing
+  const spread = `job:\n  script:\n    - |\n${"      echo [\n".repeat(1200)}`;
+  assert.deepEqual(loadFile(".gitlab-ci.yml", spread).diagnostics, []);
+});

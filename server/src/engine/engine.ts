@@ -141,10 +141,10 @@ export class Engine {
       const p = parse(f);
       if (p) {
         files.set(f, p);
-        diagnostics.push(...p.diagnostics);
+        pushAll(diagnostics, p.diagnostics);
       }
     }
-    diagnostics.push(...included.diagnostics);
+    pushAll(diagnostics, included.diagnostics);
     if (root.content === undefined && root.diagnostics.length === 0) {
       diagnostics.push({
         src: rootSrc,
@@ -155,14 +155,14 @@ export class Engine {
     }
     checkpoint();
     const extended = resolveExtends(included.config, included.hasExternal, this.caches.extends, checkpoint);
-    diagnostics.push(...extended.diagnostics);
+    pushAll(diagnostics, extended.diagnostics);
     checkpoint();
     const referenced = resolveReferences(extended.config, included.hasExternal, this.caches.references, checkpoint);
-    diagnostics.push(...referenced.diagnostics);
+    pushAll(diagnostics, referenced.diagnostics);
     checkpoint();
     const merged = injectEdgeStages(referenced.config);
     const jobs = classify(merged);
-    if (root.content !== undefined) diagnostics.push(...jobShapeDiagnostics(jobs, rootPath, included.hasExternal));
+    if (root.content !== undefined) pushAll(diagnostics, jobShapeDiagnostics(jobs, rootPath, included.hasExternal));
     const ctx = globalContext(merged);
     // What every effective job depends on besides itself: reused while these are the same objects.
     const globals = ["default", "variables", ...DEPRECATED_GLOBAL_DEFAULTS].map((k) => merged.entries.get(k)?.value);
@@ -185,11 +185,11 @@ export class Engine {
     for (const job of jobs.values()) {
       checkpoint();
       const def = effectiveOf(job.name);
-      if (def) diagnostics.push(...def.diagnostics);
+      if (def) pushAll(diagnostics, def.diagnostics);
     }
-    diagnostics.push(...globalNestedLists(ctx));
+    pushAll(diagnostics, globalNestedLists(ctx));
     const defaults = merged.entries.get("default")?.value;
-    if (defaults?.kind === "map") diagnostics.push(...commandsNestingDiagnostics("default", defaults));
+    if (defaults?.kind === "map") pushAll(diagnostics, commandsNestingDiagnostics("default", defaults));
     const templates = jobTemplates(jobs, extended.parents);
     // Where resolution already failed (a missing reference left a null, a bad include entry),
     // the schema would only restate the same problem less precisely.
@@ -221,19 +221,21 @@ export class Engine {
       const d = diagnostics[i];
       if (d.code === "job-no-script" && misspelt.has(d.job)) diagnostics.splice(i, 1);
     }
-    diagnostics.push(...schema);
+    pushAll(diagnostics, schema);
     const stages = stagesOf(merged);
     checkpoint();
-    diagnostics.push(
-      ...semanticDiagnostics({
+    pushAll(
+      diagnostics,
+      semanticDiagnostics({
         jobs,
         stages,
         effectiveJob: (name) => effectiveOf(name)?.value,
         hasExternal: included.hasExternal,
       }),
     );
-    diagnostics.push(
-      ...expressionDiagnostics({ files, merged, jobs, effectiveJob: (name) => effectiveOf(name)?.value }),
+    pushAll(
+      diagnostics,
+      expressionDiagnostics({ files, merged, jobs, effectiveJob: (name) => effectiveOf(name)?.value }),
     );
     const model: Model = {
       root: rootPath,
@@ -356,4 +358,9 @@ function emptyModel(root: string, diagnostics: Diagnostic[]): Model {
     templates: new Set(),
     effectiveJob: () => undefined,
   };
+}
+
+/** Appends a list however long: `push(...list)` overflows the stack past about 100,000 items. */
+function pushAll<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
 }

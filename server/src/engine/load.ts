@@ -32,7 +32,34 @@ export interface ParsedFile {
  * document. A big file is loaded entry by entry, reusing what `previous` (its last version) parsed.
  */
 export function loadFile(path: string, text: string, previous?: ParsedFile): ParsedFile {
+  const deep = deepFlow(text);
+  if (deep !== undefined) {
+    // far deeper than GitLab's limit: said at once, without the seconds the parser takes to overflow
+    const diagnostics: Diagnostic[] = [
+      { src: { file: path, start: deep, end: deep + 1 }, severity: "error", code: "yaml-too-big", message: TOO_BIG },
+    ];
+    return { path, text, lines: new LineIndex(text), anchors: [], diagnostics };
+  }
   return loadByEntry(path, text, previous) ?? loadWhole(path, text);
+}
+
+/** Flow collections opened on one line past this are ten times deeper than GitLab accepts. */
+const DEEP_FLOW = 10 * MAX_DEPTH;
+
+/**
+ * Where a line opens flow collections (`[`, `{`) more than DEEP_FLOW deep, if one does: a cheap
+ * look, counted per line so that brackets in scripts spread over many lines never add up.
+ */
+function deepFlow(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) depth = 0;
+    else if (c === 91 || c === 123) {
+      if (++depth > DEEP_FLOW) return i;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** The documents of a text, parsed again with libyaml's leniency for under-indented quoted lines when that helps. */
@@ -51,6 +78,9 @@ export function parseLeniently(text: string): {
   return { docs, parsedText: text, toOriginal: (o) => o };
 }
 
+/** YAML errors reported per file; the rest are counted in one more. */
+export const MAX_YAML_ERRORS = 50;
+
 const TOO_BIG =
   `The parsed YAML is too big (more than ${MAX_PARSED_BYTES / 1024 / 1024} MB as GitLab counts it, ` +
   `with every alias expanded, or nested deeper than ${MAX_DEPTH})`;
@@ -62,11 +92,24 @@ export function loadWhole(path: string, text: string): ParsedFile {
   const anchors: AnchorDef[] = [];
   const { docs: list, parsedText, toOriginal } = parseLeniently(text);
   const loaded: Array<{ value: CValue | undefined; doc: Document.Parsed }> = [];
+  let said = 0;
   for (const doc of list) {
     let broken = false;
     let tooBigSaid = false;
     for (const e of doc.errors) {
       broken = true;
+      // GitLab stops at the first; a few more help, a broken file's hundreds of thousands do not
+      if (++said > MAX_YAML_ERRORS) {
+        const more = list.reduce((n, d) => n + d.errors.length, 0) - MAX_YAML_ERRORS;
+        const [s, en] = e.pos.map(toOriginal);
+        diagnostics.push({
+          src: { file: path, start: s, end: Math.max(en, s) },
+          severity: "error",
+          code: "yaml-syntax",
+          message: `${more} more YAML errors in this file, from here on (the first ${MAX_YAML_ERRORS} are shown)`,
+        });
+        break;
+      }
       const [s, en] = e.pos.map(toOriginal);
       // The parser recurses once per level and runs out of stack thousands of levels deep; GitLab's
       // parser does not, and refuses the result for its depth (DeepSize, max_yaml_depth).

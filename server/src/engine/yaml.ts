@@ -340,8 +340,17 @@ const PARSE_OPTIONS = {
 };
 
 export function parseDocuments(text: string): Document.Parsed[] {
-  const docs = parseAllDocuments(text, PARSE_OPTIONS as Parameters<typeof parseAllDocuments>[1]);
-  return Array.isArray(docs) ? docs : [];
+  // The yaml package makes an Error for each problem it meets, and a broken file can have hundreds
+  // of thousands (one per token of a 70,000-level flow collection): capturing their stacks, which
+  // nothing reads, cost seconds.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const docs = parseAllDocuments(text, PARSE_OPTIONS as Parameters<typeof parseAllDocuments>[1]);
+    return Array.isArray(docs) ? docs : [];
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 /**

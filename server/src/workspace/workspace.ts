@@ -310,7 +310,8 @@ export class Workspace {
     const models = roots.flatMap((r) => [r.main, ...r.children.map((c) => c.model)]);
     const lintSettings = { ...this.lintSettings(settings), checkpoint };
     const findings: Diagnostic[] = [...(this.project?.diagnostics ?? [])];
-    for (const m of models) findings.push(...m.diagnostics, ...lint(m, lintSettings));
+    // a loop, not push(...): a broken config can have more findings than a call takes arguments
+    for (const m of models) for (const d of [m.diagnostics, lint(m, lintSettings)]) for (const f of d) findings.push(f);
     const positions = new Positions(models, (file) =>
       file === PROJECT_SETTINGS_FILE && this.project?.text !== undefined ? new LineIndex(this.project.text) : undefined,
     );
