@@ -10,6 +10,7 @@ import { baselineCommit, GitRepository } from "../server/src/node/git";
 import { Baseline } from "../server/src/workspace/baseline";
 import { ParseCache } from "../server/src/engine/caches";
 import { withLints, type LintSettings } from "../server/src/lint/registry";
+import { namesGlciVariable } from "../server/src/lint/glci-variable-prefix";
 import { analyze, applyFix, diags, y } from "./helpers";
 
 const glci = (m: Model) => diags(m).filter((d) => d.split(" ")[3] === "glci-variable-prefix");
@@ -241,4 +242,18 @@ test("outside git there is no baseline, and the rule stays quiet in mode new", (
   write(dir, { ".gitlab-ci.yml": y("variables:", "  GLCI_A: 1", "  B: 2", "j:", "  script: [x]") });
   assert.equal(baselineCommit(dir), undefined);
   assert.deepEqual(glci(analyzeRepo(dir)), []);
+});
+
+test("whether a config uses GLCI_ variables is decided in linear time, also past 200,000 blank lines", () => {
+  assert.equal(namesGlciVariable("x: $GLCI_A"), true);
+  assert.equal(namesGlciVariable("x: ${GLCI_A}"), true);
+  assert.equal(namesGlciVariable("x: %GLCI_A%"), true);
+  assert.equal(namesGlciVariable("variables:\n  \tGLCI_A: 1"), true);
+  assert.equal(namesGlciVariable("GLCI_A: 1"), true);
+  assert.equal(namesGlciVariable("x: MY_GLCI_A"), false);
+  assert.equal(namesGlciVariable("x: $GLCI_"), false);
+  assert.equal(namesGlciVariable("x: a GLCI_A"), false);
+  // the regular expression this replaced (`^\s*GLCI_`, multiline) took minutes on this (a fuzz find)
+  assert.equal(namesGlciVariable(`${"  \n".repeat(200000)}x: GLCI_A`), false);
+  assert.equal(namesGlciVariable(`${"  \n".repeat(200000)}  GLCI_A: 1`), true);
 });

@@ -30,7 +30,7 @@ export function ownRepository(dir: string): boolean {
     const config = path.join(gitDir, "config");
     if (fs.existsSync(config)) {
       if (!fs.lstatSync(config).isFile()) return false;
-      if (/^\s*\[\s*include/im.test(fs.readFileSync(config, "utf8"))) return false;
+      if (/^[ \t]*\[[ \t]*include/im.test(fs.readFileSync(config, "utf8"))) return false;
     }
     return true;
   } catch {
