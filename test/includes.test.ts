@@ -232,3 +232,13 @@ test("include:rules with exists are decided against the project's files, first m
   assert.equal(undecided.includes[0].rules?.kind, "seq");
   assert.deepEqual([...undecided.merged.entries.keys()], ["a", "x"]);
 });
+
+test("a long include name full of dots is judged in linear time (a fuzz find: 52 s before)", () => {
+  const name = `${"a.".repeat(100000)}txt`;
+  const m = analyze({ ".gitlab-ci.yml": y("include:", `  - local: ${name}`, "j: {script: [x]}") });
+  const found = m.diagnostics.filter((d) => d.code === "include-not-yaml");
+  assert.equal(found.length, 1);
+  assert.ok(found[0].message.endsWith("a.a.txt` does not have YAML extension!"));
+  const ok = analyze({ ".gitlab-ci.yml": y("include:", "  - local: .yml", "j: {script: [x]}") });
+  assert.equal(ok.diagnostics.filter((d) => d.code === "include-not-yaml").length, 1, "a name needs more than .yml");
+});

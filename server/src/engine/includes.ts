@@ -256,7 +256,7 @@ export class IncludeExpander {
       }
       for (const f of kind === "project" ? files : [locationValue!]) {
         const name = str(f) ?? "";
-        if (kind !== "component" && !/.+\.(yml|yaml)$/i.test(name.split("/").pop() ?? "")) {
+        if (kind !== "component" && !isYamlName(name)) {
           report(f.src, "include-not-yaml", `Included file \`${name}\` does not have YAML extension!`);
         }
       }
@@ -305,7 +305,7 @@ export class IncludeExpander {
         );
         return;
       }
-      if (!/.+\.(yml|yaml)$/i.test(path.split("/").pop() ?? "")) {
+      if (!isYamlName(path)) {
         report(locationValue!.src, "include-not-yaml", `Included file \`${location}\` does not have YAML extension!`);
         return;
       }
@@ -435,4 +435,14 @@ export function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
     seen.add(k);
     return true;
   });
+}
+
+/**
+ * Whether a path's last part is a name ending in `.yml` or `.yaml` (GitLab's `.+\.(yml|yaml)$`),
+ * tested in linear time: that pattern backtracks quadratically on a long name full of dots.
+ */
+function isYamlName(path: string): boolean {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && /^(yml|yaml)$/i.test(name.slice(dot + 1));
 }

@@ -132,6 +132,8 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
+    // the distance is at least the difference in length: a 100 KB key is compared with nothing
+    if (Math.abs(word.length - c.length) >= bestDistance) continue;
     const d = levenshtein(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
