@@ -1,14 +1,12 @@
 #!/usr/bin/env node
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import * as lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import * as convert from "./lsp/convert";
 import { Analyses } from "./lsp/analysis";
 import { CAPABILITIES } from "./lsp/capabilities";
 import { Folders, location, type Folder } from "./lsp/folders";
-import { ResyncingReader } from "./lsp/stdio-reader";
-import { carry, PortReader, PortWriter, waiting } from "./lsp/threads";
+import { startFromArgs } from "./lsp/transport";
 import { nodeIO } from "./node/node-io";
 import { cacheDir } from "./node/parse-store";
 import { Workspace } from "./workspace/workspace";
@@ -204,37 +202,4 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   connection.listen();
 }
 
-/** Over stdio, messages are read by a reader that survives a garbled frame; other transports as given. */
-function connectionFromArgs(): lsp.Connection {
-  if (!process.argv.includes("--stdio")) return lsp.createConnection(lsp.ProposedFeatures.all);
-  return lsp.createConnection(
-    lsp.ProposedFeatures.all,
-    new ResyncingReader(process.stdin),
-    new lsp.StreamMessageWriter(process.stdout),
-  );
-}
-
-/**
- * Over stdio or node IPC the server runs on two threads (lsp/threads.ts): this script again, as a
- * worker, analyses and answers, and the main thread carries messages. PIPEWRIGHT_ONE_THREAD=1, or
- * another transport, runs it all on one thread.
- */
-function main(): void {
-  if (!isMainThread) {
-    const { counters } = workerData as { counters: Int32Array };
-    const connection = lsp.createConnection(
-      lsp.ProposedFeatures.all,
-      new PortReader(parentPort!, counters),
-      new PortWriter(parentPort!),
-    );
-    return startServer(connection, { waiting: waiting(counters) });
-  }
-  const args = process.argv.slice(2);
-  const stdio = args.includes("--stdio");
-  if (process.env.PIPEWRIGHT_ONE_THREAD === "1" || !(stdio || args.includes("--node-ipc")))
-    return startServer(connectionFromArgs());
-  if (stdio) carry(new ResyncingReader(process.stdin), new lsp.StreamMessageWriter(process.stdout), __filename, args);
-  else carry(new lsp.IPCMessageReader(process), new lsp.IPCMessageWriter(process), __filename, args);
-}
-
-if (require.main === module) main();
+if (require.main === module) startFromArgs(startServer, __filename);
