@@ -4,7 +4,7 @@ import { parseLeniently } from "./load";
 import { LineIndex } from "./text";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
 import { mapOf } from "./values";
-import { DocumentLoader, EntryBase, MAX_PARSED_BYTES, relativeSrc, TooBig } from "./yaml";
+import { DocumentLoader, EntryBase, MAX_PARSED_BYTES, relativeSrc, TooBig, tooBigFile } from "./yaml";
 
 // A big file is loaded top-level entry by top-level entry, so that an edit parses and converts again
 // only the entry it is in. GitLab's big files (rules.gitlab-ci.yml: 150 KB) are one block mapping
@@ -107,9 +107,9 @@ export function loadByEntry(path: string, text: string, previous?: ParsedFile): 
     }
     if (entry.parse) parses.set(entryText, entry.parse);
     placed.push({ entry, start });
-    // too big: loading whole says so, and stops converting there; parsing the rest entry by entry is waste
+    // too big: said here, without parsing the rest (loading whole would parse it all to say the same)
     size += entry.size;
-    if (size > MAX_PARSED_BYTES) return undefined;
+    if (size > MAX_PARSED_BYTES) return tooBigFile(path, text, starts[0]);
   }
   const file = assemble(path, text, { placed, parses, sizes });
   if (file) seat(file);

@@ -2,7 +2,7 @@ import type { Document } from "yaml";
 import { LineIndex } from "./text";
 import type { CMap, CValue, Diagnostic, Src } from "./types";
 import { loadByEntry, type EntriesState } from "./load-by-entry";
-import { DocumentLoader, lenientQuotes, MAX_DEPTH, MAX_PARSED_BYTES, parseDocuments, TooBig } from "./yaml";
+import { DocumentLoader, lenientQuotes, MAX_DEPTH, parseDocuments, TOO_BIG, TooBig, tooBigFile } from "./yaml";
 
 /** An anchor as written, kept for navigation and hover. */
 export interface AnchorDef {
@@ -33,13 +33,8 @@ export interface ParsedFile {
  */
 export function loadFile(path: string, text: string, previous?: ParsedFile): ParsedFile {
   const deep = deepFlow(text);
-  if (deep !== undefined) {
-    // far deeper than GitLab's limit: said at once, without the seconds the parser takes to overflow
-    const diagnostics: Diagnostic[] = [
-      { src: { file: path, start: deep, end: deep + 1 }, severity: "error", code: "yaml-too-big", message: TOO_BIG },
-    ];
-    return { path, text, lines: new LineIndex(text), anchors: [], diagnostics };
-  }
+  // far deeper than GitLab's limit: said at once, without the seconds the parser takes to overflow
+  if (deep !== undefined) return tooBigFile(path, text, deep);
   return loadByEntry(path, text, previous) ?? loadWhole(path, text);
 }
 
@@ -80,10 +75,6 @@ export function parseLeniently(text: string): {
 
 /** YAML errors reported per file; the rest are counted in one more. */
 export const MAX_YAML_ERRORS = 50;
-
-const TOO_BIG =
-  `The parsed YAML is too big (more than ${MAX_PARSED_BYTES / 1024 / 1024} MB as GitLab counts it, ` +
-  `with every alias expanded, or nested deeper than ${MAX_DEPTH})`;
 
 /** The file parsed as one text; what loading by entry must always equal. */
 export function loadWhole(path: string, text: string): ParsedFile {

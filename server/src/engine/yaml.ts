@@ -13,7 +13,8 @@ import {
   YAMLSeq,
 } from "yaml";
 import type { Code } from "./codes";
-import type { AnchorDef } from "./load";
+import type { AnchorDef, ParsedFile } from "./load";
+import { LineIndex } from "./text";
 import { resolvePlainScalar } from "./scalars";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
 import { mapOf, scalar, seqOf, withVia } from "./values";
@@ -420,4 +421,16 @@ export function lenientQuotes(
     return p - removed;
   };
   return { text: patched, toOriginal };
+}
+
+export const TOO_BIG =
+  `The parsed YAML is too big (more than ${MAX_PARSED_BYTES / 1024 / 1024} MB as GitLab counts it, ` +
+  `with every alias expanded, or nested deeper than ${MAX_DEPTH})`;
+
+/** A file GitLab refuses for its size or depth, said at `at`, with nothing loaded. */
+export function tooBigFile(path: string, text: string, at: number): ParsedFile {
+  const diagnostics: Diagnostic[] = [
+    { src: { file: path, start: at, end: at + 1 }, severity: "error", code: "yaml-too-big", message: TOO_BIG },
+  ];
+  return { path, text, lines: new LineIndex(text), anchors: [], diagnostics };
 }
