@@ -27,7 +27,12 @@ test("a CodeLens above each job says where it runs; its command carries each dec
       },
     });
     await client.waitFor("pipewright/analysisDone", () => true);
-    const lenses = await client.request<Lens[]>("textDocument/codeLens", { textDocument: { uri } });
+    // the lenses' pipelines are simulated after the diagnostics, in the background: until then, none
+    let lenses: Lens[] = [];
+    for (let i = 0; i < 100 && !lenses.length; i++) {
+      lenses = await client.request<Lens[]>("textDocument/codeLens", { textDocument: { uri } });
+      if (!lenses.length) await new Promise((r) => setTimeout(r, 50));
+    }
     assert.deepEqual(
       lenses.map((l) => `${l.range.start.line}:${l.range.start.character} ${l.command.title}`),
       [

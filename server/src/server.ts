@@ -4,6 +4,7 @@ import * as lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import * as convert from "./lsp/convert";
 import { Analyses } from "./lsp/analysis";
+import { Lenses } from "./lsp/lenses";
 import { CAPABILITIES } from "./lsp/capabilities";
 import { Folders, location, type Folder } from "./lsp/folders";
 import { startFromArgs } from "./lsp/transport";
@@ -62,11 +63,16 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   };
   const warn = (problems: string[]) => problems.forEach((p) => connection.console.warn(p));
   let refreshLenses = false;
+  const lenses = new Lenses(
+    () => folders,
+    safely,
+    () => refreshLenses && void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined),
+  );
   const analyses = new Analyses(
     connection,
     () => folders,
     safely,
-    () => refreshLenses && void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined),
+    () => lenses.prepare(),
   );
   /** A request about a document: fresh results first, then one Workspace call for its folder and file. */
   const on =
@@ -175,7 +181,9 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     ),
   );
   connection.onCodeLens(
-    on("code lens", [], (ws, file, _p, folder) => ws.jobDecisions(file).map((d) => convert.codeLens(folder, file, d))),
+    on("code lens", [], (ws, file, _p, folder) =>
+      ws.jobDecisions(file, false).map((d) => convert.codeLens(folder, file, d)),
+    ),
   );
   connection.onDocumentSymbol(on("symbols", [], (ws, file) => ws.outline(file).map(convert.documentSymbol)));
   connection.onWorkspaceSymbol(({ query }) =>

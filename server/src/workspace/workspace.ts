@@ -661,7 +661,7 @@ export class Workspace {
    * of the project is used again when every include:rules decision it took comes out the same: most
    * situations include the same files, so a CodeLens over four scenarios analyses once or twice.
    */
-  private simulationModels(root: string): ModelFor {
+  private simulationModels(root: string, checkpoint?: () => void): ModelFor {
     return (decide) => {
       const version = this.analyze();
       this.simulated = this.simulated.filter((m) => m.version === version);
@@ -673,6 +673,7 @@ export class Workspace {
       const decisions: SimulatedModel["decisions"] = [];
       const model = this.simulationEngine.analyze({
         root,
+        checkpoint,
         includeRules: (rules, from) => {
           const d = decide(rules, from);
           decisions.push([rules, from, d]);
@@ -689,11 +690,14 @@ export class Workspace {
    * tag, schedule, the project's own), and what decided each time. The pipelines are simulated once
    * per version of the project.
    */
-  jobDecisions(file: string): JobDecisions[] {
+  jobDecisions(file: string, compute = true): JobDecisions[] {
     const analysis = this.analyze();
     const root = analysis.roots.find((r) => r.main.files.has(file));
     if (!root) return [];
-    const pipelines = this.editorPipelines(analysis, root.root);
+    // the editor asks without computing: the pipelines come from prepareLenses, after the diagnostics
+    const kept = this.lensPipelines?.root === root.root ? this.lensPipelines.pipelines : [];
+    const pipelines = compute ? this.editorPipelines(analysis, root.root) : kept;
+    if (!pipelines.length) return [];
     const positions = new Positions(analysis.models);
     const out: JobDecisions[] = [];
     for (const info of root.main.jobs.values()) {
@@ -704,7 +708,29 @@ export class Workspace {
     return out;
   }
 
-  private editorPipelines(version: Analysis, root: string): ScenarioPipeline[] {
+  /**
+   * Simulates the editor's scenarios for the current version (each root), giving way as an analysis
+   * does; true when they are ready (jobDecisions then has them), false when it gave way.
+   */
+  prepareLenses(): boolean {
+    const analysis = this.analyze();
+    if (this.stale) return false;
+    // a version over its budget gets no new lenses: the last ones stay
+    if (analysis !== this.finished) return true;
+    const started = performance.now();
+    const checkpoint = () => {
+      if (this.options.giveWay?.(performance.now() - started)) throw GIVE_WAY;
+    };
+    try {
+      for (const r of analysis.roots) this.editorPipelines(analysis, r.root, checkpoint);
+      return true;
+    } catch (e) {
+      if (e !== GIVE_WAY) throw e;
+      return false;
+    }
+  }
+
+  private editorPipelines(version: Analysis, root: string, checkpoint?: () => void): ScenarioPipeline[] {
     const kept = this.lensPipelines;
     if (kept && kept.version === version && kept.root === root) return kept.pipelines;
     const settings = this.settings();
@@ -716,7 +742,7 @@ export class Workspace {
     );
     const pipelines = scenarios.map(({ label, scenario }) => {
       const situation = this.situation(scenario, root);
-      return { label, situation, pipeline: this.pipeline(situation, root) };
+      return { label, situation, pipeline: this.pipeline(situation, root, checkpoint) };
     });
     this.lensPipelines = { version, root, pipelines };
     return pipelines;
@@ -748,8 +774,9 @@ export class Workspace {
   }
 
   /** The pipeline GitLab would create for a situation, from the main root (or `root`), in positions. */
-  pipeline(situation: Situation, root?: string): SimulatedPipeline {
-    const p = simulate(this.simulationModels(root ?? this.settings().roots[0] ?? DEFAULT_ROOT), situation);
+  pipeline(situation: Situation, root?: string, checkpoint?: () => void): SimulatedPipeline {
+    const models = this.simulationModels(root ?? this.settings().roots[0] ?? DEFAULT_ROOT, checkpoint);
+    const p = simulate(models, situation, checkpoint);
     const positions = new Positions([p.model]);
     const at = (src: Src | undefined) => (src ? positions.located(src) : undefined);
     const problems = (list: readonly Problem[]) => list.map((e) => ({ message: e.message, at: at(e.src) }));

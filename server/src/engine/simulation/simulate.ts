@@ -83,6 +83,7 @@ export interface Pipeline {
 /**
  * The config analysed with include:rules decided for one pipeline: the root's model, made by an
  * engine whose caches suit simulations (the Workspace keeps the models it made, by their decisions).
+ * `checkpoint` (see AnalyzeOptions) may end a simulation anywhere, leaving every cache valid.
  */
 export type ModelFor = (includeRules: IncludeRulesDecider) => Model;
 
@@ -92,7 +93,7 @@ export function analyzing(engine: Engine, root: string): ModelFor {
 }
 
 /** Simulates the pipeline of a config for a situation. */
-export function simulate(modelFor: ModelFor, situation: Situation): Pipeline {
+export function simulate(modelFor: ModelFor, situation: Situation, checkpoint?: () => void): Pipeline {
   const errors: Problem[] = [];
   const ctx = (variables: ReadonlyMap<string, string>): ClauseContext => ({
     variables,
@@ -141,6 +142,7 @@ export function simulate(modelFor: ModelFor, situation: Situation): Pipeline {
   const jobs: Array<SimulatedJob & { wanted?: readonly Need[] }> = [];
   const notCreated: NotCreatedJob[] = [];
   for (const info of model.jobs.values()) {
+    checkpoint?.();
     if (info.kind !== "job" && info.kind !== "bridge") continue;
     const effective = model.effectiveJob(info.name);
     if (!effective) continue;

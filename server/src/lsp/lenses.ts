@@ -1,0 +1,27 @@
+import type { Folders } from "./folders";
+
+// The CodeLens's pipelines are simulated after the diagnostics are out, as idle work that gives way
+// to any message (like an analysis); the client is then asked to fetch the lenses again. A lens
+// request itself never simulates: it answers with what is ready, the last version's until then.
+
+export class Lenses {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly folders: () => Folders,
+    private readonly safely: <T>(what: string, f: () => T) => T | null,
+    private readonly refresh: () => void,
+  ) {}
+
+  /** After an analysis: simulate when the thread is free, and again until every folder is ready. */
+  prepare(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const ready = this.safely("code lens pipelines", () =>
+        this.folders().list.every((f) => f.workspace.prepareLenses()),
+      );
+      if (ready === false) this.prepare();
+      else if (ready) this.refresh();
+    }, 20);
+  }
+}
