@@ -2,6 +2,7 @@ import { evaluateExpression, parseExpression, type Parsed } from "../expression"
 import { fnmatcher } from "../fnmatch";
 import type { CValue } from "../types";
 import { entry, get, isNull } from "../values";
+import { sortAndExpandAll as sortAndExpandItems, variablesMap } from "./variables";
 
 // The clauses of a rule — `if`, `changes`, `exists` — evaluated the way GitLab's
 // lib/gitlab/ci/build/rules/rule/clause/{if,changes,exists}.rb evaluate them, for a job's rules,
@@ -59,11 +60,6 @@ export const COMPARE_TO_INVALID = "rules:changes:compare_to is not a valid ref";
 const NAME = "[A-Za-z_][A-Za-z0-9_]*";
 /** ExpandVariables::VARIABLES_REGEXP: `$NAME`, `${NAME}`, `%NAME%`; no escapes. */
 const EXPAND_RE = new RegExp(`\\$(${NAME})|\\$\\{(${NAME})\\}|%(${NAME})%`, "g");
-/**
- * Collection::Item::VARIABLES_REGEXP, used to expand variables into each other: as above, but `$$`
- * and `%%` are taken first and left alone, and `${}` is matched and left alone.
- */
-const ITEM_RE = new RegExp(`\\$\\$|%%|\\$(${NAME})|\\$\\{(${NAME})?\\}|%(${NAME})%`, "g");
 
 /**
  * ExpandVariables.expand_existing: each `$VAR`, `${VAR}` and `%VAR%` naming a variable becomes its
@@ -100,69 +96,13 @@ const expandedMemo = new WeakMap<ReadonlyMap<string, string>, ReadonlyMap<string
 export function sortAndExpandAll(variables: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
   const known = expandedMemo.get(variables);
   if (known) return known;
-  const order = dependencyOrder(variables);
-  let out: ReadonlyMap<string, string> = variables;
-  if (order) {
-    const done = new Map<string, string>();
-    for (const key of order) done.set(key, expandItem(variables.get(key)!, done));
-    // keep the variables' own order, which callers may show
-    out = new Map([...variables.keys()].map((k) => [k, done.get(k)!]));
-  }
+  // the collection's own algorithm (variables.ts), on the map's entries
+  const sorted = sortAndExpandItems([...variables].map(([key, value]) => ({ key, value })));
+  const done = variablesMap(sorted.items);
+  // keep the variables' own order, which callers may show; a circle keeps every value as written
+  const out = sorted.error ? variables : new Map([...variables.keys()].map((k) => [k, done.get(k) ?? ""]));
   expandedMemo.set(variables, out);
   return out;
-}
-
-/** The names a value refers to (Item#depends_on); empty when it has no `$` or `%`. */
-function referencedNames(value: string): string[] {
-  if (!value.includes("$") && !value.includes("%")) return [];
-  const names: string[] = [];
-  for (const m of value.matchAll(ITEM_RE)) {
-    const name = m[1] ?? m[2] ?? m[3];
-    if (name !== undefined) names.push(name);
-  }
-  return names;
-}
-
-/** Collection#expand_value with the variables expanded so far; a name not among them is removed. */
-function expandItem(value: string, done: ReadonlyMap<string, string>): string {
-  if (!value.includes("$") && !value.includes("%")) return value;
-  return value.replace(ITEM_RE, (whole: string, a?: string, b?: string, c?: string) => {
-    const name = a ?? b ?? c;
-    return name === undefined ? whole : (done.get(name) ?? "");
-  });
-}
-
-/**
- * The variables in an order where each comes after those it names (TSort), or undefined when some
- * of them name each other in a circle of two or more. Iterative, so a long chain cannot overflow.
- */
-function dependencyOrder(variables: ReadonlyMap<string, string>): string[] | undefined {
-  const state = new Map<string, 1 | 2>(); // 1: on the path being walked, 2: finished
-  const order: string[] = [];
-  for (const start of variables.keys()) {
-    if (state.has(start)) continue;
-    const stack: Array<{ key: string; deps: string[]; at: number }> = [];
-    const enter = (key: string) => {
-      state.set(key, 1);
-      stack.push({ key, deps: referencedNames(variables.get(key)!).filter((n) => variables.has(n)), at: 0 });
-    };
-    enter(start);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.at === top.deps.length) {
-        state.set(top.key, 2);
-        order.push(top.key);
-        stack.pop();
-        continue;
-      }
-      const dep = top.deps[top.at++];
-      const s = state.get(dep);
-      // a name on the walked path closes a circle; naming oneself is a circle of one, which GitLab allows
-      if (s === 1 && dep !== top.key) return undefined;
-      if (s === undefined) enter(dep);
-    }
-  }
-  return order;
 }
 
 /** The variables patterns are expanded with. */
