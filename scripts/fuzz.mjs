@@ -9,9 +9,12 @@
 // `--seed N --index I` makes it again. Each input: a corpus (small ones more often: the largest takes a
 // second an input), one of its files (the root and the files included most, more often), 1-4 mutations
 // (scripts/fuzz-mutations.mjs), then check() and merged() on all the files of the config, sometimes
-// merged() of one job too. An analysis over the limit is run again: it is slow when both runs are.
-// Each finding gets a folder .fuzz/<seed>-<index>/ (the files of the config, mutations.json, error.txt)
-// and one line here; progress goes to stderr every 1000 inputs. The last line is
+// merged() of one job too. An analysis over the limit is run again, under the profiler: it is slow when
+// both runs are, and the finding says where the time went; a hang is sampled for a second before the
+// worker is terminated. Each finding gets a folder .fuzz/<seed>-<index>/ (the files of the config,
+// mutations.json, error.txt; at most --max-repros, default 50, of one kind) and one line here, with a
+// summary by kind at the end; progress goes to stderr every 1000 inputs. --jobs N runs N workers (the
+// timings are then less reliable on a small machine). The last line is
 //   fuzz: N inputs, C crashes, S slow, H hangs (seed X, T s)
 // and the exit status is 1 when C+S+H > 0. Skips (exit 0) when ../shared/corpus is not here.
 import fs from "node:fs";
