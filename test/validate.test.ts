@@ -182,3 +182,13 @@ test("a misspelt key 100 KB long gets no suggestion, at once (a fuzz find: 2.7 s
   assert.equal(d.length, 1);
   assert.equal(d[0].fixes, undefined);
 });
+
+test("a job with thousands of unknown keys: every one reported, 'did you mean' for the first 100 only", () => {
+  const keys = Array.from({ length: 300 }, (_, i) => `  scriptz${i}: 1`);
+  const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  imag: alpine", ...keys) });
+  const found = m.diagnostics.filter((d) => d.code === "schema-unknown-keyword");
+  assert.equal(found.length, 301);
+  assert.equal(found[0].message, 'unknown keyword "imag" in job "j" — did you mean "image"?');
+  assert.equal(found.filter((d) => d.fixes?.length).length <= 100, true);
+  assert.equal(found[300].fixes, undefined);
+});

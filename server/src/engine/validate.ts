@@ -104,7 +104,14 @@ interface Subject {
   readonly job?: string;
 }
 
-function message(e: ErrorObject, at: Located, subject: Subject, owners: Owners, entrySrc: Src | undefined): string {
+function message(
+  e: ErrorObject,
+  at: Located,
+  subject: Subject,
+  owners: Owners,
+  entrySrc: Src | undefined,
+  hint: string | undefined,
+): string {
   const label = at.label ? `"${at.label}"` : subject.title;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -116,7 +123,6 @@ function message(e: ErrorObject, at: Located, subject: Subject, owners: Owners, 
         : owner && owner !== subject.job && subject.job
           ? `"${owner}"`
           : subject.title;
-      const hint = suggest(key, allowedProperties(e));
       return `unknown keyword "${key}" in ${where}${hint ? ` — did you mean "${hint}"?` : ""}`;
     }
     case "type":
@@ -164,8 +170,13 @@ function message(e: ErrorObject, at: Located, subject: Subject, owners: Owners, 
   }
 }
 
+/** "Did you mean" suggestions worked out per job (or other subject): past these, a job with thousands of
+ * unknown keys gets its findings without them. */
+const MAX_SUGGESTIONS = 100;
+
 function check(validate: ValidateFunction, subject: Subject, owners: Owners, out: Diagnostic[]): void {
   if (validate(toJS(subject.value))) return;
+  let suggestions = 0;
   for (const e of collapseErrors(validate.errors ?? [])) {
     const at = locate(subject.value, e.instancePath);
     // an input block that could not be filled in has no value to check yet
@@ -202,7 +213,7 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
     if (subject.job && owners.of(src) !== subject.job)
       related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
     const hint =
-      e.keyword === "additionalProperties"
+      e.keyword === "additionalProperties" && suggestions++ < MAX_SUGGESTIONS
         ? suggest(String((e.params as Record<string, unknown>).additionalProperty), allowedProperties(e))
         : undefined;
     const fixes =
@@ -211,7 +222,7 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
       src,
       severity: "error",
       code: SCHEMA_CODES[e.keyword] ?? "schema-invalid",
-      message: message(e, at, subject, owners, entrySrc),
+      message: message(e, at, subject, owners, entrySrc, hint),
       related,
       fixes,
       job: subject.job,
