@@ -36,6 +36,9 @@ const SETTINGS = {
   "git.enabled": false,
   "editor.hover.delay": 200,
   "editor.minimap.enabled": false,
+  // documentText() reads the rendered lines: a CodeLens arriving mid-read (they come after each analysis)
+  // shifts them, and a line was once read with its neighbour's text
+  "editor.codeLens": false,
 };
 
 const CHROMIUM_ARGS = [
