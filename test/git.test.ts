@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { baselineCommit, ownRepository } from "../server/src/node/git";
+import { baselineCommit, GitRepository, ownRepository } from "../server/src/node/git";
 
 // Git is asked only about a repository wholly inside the project: nothing it would read may lie
 // outside it, and nothing may make it block.
@@ -67,4 +67,26 @@ test("a .git that points elsewhere, an included config, borrowed objects, a FIFO
     assert.equal(baselineCommit(dir), undefined, what);
     assert.ok(Date.now() - started < 5000, `${what}: no wait`);
   }
+});
+
+test("a merge request's changes are read without running the filters the repository's config defines", (t) => {
+  const dir = repo(t);
+  const marks = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-git-marks-"));
+  t.after(() => fs.rmSync(marks, { recursive: true, force: true }));
+  const run = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+  run("branch", "-M", "main");
+  run("checkout", "-qb", "feature");
+  fs.writeFileSync(path.join(dir, ".gitattributes"), "* filter=x\n");
+  fs.writeFileSync(path.join(dir, "a.txt"), "a\n");
+  run("add", ".");
+  run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "second");
+  const t2 = (name: string) => `touch '${marks}/${name}'`;
+  fs.appendFileSync(
+    path.join(dir, ".git", "config"),
+    `[filter "x"]\n\tclean = ${t2("clean")}\n\tsmudge = ${t2("smudge")}\n\tprocess = ${t2("process")}\n`,
+  );
+  // edited in the working tree, so git must look at its content
+  fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), "j:\n  script: [y]\n");
+  assert.deepEqual(new GitRepository(dir).changedSince("main"), [".gitattributes", ".gitlab-ci.yml", "a.txt"]);
+  assert.deepEqual(fs.readdirSync(marks), []);
 });

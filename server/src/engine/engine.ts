@@ -231,11 +231,12 @@ export class Engine {
         stages,
         effectiveJob: (name) => effectiveOf(name)?.value,
         hasExternal: included.hasExternal,
+        checkpoint,
       }),
     );
     pushAll(
       diagnostics,
-      expressionDiagnostics({ files, merged, jobs, effectiveJob: (name) => effectiveOf(name)?.value }),
+      expressionDiagnostics({ files, merged, jobs, effectiveJob: (name) => effectiveOf(name)?.value, checkpoint }),
     );
     const model: Model = {
       root: rootPath,

@@ -15,6 +15,8 @@ export interface ExpressionInput {
   readonly merged: CMap;
   readonly jobs: ReadonlyMap<string, JobInfo>;
   readonly effectiveJob: (name: string) => CMap | undefined;
+  /** Called before each job (see AnalyzeOptions.checkpoint). */
+  readonly checkpoint?: () => void;
 }
 
 export function expressionDiagnostics(input: ExpressionInput): Diagnostic[] {
@@ -43,6 +45,7 @@ export function expressionDiagnostics(input: ExpressionInput): Diagnostic[] {
 
   for (const [name, info] of input.jobs) {
     if (info.kind !== "job" && info.kind !== "bridge") continue;
+    input.checkpoint?.();
     const job = input.effectiveJob(name);
     if (!job) continue;
     checkRules(get(job, "rules"), `jobs:${name}`);

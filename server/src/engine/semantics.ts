@@ -16,6 +16,8 @@ export interface SemanticInput {
   readonly effectiveJob: (name: string) => CMap | undefined;
   /** Jobs may come from includes we cannot read: "unknown" findings are then warnings. */
   readonly hasExternal: boolean;
+  /** Called before each job (see AnalyzeOptions.checkpoint). */
+  readonly checkpoint?: () => void;
 }
 
 export const MAX_MATRIX_JOBS = 200;
@@ -107,7 +109,12 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const unknownSeverity: Severity = input.hasExternal ? "warning" : "error";
   const maybeExternal = input.hasExternal ? " (it may come from an include that cannot be read offline)" : "";
   const visible = [...input.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge");
-  const effective = new Map(visible.map((j) => [j.name, input.effectiveJob(j.name)]));
+  const checkpoint = input.checkpoint ?? (() => {});
+  const effective = new Map<string, CMap | undefined>();
+  for (const j of visible) {
+    checkpoint();
+    effective.set(j.name, input.effectiveJob(j.name));
+  }
   // a need may name a job or one of its parallel copies
   const jobOf = new Map<string, string>();
   const instancesOf = new Map<string, number>();
@@ -140,6 +147,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const templateStages = new Map<string, Diagnostic & { related: Related[] }>();
 
   for (const j of visible) {
+    checkpoint();
     const job = effective.get(j.name);
     if (!job) continue;
     const length = [...j.name].length; // Ruby counts characters, not UTF-16 units

@@ -105,27 +105,36 @@ interface Facts {
 
 const aliasKey = (s: Src) => `${s.file}:${at(s)}`;
 
-function facts(config: CMap): Facts {
+function facts(config: CMap, checkpoint: () => void): Facts {
   const mixedEntries = new Map<string, Src[]>();
   const referencedWhole = new Set<string>();
   const seen = new WeakSet<object>();
   const aliases = (v: CValue) => new Set((v.via ?? []).filter((h) => h.kind === "alias").map((h) => aliasKey(h.at)));
+  const mixed = (map: CMap) => {
+    const entries = [...map.entries.values()].map((e) => ({ src: e.value.src, aliases: aliases(e.value) }));
+    for (const e of entries)
+      for (const a of e.aliases)
+        if (entries.some((o) => !o.aliases.has(a))) {
+          if (!mixedEntries.has(a)) mixedEntries.set(a, []);
+          mixedEntries.get(a)!.push(e.src);
+        }
+  };
   const walk = (v: CValue) => {
     if (seen.has(v)) return;
     seen.add(v);
     for (const h of v.via ?? []) if (h.kind === "reference" && config.entries.has(h.name)) referencedWhole.add(h.name);
     if (v.kind === "map") {
-      const entries = [...v.entries.values()].map((e) => ({ src: e.value.src, aliases: aliases(e.value) }));
-      for (const e of entries)
-        for (const a of e.aliases)
-          if (entries.some((o) => !o.aliases.has(a))) {
-            if (!mixedEntries.has(a)) mixedEntries.set(a, []);
-            mixedEntries.get(a)!.push(e.src);
-          }
+      mixed(v);
       for (const e of v.entries.values()) walk(e.value);
     } else if (v.kind === "seq" || v.kind === "ref") v.items.forEach(walk);
   };
-  walk(config);
+  // walk(config), with a checkpoint before each top-level key
+  seen.add(config);
+  mixed(config);
+  for (const e of config.entries.values()) {
+    checkpoint();
+    walk(e.value);
+  }
   return { mixedEntries, referencedWhole };
 }
 
@@ -145,10 +154,10 @@ export const anchorInsteadOfExtends: LintRule = {
   severity: "information",
   summary: "a YAML anchor copies a hidden job or a value that extends or !reference could reuse",
   offByDefault: true,
-  check(model) {
+  check(model, context) {
     const out: Diagnostic[] = [];
     let known: Facts | undefined;
-    const fact = () => (known ??= facts(model.merged));
+    const fact = () => (known ??= facts(model.merged, context.checkpoint ?? (() => {})));
 
     const reference = (file: ParsedFile, index: Map<string, string[]>, v: CValue, hop: Via, whole: boolean) => {
       const def = anchorFor(file, hop);

@@ -15,7 +15,7 @@ export const forceGitlabCi: LintRule = {
   id: "force-gitlab-ci",
   severity: "warning",
   summary: "uses $FORCE_GITLAB_CI, which hides which pipeline runs",
-  check(model) {
+  check(model, context) {
     const out: Diagnostic[] = [];
     const visit = (v: CValue) => {
       if (anchorCopy(v)) return; // reported where the anchor is
@@ -30,7 +30,10 @@ export const forceGitlabCi: LintRule = {
           visit(e.value);
         }
     };
-    for (const f of model.files.values()) if (f.content) visit(f.content);
+    for (const f of model.files.values()) {
+      context.checkpoint?.();
+      if (f.content) visit(f.content);
+    }
     return out;
   },
 };

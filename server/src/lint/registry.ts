@@ -49,6 +49,7 @@ export function lint(model: Model, settings: LintSettings = {}): Diagnostic[] {
         options: setting?.options ?? {},
         baselineVariables: settings.baselineVariables,
         daggerEngineVersion: settings.daggerEngineVersion,
+        checkpoint: settings.checkpoint,
       }),
     );
   }

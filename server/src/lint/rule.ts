@@ -27,6 +27,8 @@ export interface LintContext {
   readonly baselineVariables?: () => ReadonlySet<string> | undefined;
   /** engineVersion of the workspace's Dagger module (dagger.json), when there is one. */
   readonly daggerEngineVersion?: () => string | undefined;
+  /** For rules that walk the whole config: call it now and then (per file, per top-level key); it may throw. */
+  readonly checkpoint?: () => void;
 }
 
 /** A rule's settings: its severity or "off", and any options of its own. */

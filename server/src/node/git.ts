@@ -57,6 +57,25 @@ function git(dir: string, args: readonly string[], input?: string): string | und
   return input === undefined ? r.stdout.toString("utf8") : (r.stdout as unknown as string);
 }
 
+/**
+ * `-c` options that switch off the filter drivers the repository's own config defines. Comparing the working tree
+ * with a commit runs a file's clean filter (`filter.<driver>.clean`/`process`, chosen by .gitattributes), and a
+ * cloned repository's config is not the user's to trust (robustness.mjs: a hostile .git/config ran a command
+ * when the lenses asked for the merge request's changes). Drivers from the user's own config (git-lfs) still run.
+ * An empty command is git's "no filter".
+ */
+function withoutRepositoryFilters(dir: string): string[] | undefined {
+  const defined = git(dir, ["config", "--local", "--null", "--name-only", "--get-regexp", "^filter\\."]) ?? "";
+  const drivers = new Set<string>();
+  for (const key of defined.split("\0")) {
+    const m = /^filter\.(.+)\.[^.]+$/s.exec(key);
+    if (m) drivers.add(m[1]);
+  }
+  // `-c` splits at the first "=": a driver named with one cannot be switched off, so the diff is not run
+  if ([...drivers].some((d) => d.includes("="))) return undefined;
+  return [...drivers].flatMap((d) => ["clean", "smudge", "process"].flatMap((k) => ["-c", `filter.${d}.${k}=`]));
+}
+
 const revision = (dir: string, ref: string) =>
   git(dir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])?.trim() || undefined;
 
@@ -170,8 +189,20 @@ export class GitRepository implements GitFacts {
     if (!ownRepository(this.dir) || !revision(this.dir, ref)) return undefined;
     const base = git(this.dir, ["merge-base", "HEAD", ref])?.trim();
     if (!base) return undefined;
+    const noFilters = withoutRepositoryFilters(this.dir);
+    if (!noFilters) return undefined;
     // paths relative to the repository root, as GitLab's diffs are; the working tree counts
-    const changed = git(this.dir, ["diff", "--name-only", "-z", "--no-renames", base])?.split("\0") ?? [];
+    const changed =
+      git(this.dir, [
+        ...noFilters,
+        "diff",
+        "--name-only",
+        "-z",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        base,
+      ])?.split("\0") ?? [];
     const untracked = git(this.dir, ["ls-files", "-z", "--others", "--exclude-standard"])?.split("\0") ?? [];
     return [...new Set([...changed, ...untracked].filter(Boolean))].sort();
   }
