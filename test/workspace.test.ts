@@ -236,6 +236,27 @@ test("caches keep only what the last analysis used, however often an include's i
   assert.deepEqual(new Set(sizes), new Set([3]), "one expansion and two parsed files, every time");
 });
 
+test("the simulation's include expansions keep only what the last version's pipelines used", () => {
+  const files = {
+    ".gitlab-ci.yml": "",
+    "t.yml": y("spec:", "  inputs:", "    n:", "---", "j:", "  script:", "    - echo $[[ inputs.n ]]"),
+  };
+  const ws = new Workspace({ files: new MemoryHost(files) });
+  const sizes: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    ws.setDocument(".gitlab-ci.yml", y("include:", "  - local: t.yml", `    inputs: { n: v${i} }`));
+    assert.deepEqual(
+      ws.jobDecisions("t.yml").map((d) => d.title),
+      ["MR – · main ✓ · tag ✓ · schedule ✓"],
+    );
+    const simulation = (ws as unknown as { simulationEngine: { caches: { expansions: { size: number } } } })
+      .simulationEngine;
+    sizes.push(simulation.caches.expansions.size);
+  }
+  // this version's expansion, and the last version's until the next version is simulated
+  assert.deepEqual(new Set(sizes.slice(1)), new Set([2]));
+});
+
 test("completion while another line of the file does not parse: the last good parse gives the enclosing keys", () => {
   const ws = new Workspace({ files: new MemoryHost(FILES) });
   ws.analyze();

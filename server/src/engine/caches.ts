@@ -32,7 +32,8 @@ export const ENGINE_CACHES: readonly CacheInfo[] = [
     name: "include expansions",
     key: "file and the inputs it was included with",
     validity: "every file and wildcard listing the expansion read is unchanged",
-    eviction: "pruned to the expansions the last analysis used",
+    eviction:
+      "pruned to the expansions the last analysis used (the simulation's: those of the last version's simulations)",
   },
   {
     name: "extends",

@@ -664,7 +664,12 @@ export class Workspace {
   private simulationModels(root: string, checkpoint?: () => void): ModelFor {
     return (decide) => {
       const version = this.analyze();
-      this.simulated = this.simulated.filter((m) => m.version === version);
+      if (this.simulated.some((m) => m.version !== version)) {
+        this.simulated = this.simulated.filter((m) => m.version === version);
+        // the simulation's include expansions, to those the last version's simulations used: each edit of an
+        // include's inputs expands it anew (robustness.mjs: +90 MB over 100 such edits before this)
+        this.simulationEngine?.caches.expansions.prune();
+      }
       const same = this.simulated.find(
         (m) => m.root === root && m.decisions.every(([rules, from, was]) => decide(rules, from) === was),
       );
