@@ -132,6 +132,7 @@ test("the CLI's JSON: a merge request with a label and a diff", () => {
     ],
     errors: [],
     warnings: [],
+    children: [],
   });
 });
 
@@ -330,4 +331,63 @@ test("hover on an if: shows what it gives in each scenario, and the variables it
   ]);
   assert.equal(table.length, 2 + 2 + 9, "a row per scenario: four, then the project's five");
   assert.equal(ws.hover(".gitlab-ci.yml", { line: 25, character: 3 })?.markdown.includes("scenarios"), false);
+});
+
+test("a trigger job's child pipeline: source parent_pipeline, the trigger's variables, the MR kept, inputs", () => {
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y(
+        "variables: {GLOBAL: g}",
+        "docs:",
+        "  variables: {TARGET: pdf}",
+        "  rules:",
+        "    - if: $CI_PIPELINE_SOURCE == 'merge_request_event' || $CI_COMMIT_BRANCH",
+        "  trigger:",
+        "    include:",
+        "      - local: ci/docs.yml",
+        "        inputs: {format: epub}",
+        "quiet:",
+        "  variables: {TARGET: html}",
+        "  trigger:",
+        "    include: ci/docs.yml",
+        "    forward: {yaml_variables: false, pipeline_variables: true}",
+      ),
+      "ci/docs.yml": y(
+        "spec:",
+        "  inputs:",
+        "    format: {default: html}",
+        "---",
+        "render-$[[ inputs.format ]]:",
+        "  script: [make]",
+        "  rules:",
+        "    - if: $CI_PIPELINE_SOURCE == 'parent_pipeline' && $TARGET == 'pdf'",
+        "      when: manual",
+        "    - if: $CI_PIPELINE_SOURCE == 'parent_pipeline' && $FROM_FORM == 'yes'",
+        "mr-only:",
+        "  script: [make]",
+        "  rules:",
+        "    - if: $CI_MERGE_REQUEST_IID",
+      ),
+    }),
+  });
+  const children = (p: SimulatedPipeline) =>
+    p.children.map((c) => [c.job, c.file, c.pipeline.created, brief(c.pipeline)]);
+  const push = ws.pipeline(ws.situation({ variables: { FROM_FORM: "yes" } }));
+  assert.deepEqual(brief(push), ["test/docs on_success @.gitlab-ci.yml:5", "test/quiet on_success"]);
+  assert.deepEqual(children(push), [
+    // the trigger's YAML variables, its inputs; no merge request
+    ["docs", "ci/docs.yml", true, ["test/render-epub manual @ci/docs.yml:8"]],
+    // no YAML variables forwarded, the pipeline's are
+    ["quiet", "ci/docs.yml", true, ["test/render-html on_success @ci/docs.yml:10"]],
+  ]);
+  // a child of a merge request pipeline is one too; `quiet` has neither rules nor only: not in an MR pipeline
+  const mr = ws.pipeline(ws.situation({ source: "merge_request_event", branch: "fix" }));
+  assert.deepEqual(children(mr), [
+    [
+      "docs",
+      "ci/docs.yml",
+      true,
+      ["test/render-epub manual @ci/docs.yml:8", "test/mr-only on_success @ci/docs.yml:14"],
+    ],
+  ]);
 });

@@ -88,3 +88,100 @@ test("two servers in one process, each on its own project, answer each about its
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test("the pipeline view's requests: the editor's scenarios, a pipeline by label, one by flags, wrong flags", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-inproc-pipeline-"));
+  fs.writeFileSync(
+    path.join(dir, ".gitlab-ci.yml"),
+    y(
+      "build:",
+      "  stage: build",
+      "  script: [make]",
+      "deploy:",
+      "  stage: deploy",
+      "  needs: [build]",
+      "  script: [make deploy]",
+      "  rules:",
+      "    - if: $CI_COMMIT_TAG",
+      "      when: manual",
+    ),
+  );
+  fs.writeFileSync(path.join(dir, ".pipewright.yml"), y("project: group/app", "defaultBranch: main"));
+  const s = serve(dir);
+  try {
+    await s.client.sendRequest("initialize", { processId: null, rootUri: pathToFileURL(dir).href, capabilities: {} });
+    s.client.sendNotification("initialized", {});
+    while (!s.published.length) await s.next();
+    const uri = s.uri(".gitlab-ci.yml");
+    assert.deepEqual(await s.client.sendRequest("pipewright/scenarios", { uri }), {
+      scenarios: [
+        { label: "MR", description: "merge request from feature" },
+        { label: "main", description: "push to branch main" },
+        { label: "tag", description: "push to tag v1.0.0" },
+        { label: "schedule", description: "schedule pipeline for the default branch" },
+      ],
+    });
+    const tag = await s.client.sendRequest("pipewright/pipeline", { uri, scenario: "tag" });
+    const at = (line: number, start: number, end: number) => ({
+      uri,
+      range: { start: { line, character: start }, end: { line, character: end } },
+    });
+    assert.deepEqual(tag, {
+      title: "push to tag v1.0.0 in group/app",
+      created: true,
+      message: null,
+      name: null,
+      stages: [
+        { name: "build", jobs: ["build"] },
+        { name: "deploy", jobs: ["deploy"] },
+      ],
+      jobs: [
+        {
+          name: "build",
+          stage: "build",
+          when: "on_success",
+          allowFailure: false,
+          startIn: null,
+          needs: null,
+          location: at(0, 0, 5),
+          rule: null,
+        },
+        {
+          name: "deploy",
+          stage: "deploy",
+          when: "manual",
+          // a rule's manual job may not fail unless it says so (GitLab's rules default)
+          allowFailure: false,
+          startIn: null,
+          needs: ["build"],
+          location: at(3, 0, 6),
+          rule: { uri, range: { start: { line: 8, character: 6 }, end: { line: 9, character: 18 } } },
+        },
+      ],
+      notCreated: [],
+      errors: [],
+      warnings: [],
+    });
+    const push = (await s.client.sendRequest("pipewright/pipeline", { uri, args: "--branch 'feature x'" })) as {
+      title: string;
+      jobs: Array<{ name: string }>;
+      notCreated: Array<{ name: string; why: string; rule: unknown }>;
+    };
+    assert.equal(push.title, "push to branch feature x in group/app");
+    assert.deepEqual(
+      push.jobs.map((j) => j.name),
+      ["build"],
+    );
+    assert.deepEqual(push.notCreated, [{ name: "deploy", why: "no rule matched", location: at(3, 0, 6), rule: null }]);
+    assert.deepEqual(await s.client.sendRequest("pipewright/pipeline", { uri, args: "--tag v1 --branch main" }), {
+      error: "--branch and --tag cannot be used together",
+    });
+    assert.deepEqual(await s.client.sendRequest("pipewright/pipeline", { uri, args: "--nope" }), {
+      error: "unknown flag --nope: the flags are those of pipewright pipeline",
+    });
+  } finally {
+    await s.client.sendRequest("shutdown").catch(() => undefined);
+    s.client.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

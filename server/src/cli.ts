@@ -8,7 +8,8 @@ import type { PositionedDiagnostic } from "./workspace/diagnostics";
 import { PROJECT_SETTINGS_FILE } from "./workspace/settings";
 import { Workspace } from "./workspace/workspace";
 import type { Scenario } from "./workspace/scenario";
-import { PIPELINE_USAGE, pipelineFlag, pipelineJson, pipelineText, type Mutable } from "./cli/pipeline";
+import { PIPELINE_USAGE, pipelineJson, pipelineText } from "./cli/pipeline";
+import { pipelineFlag, withNamed, type Mutable } from "./workspace/scenario-flags";
 import { scenarioJunit, scenarioText, TEST_USAGE } from "./cli/scenario-report";
 
 // The CLI: arguments to a Workspace over the directory, and its answers to text or JSON.
@@ -119,11 +120,10 @@ function main(argv: string[]): number {
     return results.some((r) => r.checks.some((c) => !c.ok)) ? 1 : 0;
   }
   if (args.command === "pipeline") {
-    const { name, ...flags } = args.scenario;
-    const named = name === undefined ? undefined : workspace.scenarios().find((s) => s.name === name);
-    if (name !== undefined && !named)
+    const name = args.scenario.name;
+    if (name !== undefined && !workspace.scenarios().some((s) => s.name === name))
       throw new UsageError(`no scenario "${name}" in ${path.join(args.dir, PROJECT_SETTINGS_FILE)}`, false);
-    const scenario = { ...named, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+    const scenario = withNamed(args.scenario, workspace.scenarios());
     const situation = workspace.situation(scenario, args.root);
     const pipeline = workspace.pipeline(situation, args.root);
     process.stdout.write(

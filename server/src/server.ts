@@ -7,6 +7,7 @@ import { Analyses } from "./lsp/analysis";
 import { Lenses } from "./lsp/lenses";
 import { CAPABILITIES } from "./lsp/capabilities";
 import { Folders, location, type Folder } from "./lsp/folders";
+import type { PipelineParams, PipelineResult, ScenariosParams, ScenariosResult } from "./lsp/pipeline-protocol";
 import { startFromArgs } from "./lsp/transport";
 import { nodeIO } from "./node/node-io";
 import { cacheDir } from "./node/parse-store";
@@ -203,6 +204,20 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   connection.onRequest("pipewright/jobs", (p: { uri?: string }) =>
     inFolder("jobs", { jobs: [] as string[] }, p.uri, (ws, file) => ({ jobs: ws.jobs(file) })),
   );
+  connection.onRequest("pipewright/scenarios", (p: ScenariosParams): ScenariosResult =>
+    inFolder("scenarios", { scenarios: [] }, p.uri, (ws) => ({ scenarios: convert.scenarios(ws.editorScenarios()) })),
+  );
+  connection.onRequest("pipewright/pipeline", (p: PipelineParams): PipelineResult => {
+    const { folder, file } = folders.folderOf(p.uri);
+    if (!folder) return { error: "no workspace folder" };
+    return (
+      answer("pipeline", "reading", () => {
+        analyses.fresh();
+        const view = folder.workspace.viewPipeline({ label: p.scenario, args: p.args }, file);
+        return "error" in view ? view : convert.pipelineView(folder, view.title, view.pipeline);
+      }) ?? { error: "the pipeline could not be simulated; see the server log" }
+    );
+  });
 
   connection.onShutdown(() => analyses.persist());
   process.on("uncaughtException", (e) => connection.console.error(`pipewright: ${e.stack ?? e.message}`));

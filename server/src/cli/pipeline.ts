@@ -1,10 +1,10 @@
 import type { Situation } from "../engine/simulation/situation";
 import type { Located } from "../workspace/diagnostics";
-import { MR_EVENTS, PIPELINE_SOURCES, type Scenario } from "../workspace/scenario";
+import { describeSituation } from "../workspace/scenario";
 import type { SimulatedPipeline } from "../workspace/workspace";
 
-// `pipewright pipeline`: its flags to a scenario, and the simulated pipeline to text or JSON (the
-// JSON shape is a contract: tests and tools read it).
+// `pipewright pipeline`: the simulated pipeline to text or JSON (the JSON shape is a contract: tests and tools
+// read it). Its flags are workspace/scenario-flags.ts's, which the editor's pipeline view reads too.
 
 export const PIPELINE_USAGE = `  pipewright pipeline [DIR] [--root FILE] [--source SOURCE] [--branch NAME | --tag NAME]
       [--default-branch NAME] [--project PATH] [--mr-target NAME] [--mr-labels A,B] [--mr-title TEXT]
@@ -15,92 +15,36 @@ export const PIPELINE_USAGE = `  pipewright pipeline [DIR] [--root FILE] [--sour
       Exit status: 1 when no pipeline would be created or the config is invalid.
 `;
 
-/** Reads one pipeline flag at `argv[i]`; returns how many items it took (0: not a pipeline flag). */
-export function pipelineFlag(
-  argv: readonly string[],
-  i: number,
-  scenario: Mutable<Scenario>,
-  fail: (message: string) => never,
-): number {
-  const flag = argv[i];
-  const value = () => {
-    const v = argv[i + 1];
-    if (v === undefined) fail(`${flag} needs a value`);
-    return v;
-  };
-  switch (flag) {
-    case "--scenario":
-      scenario.name = value();
-      return 2;
-    case "--source": {
-      const v = value();
-      if (!(PIPELINE_SOURCES as readonly string[]).includes(v))
-        fail(`--source must be one of ${PIPELINE_SOURCES.join(", ")}`);
-      scenario.source = v as Scenario["source"];
-      return 2;
-    }
-    case "--branch":
-      if (scenario.tag !== undefined) fail("--branch and --tag cannot be used together");
-      scenario.branch = value();
-      return 2;
-    case "--tag":
-      if (scenario.branch !== undefined) fail("--branch and --tag cannot be used together");
-      scenario.tag = value();
-      return 2;
-    case "--default-branch":
-      scenario.defaultBranch = value();
-      return 2;
-    case "--project":
-      scenario.project = value();
-      return 2;
-    case "--mr-target":
-      scenario.mrTarget = value();
-      return 2;
-    case "--mr-labels":
-      scenario.mrLabels = value()
-        .split(",")
-        .map((l) => l.trim())
-        .filter(Boolean);
-      return 2;
-    case "--mr-title":
-      scenario.mrTitle = value();
-      return 2;
-    case "--mr-event": {
-      const v = value();
-      if (!(MR_EVENTS as readonly string[]).includes(v)) fail(`--mr-event must be one of ${MR_EVENTS.join(", ")}`);
-      scenario.mrEvent = v as Scenario["mrEvent"];
-      return 2;
-    }
-    case "--var": {
-      const v = value();
-      const eq = v.indexOf("=");
-      if (eq <= 0) fail(`--var takes KEY=VALUE, not ${v}`);
-      scenario.variables = { ...scenario.variables, [v.slice(0, eq)]: v.slice(eq + 1) };
-      return 2;
-    }
-    case "--changed":
-      if (scenario.changes !== undefined) fail("--changed and --changes cannot be used together");
-      scenario.changed = [...(scenario.changed ?? []), value().replace(/\\/g, "/").replace(/^\.\//, "")];
-      return 2;
-    case "--changes": {
-      const v = value();
-      if (v !== "none" && v !== "unknown") fail("--changes must be none or unknown");
-      if (scenario.changed !== undefined) fail("--changed and --changes cannot be used together");
-      scenario.changes = v;
-      return 2;
-    }
-    default:
-      return 0;
-  }
-}
-
-export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 const line = (at: Located | undefined) => (at ? { file: at.file, line: at.range.start.line + 1 } : null);
 const record = (m: ReadonlyMap<string, string>) => Object.fromEntries(m);
 
-/** The JSON contract of `pipewright pipeline --format json`. */
-export function pipelineJson(p: SimulatedPipeline) {
+type LineJson = { file: string; line: number } | null;
+type ProblemJson = { message: string; file: string | null; line: number | null };
+
+/** The JSON contract of `pipewright pipeline --format json` (docs/pipeline.md). */
+export interface PipelineJson {
+  created: boolean;
+  message: string | null;
+  name: string | null;
+  variables: Record<string, string>;
+  stages: Array<{ name: string; jobs: string[] }>;
+  jobs: Array<{
+    name: string;
+    stage: string;
+    when: string;
+    allowFailure: boolean;
+    startIn: string | null;
+    variables: Record<string, string>;
+    needs: string[] | null;
+    rule: LineJson;
+  }>;
+  errors: ProblemJson[];
+  warnings: ProblemJson[];
+  /** The child pipelines of its trigger jobs, each with the trigger job and the child's config file. */
+  children: ChildJson[];
+}
+
+export function pipelineJson(p: SimulatedPipeline): PipelineJson {
   const problems = (list: SimulatedPipeline["errors"]) =>
     list.map((e) => ({ message: e.message, file: e.at?.file ?? null, line: e.at ? e.at.range.start.line + 1 : null }));
   return {
@@ -121,19 +65,11 @@ export function pipelineJson(p: SimulatedPipeline) {
     })),
     errors: problems(p.errors),
     warnings: problems(p.warnings),
+    children: p.children.map((c): ChildJson => ({ job: c.job, file: c.file, ...pipelineJson(c.pipeline) })),
   };
 }
 
-/** What the situation is, in a few words: "push to main", "merge request from feature into main". */
-export function describeSituation(s: Situation): string {
-  const ref = `${s.ref.kind} ${s.ref.name}`;
-  if (s.mergeRequest) {
-    const event = s.mergeRequest.event === "detached" ? "" : ` (${s.mergeRequest.event.replace("_", " ")})`;
-    return `merge request from ${s.ref.name} into ${s.mergeRequest.targetBranch}${event}`;
-  }
-  if (s.source === "push") return `push to ${ref}`;
-  return `${s.source} pipeline for ${ref}`;
-}
+type ChildJson = { job: string; file: string } & PipelineJson;
 
 /** The pipeline as GitLab draws it: stage by stage, each job with its `when` and the rule that decided it. */
 export function pipelineText(p: SimulatedPipeline, s: Situation): string {
@@ -171,5 +107,12 @@ export function pipelineText(p: SimulatedPipeline, s: Situation): string {
     }
   }
   for (const w of p.warnings) out.push(`warning: ${w.at ? `${where(w.at)}: ` : ""}${w.message}`);
+  for (const c of p.children) {
+    out.push(`child pipeline of ${c.job} (${c.file}):`);
+    const child = pipelineText(c.pipeline, { ...s, source: "parent_pipeline" })
+      .split("\n")
+      .slice(1, -1);
+    for (const l of child) out.push(`  ${l}`);
+  }
   return out.join("\n") + "\n";
 }

@@ -2,9 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as lsp from "vscode-languageserver/node";
-import type { FileEdit, PositionedDiagnostic } from "../workspace/diagnostics";
-import type { JobDecisions } from "../workspace/job-decisions";
-import type { Action, CompletionAnswer, HoverAnswer, Symbol } from "../workspace/workspace";
+import type { FileEdit, Located, PositionedDiagnostic } from "../workspace/diagnostics";
+import { NOT_CREATED_REASONS, type JobDecisions, type LabelledScenario } from "../workspace/job-decisions";
+import { scenarioWords } from "../workspace/scenario";
+import type { Action, CompletionAnswer, HoverAnswer, SimulatedPipeline, Symbol } from "../workspace/workspace";
+import type { PipelineViewData, ScenariosResult } from "./pipeline-protocol";
 import { location, type Folder } from "./folders";
 
 // Workspace answers as LSP types. Positions are already LSP's (0-based, UTF-16); what is left is
@@ -167,4 +169,38 @@ export function codeLens(folder: Folder, file: string, d: JobDecisions): lsp.Cod
       arguments: [{ uri: folder.uri(file), job: d.job, decisions }],
     },
   };
+}
+
+export function pipelineView(folder: Folder, title: string, p: SimulatedPipeline): PipelineViewData {
+  const at = (l: Located | undefined) => (l ? location(folder, l) : null);
+  const problems = (list: SimulatedPipeline["errors"]) => list.map((e) => ({ message: e.message, location: at(e.at) }));
+  return {
+    title,
+    created: p.created,
+    message: p.message ?? null,
+    name: p.name ?? null,
+    stages: p.stages.map((s) => ({ name: s.name, jobs: [...s.jobs] })),
+    jobs: p.jobs.map((j) => ({
+      name: j.name,
+      stage: j.stage,
+      when: j.when,
+      allowFailure: j.allowFailure,
+      startIn: j.startIn ?? null,
+      needs: j.needs ? [...j.needs] : null,
+      location: at(j.src),
+      rule: at(j.decidedBy),
+    })),
+    notCreated: p.notCreated.map((j) => ({
+      name: j.name,
+      why: NOT_CREATED_REASONS[j.reason],
+      location: at(j.src),
+      rule: at(j.decidedBy),
+    })),
+    errors: problems(p.errors),
+    warnings: problems(p.warnings),
+  };
+}
+
+export function scenarios(list: readonly LabelledScenario[]): ScenariosResult["scenarios"] {
+  return list.map(({ label, scenario }) => ({ label, description: scenarioWords(scenario) }));
 }

@@ -91,9 +91,9 @@ export const CACHES: readonly RegisteredCache[] = [
   {
     name: "simulated models",
     module: "workspace/workspace.ts",
-    key: "root and the include:rules decisions taken, in order",
+    key: "root (and a child's inputs) and the include:rules decisions taken, in order",
     validity: "the same analysis, and each decision comes out the same for the situation",
-    eviction: "dropped with the analysis; at most 8",
+    eviction: "dropped with the analysis; at most 16",
   },
   {
     name: "CodeLens pipelines",

@@ -53,7 +53,8 @@ export interface JobDecisions {
   readonly title: string;
 }
 
-const REASONS = {
+/** Why a job is not created, in words (the lenses, the pipeline view). */
+export const NOT_CREATED_REASONS = {
   "rule-never": "a rule says never",
   "no-rule-matched": "no rule matched",
   "only-except": "only/except",
@@ -76,7 +77,7 @@ export function decisionOf(label: string, job: string, p: SimulatedPipeline): De
     };
   const left = p.notCreated.find(mine);
   if (!left) return { label, outcome: "skipped", why: "its file is not included in this pipeline (include:rules)" };
-  return { label, outcome: "skipped", why: REASONS[left.reason], decidedBy: left.decidedBy };
+  return { label, outcome: "skipped", why: NOT_CREATED_REASONS[left.reason], decidedBy: left.decidedBy };
 }
 
 /** `MR ✓ manual · main ✓ · tag ✗ · schedule –`: ✓ runs (with its when unless on_success), ✗ skipped, – no pipeline. */

@@ -123,3 +123,29 @@ function changesOf(
     return facts.changedSince(facts.head.upstream);
   return undefined;
 }
+
+/** What the situation is, in a few words: "push to main", "merge request from feature into main". */
+export function describeSituation(s: Situation): string {
+  const ref = `${s.ref.kind} ${s.ref.name}`;
+  if (s.mergeRequest) {
+    const event = s.mergeRequest.event === "detached" ? "" : ` (${s.mergeRequest.event.replace("_", " ")})`;
+    return `merge request from ${s.ref.name} into ${s.mergeRequest.targetBranch}${event}`;
+  }
+  if (s.source === "push") return `push to ${ref}`;
+  return `${s.source} pipeline for ${ref}`;
+}
+
+/** What a scenario says, before settings and git complete it: "merge request from feature", "tag v1.0.0". */
+export function scenarioWords(s: Scenario): string {
+  const source = s.source ?? "push";
+  const ref =
+    s.tag !== undefined ? `tag ${s.tag}` : s.branch !== undefined ? `branch ${s.branch}` : "the default branch";
+  const words =
+    source === "merge_request_event"
+      ? `merge request from ${s.branch ?? "the current branch"}${s.mrTarget ? ` into ${s.mrTarget}` : ""}`
+      : source === "push"
+        ? `push to ${ref}`
+        : `${source} pipeline for ${ref}`;
+  const vars = Object.keys(s.variables ?? {});
+  return vars.length ? `${words}, with ${vars.join(", ")}` : words;
+}

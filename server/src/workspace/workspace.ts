@@ -5,7 +5,7 @@ import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
 import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
-import type { CValue, Diagnostic, SourceHost, Src, TextEdit } from "../engine/types";
+import type { CMap, CValue, Diagnostic, SourceHost, Src, TextEdit } from "../engine/types";
 import { complete, withLineBlanked, type CompletionKind } from "../features/completion";
 import { conversions, daggerCompletion, daggerHover, insertJobActions } from "../features/dagger/actions";
 import { findModule, moduleEngineVersion, type DaggerModule } from "../features/dagger/module";
@@ -25,10 +25,11 @@ import {
   type PositionedDiagnostic,
 } from "./diagnostics";
 import type { WorkspaceIO } from "./io";
-import { situationOf, type Scenario } from "./scenario";
+import { describeSituation, situationOf, type Scenario } from "./scenario";
 import type { NamedScenario } from "./scenario-settings";
 import { checkScenario, type ScenarioResult } from "./scenario-tests";
-import { decisionOf, editorScenarios, lensTitle, type JobDecisions } from "./job-decisions";
+import { decisionOf, editorScenarios, lensTitle, type JobDecisions, type LabelledScenario } from "./job-decisions";
+import { scenarioFromArgs, ScenarioFlagError } from "./scenario-flags";
 import { expressionTable } from "./expression-hover";
 import { workflowRulesVariables } from "../engine/simulation/variables";
 import { spotAt } from "../model/locate";
@@ -41,6 +42,7 @@ import {
   type SimulatedJob,
 } from "../engine/simulation/simulate";
 import type { Situation } from "../engine/simulation/situation";
+import { childSituation, forwardOf } from "../engine/simulation/child";
 import {
   effectiveSettings,
   NO_SETTINGS,
@@ -661,7 +663,7 @@ export class Workspace {
    * of the project is used again when every include:rules decision it took comes out the same: most
    * situations include the same files, so a CodeLens over four scenarios analyses once or twice.
    */
-  private simulationModels(root: string, checkpoint?: () => void): ModelFor {
+  private simulationModels(root: string, checkpoint?: () => void, inputs?: CMap): ModelFor {
     return (decide) => {
       const version = this.analyze();
       if (this.simulated.some((m) => m.version !== version)) {
@@ -671,13 +673,17 @@ export class Workspace {
         this.simulationEngine?.caches.expansions.prune();
       }
       const same = this.simulated.find(
-        (m) => m.root === root && m.decisions.every(([rules, from, was]) => decide(rules, from) === was),
+        (m) =>
+          m.root === root &&
+          m.inputs === inputs &&
+          m.decisions.every(([rules, from, was]) => decide(rules, from) === was),
       );
       if (same) return same.model;
       this.simulationEngine ??= new Engine(this.host, this.caches.forSimulation());
       const decisions: SimulatedModel["decisions"] = [];
       const model = this.simulationEngine.analyze({
         root,
+        inputs: inputs && { value: inputs, at: inputs.src },
         checkpoint,
         includeRules: (rules, from) => {
           const d = decide(rules, from);
@@ -685,7 +691,7 @@ export class Workspace {
           return d;
         },
       });
-      this.simulated = [{ version, root, decisions, model }, ...this.simulated].slice(0, MAX_SIMULATED_MODELS);
+      this.simulated = [{ version, root, inputs, decisions, model }, ...this.simulated].slice(0, MAX_SIMULATED_MODELS);
       return model;
     };
   }
@@ -738,19 +744,49 @@ export class Workspace {
   private editorPipelines(version: Analysis, root: string, checkpoint?: () => void): ScenarioPipeline[] {
     const kept = this.lensPipelines;
     if (kept && kept.version === version && kept.root === root) return kept.pipelines;
-    const settings = this.settings();
-    const head = this.io.git?.head?.();
-    const scenarios = editorScenarios(
-      settings.defaultBranch ?? head?.defaultBranch ?? "main",
-      head,
-      settings.scenarios,
-    );
-    const pipelines = scenarios.map(({ label, scenario }) => {
+    const pipelines = this.editorScenarios().map(({ label, scenario }) => {
       const situation = this.situation(scenario, root);
       return { label, situation, pipeline: this.pipeline(situation, root, checkpoint) };
     });
     this.lensPipelines = { version, root, pipelines };
     return pipelines;
+  }
+
+  /** The editor's scenarios: MR, the default branch, a tag, a schedule, then the project's own. */
+  editorScenarios(): LabelledScenario[] {
+    const settings = this.settings();
+    const head = this.io.git?.head?.();
+    return editorScenarios(settings.defaultBranch ?? head?.defaultBranch ?? "main", head, settings.scenarios);
+  }
+
+  /**
+   * The pipeline of one of the editor's scenarios (by label) or of a line of `pipewright pipeline` flags, for the
+   * root whose config holds `file` (the main root when none does), with what was simulated in words.
+   */
+  viewPipeline(
+    request: { readonly label?: string; readonly args?: string },
+    file?: string,
+  ): { readonly title: string; readonly pipeline: SimulatedPipeline } | { readonly error: string } {
+    const analysis = this.analyze();
+    const root = (file && analysis.roots.find((r) => r.main.files.has(file))) || analysis.roots[0];
+    const rootPath = root?.root ?? this.settings().roots[0] ?? DEFAULT_ROOT;
+    let simulated: { readonly situation: Situation; readonly pipeline: SimulatedPipeline } | undefined;
+    if (request.args === undefined) {
+      const label = request.label ?? this.editorScenarios()[0].label;
+      // the lenses' pipelines, when they are this version's
+      simulated = this.editorPipelines(analysis, rootPath).find((p) => p.label === label);
+      if (!simulated) return { error: `no scenario "${label}"` };
+    } else {
+      try {
+        const situation = this.situation(scenarioFromArgs(request.args, this.scenarios()), rootPath);
+        simulated = { situation, pipeline: this.pipeline(situation, rootPath) };
+      } catch (e) {
+        if (e instanceof ScenarioFlagError) return { error: e.message };
+        throw e;
+      }
+    }
+    const { situation, pipeline } = simulated;
+    return { title: `${describeSituation(situation)} in ${situation.projectPath}`, pipeline };
   }
 
   /** The scenarios of `.pipewright.yml` and the user's settings. */
@@ -779,8 +815,13 @@ export class Workspace {
   }
 
   /** The pipeline GitLab would create for a situation, from the main root (or `root`), in positions. */
-  pipeline(situation: Situation, root?: string, checkpoint?: () => void): SimulatedPipeline {
-    const models = this.simulationModels(root ?? this.settings().roots[0] ?? DEFAULT_ROOT, checkpoint);
+  pipeline(
+    situation: Situation,
+    root?: string,
+    checkpoint?: () => void,
+    child?: { readonly inputs?: CMap; readonly depth: number },
+  ): SimulatedPipeline {
+    const models = this.simulationModels(root ?? this.settings().roots[0] ?? DEFAULT_ROOT, checkpoint, child?.inputs);
     const p = simulate(models, situation, checkpoint);
     const positions = new Positions([p.model]);
     const at = (src: Src | undefined) => (src ? positions.located(src) : undefined);
@@ -796,9 +837,41 @@ export class Workspace {
       workflowRule: at(p.workflowRule),
       errors: problems(p.errors),
       warnings: problems(p.warnings),
+      children: this.childPipelines(p, situation, checkpoint, child?.depth ?? 0),
     };
   }
+
+  /**
+   * The child pipelines the created trigger jobs of `parent` start, each simulated for the situation the trigger
+   * passes down (engine/simulation/child.ts): those of one local file, at most MAX_CHILD_DEPTH levels down.
+   */
+  private childPipelines(
+    parent: Pipeline,
+    situation: Situation,
+    checkpoint: (() => void) | undefined,
+    depth: number,
+  ): SimulatedPipeline["children"] {
+    if (depth >= MAX_CHILD_DEPTH || !parent.created) return [];
+    const out: Array<SimulatedPipeline["children"][number]> = [];
+    for (const job of parent.jobs) {
+      const base = parent.model.jobs.has(job.name) ? job.name : job.name.replace(/ \d+\/\d+$|: \[.*\]$/s, "");
+      const includes = parent.model.childPipelines.filter((c) => c.job === base);
+      // a trigger that includes several files starts one child of them all, which the engine does not put together
+      if (includes.length !== 1) continue;
+      const [{ file, inputs }] = includes;
+      const forward = forwardOf(parent.model.effectiveJob(base));
+      const pipeline = this.pipeline(childSituation(situation, job, forward, file), file, checkpoint, {
+        inputs: inputs?.value,
+        depth: depth + 1,
+      });
+      out.push({ job: job.name, file, pipeline });
+    }
+    return out;
+  }
 }
+
+/** Children of children at most this deep: GitLab allows two levels of child pipelines below the parent. */
+const MAX_CHILD_DEPTH = 2;
 
 /** One of the editor's scenarios, simulated. */
 interface ScenarioPipeline {
@@ -811,12 +884,14 @@ interface ScenarioPipeline {
 interface SimulatedModel {
   readonly version: Analysis;
   readonly root: string;
+  /** A child pipeline's `trigger:include:inputs`. */
+  readonly inputs?: CMap;
   readonly decisions: Array<readonly [rules: CValue, from: string, decision: "include" | "skip"]>;
   readonly model: Model;
 }
 
-/** Different include:rules outcomes a project's pipelines have: a handful (MR, branch, tag...). */
-const MAX_SIMULATED_MODELS = 8;
+/** Different include:rules outcomes a project's pipelines have, and their child pipelines': a handful each. */
+const MAX_SIMULATED_MODELS = 16;
 
 type Positioned<T> = Omit<T, "src" | "decidedBy"> & { readonly src: Located; readonly decidedBy?: Located };
 
@@ -832,4 +907,10 @@ export interface SimulatedPipeline {
   readonly workflowRule?: Located;
   readonly errors: ReadonlyArray<{ readonly message: string; readonly at?: Located }>;
   readonly warnings: ReadonlyArray<{ readonly message: string; readonly at?: Located }>;
+  /** The child pipelines its trigger jobs start (`job` is the trigger job, `file` the child's config). */
+  readonly children: ReadonlyArray<{
+    readonly job: string;
+    readonly file: string;
+    readonly pipeline: SimulatedPipeline;
+  }>;
 }
