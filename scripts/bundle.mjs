@@ -18,5 +18,11 @@ await build({
   entryPoints: { cli: "server/src/cli.ts", server: "server/src/server.ts", api: "server/src/api.ts" },
 });
 if (fs.existsSync("client/src/main.ts")) {
-  await build({ ...node, entryPoints: { extension: "client/src/main.ts" }, external: ["vscode", "./api.js"] });
+  // minified: the pipeline view's layout library (elkjs) is most of it, and it is loaded with the extension
+  await build({
+    ...node,
+    entryPoints: { extension: "client/src/main.ts" },
+    external: ["vscode", "./api.js"],
+    minify: true,
+  });
 }

@@ -89,7 +89,7 @@ test("two servers in one process, each on its own project, answer each about its
   }
 });
 
-test("the pipeline view's requests: the editor's scenarios, a pipeline by label, one by flags, wrong flags", async () => {
+test("the pipeline view's requests: the editor's scenarios, a pipeline by label or by flags, wrong flags", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-inproc-pipeline-"));
   fs.writeFileSync(
     path.join(dir, ".gitlab-ci.yml"),

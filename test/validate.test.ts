@@ -194,7 +194,8 @@ test("a job with hundreds of unknown keys: the first 100 reported, with 'did you
   );
   assert.equal(
     found[99],
-    '.gitlab-ci.yml 101:2-101:11 error schema-unknown-keyword unknown keyword "scriptz98" in job "j" — did you mean "script"?',
+    ".gitlab-ci.yml 101:2-101:11 error schema-unknown-keyword " +
+      'unknown keyword "scriptz98" in job "j" — did you mean "script"?',
   );
   assert.equal(
     found[100],

@@ -1,8 +1,10 @@
 // The VS Code side of Pipewright: starts the language server (dist/server.js) over IPC,
 // gives files matching `pipewright.filePatterns` the `gitlab-ci` language, and adds the
-// merged-configuration views and the status bar item. All analysis happens in the server.
+// merged-configuration views, the pipeline view and the status bar item. All analysis happens in the server.
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
+import type { PipelineResult, ScenariosResult } from "../../server/src/lsp/pipeline-protocol";
+import { PipelineView, type PipelineRequest } from "./pipeline-view";
 
 const LANGUAGE_ID = "gitlab-ci";
 const MERGED_SCHEME = "pipewright-merged";
@@ -72,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       `${plural(p.errors, "error")}, ${plural(p.warnings, "warning")} (analysed in ${p.ms} ms).\n` +
       "Click to show the merged configuration.";
     merged.refreshAll();
+    void pipelines.refresh();
   });
 
   context.subscriptions.push(
@@ -94,6 +97,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // ---- the pipeline view: a scenario picked (or typed as `pipewright pipeline` flags), drawn, kept up to date
+  const pipelines = new PipelineView(
+    (request) =>
+      lc.sendRequest<PipelineResult>("pipewright/pipeline", {
+        uri: sourceUri() ? lc.code2ProtocolConverter.asUri(sourceUri()!) : undefined,
+        ...request,
+      }),
+    (location) => openLocation(location),
+  );
+  context.subscriptions.push(
+    pipelines,
+    vscode.commands.registerCommand("pipewright.showPipeline", async (request?: PipelineRequest) => {
+      const picked = request ?? (await pickScenario(lc));
+      if (!picked) return undefined;
+      await pipelines.show(picked);
+      return pipelines.lastData;
+    }),
+  );
+
   // ---- the CodeLens above each job: which scenarios run it, and which rule decided, to jump to
   context.subscriptions.push(
     vscode.commands.registerCommand("pipewright.explainJob", async (arg?: ExplainJob) => {
@@ -110,11 +132,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         title: `Pipewright: where ${arg.job} runs, and why`,
         placeHolder: "Pick one to go to the rule that decided",
       });
-      if (!picked?.location) return;
-      const { uri, range } = picked.location;
-      const start = new vscode.Position(range.start.line, range.start.character);
-      const end = new vscode.Position(range.end.line, range.end.character);
-      await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(start, end) });
+      if (picked?.location) await openLocation(picked.location);
     }),
   );
 
@@ -154,6 +172,41 @@ interface ExplainJob {
       range: { start: { line: number; character: number }; end: { line: number; character: number } };
     } | null;
   }>;
+}
+
+type Location = {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+};
+
+async function openLocation({ uri, range }: Location): Promise<void> {
+  const start = new vscode.Position(range.start.line, range.start.character);
+  const end = new vscode.Position(range.end.line, range.end.character);
+  await vscode.window.showTextDocument(vscode.Uri.parse(uri), {
+    selection: new vscode.Range(start, end),
+    viewColumn: vscode.ViewColumn.One,
+  });
+}
+
+/** The editor's scenarios in a QuickPick, and a last item to type one as `pipewright pipeline` flags. */
+async function pickScenario(lc: LanguageClient): Promise<PipelineRequest | undefined> {
+  const source = sourceUri();
+  const { scenarios } = await lc.sendRequest<ScenariosResult>("pipewright/scenarios", {
+    uri: source ? lc.code2ProtocolConverter.asUri(source) : undefined,
+  });
+  const typeOne = { label: "$(edit) Other…", description: "flags of pipewright pipeline: --tag v1.2 --var DEPLOY=1" };
+  const picked = await vscode.window.showQuickPick([...scenarios, typeOne], {
+    title: "Pipewright: Show pipeline",
+    placeHolder: "Which pipeline?",
+  });
+  if (!picked) return undefined;
+  if (picked !== typeOne) return { scenario: picked.label };
+  const args = await vscode.window.showInputBox({
+    title: "Pipewright: Show pipeline",
+    prompt: "The situation, as flags of pipewright pipeline",
+    placeHolder: "--source merge_request_event --branch feature --changed doc/index.md",
+  });
+  return args === undefined ? undefined : { args };
 }
 
 function describeDecision(d: ExplainJob["decisions"][number]): string {

@@ -1,33 +1,18 @@
 #!/usr/bin/env node
-import { fileURLToPath, pathToFileURL } from "node:url";
 import * as lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import * as convert from "./lsp/convert";
 import { Analyses } from "./lsp/analysis";
 import { Lenses } from "./lsp/lenses";
-import { CAPABILITIES } from "./lsp/capabilities";
-import { Folders, location, type Folder } from "./lsp/folders";
+import { location } from "./lsp/folders";
 import type { PipelineParams, PipelineResult, ScenariosParams, ScenariosResult } from "./lsp/pipeline-protocol";
+import { Requests } from "./lsp/requests";
+import { Session } from "./lsp/session";
 import { startFromArgs } from "./lsp/transport";
-import { nodeIO } from "./node/node-io";
-import { cacheDir } from "./node/parse-store";
-import { Workspace } from "./workspace/workspace";
 
-// The language server: LSP in, Workspace calls, LSP out (lsp/convert.ts), nothing else. When to
-// analyse and what to publish is lsp/analysis.ts. No module-level state: startServer runs in process.
-
-type At<P> = (ws: Workspace, file: string, p: P, folder: Folder) => unknown;
-
-/**
- * How much analysis of one version a request that only reads (hover, definition, completion...) waits
- * for before it is answered from the last finished analysis: enough for a keystroke in GitLab's own
- * config (about 60 ms), so answers normally see the latest one, and a config that takes long does
- * not hold the editor. Requests that make edits (rename, code actions) and commands wait for the
- * newest analysis however long it takes, within the budget: their edits must fit the text.
- */
-const FRESH_WAIT_MS = 100;
-
-type Answering = "reading" | "editing" | undefined;
+// The language server: LSP in, Workspace calls, LSP out (lsp/convert.ts), nothing else. When to analyse and what
+// to publish is lsp/analysis.ts, how a request is answered lsp/requests.ts, what the client said at the start
+// lsp/session.ts. No module-level state: startServer runs in process.
 
 export interface ServerOptions {
   /** True when a message the client sent is waiting (the two-thread server's; see lsp/threads.ts). */
@@ -36,115 +21,50 @@ export interface ServerOptions {
 
 export function startServer(connection: lsp.Connection, options: ServerOptions = {}): void {
   const documents = new lsp.TextDocuments(TextDocument);
-  let storeDir: string | undefined;
-  /** What kind of request is being answered (see FRESH_WAIT_MS). */
-  let answering: Answering;
-  const giveWay = (spentMs: number) =>
-    answering !== "editing" && (options.waiting?.() || (answering === "reading" && spentMs >= FRESH_WAIT_MS));
-  const makeWorkspace = (dir: string) =>
-    new Workspace(nodeIO(dir, { storeDir }), { baseline: "later", budget: true, giveWay });
-  let folders = new Folders([], makeWorkspace);
-  let pullSettings = false;
-  const safely = <T>(what: string, f: () => T): T | null => {
-    try {
-      return f();
-    } catch (e) {
-      connection.console.error(`pipewright: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`);
-      return null;
-    }
-  };
-  /** A request's answer: `safely`, marked as answering. */
-  const answer = <T>(what: string, kind: Answering, f: () => T): T | null => {
-    answering = kind;
-    try {
-      return safely(what, f);
-    } finally {
-      answering = undefined;
-    }
-  };
-  const warn = (problems: string[]) => problems.forEach((p) => connection.console.warn(p));
-  let refreshLenses = false;
-  const lenses = new Lenses(
-    () => folders,
-    safely,
-    () => refreshLenses && void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined),
-  );
-  const analyses = new Analyses(
+  const requests: Requests = new Requests(
     connection,
-    () => folders,
+    () => session.folders,
+    () => analyses.fresh(),
+    options.waiting,
+  );
+  const { on, inFolder, safely } = requests;
+  const session: Session = new Session(connection, requests.giveWay, safely);
+  const lenses = new Lenses(
+    () => session.folders,
+    safely,
+    () => session.refreshLenses(),
+  );
+  const analyses: Analyses = new Analyses(
+    connection,
+    () => session.folders,
     safely,
     () => lenses.prepare(),
   );
-  /** A request about a document: fresh results first, then one Workspace call for its folder and file. */
-  const on =
-    <P extends { textDocument: { uri: string } }, R>(what: string, none: R, f: At<P>, kind: Answering = "reading") =>
-    (p: P): R =>
-      (answer(what, kind, () => {
-        analyses.fresh();
-        const at = folders.locate(p.textDocument.uri);
-        return at ? (f(at.folder.workspace, at.file, p, at.folder) ?? none) : none;
-      }) ?? none) as R;
-  /** A request that may name a document: its folder, else the first. */
-  const inFolder = <R>(
-    what: string,
-    none: R,
-    uri: string | undefined,
-    f: (ws: Workspace, file?: string) => R,
-    kind: Answering = "reading",
-  ) =>
-    answer(what, kind, () => {
-      analyses.fresh();
-      const { folder, file } = folders.folderOf(uri);
-      return folder ? f(folder.workspace, file) : none;
-    }) ?? none;
 
-  const loadSettings = async () => {
-    const scopes = folders.list.map((f) => ({ scopeUri: pathToFileURL(f.dir).href, section: "pipewright" }));
-    const all = (await connection.workspace.getConfiguration(scopes)) as unknown[];
-    folders.list.forEach((f, i) => warn(f.workspace.setUserSettings(all[i])));
-  };
-
-  connection.onInitialize((params) => {
-    // a second initialize would move the workspace under the client's feet
-    if (folders.list.length) return new lsp.ResponseError(lsp.ErrorCodes.InvalidRequest, "already initialized");
-    const { cacheDir: clientCache, ...settings } = (params.initializationOptions ?? {}) as Record<string, unknown>;
-    storeDir = cacheDir(clientCache);
-    const root = params.rootUri ? fileURLToPath(params.rootUri) : process.cwd();
-    folders = new Folders(params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ?? [root], makeWorkspace);
-    for (const f of folders.list) warn(f.workspace.setUserSettings(settings));
-    pullSettings = !!params.capabilities.workspace?.configuration;
-    refreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
-    return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
-  });
+  connection.onInitialize((params) => session.initialize(params));
   connection.onInitialized(async () => {
-    if (pullSettings) {
-      void connection.client.register(lsp.DidChangeConfigurationNotification.type, { section: "pipewright" });
-      await safely("settings", loadSettings);
-    }
+    await session.initialized();
     safely("analysis", () => analyses.run());
   });
   connection.onDidChangeConfiguration(async (change) => {
-    // clients without workspace/configuration push the settings with the notification
-    const pushed = (change.settings as { pipewright?: unknown } | null)?.pipewright;
-    if (pullSettings) await safely("settings", loadSettings);
-    else for (const f of folders.list) warn(f.workspace.setUserSettings(pushed));
+    await session.configurationChanged(change);
     analyses.schedule();
   });
   connection.onDidChangeWatchedFiles((p) => {
     for (const change of p.changes) {
-      const at = folders.locate(change.uri);
+      const at = session.folders.locate(change.uri);
       at?.folder.workspace.filesChanged([at.file]);
     }
     analyses.schedule();
   });
   documents.onDidChangeContent(({ document }) => {
-    const at = folders.locate(document.uri);
+    const at = session.folders.locate(document.uri);
     if (!at) return;
     at.folder.workspace.setDocument(at.file, document.getText());
     analyses.touched(document.uri);
   });
   documents.onDidClose(({ document }) => {
-    const at = folders.locate(document.uri);
+    const at = session.folders.locate(document.uri);
     at?.folder.workspace.closeDocument(at.file);
     analyses.schedule();
   });
@@ -188,7 +108,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   );
   connection.onDocumentSymbol(on("symbols", [], (ws, file) => ws.outline(file).map(convert.documentSymbol)));
   connection.onWorkspaceSymbol(({ query }) =>
-    folders.list.flatMap((f) =>
+    session.folders.list.flatMap((f) =>
       inFolder("symbols", [], undefined, () => convert.symbols(f, f.workspace.symbols(query))),
     ),
   );
@@ -207,17 +127,17 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   connection.onRequest("pipewright/scenarios", (p: ScenariosParams): ScenariosResult =>
     inFolder("scenarios", { scenarios: [] }, p.uri, (ws) => ({ scenarios: convert.scenarios(ws.editorScenarios()) })),
   );
-  connection.onRequest("pipewright/pipeline", (p: PipelineParams): PipelineResult => {
-    const { folder, file } = folders.folderOf(p.uri);
-    if (!folder) return { error: "no workspace folder" };
-    return (
-      answer("pipeline", "reading", () => {
-        analyses.fresh();
-        const view = folder.workspace.viewPipeline({ label: p.scenario, args: p.args }, file);
+  connection.onRequest("pipewright/pipeline", (p: PipelineParams): PipelineResult =>
+    inFolder(
+      "pipeline",
+      { error: "the pipeline could not be simulated; see the server log" },
+      p.uri,
+      (ws, file, folder): PipelineResult => {
+        const view = ws.viewPipeline({ label: p.scenario, args: p.args }, file);
         return "error" in view ? view : convert.pipelineView(folder, view.title, view.pipeline);
-      }) ?? { error: "the pipeline could not be simulated; see the server log" }
-    );
-  });
+      },
+    ),
+  );
 
   connection.onShutdown(() => analyses.persist());
   process.on("uncaughtException", (e) => connection.console.error(`pipewright: ${e.stack ?? e.message}`));

@@ -181,6 +181,56 @@ async function uiTests() {
       return `jobs offered: ${jobs.join(", ")}`;
     });
 
+    await check(
+      '(f2) "Pipewright: Show pipeline…" draws the pipeline of a push to main; a click opens the job',
+      async () => {
+        // room for the screenshot: the job file alone, no panel, no side bar
+        await vsc.openFile(JOBS);
+        await vsc.runCommand("View: Close Editors in Other Groups");
+        await vsc.runCommand("View: Close Other Editors in Group");
+        await vsc.runCommand("View: Close Panel");
+        await vsc.runCommand("View: Close Primary Side Bar");
+        await vsc.waitForEditor(JOBS, 15000);
+        await vsc.runCommand("Pipewright: Show pipeline…");
+        await vsc.page.waitForSelector('.quick-input-title:has-text("Show pipeline")', { timeout: 15000 });
+        await vsc.page.waitForSelector(".quick-input-list .monaco-list-row .label-name", { timeout: 15000 });
+        await sleep(300);
+        const offered = await vsc.page.$$eval(".quick-input-list .monaco-list-row .label-name", (es) =>
+          es.map((e) => e.textContent.trim()),
+        );
+        assert(offered.join("|") === "MR|main|tag|schedule|Other…", `scenarios offered: ${offered.join(", ")}`);
+        await vsc.page.keyboard.type("main");
+        await sleep(300);
+        await vsc.page.keyboard.press("Enter");
+        // the page is in the webview's inner frame
+        let frame;
+        for (const end = Date.now() + 20000; !frame && Date.now() < end; await sleep(250)) {
+          for (const f of vsc.page.frames()) {
+            if (await f.$('[data-testid="job"]').catch(() => null)) frame = f;
+          }
+        }
+        assert(frame, "no pipeline page with jobs within 20 s");
+        const title = await frame.$eval('[data-testid="pipeline-title"]', (e) => e.textContent.trim());
+        const jobs = await frame.$$eval('[data-testid="job"]', (es) =>
+          es.map((e) => `${e.getAttribute("data-job")}:${e.getAttribute("data-when")}`),
+        );
+        const stages = await frame.$$eval('[data-testid="stage"]', (es) => es.map((e) => e.getAttribute("data-stage")));
+        const edges = await frame.$$eval("path.edge, .edge path", (es) => es.length);
+        assert(/push to branch main/.test(title), `title: ${title}`);
+        assert(stages.join("|") === "build|test", `stages: ${stages.join(", ")}`);
+        assert(
+          jobs.join("|") === "compile:on_success|rspec:on_success|lint:on_success",
+          `jobs drawn: ${jobs.join(", ")}`,
+        );
+        assert(edges === 1, `${edges} needs edges drawn, expected 1 (rspec needs compile)`);
+        await sleep(500);
+        await vsc.screenshot(path.join(ROOT, "docs/pipeline.png"));
+        await frame.click('[data-testid="job"][data-job="rspec"]');
+        await vsc.waitForEditor(/jobs\.gitlab-ci\.yml$/, 15000);
+        return `${title}: stages ${stages.join(", ")}; jobs ${jobs.join(", ")}; ${edges} edge; a click opened the job`;
+      },
+    );
+
     // Last: it rewrites .gitlab-ci.yml and creates the Dagger module (in this run's copy).
     await check(
       "(g) Ctrl+. on a job name converts it to a Dagger Function: job rewritten, module created, no error",

@@ -93,4 +93,63 @@ suite("Pipewright extension", () => {
     assert.ok(await vscode.workspace.applyEdit(edit));
     await until("the merged job to show the edit", () => /bundle exec rake build/.test(doc.getText()));
   });
+  test("CodeLens, hover on a rule's if: and the pipeline view, from the server's simulation", async () => {
+    // a config with errors makes no pipeline: the misspelt script is fixed in the buffer first
+    const jobs = await vscode.workspace.openTextDocument(file(".gitlab/ci/jobs.gitlab-ci.yml"));
+    const line = jobs
+      .getText()
+      .split("\n")
+      .findIndex((l) => l === "  scripts:");
+    if (line >= 0) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(jobs.uri, new vscode.Range(line, 0, line, 10), "  script:");
+      assert.ok(await vscode.workspace.applyEdit(edit));
+    }
+    const lenses = await until("the CodeLens of rspec", async () => {
+      const ls = await vscode.commands.executeCommand("vscode.executeCodeLensProvider", jobs.uri, 10);
+      return ls?.length && ls[0].command && /main ✓/.test(ls[0].command.title) ? ls : undefined;
+    });
+    assert.deepStrictEqual(
+      lenses.map((l) => [l.range.start.line, l.command.title, l.command.command]),
+      [[0, "MR ✓ · main ✓ · tag ✓ manual · schedule ✓", "pipewright.explainJob"]],
+    );
+
+    const rules = await vscode.workspace.openTextDocument(file(".gitlab/ci/rules.gitlab-ci.yml"));
+    const hovers = await vscode.commands.executeCommand(
+      "vscode.executeHoverProvider",
+      rules.uri,
+      new vscode.Position(3, 12),
+    );
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === "string" ? c : c.value))).join("\n");
+    assert.match(text, /\| MR \| ✓ true \| `\$CI_MERGE_REQUEST_IID` = "1" \|/);
+    assert.match(text, /\| main \| ✗ false \| `\$CI_MERGE_REQUEST_IID` is not set \|/);
+
+    const data = await vscode.commands.executeCommand("pipewright.showPipeline", { scenario: "main" });
+    assert.strictEqual(data.title, "push to branch main in group/project");
+    assert.deepStrictEqual(
+      data.stages.map((s) => [s.name, s.jobs]),
+      [
+        ["build", ["compile"]],
+        ["test", ["rspec", "lint"]],
+      ],
+    );
+    assert.deepStrictEqual(
+      data.jobs.map((j) => [j.name, j.when, j.needs]),
+      [
+        ["compile", "on_success", null],
+        ["rspec", "on_success", ["compile"]],
+        ["lint", "on_success", null],
+      ],
+    );
+    // typed flags, as pipewright pipeline takes them
+    const tag = await vscode.commands.executeCommand("pipewright.showPipeline", { args: "--tag v2.0" });
+    assert.deepStrictEqual(
+      tag.jobs.map((j) => [j.name, j.when]),
+      [
+        ["compile", "manual"],
+        ["rspec", "manual"],
+        ["lint", "on_success"],
+      ],
+    );
+  });
 });
