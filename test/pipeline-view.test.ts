@@ -226,6 +226,22 @@ test("page: a pipeline not created shows GitLab's message and no graph", async (
   assert.match(html, /data-testid="not-created" data-job="build" data-message="openNotCreated" data-index="0"/);
 });
 
+test("page: a config with errors makes no pipeline; the jobs its rules select are drawn under GitLab's message", async () => {
+  const data = pipeline([job("build", "build"), job("test", "test")], {
+    created: false,
+    message: "jobs:test config should implement the script:, run:, or trigger: keyword",
+  });
+  const layout = await layoutPipeline(data);
+  assert.deepEqual(
+    layout.columns.map((c) => c.stage),
+    ["build", "test"],
+  );
+  const html = pipelineHtml(data, layout, opts);
+  assert.match(html, /data-testid="pipeline-message">jobs:test config should implement the script:/);
+  assert.match(html, /<p class="summary">The 2 jobs its rules select, once that is fixed:<\/p>/);
+  assert.equal([...html.matchAll(/data-testid="job"/g)].length, 2);
+});
+
 test("error page: the text escaped, and no script", () => {
   const html = pipelineErrorHtml("bad <args> & more", { cspSource: "x" });
   assert.ok(html.includes("bad &lt;args&gt; &amp; more"));

@@ -71,6 +71,8 @@ function header(data: PipelineViewData): string {
   if (!data.created) {
     const message = data.message ?? "No pipeline is created.";
     parts.push(`<p class="message" role="alert" data-testid="pipeline-message">${escapeHtml(message)}</p>`);
+    if (data.jobs.length)
+      parts.push(`<p class="summary">The ${plural(data.jobs.length, "job")} its rules select, once that is fixed:</p>`);
   } else {
     const stages = new Set(data.jobs.map((j) => j.stage)).size;
     parts.push(`<p class="summary">${plural(data.jobs.length, "job")} in ${plural(stages, "stage")}</p>`);

@@ -72,7 +72,8 @@ function elkInstance(): Promise<ElkApi> {
 
 export async function layoutPipeline(data: PipelineViewData): Promise<PipelineLayout> {
   const columns = stageColumns(data);
-  if (!data.created || columns.length === 0) return emptyLayout();
+  // a config with errors makes no pipeline but still has jobs its rules select: they are drawn
+  if (columns.length === 0) return emptyLayout();
   const graph = elkGraph(data, columns);
   const laid = await (await elkInstance()).layout(graph);
   return toLayout(data, columns, laid);
