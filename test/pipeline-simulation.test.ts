@@ -391,3 +391,32 @@ test("a trigger job's child pipeline: source parent_pipeline, the trigger's vari
     ],
   ]);
 });
+
+test("a rule set shared by jobs: worked out once per pipeline, unless a job's own variables change what it reads", () => {
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y(
+        "variables: {MODE: fast}",
+        ".rules:",
+        "  rules:",
+        "    - if: $MODE == 'fast' && $CI_COMMIT_BRANCH",
+        "    - if: $CI_JOB_NAME == 'd'",
+        "a: {script: [x], rules: !reference [.rules, rules]}",
+        "b: {script: [x], variables: {MODE: slow}, rules: !reference [.rules, rules]}",
+        "c: {script: [x], rules: !reference [.rules, rules]}",
+        "d: {script: [x], variables: {MODE: slow}, rules: !reference [.rules, rules]}",
+        "e: {script: [x], inherit: {variables: false}, rules: !reference [.rules, rules]}",
+      ),
+    }),
+  });
+  const p = ws.pipeline(ws.situation({}));
+  assert.deepEqual(brief(p), [
+    "test/a on_success @.gitlab-ci.yml:4",
+    "test/c on_success @.gitlab-ci.yml:4",
+    "test/d on_success @.gitlab-ci.yml:5",
+  ]);
+  assert.deepEqual(
+    p.notCreated.map((j) => j.name),
+    ["b", "e"],
+  );
+});

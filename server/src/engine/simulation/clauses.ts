@@ -1,8 +1,8 @@
-import { evaluateExpression, parseExpression, type Parsed } from "../expression";
+import { evaluateExpression, expressionInputs, expressionVariables, parseExpression, type Parsed } from "../expression";
 import { fnmatcher } from "../fnmatch";
 import type { CValue } from "../types";
 import { entry, get, isNull } from "../values";
-import { sortAndExpandAll as sortAndExpandItems, variablesMap } from "./variables";
+import { LayeredVariables, sortAndExpandAll as sortAndExpandItems, variablesMap } from "./variables";
 
 // The clauses of a rule — `if`, `changes`, `exists` — evaluated the way GitLab's
 // lib/gitlab/ci/build/rules/rule/clause/{if,changes,exists}.rb evaluate them, for a job's rules,
@@ -143,11 +143,40 @@ export function ifClause(expression: CValue, ctx: ClauseContext): Clause {
   if (expression.kind !== "scalar" || typeof expression.value !== "string") return { satisfied: false };
   const parsed = parsedExpression(expression.value);
   if (!parsed.ok) return { satisfied: false };
+  // a rule set shared by hundreds of jobs mostly reads the pipeline's variables, not the job's: its value is
+  // then the same for each of them, worked out once per pipeline
+  const reads = readsOf(parsed);
+  const shared =
+    ctx.variables instanceof LayeredVariables && !reads.inputs ? ctx.variables.sharedKeyFor(reads.names) : undefined;
+  let known = shared && sharedClauses.get(shared);
+  const kept = known?.get(expression.value);
+  if (kept) return kept;
   const result = evaluateExpression(parsed.tree, ctx.variables, ctx.inputs);
   // GitLab rescues only expression errors; what Ruby cannot compare fails the pipeline with an internal error
-  if (result.error) return { satisfied: false, unknown: `GitLab fails evaluating this rule: ${result.error.message}` };
-  return { satisfied: result.truthy };
+  const clause: Clause = result.error
+    ? { satisfied: false, unknown: `GitLab fails evaluating this rule: ${result.error.message}` }
+    : { satisfied: result.truthy };
+  if (shared) {
+    if (!known) sharedClauses.set(shared, (known = new Map()));
+    known.set(expression.value, clause);
+  }
+  return clause;
 }
+
+/** if: clauses' results by the shared variables they were evaluated with (LayeredVariables#sharedKeyFor). */
+const sharedClauses = new WeakMap<object, Map<string, Clause>>();
+
+/** The variables and whether inputs an expression reads, once per parsed tree. */
+function readsOf(parsed: Parsed & { ok: true }): { readonly names: readonly string[]; readonly inputs: boolean } {
+  let reads = readsMemo.get(parsed);
+  if (!reads) {
+    reads = { names: expressionVariables(parsed.tree), inputs: expressionInputs(parsed.tree).length > 0 };
+    readsMemo.set(parsed, reads);
+  }
+  return reads;
+}
+
+const readsMemo = new WeakMap<Parsed, { readonly names: readonly string[]; readonly inputs: boolean }>();
 
 /** Expressions parsed so far (trees are immutable): a rule set shared by many jobs is parsed once. */
 const parsedMemo = new Map<string, Parsed>();

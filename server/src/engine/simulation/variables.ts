@@ -148,13 +148,16 @@ export function scalarToS(scalar: CScalar, written?: WrittenText): string {
  */
 export function yamlVariables(variables: CValue | undefined, written?: WrittenText): ReadonlyMap<string, string> {
   // values are immutable: a job's variables, shared through extends or !reference, are read once
-  if (!variables || written) return readYamlVariables(variables, written);
+  // one empty map for every job without variables: the circle check (jobVariableCircle) is kept per map
+  if (!variables) return NO_VARIABLES;
+  if (written) return readYamlVariables(variables, written);
   let known = yamlMemo.get(variables);
   if (!known) yamlMemo.set(variables, (known = readYamlVariables(variables)));
   return known;
 }
 
 const yamlMemo = new WeakMap<CValue, ReadonlyMap<string, string>>();
+const NO_VARIABLES: ReadonlyMap<string, string> = new Map();
 
 function readYamlVariables(variables: CValue | undefined, written?: WrittenText): Map<string, string> {
   const out = new Map<string, string>();
@@ -679,8 +682,19 @@ export interface JobFacts {
  * (inferred: the regexp is recalled, not re-read; build/context/build_spec.rb shows `job: [a, b]` → `job`).
  */
 export function jobGroupName(name: string): string {
-  return name.replace(/([\b\s:]+((\[.*\])|(\d+[\s:/\\]+\d+))){1,3}\s*$/, "").trim();
+  let group = groupNames.get(name);
+  if (group === undefined) {
+    if (groupNames.size >= 10_000) groupNames.clear();
+    // GitLab refuses a job name over 255 characters (job-name-too-long); the pattern backtracks on long ones
+    group =
+      name.length > 255 ? name.trim() : name.replace(/([\b\s:]+((\[.*\])|(\d+[\s:/\\]+\d+))){1,3}\s*$/, "").trim();
+    groupNames.set(name, group);
+  }
+  return group;
 }
+
+/** Group names made so far: every pipeline names the same jobs' groups again. */
+const groupNames = new Map<string, string>();
 
 /** Builder#predefined_variables_from_job_attr, the environment still to be added. */
 function jobItems(s: Situation, facts: JobFacts): VariableItem[] {
@@ -780,14 +794,25 @@ export function jobRulesVariables(
     const name = jobVariables(s, root, job, facts).environment;
     if (name !== undefined) environment = layerOf(environmentItems(facts, name));
   }
-  return new LayeredVariables([
-    ...shared.high,
-    job,
-    root,
-    ...shared.low,
-    ...(environment ? [environment] : []),
-    layerOf(jobItems(s, facts)),
-  ]);
+  const layers = [...shared.high, job, root, ...shared.low, ...(environment ? [environment] : []), jobLayer(s, facts)];
+  const own = new Set([shared.high.length, ...(environment ? [layers.length - 2] : []), layers.length - 1]);
+  return new LayeredVariables(layers, { own, key: sharedKey(s, root) });
+}
+
+/** One object per situation and root variables: what jobs' rules read from those alone is the same for each. */
+function sharedKey(s: Situation, root: ReadonlyMap<string, string>): object {
+  let byRoot = sharedKeys.get(s);
+  if (!byRoot) sharedKeys.set(s, (byRoot = new WeakMap()));
+  let key = byRoot.get(root);
+  if (!key) byRoot.set(root, (key = {}));
+  return key;
+}
+
+const sharedKeys = new WeakMap<Situation, WeakMap<ReadonlyMap<string, string>, object>>();
+
+/** The job's predefined variables as a layer. */
+function jobLayer(s: Situation, facts: JobFacts): Map<string, string | null> {
+  return layerOf(jobItems(s, facts));
 }
 
 /**
@@ -864,7 +889,27 @@ function situationLayers(s: Situation): SituationLayers {
 export class LayeredVariables implements ReadonlyMap<string, string> {
   private flat: Map<string, string> | undefined;
 
-  constructor(private readonly layers: ReadonlyArray<ReadonlyMap<string, string | null>>) {}
+  constructor(
+    private readonly layers: ReadonlyArray<ReadonlyMap<string, string | null>>,
+    /**
+     * For a job's variables: which layers are the job's own, and an object that stands for the other layers
+     * (the situation's and the root's, shared by every job of a pipeline with the same root variables).
+     */
+    private readonly shared?: { readonly own: ReadonlySet<number>; readonly key: object },
+  ) {}
+
+  /**
+   * The object standing for the shared layers when each of `names` has its value from them (or from none),
+   * so that what depends on those names only is the same for every job with that object; else undefined.
+   */
+  sharedKeyFor(names: readonly string[]): object | undefined {
+    if (!this.shared) return undefined;
+    for (const name of names) {
+      const from = this.layers.findIndex((layer) => layer.has(name));
+      if (from >= 0 && this.shared.own.has(from)) return undefined;
+    }
+    return this.shared.key;
+  }
 
   get(key: string): string | undefined {
     for (const layer of this.layers) {
