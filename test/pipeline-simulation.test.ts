@@ -392,7 +392,7 @@ test("a trigger job's child pipeline: source parent_pipeline, the trigger's vari
   ]);
 });
 
-test("a rule set shared by jobs: worked out once per pipeline, unless a job's own variables change what it reads", () => {
+test("a rule set shared by jobs: once per pipeline, unless a job's own variables change what it reads", () => {
   const ws = new Workspace({
     files: new MemoryHost({
       ".gitlab-ci.yml": y(
