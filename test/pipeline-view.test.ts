@@ -226,7 +226,7 @@ test("page: a pipeline not created shows GitLab's message and no graph", async (
   assert.match(html, /data-testid="not-created" data-job="build" data-message="openNotCreated" data-index="0"/);
 });
 
-test("page: a config with errors makes no pipeline; the jobs its rules select are drawn below the message", async () => {
+test("page: a config with errors makes no pipeline; the jobs its rules select are drawn too", async () => {
   const data = pipeline([job("build", "build"), job("test", "test")], {
     created: false,
     message: "jobs:test config should implement the script:, run:, or trigger: keyword",
