@@ -75,14 +75,15 @@ export class ParseCache {
   /**
    * The file parsed from this text. `lineage` says the text is the next version of the file (the
    * working tree's); another tree of the project (the git baseline) shares parses of the same
-   * text but never moves the working tree's entries.
+   * text but never moves the working tree's entries. `checkpoint` is called between a big file's
+   * entries; when it throws, nothing of this text is kept.
    */
-  get(path: string, text: string, lineage = true): ParsedFile {
+  get(path: string, text: string, lineage = true, checkpoint?: () => void): ParsedFile {
     const list = this.files.get(path);
     let file = list?.find((f) => f.text === text);
     if (!file) {
       const previous = lineage ? this.latest.get(path) : undefined;
-      file = (previous ? undefined : this.restore?.(path, text)) ?? loadFile(path, text, previous);
+      file = (previous ? undefined : this.restore?.(path, text)) ?? loadFile(path, text, previous, checkpoint);
       if (!file.restored) this.parseCount++;
       if (list) list.push(file);
       else this.files.set(path, [file]);

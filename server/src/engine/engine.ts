@@ -111,7 +111,7 @@ export class Engine {
       if (runTexts.has(path)) return runTexts.get(path);
       checkpoint();
       const text = this.host.readFile(path);
-      const file = text === undefined ? undefined : this.caches.parsed.get(path, text, this.caches.lineage);
+      const file = text === undefined ? undefined : this.caches.parsed.get(path, text, this.caches.lineage, checkpoint);
       runTexts.set(path, file);
       return file;
     };

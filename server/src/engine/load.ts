@@ -31,11 +31,11 @@ export interface ParsedFile {
  * Loads one file: YAML 1.1 as Psych reads it, the spec header split off, anchors resolved per
  * document. A big file is loaded entry by entry, reusing what `previous` (its last version) parsed.
  */
-export function loadFile(path: string, text: string, previous?: ParsedFile): ParsedFile {
+export function loadFile(path: string, text: string, previous?: ParsedFile, checkpoint?: () => void): ParsedFile {
   const deep = deepFlow(text);
   // far deeper than GitLab's limit: said at once, without the seconds the parser takes to overflow
   if (deep !== undefined) return tooBigFile(path, text, deep);
-  return loadByEntry(path, text, previous) ?? loadWhole(path, text);
+  return loadByEntry(path, text, previous, checkpoint) ?? loadWhole(path, text);
 }
 
 /** Flow collections opened on one line past this are ten times deeper than GitLab accepts. */
