@@ -7,6 +7,7 @@ import { nodeIO } from "../server/src/node/node-io";
 import type { Scenario } from "../server/src/workspace/scenario";
 import { Workspace, type SimulatedPipeline } from "../server/src/workspace/workspace";
 import { scenarioJunit } from "../server/src/cli/scenario-report";
+import { pipelineText } from "../server/src/cli/pipeline";
 import { y } from "./helpers";
 
 // The pipeline GitLab would create, end to end: include:rules decided per pipeline, workflow:rules
@@ -418,5 +419,45 @@ test("a rule set shared by jobs: once per pipeline, unless a job's own variables
   assert.deepEqual(
     p.notCreated.map((j) => j.name),
     ["b", "e"],
+  );
+});
+
+test("the CLI's text: each child pipeline under its trigger job", () => {
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y(
+        "build: {script: [make]}",
+        "docs:",
+        "  variables: {TARGET: pdf}",
+        "  trigger: {include: [{local: ci/docs.yml, inputs: {format: epub}}]}",
+      ),
+      "ci/docs.yml": y(
+        "spec:",
+        "  inputs:",
+        "    format: {default: html}",
+        "---",
+        "render-$[[ inputs.format ]]:",
+        "  script: [make]",
+        "  rules:",
+        "    - if: $CI_PIPELINE_SOURCE == 'parent_pipeline' && $TARGET == 'pdf'",
+        "      when: manual",
+      ),
+    }),
+  });
+  const situation = ws.situation({ project: "g/p" });
+  assert.equal(
+    pipelineText(ws.pipeline(situation), situation),
+    [
+      "push to branch main in g/p (no diff: every changes: is true)",
+      "pipeline: 2 jobs in 1 stage",
+      "test",
+      "  build  on_success",
+      "  docs   on_success",
+      "child pipeline of docs (ci/docs.yml):",
+      "  pipeline: 1 job in 1 stage",
+      "  test",
+      "    render-epub  manual                  ci/docs.yml:8",
+      "",
+    ].join("\n"),
   );
 });

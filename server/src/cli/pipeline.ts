@@ -85,7 +85,7 @@ export function pipelineText(p: SimulatedPipeline, s: Situation): string {
   } else {
     const jobs = p.jobs.length;
     out.push(
-      `pipeline${p.name ? ` "${p.name}"` : ""}: ${jobs} job${jobs === 1 ? "" : "s"} in ${p.stages.length} stages`,
+      `pipeline${p.name ? ` "${p.name}"` : ""}: ${jobs} job${jobs === 1 ? "" : "s"} in ${p.stages.length} stage${p.stages.length === 1 ? "" : "s"}`,
     );
     const width = Math.min(60, Math.max(...p.jobs.map((j) => j.name.length)));
     for (const stage of p.stages) {
