@@ -83,9 +83,9 @@ export function pipelineText(p: SimulatedPipeline, s: Situation): string {
     for (const e of p.errors) if (e.message !== p.message) out.push(`  ${where(e.at)}: ${e.message}`);
     if (p.workflowRule) out.push(`  decided by the workflow rule at ${where(p.workflowRule)}`);
   } else {
-    const jobs = p.jobs.length;
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
     out.push(
-      `pipeline${p.name ? ` "${p.name}"` : ""}: ${jobs} job${jobs === 1 ? "" : "s"} in ${p.stages.length} stage${p.stages.length === 1 ? "" : "s"}`,
+      `pipeline${p.name ? ` "${p.name}"` : ""}: ${count(p.jobs.length, "job")} in ${count(p.stages.length, "stage")}`,
     );
     const width = Math.min(60, Math.max(...p.jobs.map((j) => j.name.length)));
     for (const stage of p.stages) {
