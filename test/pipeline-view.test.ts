@@ -43,6 +43,7 @@ function pipeline(jobs: PipelineViewJob[], more: Partial<PipelineViewData> = {})
     notCreated: [],
     errors: [],
     warnings: [],
+    children: [],
     ...more,
   };
 }
@@ -247,4 +248,32 @@ test("error page: the text escaped, and no script", () => {
   assert.ok(html.includes("bad &lt;args&gt; &amp; more"));
   assert.doesNotMatch(html, /<script/);
   assert.match(html, /script-src 'none';/);
+});
+
+test("page: child pipelines below the main one, each in its place, with its own arrows", async () => {
+  const child = pipeline(
+    [job("render", "build"), job("publish", "deploy", { needs: ["render"], location: loc("ci/docs.yml", 9) })],
+    { title: "child pipeline of docs (ci/docs.yml)" },
+  );
+  const data = pipeline([job("docs", "test", { needs: [] })], {
+    children: [{ job: "docs", file: "ci/docs.yml", pipeline: child }],
+  });
+  const html = pipelineHtml(data, await layoutPipeline(data), opts, [
+    { job: "docs", file: "ci/docs.yml", data: child, layout: await layoutPipeline(child) },
+  ]);
+  assert.match(html, /<div class="pipeline" data-pipeline="0">/);
+  assert.match(
+    html,
+    /<div class="pipeline child" data-pipeline="1" data-testid="child-pipeline" data-job="docs"><h2>Child pipeline of docs \(ci\/docs.yml\)<\/h2>/,
+  );
+  // one arrow marker per drawing, each edge pointing at its own drawing's
+  assert.deepEqual(
+    [...html.matchAll(/<marker id="(arrow-\d)"/g)].map((m) => m[1]),
+    ["arrow-0", "arrow-1"],
+  );
+  assert.deepEqual(
+    [...html.matchAll(/marker-end="url\(#(arrow-\d)\)"/g)].map((m) => m[1]),
+    ["arrow-1"],
+  );
+  assert.equal([...html.matchAll(/data-testid="job"/g)].length, 3);
 });

@@ -161,6 +161,7 @@ test("the pipeline view's requests: the editor's scenarios, a pipeline by label 
       notCreated: [],
       errors: [],
       warnings: [],
+      children: [],
     });
     const push = (await s.client.sendRequest("pipewright/pipeline", { uri, args: "--branch 'feature x'" })) as {
       title: string;

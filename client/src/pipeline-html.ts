@@ -13,14 +13,46 @@ export interface PipelineHtmlOptions {
 }
 
 /** The messages the page posts; pipeline-view.ts handles them. */
-export type PipelineViewMessage =
+export type PipelineViewMessage = { readonly pipeline: number } & (
   | { readonly type: "open"; readonly index: number }
   | { readonly type: "openNotCreated"; readonly index: number }
-  | { readonly type: "openProblem"; readonly kind: "error" | "warning"; readonly index: number };
+  | { readonly type: "openProblem"; readonly kind: "error" | "warning"; readonly index: number }
+);
 
-export function pipelineHtml(data: PipelineViewData, layout: PipelineLayout, opts: PipelineHtmlOptions): string {
-  const body = [header(data), graph(data, layout), notCreated(data), problems(data)].join("\n");
-  return page(data.title, body, opts.cspSource, opts.nonce);
+/** A child pipeline to draw below the main one: its trigger job and config file, its data and layout. */
+export interface ChildDrawing {
+  readonly job: string;
+  readonly file: string;
+  readonly data: PipelineViewData;
+  readonly layout: PipelineLayout;
+}
+
+/**
+ * The page: the pipeline, then each child pipeline (`children`, in the order the view flattened them: the
+ * page's messages name a pipeline by its place, 0 for the main one, i + 1 for children[i]).
+ */
+export function pipelineHtml(
+  data: PipelineViewData,
+  layout: PipelineLayout,
+  opts: PipelineHtmlOptions,
+  children: readonly ChildDrawing[] = [],
+): string {
+  const main = `<div class="pipeline" data-pipeline="0">${header(data)}${drawing(data, layout, 0)}</div>`;
+  const below = children.map((c, i) => {
+    const title = `Child pipeline of ${c.job} (${c.file})`;
+    const message = c.data.created
+      ? ""
+      : `<p class="message" role="alert">${escapeHtml(c.data.message ?? "No pipeline is created.")}</p>`;
+    return (
+      `<div class="pipeline child" data-pipeline="${i + 1}" data-testid="child-pipeline"` +
+      ` data-job="${escapeHtml(c.job)}"><h2>${escapeHtml(title)}</h2>${message}${drawing(c.data, c.layout, i + 1)}</div>`
+    );
+  });
+  return page(data.title, [main, ...below].join("\n"), opts.cspSource, opts.nonce);
+}
+
+function drawing(data: PipelineViewData, layout: PipelineLayout, n: number): string {
+  return [graph(data, layout, n), notCreated(data), problems(data)].join("\n");
 }
 
 /** The page shown when the server could not simulate the pipeline. */
@@ -82,12 +114,12 @@ function header(data: PipelineViewData): string {
 
 // ---- the graph
 
-function graph(data: PipelineViewData, layout: PipelineLayout): string {
+function graph(data: PipelineViewData, layout: PipelineLayout, n: number): string {
   if (layout.jobs.length === 0) return data.created ? '<p class="empty">No jobs.</p>' : "";
   const counts = new Map<string, number>();
   for (const job of layout.jobs) counts.set(job.stage, (counts.get(job.stage) ?? 0) + 1);
   const stages = layout.columns.map((c) => stageHeader(c.stage, c.x, c.width, counts.get(c.stage) ?? 0));
-  const edges = layout.edges.map((e) => edgePath(e.from, e.to, e.points));
+  const edges = layout.edges.map((e) => edgePath(e.from, e.to, e.points, n));
   const jobs = layout.jobs.map((j) => jobBox(j, data.jobs[j.index]));
   const label = `Pipeline graph: ${plural(layout.jobs.length, "job")} in ${plural(layout.columns.length, "stage")}`;
   return [
@@ -95,7 +127,7 @@ function graph(data: PipelineViewData, layout: PipelineLayout): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}"` +
       ` viewBox="0 0 ${layout.width} ${layout.height}" role="group" aria-label="${escapeHtml(label)}">`,
     "<defs>",
-    '<marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8"' +
+    `<marker id="arrow-${n}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8"` +
       ' orient="auto-start-reverse"><path class="arrowhead" d="M 0 0 L 10 5 L 0 10 z"/></marker>',
     "</defs>",
     ...stages,
@@ -121,12 +153,12 @@ function stageHeader(stage: string, x: number, width: number, count: number): st
   );
 }
 
-function edgePath(from: string, to: string, points: PipelineLayout["edges"][number]["points"]): string {
+function edgePath(from: string, to: string, points: PipelineLayout["edges"][number]["points"], n: number): string {
   if (points.length < 2) return "";
   const d = points.map((p, i) => `${i === 0 ? "M" : "L"} ${round(p.x)} ${round(p.y)}`).join(" ");
   return (
     `<path class="edge" data-from="${escapeHtml(from)}" data-to="${escapeHtml(to)}" d="${d}"` +
-    ' marker-end="url(#arrow)"/>'
+    ` marker-end="url(#arrow-${n})"/>`
   );
 }
 
@@ -277,6 +309,8 @@ header p { margin: 4px 0; }
   background: var(--vscode-inputValidation-errorBackground, transparent);
 }
 .graph { overflow: auto; margin: 8px 0 16px; }
+.child { border-top: 1px solid var(--vscode-panel-border, var(--vscode-descriptionForeground)); margin-top: 16px; }
+.child > h2 { font-size: 1.1em; font-weight: 600; margin: 12px 0 4px; }
 svg text { fill: var(--vscode-editor-foreground); font-family: var(--vscode-font-family); font-size: 13px; }
 .stage-name { font-weight: 600; }
 .stage-count { fill: var(--vscode-descriptionForeground); }
@@ -317,6 +351,8 @@ const SCRIPT = `
   const vscode = acquireVsCodeApi();
   function post(el) {
     const message = { type: el.getAttribute("data-message"), index: Number(el.getAttribute("data-index")) };
+    const pipeline = el.closest("[data-pipeline]");
+    message.pipeline = pipeline ? Number(pipeline.getAttribute("data-pipeline")) : 0;
     const kind = el.getAttribute("data-kind");
     if (kind) message.kind = kind;
     vscode.postMessage(message);

@@ -4,7 +4,7 @@
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
 import type { PipelineResult, PipelineViewData, PipelineViewJob } from "../../server/src/lsp/pipeline-protocol";
-import { pipelineErrorHtml, pipelineHtml } from "./pipeline-html";
+import { pipelineErrorHtml, pipelineHtml, type ChildDrawing } from "./pipeline-html";
 import { layoutPipeline } from "./pipeline-layout";
 
 type Location = NonNullable<PipelineViewJob["location"]>;
@@ -123,14 +123,20 @@ export class PipelineView implements vscode.Disposable {
     if ("error" in result) return pipelineErrorHtml(result.error, { cspSource });
     try {
       const layout = await layoutPipeline(result);
-      return pipelineHtml(result, layout, { nonce: nonce(), cspSource });
+      const children: ChildDrawing[] = [];
+      for (const c of childPipelines(result))
+        children.push({ job: c.job, file: c.file, data: c.pipeline, layout: await layoutPipeline(c.pipeline) });
+      return pipelineHtml(result, layout, { nonce: nonce(), cspSource }, children);
     } catch (e) {
       return pipelineErrorHtml(`Could not lay out the pipeline: ${errorText(e)}`, { cspSource });
     }
   }
 
   private onMessage(message: unknown): void {
-    const location = this.shown && messageLocation(this.shown, message);
+    // the page names the pipeline by its place: 0 the main one, then the children as childPipelines lists them
+    const n = (message as { pipeline?: unknown } | null)?.pipeline;
+    const pipeline = !this.shown ? undefined : !n ? this.shown : childPipelines(this.shown)[Number(n) - 1]?.pipeline;
+    const location = pipeline && messageLocation(pipeline, message);
     if (!location) return;
     Promise.resolve(this.open(location)).then(undefined, (e: unknown) => {
       void vscode.window.showErrorMessage(`Pipewright: could not open ${location.uri}: ${errorText(e)}`);
@@ -161,6 +167,11 @@ function messageLocation(data: PipelineViewData, message: unknown): Location | u
     default:
       return undefined;
   }
+}
+
+/** Every child pipeline, children of children after their parent: the order the page numbers them in. */
+function childPipelines(data: PipelineViewData): Array<PipelineViewData["children"][number]> {
+  return data.children.flatMap((c) => [c, ...childPipelines(c.pipeline)]);
 }
 
 function requestLabel(request: PipelineRequest): string {

@@ -198,6 +198,11 @@ export function pipelineView(folder: Folder, title: string, p: SimulatedPipeline
     })),
     errors: problems(p.errors),
     warnings: problems(p.warnings),
+    children: p.children.map((c) => ({
+      job: c.job,
+      file: c.file,
+      pipeline: pipelineView(folder, `child pipeline of ${c.job} (${c.file})`, c.pipeline),
+    })),
   };
 }
 

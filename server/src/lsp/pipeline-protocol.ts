@@ -55,6 +55,12 @@ export interface PipelineViewData {
   }>;
   readonly errors: ReadonlyArray<{ readonly message: string; readonly location: Location | null }>;
   readonly warnings: ReadonlyArray<{ readonly message: string; readonly location: Location | null }>;
+  /** The child pipelines its trigger jobs start: the trigger job, the child's config file, the child. */
+  readonly children: ReadonlyArray<{
+    readonly job: string;
+    readonly file: string;
+    readonly pipeline: PipelineViewData;
+  }>;
 }
 
 export type PipelineResult = PipelineViewData | { readonly error: string };
