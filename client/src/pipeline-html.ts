@@ -45,7 +45,8 @@ export function pipelineHtml(
       : `<p class="message" role="alert">${escapeHtml(c.data.message ?? "No pipeline is created.")}</p>`;
     return (
       `<div class="pipeline child" data-pipeline="${i + 1}" data-testid="child-pipeline"` +
-      ` data-job="${escapeHtml(c.job)}"><h2>${escapeHtml(title)}</h2>${message}${drawing(c.data, c.layout, i + 1)}</div>`
+      ` data-job="${escapeHtml(c.job)}"><h2>${escapeHtml(title)}</h2>${message}` +
+      `${drawing(c.data, c.layout, i + 1)}</div>`
     );
   });
   return page(data.title, [main, ...below].join("\n"), opts.cspSource, opts.nonce);
