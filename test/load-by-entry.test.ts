@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { loadFile, loadWhole, type ParsedFile } from "../server/src/engine/load";
+import { LOAD_WHOLE_FIRST_FROM, loadFile, loadWhole, type ParsedFile } from "../server/src/engine/load";
 import { LOAD_BY_ENTRY_FROM } from "../server/src/engine/load-by-entry";
 import type { CValue } from "../server/src/engine/types";
 
@@ -172,3 +172,16 @@ test(
     }
   },
 );
+
+test("a file over 512 KB met for the first time is loaded whole, in one parse; its next version by entry", () => {
+  const job = (i: number) => `job${i}:\n  script:\n    - echo ${"x".repeat(80)} ${i}\n`;
+  const text = Array.from({ length: 6000 }, (_, i) => job(i)).join("");
+  assert.ok(text.length >= LOAD_WHOLE_FIRST_FROM, String(text.length));
+  const first = loadFile("big.yml", text);
+  assert.equal(first.entries, undefined, "loaded whole");
+  assert.equal(sig(first), sig(loadWhole("big.yml", text)));
+  const edited = text.replace("job7:", "job7b:");
+  const second = loadFile("big.yml", edited, first);
+  assert.equal(second.entries?.placed.length, 6000, "loaded by entry");
+  assert.equal(sig(second), sig(loadWhole("big.yml", edited)));
+});

@@ -2,7 +2,16 @@ import type { Document } from "yaml";
 import { LineIndex } from "./text";
 import type { CMap, CValue, Diagnostic, Src } from "./types";
 import { loadByEntry, type EntriesState } from "./load-by-entry";
-import { DocumentLoader, lenientQuotes, MAX_DEPTH, parseDocuments, TOO_BIG, TooBig, tooBigFile } from "./yaml";
+import {
+  DocumentLoader,
+  lenientQuotes,
+  MAX_DEPTH,
+  MAX_PARSED_BYTES,
+  parseDocuments,
+  TOO_BIG,
+  TooBig,
+  tooBigFile,
+} from "./yaml";
 
 /** An anchor as written, kept for navigation and hover. */
 export interface AnchorDef {
@@ -35,8 +44,19 @@ export function loadFile(path: string, text: string, previous?: ParsedFile, chec
   const deep = deepFlow(text);
   // far deeper than GitLab's limit: said at once, without the seconds the parser takes to overflow
   if (deep !== undefined) return tooBigFile(path, text, deep);
+  if (!previous && text.length >= LOAD_WHOLE_FIRST_FROM && text.length <= MAX_PARSED_BYTES)
+    return loadWhole(path, text);
   return loadByEntry(path, text, previous, checkpoint) ?? loadWhole(path, text);
 }
+
+/**
+ * From this size, a file met for the first time is loaded whole. Loaded by entry, a file with a syntax error
+ * is parsed twice (entry by entry up to the broken one, then whole, since only a whole parse says what GitLab
+ * says), and the parser takes seconds on a file of a million lines (npm run fuzz: 1.2 MB, 5.3 s). Its next
+ * version is loaded by entry, and the versions after that reuse the entries an edit left alone. Over
+ * MAX_PARSED_BYTES, loading by entry stops as soon as the size is passed.
+ */
+export const LOAD_WHOLE_FIRST_FROM = 512 * 1024;
 
 /** Flow collections opened on one line past this are ten times deeper than GitLab accepts. */
 const DEEP_FLOW = 10 * MAX_DEPTH;
