@@ -306,3 +306,15 @@ test("past its budget, an editor analysis ends with one warning at the root, ove
   const cli = new Workspace({ files: new MemoryHost({ ...files, ".pipewright.yml": "analysisBudget: 0.001\n" }) });
   assert.equal([...cli.analyze().diagnostics.values()].flat().filter((d) => d.code === "analysis-budget").length, 0);
 });
+
+test("the lenses never analyse a new version: the host does, and announces it", () => {
+  const ws = new Workspace({ files: new MemoryHost({ ".gitlab-ci.yml": y("j:", "  script: [x]") }) });
+  ws.analyze();
+  assert.equal(ws.prepareLenses(), true);
+  ws.setDocument(".gitlab-ci.yml", y("j:", "  script: [y]"));
+  assert.equal(ws.stale, true);
+  assert.equal(ws.prepareLenses(), false, "not ready: the edit is not analysed yet");
+  assert.equal(ws.stale, true, "and prepareLenses left it to the host");
+  ws.analyze();
+  assert.equal(ws.prepareLenses(), true);
+});

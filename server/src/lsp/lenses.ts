@@ -17,6 +17,10 @@ export class Lenses {
   prepare(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      // an edit not analysed yet: the analysis comes first, with its notifications (analysisStarted, the
+      // diagnostics, analysisDone), and asks for the lenses again when it is done. Analysing it from here
+      // would leave the editor waiting for those notifications (the bench did: its edits never answered).
+      if (this.folders().list.some((f) => f.workspace.stale)) return;
       const ready = this.safely("code lens pipelines", () =>
         this.folders().list.every((f) => f.workspace.prepareLenses()),
       );

@@ -724,8 +724,9 @@ export class Workspace {
    * does; true when they are ready (jobDecisions then has them), false when it gave way.
    */
   prepareLenses(): boolean {
-    const analysis = this.analyze();
+    // never the analysis of a new version: that is the host's to run, and to announce
     if (this.stale) return false;
+    const analysis = this.analyze();
     // a version over its budget gets no new lenses: the last ones stay
     if (analysis !== this.finished) return true;
     const started = performance.now();
