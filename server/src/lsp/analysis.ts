@@ -16,6 +16,8 @@ export class Analyses {
   private resuming = false;
   /** Recently edited or opened documents: their diagnostics go out first. */
   private recent: string[] = [];
+  /** The analysis each workspace last announced (analysisDone). */
+  private readonly announced = new WeakMap<object, object>();
 
   constructor(
     private readonly connection: lsp.Connection,
@@ -57,15 +59,23 @@ export class Analyses {
     clearTimeout(this.timer);
     this.timer = undefined;
     const folders = this.folders();
-    const changed = folders.list.some((f) => f.workspace.stale);
-    if (changed && !this.resuming) void this.connection.sendNotification("pipewright/analysisStarted", {});
+    const stale = folders.list.some((f) => f.workspace.stale);
+    if (stale && !this.resuming) void this.connection.sendNotification("pipewright/analysisStarted", {});
     const total = { files: 0, jobs: 0, errors: 0, warnings: 0, ms: 0 };
+    // a request that needed the newest version may have analysed it before this ran: it is new all the same
+    let changed = stale;
     this.resuming = false;
     for (const folder of folders.list) {
-      const summary = folder.workspace.analyze().summary;
+      const analysis = folder.workspace.analyze();
+      const summary = analysis.summary;
       if (folder.workspace.stale) {
         this.resuming = true;
         continue;
+      }
+      if (this.announced.get(folder.workspace) !== analysis) {
+        if (!changed) void this.connection.sendNotification("pipewright/analysisStarted", {});
+        changed = true;
+        this.announced.set(folder.workspace, analysis);
       }
       for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += summary[k];
       const first = this.recent

@@ -747,7 +747,8 @@ export class Workspace {
     if (kept && kept.version === version && kept.root === root) return kept.pipelines;
     const pipelines = this.editorScenarios().map(({ label, scenario }) => {
       const situation = this.situation(scenario, root);
-      return { label, situation, pipeline: this.pipeline(situation, root, checkpoint) };
+      // the lenses say where the jobs of the config run, not its children's: those are simulated when shown
+      return { label, situation, pipeline: this.pipeline(situation, root, checkpoint, { children: false }) };
     });
     this.lensPipelines = { version, root, pipelines };
     return pipelines;
@@ -774,9 +775,10 @@ export class Workspace {
     let simulated: { readonly situation: Situation; readonly pipeline: SimulatedPipeline } | undefined;
     if (request.args === undefined) {
       const label = request.label ?? this.editorScenarios()[0].label;
-      // the lenses' pipelines, when they are this version's
-      simulated = this.editorPipelines(analysis, rootPath).find((p) => p.label === label);
-      if (!simulated) return { error: `no scenario "${label}"` };
+      const known = this.editorPipelines(analysis, rootPath).find((p) => p.label === label);
+      if (!known) return { error: `no scenario "${label}"` };
+      // again, with its children this time (the models the lenses made are used again)
+      simulated = { situation: known.situation, pipeline: this.pipeline(known.situation, rootPath) };
     } else {
       try {
         const situation = this.situation(scenarioFromArgs(request.args, this.scenarios()), rootPath);
@@ -820,9 +822,9 @@ export class Workspace {
     situation: Situation,
     root?: string,
     checkpoint?: () => void,
-    child?: { readonly inputs?: CMap; readonly depth: number },
+    options: PipelineOptions = {},
   ): SimulatedPipeline {
-    const models = this.simulationModels(root ?? this.settings().roots[0] ?? DEFAULT_ROOT, checkpoint, child?.inputs);
+    const models = this.simulationModels(root ?? this.settings().roots[0] ?? DEFAULT_ROOT, checkpoint, options.inputs);
     const p = simulate(models, situation, checkpoint);
     const positions = new Positions([p.model]);
     const at = (src: Src | undefined) => (src ? positions.located(src) : undefined);
@@ -838,7 +840,7 @@ export class Workspace {
       workflowRule: at(p.workflowRule),
       errors: problems(p.errors),
       warnings: problems(p.warnings),
-      children: this.childPipelines(p, situation, checkpoint, child?.depth ?? 0),
+      children: options.children === false ? [] : this.childPipelines(p, situation, checkpoint, options.depth ?? 0),
     };
   }
 
@@ -869,6 +871,15 @@ export class Workspace {
     }
     return out;
   }
+}
+
+interface PipelineOptions {
+  /** False: the trigger jobs' child pipelines are not simulated. */
+  readonly children?: boolean;
+  /** A child pipeline's `trigger:include:inputs`. */
+  readonly inputs?: CMap;
+  /** How many levels of child pipelines are above this one. */
+  readonly depth?: number;
 }
 
 /** Children of children at most this deep: GitLab allows two levels of child pipelines below the parent. */
