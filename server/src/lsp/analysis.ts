@@ -16,6 +16,8 @@ export class Analyses {
   private resuming = false;
   /** Recently edited or opened documents: their diagnostics go out first. */
   private recent: string[] = [];
+  /** Something changed since the last analysisStarted. */
+  private unannounced = false;
   /** The analysis each workspace last announced (analysisDone). */
   private readonly announced = new WeakMap<object, object>();
 
@@ -29,6 +31,7 @@ export class Analyses {
 
   /** Something changed: analyse after a third of the last analysis's time, between 20 and 200 ms. */
   schedule(ms = Math.min(200, Math.max(20, this.lastMs / 3))): void {
+    this.unannounced = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.safely("analysis", () => this.run()), ms);
   }
@@ -60,7 +63,11 @@ export class Analyses {
     this.timer = undefined;
     const folders = this.folders();
     const stale = folders.list.some((f) => f.workspace.stale);
-    if (stale && !this.resuming) void this.connection.sendNotification("pipewright/analysisStarted", {});
+    // a run that resumes an analysis covers the edits made meanwhile too: they are announced as started
+    if (stale && (this.unannounced || !this.resuming)) {
+      void this.connection.sendNotification("pipewright/analysisStarted", {});
+      this.unannounced = false;
+    }
     const total = { files: 0, jobs: 0, errors: 0, warnings: 0, ms: 0 };
     // a request that needed the newest version may have analysed it before this ran: it is new all the same
     let changed = stale;
