@@ -318,3 +318,21 @@ test("the lenses never analyse a new version: the host does, and announces it", 
   ws.analyze();
   assert.equal(ws.prepareLenses(), true);
 });
+
+test("the lenses' idle work stops as soon as a message waits, with its own signal", () => {
+  let waiting = false;
+  const ws = new Workspace(
+    { files: new MemoryHost({ ".gitlab-ci.yml": y("j:", "  script: [x]") }) },
+    { giveWay: () => false, idleGiveWay: () => waiting },
+  );
+  ws.analyze();
+  waiting = true;
+  assert.equal(ws.prepareLenses(), false, "gave way");
+  assert.deepEqual(ws.jobDecisions(".gitlab-ci.yml", false), [], "nothing kept from the stopped run");
+  waiting = false;
+  assert.equal(ws.prepareLenses(), true);
+  assert.deepEqual(
+    ws.jobDecisions(".gitlab-ci.yml", false).map((d) => d.title),
+    ["MR – · main ✓ · tag ✓ · schedule ✓"],
+  );
+});

@@ -17,6 +17,8 @@ import { startFromArgs } from "./lsp/transport";
 export interface ServerOptions {
   /** True when a message the client sent is waiting (the two-thread server's; see lsp/threads.ts). */
   readonly waiting?: () => boolean;
+  /** True as soon as a message waits, without waiting's grace: idle work (the lenses) stops for it at once. */
+  readonly pending?: () => boolean;
 }
 
 export function startServer(connection: lsp.Connection, options: ServerOptions = {}): void {
@@ -25,10 +27,10 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     connection,
     () => session.folders,
     () => analyses.fresh(),
-    options.waiting,
+    options,
   );
   const { on, inFolder, safely } = requests;
-  const session: Session = new Session(connection, requests.giveWay, safely);
+  const session: Session = new Session(connection, requests.giveWay, requests.idleGiveWay, safely);
   const lenses = new Lenses(
     () => session.folders,
     safely,

@@ -28,13 +28,23 @@ export class Requests {
     private readonly folders: () => Folders,
     /** Brings the analyses up to date with the edits so far (they give way as `giveWay` says). */
     private readonly fresh: () => void,
-    /** True when a message the client sent is waiting (the two-thread server's; see threads.ts). */
-    private readonly waiting?: () => boolean,
+    /**
+     * `waiting`: a message the client sent has waited its grace (the two-thread server's; see threads.ts);
+     * `pending`: one is waiting at all.
+     */
+    private readonly signals: { readonly waiting?: () => boolean; readonly pending?: () => boolean } = {},
   ) {}
+
+  /**
+   * The workspaces' giveWay for idle work (the lenses): stop as soon as a message waits. What it did so far
+   * is cheap to do again, and a request would otherwise wait for the grace an analysis gets (10 ms).
+   */
+  readonly idleGiveWay = (): boolean => !!(this.signals.pending ?? this.signals.waiting)?.();
 
   /** The workspaces' giveWay: whether an analysis that has taken `spentMs` should stop for now. */
   readonly giveWay = (spentMs: number): boolean =>
-    this.answering !== "editing" && (!!this.waiting?.() || (this.answering === "reading" && spentMs >= FRESH_WAIT_MS));
+    this.answering !== "editing" &&
+    (!!this.signals.waiting?.() || (this.answering === "reading" && spentMs >= FRESH_WAIT_MS));
 
   /** f's result, or null when it threw (logged). */
   readonly safely = <T>(what: string, f: () => T): T | null => {

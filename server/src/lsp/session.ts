@@ -19,13 +19,19 @@ export class Session {
   constructor(
     private readonly connection: lsp.Connection,
     private readonly giveWay: (spentMs: number) => boolean,
+    private readonly idleGiveWay: () => boolean,
     private readonly safely: <T>(what: string, f: () => T) => T | null,
   ) {
     this.folders = new Folders([], this.makeWorkspace);
   }
 
   private readonly makeWorkspace = (dir: string): Workspace =>
-    new Workspace(nodeIO(dir, { storeDir: this.storeDir }), { baseline: "later", budget: true, giveWay: this.giveWay });
+    new Workspace(nodeIO(dir, { storeDir: this.storeDir }), {
+      baseline: "later",
+      budget: true,
+      giveWay: this.giveWay,
+      idleGiveWay: this.idleGiveWay,
+    });
 
   initialize(params: lsp.InitializeParams): lsp.InitializeResult | lsp.ResponseError<lsp.InitializeError> {
     // a second initialize would move the workspace under the client's feet

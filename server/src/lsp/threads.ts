@@ -99,6 +99,11 @@ export class PortWriter extends AbstractMessageWriter implements MessageWriter {
   end(): void {}
 }
 
+/** Worker: whether a message is waiting, at once (idle work, which costs nothing to stop, stops for it). */
+export function pending(counters: Int32Array): () => boolean {
+  return () => Atomics.load(counters, HANDED) !== Atomics.load(counters, TAKEN);
+}
+
 /**
  * Worker: whether an analysis should give way now, i.e. a request or an edit has been waiting for
  * longer than the grace period. The wait is timed from when this first saw it, so an analysis that

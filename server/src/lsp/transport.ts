@@ -1,13 +1,13 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import * as lsp from "vscode-languageserver/node";
 import { ResyncingReader } from "./stdio-reader";
-import { carry, PortReader, PortWriter, waiting } from "./threads";
+import { carry, pending, PortReader, PortWriter, waiting } from "./threads";
 
 // How the server is started from its command line: over stdio or node IPC on two threads
 // (lsp/threads.ts) — the script runs again as a worker, which analyses and answers, while the main
 // thread carries messages; with PIPEWRIGHT_ONE_THREAD=1, or another transport, on one thread.
 
-type Start = (connection: lsp.Connection, options?: { waiting?: () => boolean }) => void;
+type Start = (connection: lsp.Connection, options?: { waiting?: () => boolean; pending?: () => boolean }) => void;
 
 export function startFromArgs(startServer: Start, script: string): void {
   if (!isMainThread) {
@@ -17,7 +17,7 @@ export function startFromArgs(startServer: Start, script: string): void {
       new PortReader(parentPort!, counters),
       new PortWriter(parentPort!),
     );
-    return startServer(connection, { waiting: waiting(counters) });
+    return startServer(connection, { waiting: waiting(counters), pending: pending(counters) });
   }
   const args = process.argv.slice(2);
   const stdio = args.includes("--stdio");

@@ -72,6 +72,8 @@ export interface WorkspaceOptions {
    * meanwhile; the analysis runs again when next asked.
    */
   readonly giveWay?: (spentMs: number) => boolean;
+  /** The same for idle work (the lenses' pipelines), which may stop sooner; giveWay when absent. */
+  readonly idleGiveWay?: () => boolean;
   /**
    * The editor's: an analysis of one version that takes longer than the `analysisBudget` setting, over
    * all its runs, is given up with one diagnostic, and the last finished analysis stays.
@@ -730,8 +732,9 @@ export class Workspace {
     // a version over its budget gets no new lenses: the last ones stay
     if (analysis !== this.finished) return true;
     const started = performance.now();
+    const idle = this.options.idleGiveWay;
     const checkpoint = () => {
-      if (this.options.giveWay?.(performance.now() - started)) throw GIVE_WAY;
+      if (idle ? idle() : this.options.giveWay?.(performance.now() - started)) throw GIVE_WAY;
     };
     try {
       for (const r of analysis.roots) this.editorPipelines(analysis, r.root, checkpoint);
