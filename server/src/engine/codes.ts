@@ -42,6 +42,8 @@ export const CODES = {
   "include-invalid": { severity: "error", section: "includes" },
   "include-no-match": { severity: "warning", section: "includes" },
   "include-external": { severity: "information", section: "includes" },
+  "include-fetch-failed": { severity: "error", section: "includes" },
+  "include-cached": { severity: "information", section: "includes" },
   "include-variables": { severity: "information", section: "includes" },
   "input-required": {
     severity: "error",

@@ -135,6 +135,7 @@ export class Engine {
       this.caches.expansions,
       (p) => this.host.unreadable?.(p),
       options.includeRules,
+      this.host.externalIncludes,
     ).run(root, options.inputs);
     const files = new Map<string, ParsedFile>();
     for (const f of included.files) {

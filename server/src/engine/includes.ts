@@ -1,3 +1,5 @@
+import { type ExternalAnswer, type ExternalIncludes, type ExternalRequest, requestKey } from "./external";
+import { type ExternalEntry, type FileContext, wantedFiles } from "./include-external";
 import { interpolate, readInputSpecs, resolveInputValues, type Report } from "./inputs";
 import type { ParsedFile } from "./load";
 import { fnmatcher } from "./fnmatch";
@@ -9,8 +11,9 @@ import { matchWildcard } from "./wildcard";
 // Follows `include:` the way GitLab's External::Processor does: each file's includes are
 // expanded depth-first in the order written, deep-merged into one hash, and the including
 // file is merged last so it wins. Files that live outside this project (project, remote,
-// template, component) cannot be read offline; they are recorded and reported, and the
-// rest of the analysis goes on without them.
+// template, component) are asked of the host's ExternalIncludes, when it has one (the user
+// turned fetching on); those it cannot answer are recorded and reported, and the rest of the
+// analysis goes on without them.
 
 export const MAX_INCLUDES = 150;
 
@@ -25,10 +28,11 @@ export interface IncludeEdge {
   readonly kind: IncludeKind;
   /** The location after input interpolation: a path, project, URL, template or component. */
   readonly location: string;
-  /** Project files this entry brought in (several for a wildcard); empty for external ones. */
+  /** Files this entry brought in (several for a wildcard); fetched files by their `//` virtual paths. */
   readonly targets: readonly string[];
   /** `include:rules` that depend on the pipeline, so the file may or may not be included. */
   readonly rules?: CValue;
+  /** True when the entry names a file outside the project that could not be read. */
   readonly external: boolean;
 }
 
@@ -40,6 +44,8 @@ export interface Expansion {
   readonly diagnostics: readonly Diagnostic[];
   readonly deps: ReadonlyMap<string, ParsedFile | undefined>;
   readonly wildcards: ReadonlyMap<string, string>;
+  /** The host's answer to each external request (by requestKey), to tell when a fetch changed it. */
+  readonly externals: ReadonlyMap<string, ExternalUse>;
   readonly external: boolean;
 }
 
@@ -63,11 +69,18 @@ export interface IncludeResult {
   readonly includeCount: number;
 }
 
+/** An external request an expansion made, and the answer it got (as a signature). */
+interface ExternalUse {
+  readonly request: ExternalRequest;
+  readonly answer: string;
+}
+
 interface Frame {
   edges: IncludeEdge[];
   diagnostics: Diagnostic[];
   deps: Map<string, ParsedFile | undefined>;
   wildcards: Map<string, string>;
+  externals: Map<string, ExternalUse>;
   count: number;
   external: boolean;
   /** False when the result depends on where the file was reached from (cycles, the global limit). */
@@ -77,6 +90,8 @@ interface Frame {
 export class IncludeExpander {
   private total = 0;
   private limitReported = false;
+  /** The host's answers in this run: one answer per request, however often it is included. */
+  private readonly answers = new Map<string, ExternalAnswer>();
 
   constructor(
     private readonly parse: (path: string) => ParsedFile | undefined,
@@ -88,6 +103,7 @@ export class IncludeExpander {
      * the pipeline keep their file, marked conditional on the edge.
      */
     private readonly decide?: IncludeRulesDecider,
+    private readonly externalIncludes?: ExternalIncludes,
   ) {}
 
   /** `inputs` are those a parent pipeline passes to a child pipeline's root file. */
@@ -101,6 +117,7 @@ export class IncludeExpander {
       [root.path],
       inputs === undefined,
       frame,
+      undefined,
     );
     const files = [root.path];
     const seen = new Set(files);
@@ -128,6 +145,7 @@ export class IncludeExpander {
     stack: string[],
     isRoot: boolean,
     out: Frame,
+    context: FileContext,
   ): CMap {
     const key = `${file.path}\u0000${given ? JSON.stringify(toJS(given)) : ""}`;
     const cached = this.memo.get(key);
@@ -151,7 +169,7 @@ export class IncludeExpander {
     const include = content.entries.get("include");
     if (include) {
       for (const item of include.value.kind === "seq" ? include.value.items : [include.value])
-        this.includeEntry(item, file.path, stack, parts, frame, report);
+        this.includeEntry(item, file.path, stack, parts, frame, report, context);
     }
     const value = deepMergeAll([...parts, without(content, "include")]);
     if (frame.pure && !isRoot) {
@@ -162,6 +180,7 @@ export class IncludeExpander {
         diagnostics: frame.diagnostics,
         deps: frame.deps,
         wildcards: frame.wildcards,
+        externals: frame.externals,
         external: frame.external,
       });
     }
@@ -176,11 +195,30 @@ export class IncludeExpander {
       for (const [pattern, matched] of e.wildcards)
         if (matchWildcard(pattern, files).join("\n") !== matched) return false;
     }
+    for (const use of e.externals.values()) if (signature(this.resolve(use.request)) !== use.answer) return false;
     return true;
   }
 
+  private resolve(request: ExternalRequest): ExternalAnswer {
+    const key = requestKey(request);
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = this.externalIncludes?.resolve(request) ?? { status: "unknown" };
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
   /** Follows one include entry: the files it brings in are expanded and added to `parts`, in order. */
-  private includeEntry(item: CValue, from: string, stack: string[], parts: CMap[], frame: Frame, report: Report): void {
+  private includeEntry(
+    item: CValue,
+    from: string,
+    stack: string[],
+    parts: CMap[],
+    frame: Frame,
+    report: Report,
+    context: FileContext,
+  ): void {
     if (item.kind === "scalar" && item.value === null) return;
     let kind: IncludeKind;
     let locationValue: CValue | undefined;
@@ -235,10 +273,16 @@ export class IncludeExpander {
     const decision =
       rules && this.decide
         ? this.decide(rules, from)
-        : decideRules(rules, () => {
-            listed = true;
-            return this.listFiles();
-          });
+        : decideRules(
+            rules,
+            // `exists` in a fetched file looks in that file's project, which only its server can list
+            context !== undefined
+              ? undefined
+              : () => {
+                  listed = true;
+                  return this.listFiles();
+                },
+          );
     // a decision taken on the file listing, or for one pipeline, must be taken again next time
     if (listed || (rules && this.decide)) frame.pure = false;
     if (decision === "skip") return;
@@ -260,6 +304,12 @@ export class IncludeExpander {
           report(f.src, "include-not-yaml", `Included file \`${name}\` does not have YAML extension!`);
         }
       }
+      if (this.externalIncludes) {
+        const ref = item.kind === "map" ? str(get(item, "ref")) : undefined;
+        const entry = { kind, location, locationAt: locationValue!.src, files, ref };
+        this.followExternal(entry, item, inputs, from, stack, parts, frame, report, context, conditional);
+        return;
+      }
       this.countOne(item.src, frame, report, files.length || 1);
       frame.external = true;
       frame.edges.push({ from, src: item.src, kind, location, targets: [], rules: conditional, external: true });
@@ -272,6 +322,16 @@ export class IncludeExpander {
       return;
     }
 
+    if (context !== undefined && !location.includes("$") && !location.includes("*")) {
+      // a local include inside a fetched file: a file of that file's project, at its commit
+      if (!isYamlName(location)) {
+        report(locationValue!.src, "include-not-yaml", `Included file \`${location}\` does not have YAML extension!`);
+        return;
+      }
+      const entry = { kind, location, locationAt: locationValue!.src, files: [] };
+      this.followExternal(entry, item, inputs, from, stack, parts, frame, report, context, conditional);
+      return;
+    }
     if (location.includes("$")) {
       frame.external = true;
       frame.edges.push({ from, src: item.src, kind, location, targets: [], rules: conditional, external: true });
@@ -284,7 +344,18 @@ export class IncludeExpander {
       return;
     }
     let targets: string[];
-    if (location.includes("*")) {
+    if (context !== undefined) {
+      // GitLab matches the wildcard against that project's files, which only its server can list
+      frame.external = true;
+      frame.edges.push({ from, src: item.src, kind, location, targets: [], rules: conditional, external: true });
+      report(
+        locationValue!.src,
+        "include-external",
+        `include:local \`${location}\` of a fetched file is a wildcard over another project's files: not followed`,
+        "information",
+      );
+      return;
+    } else if (location.includes("*")) {
       const pattern = location.replace(/^\/+/, "");
       targets = matchWildcard(pattern, this.listFiles());
       frame.wildcards.set(pattern, targets.join("\n"));
@@ -350,9 +421,97 @@ export class IncludeExpander {
       const given = inputs?.kind === "map" ? inputs : undefined;
       if (inputs && !given)
         report(inputs.src, "include-invalid", "include:inputs must be a map of input names to values");
-      const sub = this.expand(parsed, given, given?.src ?? item.src, target, [...stack, target], false, frame);
+      const sub = this.expand(parsed, given, given?.src ?? item.src, target, [...stack, target], false, frame, context);
       parts.push(sub);
     }
+  }
+
+  /**
+   * Follows an entry that names files outside the project (or a local include inside a fetched
+   * file): each is asked of the host, and what it found is expanded in the file's own context.
+   */
+  private followExternal(
+    entry: ExternalEntry,
+    item: CValue,
+    inputs: CValue | undefined,
+    from: string,
+    stack: string[],
+    parts: CMap[],
+    frame: Frame,
+    report: Report,
+    context: FileContext,
+    conditional: CValue | undefined,
+  ): void {
+    const targets: string[] = [];
+    const edgeAt = frame.edges.length;
+    let unresolved = false;
+    for (const wanted of wantedFiles(entry, context, this.externalIncludes!.instanceHost)) {
+      if ("problem" in wanted) {
+        report(wanted.at, "include-invalid", wanted.problem, wanted.severity);
+        continue;
+      }
+      if (!this.countOne(item.src, frame, report, 1)) break;
+      if (hasVariables(wanted.request)) {
+        unresolved = true;
+        report(
+          wanted.at,
+          "include-variables",
+          `include:${wanted.label} uses CI/CD variables that only have values when the pipeline runs: not followed`,
+          "information",
+        );
+        continue;
+      }
+      const answer = this.resolve(wanted.request);
+      frame.externals.set(requestKey(wanted.request), { request: wanted.request, answer: signature(answer) });
+      if (answer.status === "unknown") {
+        unresolved = true;
+        report(
+          item.src,
+          "include-external",
+          `include:${wanted.label} ${answer.why ?? "cannot be read offline"}: ` +
+            "jobs and templates it defines are unknown to this analysis",
+          "information",
+        );
+        continue;
+      }
+      if (answer.status === "failed") {
+        unresolved = true;
+        report(wanted.at, "include-fetch-failed", answer.message, answer.severity);
+        continue;
+      }
+      if (answer.note) report(item.src, "include-cached", `include:${wanted.label}: ${answer.note}`, "information");
+      targets.push(answer.path);
+      if (stack.includes(answer.path)) {
+        frame.pure = false;
+        const chain = [...stack.slice(stack.indexOf(answer.path)), answer.path].join(" → ");
+        report(
+          wanted.at,
+          "include-cycle",
+          `include cycle: ${chain} (GitLab fails with "Maximum of ${MAX_INCLUDES} nested includes are allowed!")`,
+        );
+        continue;
+      }
+      const parsed = this.parse(answer.path);
+      frame.deps.set(answer.path, parsed);
+      if (parsed === undefined) {
+        unresolved = true;
+        report(wanted.at, "include-fetch-failed", `include:${wanted.label} is no longer in the include cache`, "warning");
+        continue;
+      }
+      if (parsed.content === undefined && parsed.diagnostics.length === 0) {
+        report(wanted.at, "include-empty", `Included file \`${answer.path}\` is empty!`);
+        continue;
+      }
+      const given = inputs?.kind === "map" ? inputs : undefined;
+      if (inputs && !given)
+        report(inputs.src, "include-invalid", "include:inputs must be a map of input names to values");
+      const at = given?.src ?? item.src;
+      const sub = this.expand(parsed, given, at, answer.path, [...stack, answer.path], false, frame, answer.context ?? null);
+      parts.push(sub);
+    }
+    if (unresolved) frame.external = true;
+    const edge = { from, src: item.src, kind: entry.kind, location: entry.location, targets, rules: conditional };
+    frame.edges.splice(edgeAt, 0, { ...edge, external: unresolved });
   }
 
   /** Counts included files against GitLab's limit; false once the limit is passed. */
@@ -377,7 +536,10 @@ export class IncludeExpander {
  * against the project's files; a rule with `if` or `changes` depends on the pipeline, and so does
  * everything after it.
  */
-function decideRules(rules: CValue | undefined, files: () => readonly string[]): "include" | "skip" | "conditional" {
+function decideRules(
+  rules: CValue | undefined,
+  files: (() => readonly string[]) | undefined,
+): "include" | "skip" | "conditional" {
   if (!rules) return "include";
   if (rules.kind !== "seq" || rules.items.length === 0) return "conditional";
   for (const rule of rules.items) {
@@ -394,9 +556,9 @@ function decideRules(rules: CValue | undefined, files: () => readonly string[]):
 }
 
 /** Whether any `exists` pattern matches a project file; undefined when that cannot be known here. */
-function existsMatches(exists: CValue, files: () => readonly string[]): boolean | undefined {
+function existsMatches(exists: CValue, files: (() => readonly string[]) | undefined): boolean | undefined {
   const spec = exists.kind === "map" ? exists : undefined;
-  if (spec && (spec.entries.has("project") || spec.entries.has("ref"))) return undefined;
+  if (!files || (spec && (spec.entries.has("project") || spec.entries.has("ref")))) return undefined;
   const list = spec ? get(spec, "paths") : exists;
   const patterns = list?.kind === "seq" ? list.items.map(str) : [str(list)];
   if (patterns.some((p) => p === undefined || p.includes("$"))) return undefined;
@@ -405,7 +567,42 @@ function existsMatches(exists: CValue, files: () => readonly string[]): boolean 
 }
 
 function newFrame(): Frame {
-  return { edges: [], diagnostics: [], deps: new Map(), wildcards: new Map(), count: 0, external: false, pure: true };
+  return {
+    edges: [],
+    diagnostics: [],
+    deps: new Map(),
+    wildcards: new Map(),
+    externals: new Map(),
+    count: 0,
+    external: false,
+    pure: true,
+  };
+}
+
+/** What an answer amounts to, to tell when the host's answer changed since an expansion used it. */
+function signature(a: ExternalAnswer): string {
+  switch (a.status) {
+    case "found":
+      return `found\u0000${a.path}\u0000${a.note ?? ""}`;
+    case "failed":
+      return `failed\u0000${a.severity}\u0000${a.message}`;
+    case "unknown":
+      return `unknown\u0000${a.why ?? ""}`;
+  }
+}
+
+/** Whether a request still names CI/CD variables (only `$CI_SERVER_FQDN`/`_HOST` are known offline). */
+function hasVariables(r: ExternalRequest): boolean {
+  switch (r.kind) {
+    case "project":
+      return r.project.includes("$") || r.file.includes("$") || (r.ref ?? "").includes("$");
+    case "component":
+      return r.host.includes("$") || r.project.includes("$") || r.name.includes("$") || r.version.includes("$");
+    case "template":
+      return r.name.includes("$");
+    case "remote":
+      return r.url.includes("$");
+  }
 }
 
 interface Absorbable {
@@ -413,6 +610,7 @@ interface Absorbable {
   readonly diagnostics: readonly Diagnostic[];
   readonly deps: ReadonlyMap<string, ParsedFile | undefined>;
   readonly wildcards: ReadonlyMap<string, string>;
+  readonly externals: ReadonlyMap<string, ExternalUse>;
   readonly external: boolean;
   readonly pure?: boolean;
 }
@@ -422,6 +620,7 @@ function absorb(out: Frame, inner: Absorbable, count: number) {
   out.diagnostics.push(...inner.diagnostics);
   for (const [k, v] of inner.deps) out.deps.set(k, v);
   for (const [k, v] of inner.wildcards) out.wildcards.set(k, v);
+  for (const [k, v] of inner.externals) out.externals.set(k, v);
   out.count += count;
   out.external ||= inner.external;
   if (inner.pure === false) out.pure = false;

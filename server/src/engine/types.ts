@@ -1,3 +1,4 @@
+import type { ExternalIncludes } from "./external";
 import type { Code } from "./codes";
 
 // Core data model of the engine. Every value of a resolved configuration is a CValue that
@@ -115,4 +116,9 @@ export interface SourceHost {
    * undefined when it reads or is not there.
    */
   unreadable?(path: string): string | undefined;
+  /**
+   * Files outside the project (`include:project`, `component`, `template`, `remote`), when the user
+   * turned fetching on; their texts are then read with readFile under `//` virtual paths.
+   */
+  readonly externalIncludes?: ExternalIncludes;
 }

@@ -1,5 +1,6 @@
 import { CODES, docsPage, type Code } from "../engine/codes";
 import type { Model } from "../engine/engine";
+import { isExternalPath } from "../engine/external";
 import type { LineIndex, Range } from "../engine/text";
 import type { Diagnostic, Fix, Severity, SeveritySetting, Src } from "../engine/types";
 
@@ -84,7 +85,8 @@ export function diagnosticsByFile(
   severity: Readonly<Record<string, SeveritySetting>>,
 ): Map<string, PositionedDiagnostic[]> {
   const out = new Map<string, PositionedDiagnostic[]>();
-  for (const file of positions.files()) out.set(file, []);
+  // fetched files get no entry: their findings are moved to the project's include lines
+  for (const file of positions.files()) if (!isExternalPath(file)) out.set(file, []);
   const seen = new Set<string>();
   for (const d of findings) {
     const level = severity[d.code] ?? d.severity;
@@ -109,7 +111,7 @@ export function diagnosticsByFile(
   }
   for (const list of out.values()) list.sort(byPosition);
   // files no model loaded (a root that does not exist, say) go last, by name
-  const known = new Set(positions.files());
+  const known = new Set(positions.files().filter((f) => !isExternalPath(f)));
   const unknown = [...out.keys()].filter((f) => !known.has(f)).sort((a, b) => a.localeCompare(b));
   return unknown.length
     ? new Map([...[...known].map((f) => [f, out.get(f)!] as const), ...unknown.map((f) => [f, out.get(f)!] as const)])

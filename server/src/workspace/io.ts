@@ -1,3 +1,4 @@
+import type { ExternalAnswer, ExternalRequest } from "../engine/external";
 import type { SourceHost } from "../engine/types";
 
 // What a workspace needs from the world, given by its host: the CLI and the language server pass
@@ -48,8 +49,45 @@ export interface ParseStore {
   save(files: ReadonlyMap<string, unknown>): void;
 }
 
+/**
+ * Files of other projects, CI templates and remote files (`include:project`, `component`, `template`,
+ * `remote`), kept in an on-disk cache and fetched from a GitLab instance on request. Only given when the
+ * user turned remote includes on; the workspace then never reads them any other way.
+ */
+export interface RemoteIncludes {
+  /** The instance's host (`gitlab.com`, `127.0.0.1:8080`): what `$CI_SERVER_FQDN` stands for. */
+  readonly instanceHost: string;
+  /**
+   * What the cache answers now, without the network. `refresh` says a fetch would tell more: the
+   * request is not cached, or it names a branch (or a partial version) whose copy is older than the
+   * refresh time. A request whose fetch failed lately answers `failed` (or its old copy, with a note).
+   */
+  lookup(request: ExternalRequest): { readonly answer: ExternalAnswer; readonly refresh: boolean };
+  /** The text of a file an answer found, by its virtual path; undefined for any other path. */
+  read(path: string): string | undefined;
+  /** Where a virtual path's copy is on disk, for the editor to open read-only and the CLI to print. */
+  diskPath(path: string): string | undefined;
+  /**
+   * Fetches these requests (their refs, versions and files) and stores what it gets in the cache;
+   * remembers failures for lookup. Never rejects; resolves when every request is stored or failed.
+   */
+  fetch(requests: readonly ExternalRequest[]): Promise<void>;
+}
+
+/** What the settings say of the instance; the host adds the environment, the credentials and the cache folder. */
+export interface RemoteConfig {
+  /** The `gitlabUrl` setting; undefined for the host's default (`$CI_SERVER_URL`, else https://gitlab.com). */
+  readonly instanceUrl?: string;
+  readonly refreshMinutes: number;
+}
+
 export interface WorkspaceIO {
   readonly files: ProjectFiles;
+  /**
+   * Opens the include cache when the settings turn remote includes on; absent where they cannot be
+   * (tests in memory, an untrusted editor workspace). The host decides which credentials go with it.
+   */
+  readonly remoteIncludes?: (config: RemoteConfig) => RemoteIncludes;
   readonly git?: GitFacts;
   /** The editor's store of parsed files; the CLI has none. */
   readonly store?: ParseStore;

@@ -1,3 +1,4 @@
+import type { RemoteIncludesMode } from "./external-includes";
 import { DEFAULT_ROOT } from "../engine/engine";
 import { loadFile } from "../engine/load";
 import type { CValue, Diagnostic, SeveritySetting } from "../engine/types";
@@ -35,6 +36,12 @@ export interface SettingsLayer {
   readonly defaultBranch?: string;
   /** Named situations and what must happen in them (`pipewright test`). */
   readonly scenarios?: readonly NamedScenario[];
+  /** Whether includes from outside the project are read from the include cache, and fetched. */
+  readonly remoteIncludes?: RemoteIncludesMode;
+  /** The GitLab instance external includes come from, e.g. https://gitlab.example.com. */
+  readonly gitlabUrl?: string;
+  /** Minutes a cached branch, partial version, template or remote copy is used before it is fetched again. */
+  readonly includeRefreshMinutes?: number;
 }
 
 export const NO_SETTINGS: SettingsLayer = { roots: [], severity: {}, rules: {} };
@@ -52,7 +59,13 @@ export interface Settings {
   readonly defaultBranch?: string;
   /** The project's scenarios, then the user's. */
   readonly scenarios: readonly NamedScenario[];
+  readonly remoteIncludes: RemoteIncludesMode;
+  /** Undefined: `$CI_SERVER_URL`, else https://gitlab.com (the host knows the environment). */
+  readonly gitlabUrl?: string;
+  readonly includeRefreshMinutes: number;
 }
+
+export const DEFAULT_INCLUDE_REFRESH_MINUTES = 60;
 
 type Problem = (message: string, at?: CValue) => void;
 /** Where a setting is written in `.pipewright.yml`, by its keys; nothing for the editor's settings. */
@@ -90,6 +103,24 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     return undefined;
   };
   const project = text("project", "the project's path on GitLab, e.g. gitlab-org/gitlab");
+  let remoteIncludes: RemoteIncludesMode | undefined;
+  if (s.remoteIncludes !== undefined && s.remoteIncludes !== null) {
+    if (s.remoteIncludes === "off" || s.remoteIncludes === "cache" || s.remoteIncludes === "fetch")
+      remoteIncludes = s.remoteIncludes;
+    else problem("remoteIncludes must be off, cache or fetch", at("remoteIncludes"));
+  }
+  let gitlabUrl: string | undefined;
+  if (s.gitlabUrl !== undefined && s.gitlabUrl !== null) {
+    if (typeof s.gitlabUrl === "string" && /^https?:\/\/[^/\s]+\/?$/i.test(s.gitlabUrl.trim()))
+      gitlabUrl = s.gitlabUrl.trim().replace(/\/$/, "");
+    else problem("gitlabUrl must be an instance's address, e.g. https://gitlab.example.com", at("gitlabUrl"));
+  }
+  let includeRefreshMinutes: number | undefined;
+  if (s.includeRefreshMinutes !== undefined && s.includeRefreshMinutes !== null) {
+    const m = s.includeRefreshMinutes;
+    if (typeof m === "number" && m >= 0 && m <= 525600) includeRefreshMinutes = m;
+    else problem("includeRefreshMinutes must be a number of minutes, from 0 to 525600", at("includeRefreshMinutes"));
+  }
   const defaultBranch = text("defaultBranch", "a branch name, e.g. main");
   const severity: Record<string, SeveritySetting> = {};
   if (s.severity !== undefined && s.severity !== null) {
@@ -107,6 +138,9 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     analysisBudget,
     project,
     defaultBranch,
+    remoteIncludes,
+    gitlabUrl,
+    includeRefreshMinutes,
     scenarios: readScenarios(s.scenarios, (m, ...keys) => problem(m, at("scenarios", ...keys))),
     severity,
     rules: mergeRules(
@@ -220,5 +254,8 @@ export function effectiveSettings(
     project: project.project ?? user.project,
     defaultBranch: project.defaultBranch ?? user.defaultBranch,
     scenarios: [...(project.scenarios ?? []), ...(user.scenarios ?? [])],
+    remoteIncludes: user.remoteIncludes ?? project.remoteIncludes ?? "off",
+    gitlabUrl: user.gitlabUrl ?? project.gitlabUrl,
+    includeRefreshMinutes: user.includeRefreshMinutes ?? project.includeRefreshMinutes ?? DEFAULT_INCLUDE_REFRESH_MINUTES,
   };
 }

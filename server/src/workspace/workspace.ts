@@ -3,6 +3,9 @@ import { DEFAULT_ROOT, Engine, type ChildPipeline, type Model } from "../engine/
 import type { ParsedFile } from "../engine/load";
 import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
+import { isExternalPath } from "../engine/external";
+import { rehomeExternalFindings } from "./external-findings";
+import { HostWithExternals, type RemoteIncludesMode, WorkspaceExternals } from "./external-includes";
 import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
 import type { CMap, CValue, Diagnostic, SourceHost, Src, TextEdit } from "../engine/types";
@@ -79,6 +82,12 @@ export interface WorkspaceOptions {
    * all its runs, is given up with one diagnostic, and the last finished analysis stays.
    */
   readonly budget?: boolean;
+  /** Replaces the `remoteIncludes` setting (the CLI's --fetch and --offline). */
+  readonly remoteIncludes?: RemoteIncludesMode;
+  /** Replaces the `gitlabUrl` setting (the CLI's --gitlab-url). */
+  readonly gitlabUrl?: string;
+  /** Called when fetched includes arrived, so the host analyses again (the editor; the CLI awaits `fetching`). */
+  readonly onFetched?: () => void;
 }
 
 /** Thrown at a checkpoint: the analysis gives way to a waiting request, or is over its budget. */
@@ -165,7 +174,14 @@ export class Workspace {
   private readonly caches = new EngineCaches();
   private readonly engine: Engine;
   private readonly overlay = new Map<string, string>();
-  private readonly host: SourceHost;
+  /** The project's files with the editor's buffers over them. */
+  private readonly projectHost: SourceHost;
+  /** What the engine reads: the project's files, and fetched files when remote includes are on. */
+  private host: SourceHost;
+  /** External includes as the settings last configured them, with the settings they came from. */
+  private externals: { key: string; externals?: WorkspaceExternals } = { key: "off" };
+  /** The fetch started after the last analysis, until it has arrived. */
+  private fetchingNow: Promise<void> | undefined;
   private readonly baseline?: Baseline;
   private baselineWanted = false;
   private user: SettingsLayer = NO_SETTINGS;
@@ -199,7 +215,8 @@ export class Workspace {
     readonly io: WorkspaceIO,
     private readonly options: WorkspaceOptions = {},
   ) {
-    this.host = new OverlayHost(io.files, this.overlay);
+    this.projectHost = new OverlayHost(io.files, this.overlay);
+    this.host = this.projectHost;
     this.engine = new Engine(this.host, this.caches);
     if (io.git) this.baseline = new Baseline(io.git, this.caches.parsed);
     if (io.store) this.caches.parsed.restore = (path, text) => this.restore(path, text);
@@ -259,6 +276,7 @@ export class Workspace {
     if (this.current) return this.current;
     const started = performance.now();
     const settings = this.settings();
+    this.configureExternals(settings);
     const budgetMs = this.options.budget ? settings.analysisBudget * 1000 : Infinity;
     const giveWay = this.options.giveWay;
     const checkpoint = () => {
@@ -269,6 +287,7 @@ export class Workspace {
     try {
       this.current = this.run(settings, started, checkpoint);
       this.finished = this.current;
+      this.fetchWanted();
       return this.current;
     } catch (e) {
       const spent = this.spentMs + performance.now() - started;
@@ -315,11 +334,15 @@ export class Workspace {
     const lintSettings = { ...this.lintSettings(settings), checkpoint };
     const findings: Diagnostic[] = [...(this.project?.diagnostics ?? [])];
     // a loop, not push(...): a broken config can have more findings than a call takes arguments
-    for (const m of models) for (const d of [m.diagnostics, lint(m, lintSettings)]) for (const f of d) findings.push(f);
+    for (const m of models) {
+      for (const f of m.diagnostics) findings.push(f);
+      // gitlab-org's conventions are for the project's own files, not for someone else's fetched ones
+      for (const f of lint(m, lintSettings)) if (!isExternalPath(f.src.file)) findings.push(f);
+    }
     const positions = new Positions(models, (file) =>
       file === PROJECT_SETTINGS_FILE && this.project?.text !== undefined ? new LineIndex(this.project.text) : undefined,
     );
-    const diagnostics = diagnosticsByFile(findings, positions, settings.severity);
+    const diagnostics = diagnosticsByFile(rehomeExternalFindings(findings, models), positions, settings.severity);
     this.caches.prune();
     for (const m of models)
       for (const [f, parsed] of m.files)
@@ -337,6 +360,60 @@ export class Workspace {
       ms: Math.round(performance.now() - started),
     };
     return { roots, missingRoots, models, diagnostics, summary };
+  }
+
+  /** Opens (or closes) the include cache when the remote-include settings changed. */
+  private configureExternals(settings: Settings): void {
+    const mode = this.options.remoteIncludes ?? settings.remoteIncludes;
+    const instanceUrl = this.options.gitlabUrl ?? settings.gitlabUrl;
+    const open = mode !== "off" && this.io.remoteIncludes !== undefined;
+    const key = open ? JSON.stringify([mode, instanceUrl, settings.includeRefreshMinutes]) : "off";
+    if (key === this.externals.key) return;
+    const externals = open
+      ? new WorkspaceExternals(
+          this.io.remoteIncludes!({ instanceUrl, refreshMinutes: settings.includeRefreshMinutes }),
+          mode,
+        )
+      : undefined;
+    this.externals = { key, externals };
+    this.host = externals ? new HostWithExternals(this.projectHost, externals) : this.projectHost;
+    this.engine.setHost(this.host);
+    this.simulationEngine?.setHost(this.host);
+  }
+
+  /** Fetches what the last analysis could not read, then analyses again (the host is told). */
+  private fetchWanted(): void {
+    const fetch = this.externals.externals?.fetchWanted();
+    if (!fetch) return;
+    const done: Promise<void> = fetch.then(() => {
+      if (this.fetchingNow === done) this.fetchingNow = undefined;
+      this.changed();
+      this.options.onFetched?.();
+    });
+    this.fetchingNow = done;
+  }
+
+  /** The fetch of external includes under way, if any: the CLI awaits it and analyses again. */
+  get fetching(): Promise<void> | undefined {
+    return this.fetchingNow;
+  }
+
+  /**
+   * Analyses until every external include the settings allow is fetched (or has failed): the CLI's
+   * analysis. Bounded: each round can only reveal includes nested one level deeper.
+   */
+  async analyzeSettled(): Promise<Analysis> {
+    let analysis = this.analyze();
+    for (let round = 0; round < 20 && this.fetchingNow; round++) {
+      await this.fetchingNow;
+      analysis = this.analyze();
+    }
+    return analysis;
+  }
+
+  /** Where a fetched file's copy is on disk; undefined for project files. */
+  externalCopy(path: string): string | undefined {
+    return isExternalPath(path) ? this.externals.externals?.remote.diskPath(path) : undefined;
   }
 
   /** The settings analyses run with: `.pipewright.yml` (read again only when its text changed), then the user's. */
