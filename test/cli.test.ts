@@ -178,3 +178,42 @@ test("check reports if: and only:variables expressions GitLab cannot parse, once
       "jobs:docs:rules:rule if invalid expression syntax (Unknown lexeme found! at character 19)",
   ]);
 });
+
+test("check --format codequality writes GitLab's Code Quality report, to --output-file when given", () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pw-cq-")), "gl-code-quality.json");
+  const r = run("check", "test/fixtures/broken", "--format=codequality", "--output-file", out);
+  assert.equal(r.status, 1, "the exit status still says the config has errors");
+  assert.equal(r.stdout, "");
+  const issues = JSON.parse(fs.readFileSync(out, "utf8")) as Array<Record<string, unknown>>;
+  assert.deepEqual(
+    issues.map((i) => [i.check_name, i.severity, i.location]),
+    [
+      ["include-not-found", "critical", { path: ".gitlab-ci.yml", lines: { begin: 3, end: 3 } }],
+      ["include-external", "info", { path: ".gitlab-ci.yml", lines: { begin: 4, end: 5 } }],
+      ["reference-not-found", "minor", { path: ".gitlab-ci.yml", lines: { begin: 10, end: 10 } }],
+      ["extends-unknown-parent", "minor", { path: "ci/templates.yml", lines: { begin: 3, end: 3 } }],
+    ],
+  );
+  assert.equal(issues[0].description, "Local file `ci/missing.yml` does not exist!");
+  assert.equal(new Set(issues.map((i) => i.fingerprint)).size, 4, "one fingerprint per finding");
+});
+
+test("check --format sarif and --format github", () => {
+  const sarif = JSON.parse(run("check", "test/fixtures/broken", "--format", "sarif").stdout);
+  assert.equal(sarif.version, "2.1.0");
+  assert.deepEqual(
+    sarif.runs[0].results.map((r: { ruleId: string; level: string }) => `${r.ruleId} ${r.level}`),
+    [
+      "include-not-found error",
+      "include-external note",
+      "reference-not-found warning",
+      "extends-unknown-parent warning",
+    ],
+  );
+  const github = run("check", "test/fixtures/broken", "--format", "github").stdout.split("\n");
+  assert.equal(
+    github[0],
+    "::error file=.gitlab-ci.yml,line=3,col=12,endLine=3,endColumn=26,title=include-not-found::" +
+      "Local file `ci/missing.yml` does not exist!",
+  );
+});

@@ -143,13 +143,16 @@ const brief = (ds: readonly PositionedDiagnostic[]) =>
       (d.related ? ` [related ${d.related.map((r) => `${r.file}:${r.range.start.line}`).join(", ")}]` : ""),
   );
 
-test("external includes are asked for as GitLab reads the entries, fetched, and merged with their own includes", async () => {
+test("external includes: asked for as GitLab reads the entries, fetched, merged with their own includes", async () => {
   const remote = new FakeRemote(served(REMOTE));
   const { ws, configs } = workspace({ ".gitlab-ci.yml": ROOT }, remote);
   // the first analysis answers at once from the (empty) cache, and says what is being fetched
   const first = ws.analyze();
   assert.deepEqual(
-    first.diagnostics.get(".gitlab-ci.yml")!.filter((d) => d.code === "include-external").map((d) => d.message),
+    first.diagnostics
+      .get(".gitlab-ci.yml")!
+      .filter((d) => d.code === "include-external")
+      .map((d) => d.message),
     [
       "include:project `group/lib` file `ci/base.yml` at `v1` is being fetched: " +
         "jobs and templates it defines are unknown to this analysis",
@@ -170,7 +173,7 @@ test("external includes are asked for as GitLab reads the entries, fetched, and 
   // round 1 asked for the five entries; round 2 for the local include inside the project file
   // (at that file's SHA) — the `local:` inside the template has no project, so nothing is asked
   assert.deepEqual(
-    remote.asked.map((round) => round.map((r) => requestKey(r).replace(/\u0000/g, " "))),
+    remote.asked.map((round) => round.map((r) => requestKey(r).split("\u0000").join(" "))),
     [
       [
         "project gitlab.example.com group/lib v1 ci/base.yml",
@@ -190,25 +193,25 @@ test("external includes are asked for as GitLab reads the entries, fetched, and 
   assert.equal(model.effectiveJob("unit")!.entries.get("image")!.value.src.file, libFile("ci/base.yml"));
   assert.equal(model.hasExternalIncludes, true, "group/missing could not be read");
   // the component's input arrived; the project file's nested include was read from the cache
-  assert.deepEqual(
-    brief(settled.diagnostics.get(".gitlab-ci.yml")!),
-    [
-      // a warning, not an error: group/missing could not be read, and it might define the stage
-      ".gitlab-ci.yml:2:4 warning stage-unknown `gitlab.example.com/group/lib/-/blob/" +
-        `${SHA_A}/ci/more.yml\`: lib-lint job: chosen stage nowhere does not exist; available stages are .pre, build, ` +
-        `test, .post [related ${libFile("ci/more.yml")}:2]`,
-      ".gitlab-ci.yml:8:4 error include-invalid `gitlab.example.com/-/ci-templates/Jobs/Scan.gitlab-ci.yml`: " +
-        "Local file `nested.yml` does not have project! " +
-        "[related //gitlab.example.com/-/ci-templates/Jobs/Scan.gitlab-ci.yml:3]",
-      ".gitlab-ci.yml:9:4 information include-cached include:remote `https://example.org/ci.yml`: " +
-        "fetched 3 days ago; it could not be refreshed: timeout",
-      ".gitlab-ci.yml:11:10 error include-fetch-failed no such file: " +
-        "project\u0000gitlab.example.com\u0000group/missing\u0000\u0000ci.yml",
-    ],
-  );
+  assert.deepEqual(brief(settled.diagnostics.get(".gitlab-ci.yml")!), [
+    // a warning, not an error: group/missing could not be read, and it might define the stage
+    ".gitlab-ci.yml:2:4 warning stage-unknown `gitlab.example.com/group/lib/-/blob/" +
+      `${SHA_A}/ci/more.yml\`: lib-lint job: chosen stage nowhere does not exist; available stages are .pre, build, ` +
+      `test, .post [related ${libFile("ci/more.yml")}:2]`,
+    ".gitlab-ci.yml:8:4 error include-invalid `gitlab.example.com/-/ci-templates/Jobs/Scan.gitlab-ci.yml`: " +
+      "Local file `nested.yml` does not have project! " +
+      "[related //gitlab.example.com/-/ci-templates/Jobs/Scan.gitlab-ci.yml:3]",
+    ".gitlab-ci.yml:9:4 information include-cached include:remote `https://example.org/ci.yml`: " +
+      "fetched 3 days ago; it could not be refreshed: timeout",
+    ".gitlab-ci.yml:11:10 error include-fetch-failed no such file: " +
+      "project\u0000gitlab.example.com\u0000group/missing\u0000\u0000ci.yml",
+  ]);
   // fetched files get no diagnostics entry of their own
   assert.deepEqual([...settled.diagnostics.keys()], [".gitlab-ci.yml"]);
-  assert.equal(ws.externalCopy(libFile("ci/base.yml")), `/cache/gitlab.example.com/group/lib/-/blob/${SHA_A}/ci/base.yml`);
+  assert.equal(
+    ws.externalCopy(libFile("ci/base.yml")),
+    `/cache/gitlab.example.com/group/lib/-/blob/${SHA_A}/ci/base.yml`,
+  );
 });
 
 test("with remote includes off (the default) nothing is asked of the cache", () => {
@@ -220,7 +223,10 @@ test("with remote includes off (the default) nothing is asked of the cache", () 
       return new FakeRemote(new Map());
     },
   });
-  const messages = ws.diagnostics().filter((d) => d.code === "include-external").map((d) => d.message);
+  const messages = ws
+    .diagnostics()
+    .filter((d) => d.code === "include-external")
+    .map((d) => d.message);
   assert.equal(opened, 0);
   assert.equal(messages.length, 5);
   assert.equal(

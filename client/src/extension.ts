@@ -4,6 +4,7 @@
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
 import type { PipelineResult, ScenariosResult } from "../../server/src/lsp/pipeline-protocol";
+import { askCredentials, storedCredentials } from "./credentials";
 import { PipelineView, type PipelineRequest } from "./pipeline-view";
 
 const LANGUAGE_ID = "gitlab-ci";
@@ -34,7 +35,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     // the folder VS Code gives this extension for its own data: the server keeps parsed files
     // there between sessions (it reads and writes nothing else outside the project)
-    initializationOptions: { cacheDir: context.globalStorageUri.fsPath },
+    // trusted: in Restricted Mode the server reads no include cache and fetches nothing; credentials:
+    // the token for external includes and the one instance it may be sent to
+    initializationOptions: {
+      cacheDir: context.globalStorageUri.fsPath,
+      trusted: vscode.workspace.isTrusted,
+      credentials: await storedCredentials(context.secrets),
+    },
     // Every YAML file goes to the server, which decides which ones belong to a CI config
     // (a job file included from .gitlab-ci.yml may have any name). Files on disk only: the
     // merged views (scheme pipewright-merged) and untitled buffers are not part of a config.
@@ -95,6 +102,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       return showMerged(source, job);
     }),
+  );
+
+  // ---- the GitLab token for external includes; trusting the workspace restarts the server with fetching allowed
+  context.subscriptions.push(
+    vscode.commands.registerCommand("pipewright.setGitLabToken", async () => {
+      const answer = await askCredentials(context.secrets);
+      if (!answer) return;
+      await lc.sendNotification("pipewright/credentials", answer.stored ?? {});
+      void vscode.window.showInformationMessage(
+        answer.stored ? `Pipewright: token stored for ${answer.stored.gitlabUrl}.` : "Pipewright: token forgotten.",
+      );
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void lc.restart()),
   );
 
   // ---- the pipeline view: a scenario picked (or typed as `pipewright pipeline` flags), drawn, kept up to date

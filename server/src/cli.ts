@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_ROOT } from "./engine/engine";
+import { DEFAULT_ROOT, type Model } from "./engine/engine";
+import { isExternalPath } from "./engine/external";
+import { codeQualityReport } from "./cli/formats/codequality";
+import type { ReportFinding } from "./cli/formats/finding";
+import { githubAnnotations } from "./cli/formats/github";
+import { sarifReport } from "./cli/formats/sarif";
+import { version as VERSION } from "../../package.json";
+import { remoteIncludesFor } from "./node/remote-credentials";
+import type { RemoteIncludesMode } from "./workspace/external-includes";
 import { renderValue } from "./engine/render";
 import { nodeIO } from "./node/node-io";
 import type { PositionedDiagnostic } from "./workspace/diagnostics";
@@ -15,10 +23,21 @@ import { scenarioJunit, scenarioText, TEST_USAGE } from "./cli/scenario-report";
 // The CLI: arguments to a Workspace over the directory, and its answers to text or JSON.
 
 const USAGE = `usage:
-  pipewright check [DIR] [--root FILE] [--format text|json]
-      Report every problem of the GitLab CI config rooted in DIR (default: .).
+  pipewright check [DIR] [--root FILE] [--format text|json|codequality|sarif|github]
+      [--output-file FILE]
+      Report every problem of the GitLab CI config rooted in DIR (default: .): as text,
+      JSON, a GitLab Code Quality report (artifacts:reports:codequality), SARIF 2.1.0 or
+      GitHub Actions annotations.
       Exit status: 1 when there is an error, 0 otherwise, 2 on usage errors,
       3 when Pipewright itself fails (a bug: --debug prints its stack).
+  pipewright fetch [DIR] [--root FILE] [--gitlab-url URL]
+      Fetch the config's project, component, template and remote includes into the
+      include cache, for CI and for working offline. Exit status: 1 when one failed.
+  Every command reads external includes as the remoteIncludes setting says (off by default):
+      --fetch reads them from the include cache and fetches what is missing or old,
+      --offline only from the cache; --gitlab-url names the instance ($CI_SERVER_URL,
+      else https://gitlab.com). The token ($GITLAB_TOKEN, else $CI_JOB_TOKEN) is only
+      sent to an instance named by --gitlab-url, $CI_SERVER_URL, $GITLAB_URL or gitlab.com.
   pipewright merged [DIR] [--root FILE] [--job NAME] [--format yaml|json]
       Print the configuration after includes, extends and !reference, or with --job
       the effective definition of one job (defaults and global variables applied).
@@ -43,17 +62,23 @@ interface Args {
   /** --root: the one root to analyse instead of the configured ones. */
   root?: string;
   format?: string;
+  /** --output-file: the report goes there rather than to stdout. */
+  output?: string;
   job?: string;
   /** `pipeline`'s flags. */
   scenario: Mutable<Scenario>;
+  /** --fetch / --offline: replace the remoteIncludes setting. */
+  remote?: RemoteIncludesMode;
+  gitlabUrl?: string;
 }
 
-const COMMANDS = ["check", "merged", "pipeline", "test"];
+const COMMANDS = ["check", "merged", "pipeline", "test", "fetch"];
 const FORMATS: Record<string, string[]> = {
-  check: ["text", "json"],
+  check: ["text", "json", "codequality", "sarif", "github"],
   merged: ["yaml", "json"],
   pipeline: ["text", "json"],
   test: ["text", "junit"],
+  fetch: ["text"],
 };
 
 function parseArgs(argv: string[]): Args {
@@ -82,8 +107,16 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === "--root") args.root = path.posix.normalize(value().split(path.sep).join("/")).replace(/^\.\//, "");
     else if (a === "--format") args.format = value();
+    else if (a.startsWith("--format=")) args.format = a.slice("--format=".length);
+    else if (a === "--output-file" && command === "check") args.output = value();
     else if (a === "--job" && command === "merged") args.job = value();
-    else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
+    else if (a === "--fetch") args.remote = "fetch";
+    else if (a === "--offline") args.remote = "cache";
+    else if (a === "--gitlab-url") {
+      args.gitlabUrl = value().replace(/\/+$/, "");
+      if (!/^https?:\/\/[^/\s]+$/i.test(args.gitlabUrl))
+        fail("--gitlab-url must be an address like https://gitlab.example.com");
+    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
     else if (!dirSet) {
       args.dir = a;
       dirSet = true;
@@ -94,16 +127,23 @@ function parseArgs(argv: string[]): Args {
     throw new UsageError(`--format must be one of ${formats.join(", ")}`);
   if (!fs.existsSync(args.dir) || !fs.statSync(args.dir).isDirectory())
     throw new UsageError(`${args.dir} is not a directory`);
+  if (command === "fetch") {
+    if (args.remote === "cache") throw new UsageError("fetch and --offline contradict each other");
+    args.remote = "fetch";
+  }
   return args;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  const workspace = new Workspace(nodeIO(args.dir), {
+  const remote = remoteIncludesFor(process.env, { gitlabUrl: args.gitlabUrl });
+  const workspace = new Workspace(nodeIO(args.dir, { remoteIncludes: remote }), {
     roots: args.root === undefined ? undefined : [args.root],
     baseline: "now",
+    remoteIncludes: args.remote,
+    gitlabUrl: args.gitlabUrl,
   });
-  const analysis = workspace.analyze();
+  const analysis = await workspace.analyzeSettled();
   const first = analysis.roots[0];
   if (!first || (args.root !== undefined && analysis.missingRoots.length)) {
     const missing = analysis.missingRoots[0] ?? DEFAULT_ROOT;
@@ -133,9 +173,12 @@ function main(argv: string[]): number {
     );
     return pipeline.errors.length ? 1 : 0;
   }
+  if (args.command === "fetch") return fetchReport(analysis.models, workspace.diagnostics());
   if (args.command === "check") {
     const diags = workspace.diagnostics();
-    if (args.format === "json") process.stdout.write(JSON.stringify(diags.map(asJson), null, 2) + "\n");
+    const report = args.format && args.format !== "text" ? checkReport(args.format, diags) : undefined;
+    if (report !== undefined && args.output !== undefined) fs.writeFileSync(args.output, report);
+    else if (report !== undefined) process.stdout.write(report);
     else {
       for (const d of diags) process.stdout.write(formatText(d) + "\n");
       const count = (s: string) => diags.filter((d) => d.severity === s).length;
@@ -173,23 +216,49 @@ function main(argv: string[]): number {
   return model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
 }
 
+/** `pipewright fetch`: what is in the cache now, and what could not be fetched. */
+function fetchReport(models: readonly Model[], diags: readonly PositionedDiagnostic[]): number {
+  const fetched = new Set(models.flatMap((m) => [...m.files.keys()].filter(isExternalPath)));
+  const failed = diags.filter((d) => d.code === "include-fetch-failed" || d.code === "include-cached");
+  for (const d of failed) process.stdout.write(formatText(d) + "\n");
+  process.stderr.write(
+    `${plural(fetched.size, "external file")} in the include cache` +
+      (failed.length ? `; ${plural(failed.length, "include")} could not be fetched\n` : "\n"),
+  );
+  return failed.some((d) => d.code === "include-fetch-failed") ? 1 : 0;
+}
+
 /** `file:line:col: severity: message [code]`, 1-based like a compiler's. */
 function formatText(d: PositionedDiagnostic): string {
   return `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`;
 }
 
-/** The JSON form: LSP's 0-based positions, paths relative to DIR. */
-function asJson(d: PositionedDiagnostic) {
-  const { file, range, severity, code, message, related } = d;
-  return related ? { file, range, severity, code, message, related } : { file, range, severity, code, message };
+/** The JSON form: LSP's 0-based positions, paths relative to DIR; a lint's rule page when it has one. */
+function asJson(d: PositionedDiagnostic): ReportFinding {
+  const { file, range, severity, code, message, related, docs } = d;
+  return { file, range, severity, code, message, ...(related ? { related } : {}), ...(docs ? { docs } : {}) };
+}
+
+/** `check`'s machine-readable reports. */
+function checkReport(format: string, diags: readonly PositionedDiagnostic[]): string {
+  const findings = diags.map(asJson);
+  // no docsBaseUrl: the rule pages have no published address yet, and SARIF wants absolute links
+  const options = { version: VERSION };
+  if (format === "json") return JSON.stringify(findings, null, 2) + "\n";
+  if (format === "codequality") return codeQualityReport(findings, options);
+  if (format === "sarif") return sarifReport(findings, options);
+  return githubAnnotations(findings, options);
 }
 
 // --debug may come anywhere; it only changes how an internal error is shown
 const argv = process.argv.slice(2);
 const debug = argv.includes("--debug");
-try {
-  process.exitCode = main(argv.filter((a) => a !== "--debug"));
-} catch (e) {
+main(argv.filter((a) => a !== "--debug")).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => failed(e),
+);
+
+function failed(e: unknown): void {
   if (e instanceof UsageError) {
     process.stderr.write(`pipewright: ${e.message}\n${e.showUsage ? `\n${USAGE}` : ""}`);
     process.exitCode = 2;

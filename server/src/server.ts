@@ -30,7 +30,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     options,
   );
   const { on, inFolder, safely } = requests;
-  const session: Session = new Session(connection, requests.giveWay, requests.idleGiveWay, safely);
+  const session: Session = new Session(connection, requests, () => analyses.schedule());
   const lenses = new Lenses(
     () => session.folders,
     safely,

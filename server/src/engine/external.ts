@@ -103,9 +103,13 @@ export function templatePath(host: string, name: string): string {
   return `//${host}/-/ci-templates/${name}`;
 }
 
-/** Virtual path of a remote file. `-` is no host name, so it never meets a project path. */
+/**
+ * Virtual path of a remote file. `-` is no host name, so it never meets a project path; the scheme
+ * stays, as `http://h/x.yml` and `https://h/x.yml` may well be different files.
+ */
 export function remotePath(url: string): string {
-  return `//-/remote/${url.replace(/^https?:\/\//i, "")}`;
+  const m = /^(https?):\/\/(.*)$/i.exec(url);
+  return m ? `//-/remote/${m[1].toLowerCase()}/${m[2]}` : `//-/remote/${url}`;
 }
 
 const SHA = /^[0-9a-f]{40}$/i;

@@ -52,7 +52,9 @@ export function wantedFiles(entry: ExternalEntry, context: FileContext, instance
       if (!request)
         return [
           {
-            problem: `Component \`${entry.location}\` is not a valid address: it must be <fqdn>/<project path>/<name>@<version>`,
+            problem:
+              `Component \`${entry.location}\` is not a valid address: ` +
+              "it must be <fqdn>/<project path>/<name>@<version>",
             severity: "error",
             at,
           },
@@ -60,7 +62,9 @@ export function wantedFiles(entry: ExternalEntry, context: FileContext, instance
       return [{ request, at, label: `component \`${entry.location}\`` }];
     }
     case "template":
-      return [{ request: { kind: "template", host, name: entry.location }, at, label: `template \`${entry.location}\`` }];
+      return [
+        { request: { kind: "template", host, name: entry.location }, at, label: `template \`${entry.location}\`` },
+      ];
     case "remote":
       return [{ request: { kind: "remote", url: entry.location }, at, label: `remote \`${entry.location}\`` }];
     case "local": {
@@ -71,7 +75,9 @@ export function wantedFiles(entry: ExternalEntry, context: FileContext, instance
       if (file === undefined || context === undefined)
         return [
           {
-            problem: `Local file \`${entry.location}\` is outside the project: include:local paths are read from the repository root`,
+            problem:
+              `Local file \`${entry.location}\` is outside the project: ` +
+              "include:local paths are read from the repository root",
             severity: "error",
             at,
           },

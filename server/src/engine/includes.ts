@@ -495,7 +495,12 @@ export class IncludeExpander {
       frame.deps.set(answer.path, parsed);
       if (parsed === undefined) {
         unresolved = true;
-        report(wanted.at, "include-fetch-failed", `include:${wanted.label} is no longer in the include cache`, "warning");
+        report(
+          wanted.at,
+          "include-fetch-failed",
+          `include:${wanted.label} is no longer in the include cache`,
+          "warning",
+        );
         continue;
       }
       if (parsed.content === undefined && parsed.diagnostics.length === 0) {
@@ -506,7 +511,16 @@ export class IncludeExpander {
       if (inputs && !given)
         report(inputs.src, "include-invalid", "include:inputs must be a map of input names to values");
       const at = given?.src ?? item.src;
-      const sub = this.expand(parsed, given, at, answer.path, [...stack, answer.path], false, frame, answer.context ?? null);
+      const sub = this.expand(
+        parsed,
+        given,
+        at,
+        answer.path,
+        [...stack, answer.path],
+        false,
+        frame,
+        answer.context ?? null,
+      );
       parts.push(sub);
     }
     if (unresolved) frame.external = true;

@@ -33,7 +33,8 @@ function yamlBlock(v: CValue): string {
 
 function where(model: Model, src: Src): string {
   const line = model.files.get(src.file)?.lines.position(src.start).line ?? 0;
-  return `\`${src.file}:${line + 1}\``;
+  // a fetched file is shown by its address on its instance (its `//` virtual path without the slashes)
+  return `\`${src.file.replace(/^\/\//, "")}:${line + 1}\``;
 }
 
 /** The comment block written right above a key, without the `#` marks. */

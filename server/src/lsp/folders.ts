@@ -17,11 +17,12 @@ export class Folders {
   readonly list: readonly Folder[];
 
   constructor(dirs: readonly string[], make: (dir: string) => Workspace) {
-    this.list = dirs.map((dir) => ({
-      dir,
-      workspace: make(dir),
-      uri: (file: string) => pathToFileURL(path.join(dir, file)).href,
-    }));
+    this.list = dirs.map((dir) => {
+      const workspace = make(dir);
+      // a fetched file (a `//` virtual path) opens as its copy in the include cache
+      const uri = (file: string) => pathToFileURL(workspace.externalCopy(file) ?? path.join(dir, file)).href;
+      return { dir, workspace, uri };
+    });
   }
 
   /** The folder a file URI is in, and its path there; undefined for other schemes and outside files. */

@@ -1,10 +1,12 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as lsp from "vscode-languageserver/node";
 import { nodeIO } from "../node/node-io";
+import { type Credentials, remoteIncludesFor } from "../node/remote-credentials";
 import { cacheDir } from "../node/parse-store";
 import { Workspace } from "../workspace/workspace";
 import { CAPABILITIES } from "./capabilities";
 import { Folders } from "./folders";
+import type { Requests } from "./requests";
 
 // What the client told the server when it started, and the settings it gives since: the workspace folders (one
 // Workspace each), where parsed files are kept between sessions, and the `pipewright.*` settings, pulled
@@ -16,29 +18,72 @@ export class Session {
   private pullSettings = false;
   private canRefreshLenses = false;
 
+  /** False in a workspace the user has not trusted (VS Code's Restricted Mode): no fetching, no cache. */
+  private trusted = true;
+  /** The instance and token the client stored for the user; the token goes to that instance only. */
+  private credentials: Credentials = {};
+
   constructor(
     private readonly connection: lsp.Connection,
-    private readonly giveWay: (spentMs: number) => boolean,
-    private readonly idleGiveWay: () => boolean,
-    private readonly safely: <T>(what: string, f: () => T) => T | null,
+    /** When analyses give way, and how a failure is contained (lsp/requests.ts). */
+    private readonly requests: Pick<Requests, "giveWay" | "idleGiveWay" | "safely">,
+    /** External includes arrived: analyse again. */
+    private readonly fetched: () => void,
   ) {
     this.folders = new Folders([], this.makeWorkspace);
+    connection.onNotification("pipewright/credentials", (p: unknown) => {
+      this.credentials = readCredentials(p);
+      for (const f of this.folders.list) f.workspace.reopenExternals();
+      this.fetched();
+    });
   }
 
   private readonly makeWorkspace = (dir: string): Workspace =>
-    new Workspace(nodeIO(dir, { storeDir: this.storeDir }), {
-      baseline: "later",
-      budget: true,
-      giveWay: this.giveWay,
-      idleGiveWay: this.idleGiveWay,
+    new Workspace(
+      nodeIO(dir, {
+        storeDir: this.storeDir,
+        remoteIncludes: this.trusted ? (config) => remoteIncludesFor(process.env, this.credentials)(config) : undefined,
+      }),
+      {
+        baseline: "later",
+        budget: true,
+        giveWay: this.requests.giveWay,
+        idleGiveWay: this.requests.idleGiveWay,
+        onFetch: (arrived) => this.showProgress(arrived),
+      },
+    );
+
+  /** A progress notification for a fetch that takes more than a second; analysis again when it ends. */
+  private showProgress(arrived: Promise<void>): void {
+    let ended = false;
+    const timer = setTimeout(async () => {
+      if (ended) return;
+      const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+      if (!progress) return;
+      progress.begin("Pipewright", undefined, "Fetching includes from GitLab");
+      await arrived;
+      progress.done();
+    }, 1000);
+    void arrived.then(() => {
+      ended = true;
+      clearTimeout(timer);
+      this.fetched();
     });
+  }
 
   initialize(params: lsp.InitializeParams): lsp.InitializeResult | lsp.ResponseError<lsp.InitializeError> {
     // a second initialize would move the workspace under the client's feet
     if (this.folders.list.length)
       return new lsp.ResponseError(lsp.ErrorCodes.InvalidRequest, "already initialized", { retry: false });
-    const { cacheDir: clientCache, ...settings } = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    const {
+      cacheDir: clientCache,
+      trusted,
+      credentials,
+      ...settings
+    } = (params.initializationOptions ?? {}) as Record<string, unknown>;
     this.storeDir = cacheDir(clientCache);
+    this.trusted = trusted !== false;
+    this.credentials = readCredentials(credentials);
     const root = params.rootUri ? fileURLToPath(params.rootUri) : process.cwd();
     const dirs = params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ?? [root];
     this.folders = new Folders(dirs, this.makeWorkspace);
@@ -51,12 +96,12 @@ export class Session {
   async initialized(): Promise<void> {
     if (!this.pullSettings) return;
     void this.connection.client.register(lsp.DidChangeConfigurationNotification.type, { section: "pipewright" });
-    await this.safely("settings", () => this.loadSettings());
+    await this.requests.safely("settings", () => this.loadSettings());
   }
 
   async configurationChanged(change: lsp.DidChangeConfigurationParams): Promise<void> {
     if (this.pullSettings) {
-      await this.safely("settings", () => this.loadSettings());
+      await this.requests.safely("settings", () => this.loadSettings());
       return;
     }
     // clients without workspace/configuration push the settings with the notification
@@ -78,4 +123,11 @@ export class Session {
   private warn(problems: string[]): void {
     for (const p of problems) this.connection.console.warn(p);
   }
+}
+
+/** `{gitlabUrl, token}` as the client sends them; anything else is no credentials. */
+function readCredentials(raw: unknown): Credentials {
+  const c = (raw ?? {}) as { gitlabUrl?: unknown; token?: unknown };
+  if (typeof c.gitlabUrl !== "string" || typeof c.token !== "string" || c.token === "") return {};
+  return { gitlabUrl: c.gitlabUrl.replace(/\/+$/, ""), token: { kind: "private", value: c.token } };
 }

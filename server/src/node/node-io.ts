@@ -7,10 +7,14 @@ import type { WorkspaceIO } from "../workspace/io";
  * A project directory on disk, with its git repository, as a workspace sees it; parsed files are kept
  * between sessions in `storeDir`, when one is given.
  */
-export function nodeIO(dir: string, options: { storeDir?: string } = {}): WorkspaceIO {
+export function nodeIO(
+  dir: string,
+  options: { storeDir?: string; remoteIncludes?: WorkspaceIO["remoteIncludes"] } = {},
+): WorkspaceIO {
   return {
     files: new DiskHost(dir),
     git: new GitRepository(dir),
     store: options.storeDir ? new DiskParseStore(dir, options.storeDir) : undefined,
+    remoteIncludes: options.remoteIncludes,
   };
 }

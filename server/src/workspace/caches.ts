@@ -145,6 +145,22 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "rewritten with the files of the last analysis when the editor is quiet and at shutdown",
   },
   {
+    name: "include cache",
+    module: "node/include-cache.ts",
+    key: "instance, project, commit and path; refs, component versions, templates and remote files with their time",
+    validity:
+      "a copy at a SHA always; one reached through a branch, tag, partial version, template or URL " +
+      "for includeRefreshMinutes",
+    eviction: "on disk in the user's cache folder, never pruned (deleting it is always safe)",
+  },
+  {
+    name: "failed fetches",
+    module: "node/remote-includes.ts",
+    key: "an external request",
+    validity: "60 s, during which analyses get the failure (or the old copy, with a note) without asking again",
+    eviction: "replaced by the next fetch of the request",
+  },
+  {
     name: "file texts",
     module: "node/disk-host.ts",
     key: "path",

@@ -13,7 +13,10 @@ import type { RemoteIncludes } from "./io";
 // or answered with a copy due for a refresh, is noted for the workspace to fetch after the
 // analysis — which then runs again with what arrived.
 
-/** `off`: not read at all (the default); `cache`: cached copies only; `fetch`: cached, and fetched when missing or old. */
+/**
+ * `off`: not read at all (the default); `cache`: cached copies only; `fetch`: cached, and fetched when
+ * missing or old.
+ */
 export type RemoteIncludesMode = "off" | "cache" | "fetch";
 
 export class WorkspaceExternals implements ExternalIncludes {

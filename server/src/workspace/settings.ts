@@ -110,7 +110,8 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     else problem("remoteIncludes must be off, cache or fetch", at("remoteIncludes"));
   }
   let gitlabUrl: string | undefined;
-  if (s.gitlabUrl !== undefined && s.gitlabUrl !== null) {
+  // the editor's default is "", which means "not set"
+  if (s.gitlabUrl !== undefined && s.gitlabUrl !== null && s.gitlabUrl !== "") {
     if (typeof s.gitlabUrl === "string" && /^https?:\/\/[^/\s]+\/?$/i.test(s.gitlabUrl.trim()))
       gitlabUrl = s.gitlabUrl.trim().replace(/\/$/, "");
     else problem("gitlabUrl must be an instance's address, e.g. https://gitlab.example.com", at("gitlabUrl"));
@@ -256,6 +257,7 @@ export function effectiveSettings(
     scenarios: [...(project.scenarios ?? []), ...(user.scenarios ?? [])],
     remoteIncludes: user.remoteIncludes ?? project.remoteIncludes ?? "off",
     gitlabUrl: user.gitlabUrl ?? project.gitlabUrl,
-    includeRefreshMinutes: user.includeRefreshMinutes ?? project.includeRefreshMinutes ?? DEFAULT_INCLUDE_REFRESH_MINUTES,
+    includeRefreshMinutes:
+      user.includeRefreshMinutes ?? project.includeRefreshMinutes ?? DEFAULT_INCLUDE_REFRESH_MINUTES,
   };
 }

@@ -86,8 +86,11 @@ export interface WorkspaceOptions {
   readonly remoteIncludes?: RemoteIncludesMode;
   /** Replaces the `gitlabUrl` setting (the CLI's --gitlab-url). */
   readonly gitlabUrl?: string;
-  /** Called when fetched includes arrived, so the host analyses again (the editor; the CLI awaits `fetching`). */
-  readonly onFetched?: () => void;
+  /**
+   * Told of each fetch of external includes as it starts, with a promise of its end, after which the
+   * workspace is stale: the editor shows progress and analyses again (the CLI awaits `analyzeSettled`).
+   */
+  readonly onFetch?: (arrived: Promise<void>) => void;
 }
 
 /** Thrown at a checkpoint: the analysis gives way to a waiting request, or is over its budget. */
@@ -388,9 +391,15 @@ export class Workspace {
     const done: Promise<void> = fetch.then(() => {
       if (this.fetchingNow === done) this.fetchingNow = undefined;
       this.changed();
-      this.options.onFetched?.();
     });
     this.fetchingNow = done;
+    this.options.onFetch?.(done);
+  }
+
+  /** Opens the include cache again at the next analysis: the host's credentials changed. */
+  reopenExternals(): void {
+    this.externals = { key: "" };
+    this.changed();
   }
 
   /** The fetch of external includes under way, if any: the CLI awaits it and analyses again. */
@@ -475,7 +484,8 @@ export class Workspace {
   persist(): boolean {
     if (!this.io.store || !this.current) return false;
     const files = new Map<string, ParsedFile>();
-    for (const m of this.current.models) for (const [path, f] of m.files) if (!files.has(path)) files.set(path, f);
+    for (const m of this.current.models)
+      for (const [path, f] of m.files) if (!files.has(path) && !isExternalPath(path)) files.set(path, f);
     if (files.size === this.storedFiles.size && [...files].every(([p, f]) => this.storedFiles.get(p) === f))
       return false;
     const data = new Map<string, unknown>();
@@ -603,6 +613,8 @@ export class Workspace {
   prepareRename(file: string, position: Position): { range: Range; placeholder: string } | undefined {
     const at = this.at(file, position);
     const occ = at && occurrences(at.model, file, at.offset);
+    // a name a fetched file uses too cannot be renamed: that file is someone else's
+    if (occ?.places.some((s) => isExternalPath(s.file))) return undefined;
     const here = occ?.places.find((s) => s.file === file && s.start <= at!.offset && at!.offset <= s.end);
     return here ? { range: at!.positions.range(here), placeholder: occ!.name } : undefined;
   }
@@ -610,6 +622,7 @@ export class Workspace {
   rename(file: string, position: Position, newName: string): FileEdit[] | undefined {
     const at = this.at(file, position);
     const edits = at && rename(at.model, file, at.offset, newName);
+    if (edits?.some((e) => isExternalPath(e.src.file))) return undefined;
     return edits?.map((e) => ({ ...at!.positions.located(e.src), newText: e.newText }));
   }
 
