@@ -24,6 +24,11 @@ export class WorkspaceExternals implements ExternalIncludes {
   private readonly wanted = new Map<string, ExternalRequest>();
   /** Requests being fetched now, so an analysis meanwhile says so rather than asking again. */
   private readonly inFlight = new Set<string>();
+  /**
+   * When each request was last fetched: at most once a minute, whatever the cache says (with
+   * includeRefreshMinutes 0 every copy is old at once, and each fetch's analysis would ask again).
+   */
+  private readonly lastFetched = new Map<string, number>();
 
   constructor(
     readonly remote: RemoteIncludes,
@@ -37,11 +42,17 @@ export class WorkspaceExternals implements ExternalIncludes {
   resolve(request: ExternalRequest): ExternalAnswer {
     const { answer, refresh } = this.remote.lookup(request);
     const key = requestKey(request);
-    if (refresh && this.mode === "fetch" && !this.inFlight.has(key)) this.wanted.set(key, request);
+    if (refresh && this.mode === "fetch" && !this.inFlight.has(key) && !this.fetchedLately(key))
+      this.wanted.set(key, request);
     if (answer.status !== "unknown") return answer;
     if (this.mode === "cache")
       return { status: "unknown", why: "is not in the include cache (run `pipewright fetch`, or turn fetching on)" };
     return { status: "unknown", why: this.inFlight.has(key) || refresh ? "is being fetched" : answer.why };
+  }
+
+  private fetchedLately(key: string): boolean {
+    const at = this.lastFetched.get(key);
+    return at !== undefined && Date.now() - at < REFETCH_AFTER_MS;
   }
 
   /**
@@ -53,12 +64,18 @@ export class WorkspaceExternals implements ExternalIncludes {
     const requests = [...this.wanted.values()];
     const keys = [...this.wanted.keys()];
     this.wanted.clear();
-    for (const k of keys) this.inFlight.add(k);
+    const now = Date.now();
+    for (const k of keys) {
+      this.inFlight.add(k);
+      this.lastFetched.set(k, now);
+    }
     return this.remote.fetch(requests).finally(() => {
       for (const k of keys) this.inFlight.delete(k);
     });
   }
 }
+
+const REFETCH_AFTER_MS = 60_000;
 
 /** A project's files with fetched files under their `//` virtual paths, for the engine. */
 export class HostWithExternals implements SourceHost {
