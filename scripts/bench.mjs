@@ -186,6 +186,13 @@ console.log(
   ].join("\n"),
 );
 
+// External includes: gitlab-runner analysed with every external include read from a warm include cache,
+// against the same analysis with remote includes off (scripts/external-corpus.mjs).
+const external = spawnSync(process.execPath, [path.join(here, "external-corpus.mjs"), "--bench"], {
+  stdio: ["ignore", "inherit", "inherit"],
+});
+if (external.status !== 0) process.exitCode = external.status ?? 1;
+
 // The language server on GitLab's own config, against yaml-language-server set up as users set it
 // up for GitLab CI, in the same run: startup, keystroke-to-diagnostics, requests, memory.
 const lsp = spawnSync(process.execPath, [path.join(here, "bench-lsp.mjs"), ...process.argv.slice(3)], {

@@ -277,3 +277,41 @@ test("an include cycle across projects is reported, not followed forever", async
   );
   assert.deepEqual([...a.roots[0].main.jobs.keys()].sort(), ["a", "b"]);
 });
+
+test("includes read, a missing name is an error: nothing from before the fetch says otherwise", async () => {
+  const remote = new FakeRemote(
+    served([
+      [
+        { kind: "remote", url: "https://example.org/ci.yml" },
+        { status: "found", path: remotePath("https://example.org/ci.yml") },
+        y(".setup:", "  script: [setup]"),
+      ],
+    ]),
+  );
+  const root = y(
+    "include:",
+    "  - remote: https://example.org/ci.yml",
+    "build:",
+    "  script:",
+    "    - !reference [.setup, script]",
+    // a job whose every reference is still missing after the fetch: its resolution is reused as is
+    "deploy:",
+    "  script:",
+    "    - !reference [.teardown, script]",
+  );
+  const { ws } = workspace({ ".gitlab-ci.yml": root }, remote);
+  const messages = (a: { diagnostics: ReadonlyMap<string, readonly PositionedDiagnostic[]> }) =>
+    a.diagnostics
+      .get(".gitlab-ci.yml")!
+      .filter((d) => d.code === "reference-not-found")
+      .map((d) => `${d.severity} ${d.message}`);
+  assert.deepEqual(messages(ws.analyze()), [
+    'warning !reference [".setup", "script"] could not be found; `.setup` may be defined in an include that ' +
+      "cannot be read offline",
+    'warning !reference [".teardown", "script"] could not be found; `.teardown` may be defined in an include ' +
+      "that cannot be read offline",
+  ]);
+  assert.deepEqual(messages(await ws.analyzeSettled()), [
+    'error !reference [".teardown", "script"] could not be found',
+  ]);
+});

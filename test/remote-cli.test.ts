@@ -108,7 +108,7 @@ const tokens = (gitlab: StandIn) => gitlab.requests.map((r) => r.headers["privat
 
 test("check --fetch resolves project, component and template includes; --offline reads the copies", async (t) => {
   const { project, cache, gitlab } = await setup(t, { ".gitlab-ci.yml": CONFIG });
-  const env = { GITLAB_TOKEN: TOKEN, PIPEWRIGHT_CACHE_DIR: cache };
+  const env = { GITLAB_TOKEN: TOKEN, PIPEWRIGHT_INCLUDE_CACHE: cache };
   const fetched = await run(project, env, "check", "--fetch", "--gitlab-url", gitlab.url, "--format", "json");
   assert.equal(fetched.stderr, "");
   assert.deepEqual(JSON.parse(fetched.stdout), []);
@@ -135,7 +135,7 @@ test("check --fetch resolves project, component and template includes; --offline
 
 test("without --fetch nothing is fetched; --offline with an empty cache says how to fill it", async (t) => {
   const { project, cache, gitlab } = await setup(t, { ".gitlab-ci.yml": CONFIG });
-  const env = { GITLAB_TOKEN: TOKEN, PIPEWRIGHT_CACHE_DIR: cache };
+  const env = { GITLAB_TOKEN: TOKEN, PIPEWRIGHT_INCLUDE_CACHE: cache };
   const off = await run(project, env, "check", "--gitlab-url", gitlab.url);
   const offline = await run(project, env, "check", "--offline", "--gitlab-url", gitlab.url);
   assert.deepEqual(gitlab.requests, []);
@@ -152,7 +152,7 @@ test("without --fetch nothing is fetched; --offline with an empty cache says how
 test("an instance named only by .pipewright.yml gets no token; pipewright fetch says what failed", async (t) => {
   const { project, cache, gitlab } = await setup(t, { ".gitlab-ci.yml": CONFIG });
   fs.writeFileSync(path.join(project, ".pipewright.yml"), y(`gitlabUrl: ${gitlab.url}`, "remoteIncludes: fetch"));
-  const env = { GITLAB_TOKEN: TOKEN, PIPEWRIGHT_CACHE_DIR: cache };
+  const env = { GITLAB_TOKEN: TOKEN, PIPEWRIGHT_INCLUDE_CACHE: cache };
   const r = await run(project, env, "fetch");
   assert.deepEqual(new Set(tokens(gitlab)), new Set([null]), "the token never left");
   assert.equal(

@@ -9,6 +9,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { createConnection } from "vscode-languageserver/node";
 import { startServer } from "../server/src/server";
 import { y } from "./helpers";
+import { fixtureSha } from "./support/external-fixtures";
+import { startStandIn } from "./support/gitlab-stand-in";
 
 // The language server started in this very process, twice, over in-memory streams: it keeps no
 // module-level state, so two servers on two projects answer each about its own.
@@ -184,5 +186,79 @@ test("the pipeline view's requests: the editor's scenarios, a pipeline by label 
     await s.client.sendRequest("shutdown").catch(() => undefined);
     s.client.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("remote includes in the editor: published at once, fetched, published again; F12 to a fetched file", async () => {
+  const sha = fixtureSha("group/lib", "main");
+  const gitlab = await startStandIn({
+    projects: {
+      "group/lib": {
+        defaultBranch: "main",
+        refs: { main: sha },
+        files: { [sha]: { "ci/base.yml": y(".base:", "  image: ruby:3.3") } },
+      },
+    },
+    templates: {},
+    remote: {},
+  });
+  const dirs = ["trusted", "restricted"].map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `pipewright-remote-${n}-`)));
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-include-cache-"));
+  process.env.PIPEWRIGHT_INCLUDE_CACHE = cache;
+  const config = y(
+    "include:",
+    "  - project: group/lib",
+    "    file: ci/base.yml",
+    "unit:",
+    "  extends: .base",
+    "  script: [rspec]",
+  );
+  for (const d of dirs) {
+    fs.writeFileSync(path.join(d, ".gitlab-ci.yml"), config);
+    fs.writeFileSync(path.join(d, ".pipewright.yml"), y(`gitlabUrl: ${gitlab.url}`, "remoteIncludes: fetch"));
+  }
+  const servers = dirs.map(serve);
+  const messages = (p: Published) => p.diagnostics.map((d) => d.message);
+  try {
+    const [trusted, restricted] = servers;
+    for (const [i, s] of servers.entries()) {
+      await s.client.sendRequest("initialize", {
+        processId: null,
+        rootUri: pathToFileURL(dirs[i]).href,
+        capabilities: {},
+        initializationOptions: { trusted: i === 0 },
+      });
+      s.client.sendNotification("initialized", {});
+    }
+    // at once, from the empty cache; then again when the fetch has arrived
+    while (trusted.published.length < 2) await trusted.next();
+    assert.deepEqual(trusted.published.map(messages), [
+      [
+        "include:project `group/lib` file `ci/base.yml` is being fetched: jobs and templates it defines are " +
+          "unknown to this analysis",
+        "unit: unknown keys in `extends` (.base); it may be defined in an include that cannot be read offline",
+      ],
+      [],
+    ]);
+    const definition = await trusted.client.sendRequest<Array<{ uri: string }>>("textDocument/definition", {
+      textDocument: { uri: trusted.uri(".gitlab-ci.yml") },
+      position: { line: 4, character: 12 },
+    });
+    const copy = path.join(cache, new URL(gitlab.url).host.replace(":", "%3A"), "group/lib/-/blob", sha, "ci/base.yml");
+    assert.deepEqual(
+      definition.map((l) => l.uri),
+      [pathToFileURL(copy).href],
+    );
+    // Restricted Mode: no cache, no network
+    while (!restricted.published.length) await restricted.next();
+    assert.match(messages(restricted.published[0])[0], /cannot be read offline/);
+    assert.equal(gitlab.requests.filter((r) => r.path.includes("repository/files")).length, 1);
+  } finally {
+    for (const s of servers) {
+      await s.client.sendRequest("shutdown").catch(() => undefined);
+      s.client.dispose();
+    }
+    await gitlab.close();
+    for (const d of [...dirs, cache]) fs.rmSync(d, { recursive: true, force: true });
   }
 });

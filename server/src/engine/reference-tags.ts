@@ -69,7 +69,14 @@ const MAX_EXPANDED = 100_000;
  * Results kept between analyses, per top-level value: reused while that value is the same
  * object and every path its references looked up still finds the same objects.
  */
-export type ReferencesMemo = WeakMap<CValue, { readonly collected: Collected; readonly result: CValue }>;
+/**
+ * Per top-level value: what resolving its references found, and whether unreadable includes could
+ * explain a missing target then (the findings' words depend on it, and a fetch changes it).
+ */
+export type ReferencesMemo = WeakMap<
+  CValue,
+  { readonly collected: Collected; readonly result: CValue; readonly hasExternal: boolean }
+>;
 
 export function resolveReferences(
   config: CMap,
@@ -237,6 +244,7 @@ export function resolveReferences(
     const kept = memo.get(e.value);
     if (
       kept &&
+      kept.hasExternal === hasExternal &&
       !kept.collected.untracked &&
       [...kept.collected.deps.values()].every(([path, found]) => dig(path) === found)
     ) {
@@ -248,7 +256,7 @@ export function resolveReferences(
     stack.push(frame);
     const result = resolve(e.value);
     stack.pop();
-    memo.set(e.value, { collected: frame, result });
+    memo.set(e.value, { collected: frame, result, hasExternal });
     entries.set(k, result === e.value ? e : { ...e, value: result });
   }
   return { config: { ...config, entries }, diagnostics: [...diagnostics] };

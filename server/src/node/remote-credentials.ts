@@ -47,7 +47,7 @@ export function remoteIncludesFor(
     return remoteIncludes({
       instanceUrl,
       token,
-      cacheDir: credentials.cacheDir ?? env.PIPEWRIGHT_CACHE_DIR ?? defaultCacheDir(),
+      cacheDir: credentials.cacheDir ?? env.PIPEWRIGHT_INCLUDE_CACHE ?? defaultCacheDir(),
       refreshMinutes: config.refreshMinutes,
     });
   };
