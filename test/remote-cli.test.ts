@@ -168,3 +168,45 @@ test("an instance named only by .pipewright.yml gets no token; pipewright fetch 
   assert.equal(named.status, 0, named.stdout);
   assert.ok(tokens(gitlab).includes(TOKEN));
 });
+
+test("an include cycle across projects, served by the stand-in, is named and not followed forever", async (t) => {
+  const a = fixtureSha("group/a", "main");
+  const b = fixtureSha("group/b", "main");
+  const gitlab = await startStandIn({
+    projects: {
+      "group/a": {
+        defaultBranch: "main",
+        refs: { main: a },
+        files: { [a]: { "a.yml": y("include:", "  - project: group/b", "    file: b.yml", "a:", "  script: [a]") } },
+      },
+      "group/b": {
+        defaultBranch: "main",
+        refs: { main: b },
+        files: { [b]: { "b.yml": y("include:", "  - project: group/a", "    file: a.yml", "b:", "  script: [b]") } },
+      },
+    },
+    templates: {},
+    remote: {},
+  });
+  t.after(() => gitlab.close());
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pw-remote-cycle-"));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(tmp, ".gitlab-ci.yml"), y("include:", "  - project: group/a", "    file: a.yml"));
+  const r = await run(
+    tmp,
+    { PIPEWRIGHT_INCLUDE_CACHE: path.join(tmp, ".cache") },
+    "check",
+    "--fetch",
+    "--gitlab-url",
+    gitlab.url,
+  );
+  const host = new URL(gitlab.url).host;
+  const fileA = `//${host}/group/a/-/blob/${a}/a.yml`;
+  const fileB = `//${host}/group/b/-/blob/${b}/b.yml`;
+  assert.equal(
+    r.stdout,
+    `.gitlab-ci.yml:2:5: error: \`${fileB.slice(2)}\`: include cycle: ${fileA} → ${fileB} → ${fileA} ` +
+      '(GitLab fails with "Maximum of 150 nested includes are allowed!") [include-cycle]\n',
+  );
+  assert.equal(r.status, 1);
+});
