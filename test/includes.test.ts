@@ -242,3 +242,19 @@ test("a long include name full of dots is judged in linear time (a fuzz find: 52
   const ok = analyze({ ".gitlab-ci.yml": y("include:", "  - local: .yml", "j: {script: [x]}") });
   assert.equal(ok.diagnostics.filter((d) => d.code === "include-not-yaml").length, 1, "a name needs more than .yml");
 });
+
+test("include:rules:exists may be one path as a string, as GitLab's Include::Rules::Rule accepts it", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "include:",
+      "  - local: a.yml",
+      "    rules: [{exists: a.yml}]",
+      "  - local: b.yml",
+      "    rules: [{exists: nowhere.yml}]",
+    ),
+    "a.yml": y("a: {script: [x]}"),
+    "b.yml": y("b: {script: [x]}"),
+  });
+  assert.deepEqual(diags(m), []);
+  assert.deepEqual([...m.jobs.keys()], ["a"]);
+});

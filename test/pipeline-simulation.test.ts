@@ -250,6 +250,11 @@ test("pipewright test: the fixture's scenarios pass; a failed expectation says w
   assert.deepEqual(
     ws.diagnostics().map((d) => `${d.file}:${d.range.start.line}:${d.range.start.character} ${d.code} ${d.message}`),
     [
+      // GitLab's own warning: a last rule `when: manual`, and no workflow:rules
+      ".gitlab-ci.yml:5:6 rules-multiple-pipelines jobs:unit may allow multiple pipelines to run for a single " +
+        "action due to `rules:when` clause with no `workflow:rules` - read more: " +
+        "https://docs.gitlab.com/ee/ci/jobs/job_troubleshooting.html" +
+        "#job-may-allow-multiple-pipelines-to-run-for-a-single-action-warning",
       ".pipewright.yml:5:11 settings-invalid scenario typo: unknown key sourc: ignored",
       ".pipewright.yml:6:26 settings-invalid " +
         "scenario typo: expect.when of unit must be one of on_success, on_failure, always, manual, delayed: ignored",

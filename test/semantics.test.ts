@@ -227,3 +227,64 @@ test("a job name over 255 characters is GitLab's error at the name; characters c
     ],
   );
 });
+
+test("keywords a job may not combine, as GitLab's job entries check them (job_spec.rb)", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "manual-with-rules:", // accepted now: GitLab dropped `when` from the keys refused with rules
+      "  script: [x]",
+      "  when: manual",
+      "  rules: [{if: $A}]",
+      "only-and-except:",
+      "  script: [x]",
+      "  only: [main]",
+      "  except: [tags]",
+      "  rules: [{if: $A}]",
+      "null-only:", // ignore_nil: a key written as null does not count
+      "  script: [x]",
+      "  only:",
+      "  rules: [{if: $A}]",
+      "early:",
+      "  script: [x]",
+      "  start_in: 1 day",
+      "later:",
+      "  script: [x]",
+      "  when: delayed",
+      "trigger-only:",
+      "  trigger: {include: child.yml}",
+      "  only: [main]",
+      "  rules: [{if: $A}]",
+    ),
+    "child.yml": y("c: {script: [x]}"),
+  });
+  assert.deepEqual(
+    diags(m).filter((d) => /job-key-with-rules|job-start-in/.test(d)),
+    [
+      ".gitlab-ci.yml 6:2-6:6 error job-key-with-rules jobs:only-and-except config key may not be used with " +
+        "`rules`: only, except",
+      ".gitlab-ci.yml 15:2-15:10 error job-start-in-blank jobs:early start in must be blank",
+      ".gitlab-ci.yml 18:8-18:15 error job-start-in-missing jobs:later start in should be a duration",
+      ".gitlab-ci.yml 21:2-21:6 error job-key-with-rules jobs:trigger-only config key may not be used with " +
+        "`rules`: only",
+    ],
+  );
+});
+
+test("GitLab's warning: a last rule that is only `when`, and no workflow:rules", () => {
+  const job = (rules: string) => y("j:", "  script: [x]", `  rules: ${rules}`, ".r: {rules: [{when: on_success}]}");
+  const warned = (files: Record<string, string>) =>
+    analyze(files)
+      .diagnostics.filter((d) => d.code === "rules-multiple-pipelines")
+      .map((d) => d.message.slice(0, 40));
+  assert.deepEqual(warned({ ".gitlab-ci.yml": job("[{if: $A}, {when: always}]") }), [
+    "jobs:j may allow multiple pipelines to r",
+  ]);
+  // through !reference (GitLab reads the flattened rules), and a bare rule that is `when: never`
+  assert.equal(warned({ ".gitlab-ci.yml": job("[{if: $A}, !reference [.r, rules]]") }).length, 1);
+  assert.deepEqual(warned({ ".gitlab-ci.yml": job("[{if: $A}, {when: never}]") }), []);
+  assert.deepEqual(warned({ ".gitlab-ci.yml": job("[{if: $A, when: always}]") }), []);
+  assert.deepEqual(
+    warned({ ".gitlab-ci.yml": job("[{when: always}]") + y("workflow:", "  rules: [{when: always}]") }),
+    [],
+  );
+});

@@ -116,6 +116,20 @@ export const CODES = {
     section: "jobs",
     gitlab: "jobs:%{job} config should implement the script:, run:, or trigger: keyword",
   },
+  "job-key-with-rules": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "jobs:%{job} config key may not be used with `rules`: %{keys}",
+  },
+  "job-start-in-blank": { severity: "error", section: "jobs", gitlab: "jobs:%{job} start in must be blank" },
+  "job-start-in-missing": { severity: "error", section: "jobs", gitlab: "jobs:%{job} start in should be a duration" },
+  "rules-multiple-pipelines": {
+    severity: "warning",
+    section: "jobs",
+    gitlab:
+      "jobs:%{job} may allow multiple pipelines to run for a single action due to `rules:when` clause with no " +
+      "`workflow:rules` - read more: %{url}",
+  },
   "job-name-too-long": {
     severity: "error",
     section: "jobs",
@@ -208,6 +222,7 @@ export const CODES = {
 
   "settings-invalid": { severity: "warning", section: "settings" },
   "analysis-budget": { severity: "warning", section: "settings" },
+  "suppression-unused": { severity: "warning", section: "settings" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

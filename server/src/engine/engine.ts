@@ -22,6 +22,7 @@ import { normaliseLocalPath } from "./paths";
 import { semanticDiagnostics } from "./semantics";
 import { expressionDiagnostics } from "./expression-checks";
 import { schemaDiagnostics } from "./validate";
+import { keywordCombinationDiagnostics } from "./job-combinations";
 import { emptyMap, get, str, toJS } from "./values";
 
 // The engine: files in, model out. It follows GitLab's order — YAML load, includes, extends,
@@ -164,6 +165,10 @@ export class Engine {
     const merged = injectEdgeStages(referenced.config);
     const jobs = classify(merged);
     if (root.content !== undefined) pushAll(diagnostics, jobShapeDiagnostics(jobs, rootPath, included.hasExternal));
+    const workflowRules = get(get(merged, "workflow"), "rules");
+    const workflowHasRules =
+      workflowRules !== undefined && !(workflowRules.kind === "scalar" && workflowRules.value === null);
+    pushAll(diagnostics, keywordCombinationDiagnostics(jobs, workflowHasRules));
     const ctx = globalContext(merged);
     // What every effective job depends on besides itself: reused while these are the same objects.
     const globals = ["default", "variables", ...DEPRECATED_GLOBAL_DEFAULTS].map((k) => merged.entries.get(k)?.value);
