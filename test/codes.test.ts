@@ -127,6 +127,7 @@ const CASES: Record<string, Record<string, string>> = {
       "  script: [x]",
     ),
   },
+  "needs-cycle": { ".gitlab-ci.yml": y("a: {script: [x], needs: [b]}", "b: {script: [x], needs: [a]}") },
   "needs-duplicate": {
     ".gitlab-ci.yml": y("a: {script: [x], stage: build}", "j:", "  needs: [a, a]", "  script: [x]"),
   },

@@ -67,7 +67,7 @@ test("circular needs are reported once", () => {
     ".gitlab-ci.yml": y("a:", "  needs: [b]", "  script: [x]", "b:", "  needs: [a]", "  script: [x]"),
   });
   assert.deepEqual(only(m, SEMANTIC), [
-    ".gitlab-ci.yml 4:10-4:11 error needs-cycle circular dependency detected in `needs`: a → b → a",
+    ".gitlab-ci.yml 4:10-4:11 error needs-cycle The pipeline has circular dependencies: a → b → a (in `needs`)",
   ]);
 });
 

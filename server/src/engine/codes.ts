@@ -168,7 +168,7 @@ export const CODES = {
     section: "logic",
     gitlab: "%{job} has the following needs duplicated: %{needs}.",
   },
-  "needs-cycle": { severity: "error", section: "logic" },
+  "needs-cycle": { severity: "error", section: "logic", gitlab: "The pipeline has circular dependencies" },
   "expression-invalid": { severity: "error", section: "logic", gitlab: "%{location} invalid expression syntax" },
   "needs-too-many": {
     severity: "error",

@@ -307,7 +307,8 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
           report(
             n.src,
             "needs-cycle",
-            `circular dependency detected in \`needs\`: ${cycle.slice(cycle.indexOf(n.name)).join(" → ")}`,
+            // GitLab's words (YamlProcessor::Dag.check_circular_dependencies!), then the cycle
+            `The pipeline has circular dependencies: ${cycle.slice(cycle.indexOf(n.name)).join(" → ")} (in \`needs\`)`,
           );
         }
       } else if (!state.has(n.name) && graph.has(n.name)) {
