@@ -30,7 +30,8 @@ test("inputs are typed when a block is the whole value and spliced as text insid
   assert.deepEqual(job(m, "build-app"), {
     stage: "test",
     parallel: 3,
-    script: ['make app ENV=dev ["-j", "4"]', ["-j", "4"]],
+    // a whole-item array input is spliced into its list (Interpolation::Config, GitLab 17+)
+    script: ['make app ENV=dev ["-j", "4"]', "-j", "4"],
   });
 });
 
@@ -203,4 +204,29 @@ test("splicing stops once it has added 16 MB to a file: reported once, the rest 
     script.map((s) => s.length),
     [...Array(4).fill(2 + 4 * (1024 * 1024 - 16) + 3), ...Array(4).fill(line.length - 6)],
   );
+});
+
+test("an array input written as a list item is spliced into the list, as GitLab does", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs:", "      extra_tags: [gpu, large]"),
+    "t.yml": y(
+      "spec:",
+      "  inputs:",
+      "    extra_tags: {type: array}",
+      "---",
+      "j:",
+      "  script: [x]",
+      "  tags:",
+      "    - docker",
+      "    - $[[ inputs.extra_tags ]]",
+      "  variables:",
+      "    LIST: $[[ inputs.extra_tags ]] as text",
+    ),
+  });
+  assert.deepEqual(diags(m), []);
+  assert.deepEqual(job(m, "j"), {
+    script: ["x"],
+    tags: ["docker", "gpu", "large"],
+    variables: { LIST: '["gpu", "large"] as text' },
+  });
 });

@@ -335,11 +335,16 @@ function interpolateIn(
     case "ref":
     case "seq": {
       let changed = false;
-      const items = value.items.map((i) => {
+      const items: CValue[] = [];
+      for (const i of value.items) {
         const n = interpolateIn(i, values, report, budget);
         if (n !== i) changed = true;
-        return n;
-      });
+        // a list item that was a string and is now a list (an array input) is spliced into the list,
+        // as GitLab does (Interpolation::Config#insert_array_input_into_existing_array?)
+        if (value.kind === "seq" && i.kind === "scalar" && typeof i.value === "string" && n.kind === "seq")
+          for (const x of n.items) items.push(x);
+        else items.push(n);
+      }
       if (!changed) return value;
       return value.kind === "seq" ? { ...seqOf(items, value.src), via: value.via } : { ...value, items };
     }
