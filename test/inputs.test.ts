@@ -30,7 +30,7 @@ test("inputs are typed when a block is the whole value and spliced as text insid
   assert.deepEqual(job(m, "build-app"), {
     stage: "test",
     parallel: 3,
-    // a whole-item array input is spliced into its list (Interpolation::Config, GitLab 17+)
+    // a whole-item array input is spliced into its list (Interpolation::Config#recursive_replace_array)
     script: ['make app ENV=dev ["-j", "4"]', "-j", "4"],
   });
 });
