@@ -230,3 +230,30 @@ test("an array input written as a list item is spliced into the list, as GitLab 
     variables: { LIST: '["gpu", "large"] as text' },
   });
 });
+
+test("what a failed input causes is listed under it, not reported beside it: GitLab stops at the first", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml"),
+    "t.yml": y(
+      "spec:",
+      "  inputs:",
+      "    job_stage:",
+      "---",
+      "a:",
+      "  stage: $[[ inputs.job_stage ]]",
+      "  script: [x]",
+      "b:",
+      "  stage: $[[ inputs.job_stage ]]",
+      "  script: [x]",
+    ),
+  });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 1:4-1:16 error input-required `t.yml`: `job_stage` input: required value has not been provided",
+  ]);
+  const stage =
+    "chosen stage $[[ inputs.job_stage ]] does not exist; available stages are .pre, build, test, deploy, .post";
+  assert.deepEqual(
+    m.diagnostics[0].related?.map((r) => `${r.src.file}:${r.src.start} ${r.message}`),
+    [`t.yml:47 and so: a job: ${stage}`, `t.yml:97 and so: b job: ${stage}`],
+  );
+});

@@ -253,7 +253,7 @@ export class Engine {
       jobs,
       stages,
       extendsParents: extended.parents,
-      diagnostics: dedupe(diagnostics),
+      diagnostics: foldFollowOns(dedupe(diagnostics), included.inputFailures),
       childPipelines: childPipelines(jobs),
       templates,
       effectiveJob: (name) => effectiveOf(name)?.value,
@@ -365,6 +365,34 @@ function emptyModel(root: string, diagnostics: Diagnostic[]): Model {
     templates: new Set(),
     effectiveJob: () => undefined,
   };
+}
+
+/** At most this many consequences are listed under the input error that caused them. */
+const MAX_FOLLOW_ONS = 20;
+
+/**
+ * GitLab stops at a file whose inputs fail; we go on, so a value that kept its `$[[ inputs.x ]]` block
+ * (a stage named `$[[ inputs.job_stage ]]`, say) makes findings of its own. Those are consequences: they
+ * are listed under the input error, as related information, rather than reported beside it.
+ */
+function foldFollowOns(diagnostics: Diagnostic[], failures: ReadonlyMap<string, Diagnostic>): Diagnostic[] {
+  if (failures.size === 0) return diagnostics;
+  const folded = new Map<Diagnostic, Diagnostic[]>();
+  const kept: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const cause = failures.get(d.src.file);
+    if (cause && d !== cause && !d.code.startsWith("input-") && d.message.includes("$[[")) {
+      const list = folded.get(cause) ?? [];
+      folded.set(cause, list);
+      list.push(d);
+    } else kept.push(d);
+  }
+  return kept.map((d) => {
+    const consequences = folded.get(d);
+    if (!consequences) return d;
+    const related = consequences.slice(0, MAX_FOLLOW_ONS).map((c) => ({ src: c.src, message: `and so: ${c.message}` }));
+    return { ...d, related: [...(d.related ?? []), ...related] };
+  });
 }
 
 /** Appends a list however long: `push(...list)` overflows the stack past about 100,000 items. */

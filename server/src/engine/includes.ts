@@ -46,6 +46,7 @@ export interface Expansion {
   readonly wildcards: ReadonlyMap<string, string>;
   /** The host's answer to each external request (by requestKey), to tell when a fetch changed it. */
   readonly externals: ReadonlyMap<string, ExternalUse>;
+  readonly inputFailures: ReadonlyMap<string, Diagnostic>;
   readonly external: boolean;
 }
 
@@ -67,6 +68,11 @@ export interface IncludeResult {
   /** True when some include could not be read, so jobs may exist that we cannot see. */
   readonly hasExternal: boolean;
   readonly includeCount: number;
+  /**
+   * Files whose inputs failed (a missing or invalid input), with the first such error: GitLab stops
+   * there, so what their uninterpolated `$[[ ]]` blocks cause next is a consequence, not a cause.
+   */
+  readonly inputFailures: ReadonlyMap<string, Diagnostic>;
 }
 
 /** An external request an expansion made, and the answer it got (as a signature). */
@@ -81,6 +87,7 @@ interface Frame {
   deps: Map<string, ParsedFile | undefined>;
   wildcards: Map<string, string>;
   externals: Map<string, ExternalUse>;
+  inputFailures: Map<string, Diagnostic>;
   count: number;
   external: boolean;
   /** False when the result depends on where the file was reached from (cycles, the global limit). */
@@ -134,6 +141,7 @@ export class IncludeExpander {
       files,
       hasExternal: frame.external,
       includeCount: this.total,
+      inputFailures: frame.inputFailures,
     };
   }
 
@@ -161,7 +169,10 @@ export class IncludeExpander {
     const specs = readInputSpecs(file.header, report);
     let content: CMap = file.content?.kind === "map" ? file.content : emptyMap({ file: file.path, start: 0, end: 0 });
     if (file.header || (given && given.entries.size > 0)) {
+      const before = frame.diagnostics.length;
       const values = resolveInputValues(specs, given, givenAt, location, isRoot, report);
+      const failed = frame.diagnostics.slice(before).find((d) => d.severity === "error");
+      if (failed) frame.inputFailures.set(file.path, failed);
       if (file.header) content = interpolate(content, values, report) as CMap;
     }
     // the included files in order, then the including file's own keys: deep-merged, the last wins
@@ -181,6 +192,7 @@ export class IncludeExpander {
         deps: frame.deps,
         wildcards: frame.wildcards,
         externals: frame.externals,
+        inputFailures: frame.inputFailures,
         external: frame.external,
       });
     }
@@ -587,6 +599,7 @@ function newFrame(): Frame {
     deps: new Map(),
     wildcards: new Map(),
     externals: new Map(),
+    inputFailures: new Map(),
     count: 0,
     external: false,
     pure: true,
@@ -625,6 +638,7 @@ interface Absorbable {
   readonly deps: ReadonlyMap<string, ParsedFile | undefined>;
   readonly wildcards: ReadonlyMap<string, string>;
   readonly externals: ReadonlyMap<string, ExternalUse>;
+  readonly inputFailures: ReadonlyMap<string, Diagnostic>;
   readonly external: boolean;
   readonly pure?: boolean;
 }
@@ -635,6 +649,7 @@ function absorb(out: Frame, inner: Absorbable, count: number) {
   for (const [k, v] of inner.deps) out.deps.set(k, v);
   for (const [k, v] of inner.wildcards) out.wildcards.set(k, v);
   for (const [k, v] of inner.externals) out.externals.set(k, v);
+  for (const [k, v] of inner.inputFailures) if (!out.inputFailures.has(k)) out.inputFailures.set(k, v);
   out.count += count;
   out.external ||= inner.external;
   if (inner.pure === false) out.pure = false;
