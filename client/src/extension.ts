@@ -49,10 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: "file", language: LANGUAGE_ID },
       { scheme: "file", language: "yaml" },
     ],
-    synchronize: {
-      configurationSection: "pipewright",
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{yml,yaml}"),
-    },
+    // files changed on disk: the server registers its own watchers (workspace/didChangeWatchedFiles)
+    synchronize: { configurationSection: "pipewright" },
   };
   client = new LanguageClient("pipewright", "Pipewright", serverOptions, clientOptions);
   const lc = client;

@@ -10,13 +10,16 @@ import type { Requests } from "./requests";
 
 // What the client told the server when it started, and the settings it gives since: the workspace folders (one
 // Workspace each), where parsed files are kept between sessions, and the `pipewright.*` settings, pulled
-// (workspace/configuration) or pushed (didChangeConfiguration) as the client can.
+// (workspace/configuration) or pushed (didChangeConfiguration) as the client can. A client that can register
+// file watching is asked to watch the files an analysis reads, so changes on disk reach the server.
 
 export class Session {
   folders: Folders;
   private storeDir: string | undefined;
   private pullSettings = false;
   private canRefreshLenses = false;
+  private canWatchFiles = false;
+  private canRegisterConfiguration = false;
 
   /** False in a workspace the user has not trusted (VS Code's Restricted Mode): no fetching, no cache. */
   private trusted = true;
@@ -90,12 +93,22 @@ export class Session {
     for (const f of this.folders.list) this.warn(f.workspace.setUserSettings(settings));
     this.pullSettings = !!params.capabilities.workspace?.configuration;
     this.canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+    this.canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    this.canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
   }
 
   async initialized(): Promise<void> {
+    if (this.canWatchFiles)
+      void this.connection.client
+        .register(lsp.DidChangeWatchedFilesNotification.type, { watchers: WATCHED })
+        .catch((e: Error) => this.connection.console.warn(`pipewright: file watching not registered: ${e.message}`));
     if (!this.pullSettings) return;
-    void this.connection.client.register(lsp.DidChangeConfigurationNotification.type, { section: "pipewright" });
+    // only a client that said it can register it gets the registration (eglot warns on every start otherwise)
+    if (this.canRegisterConfiguration)
+      void this.connection.client
+        .register(lsp.DidChangeConfigurationNotification.type, { section: "pipewright" })
+        .catch(() => undefined);
     await this.requests.safely("settings", () => this.loadSettings());
   }
 
@@ -124,6 +137,9 @@ export class Session {
     for (const p of problems) this.connection.console.warn(p);
   }
 }
+
+/** The files whose changes on disk matter: what an include can name (GitLab includes only YAML), and the settings. */
+const WATCHED: lsp.FileSystemWatcher[] = [{ globPattern: "**/*.{yml,yaml}" }, { globPattern: "**/.pipewright.yml" }];
 
 /** `{gitlabUrl, token}` as the client sends them; anything else is no credentials. */
 function readCredentials(raw: unknown): Credentials {
