@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { complete } from "../server/src/features/completion";
+import { MemoryHost } from "../server/src/engine/memory-host";
+import { LineIndex } from "../server/src/engine/text";
+import { Workspace } from "../server/src/workspace/workspace";
 import { analyze, y } from "./helpers";
 
 const files = {
@@ -46,10 +49,10 @@ test("extends offers templates first, the ones jobs already use before the rest"
   assert.deepEqual(labels(at(files[".gitlab-ci.yml"] + "lint:\n  extends: |")).slice(0, 2), [".base", ".unused"]);
 });
 
-test("needs offers earlier stages first, then the same stage, and never the job itself", () => {
+test("needs offers this stage's and earlier stages' jobs, never a later one's, never the job itself", () => {
   assert.deepEqual(
     labels(at(files[".gitlab-ci.yml"].replace("  extends: .base", "  extends: .base\n  needs:\n    - |"))),
-    ["build", "deploy"],
+    ["build"],
   );
 });
 
@@ -101,4 +104,66 @@ test("the keys enclosing the line come from the parse, not from reading the line
   // the quoted string's second line looks like a key at indent 2; the parse knows it is not one
   const text = files[".gitlab-ci.yml"] + 'lint:\n  script: [x]\n  artifacts:\n    name: "a\n  when: b"\n    |';
   assert.ok(labels(at(text)).includes("expire_in"));
+});
+
+// ---- exact edits: the whole value being typed is replaced, whatever the client takes for a word
+
+const PROJECT = {
+  ".gitlab-ci.yml": y(
+    "stages: [build, test]",
+    "clone test images:",
+    "  stage: build",
+    "  script: [x]",
+    "clone docs:",
+    "  stage: test",
+    "  script: [x]",
+    "lint:",
+    "  stage: test",
+    "  script: [x]",
+    ".linux integration kubernetes:",
+    "  image: alpine",
+    ".scalar: just a string",
+    ".used:",
+    "  tags: [a]",
+    "u1: {extends: .used, script: [x]}",
+    "u2: {extends: .used, script: [x]}",
+  ),
+};
+
+/** The workspace's completion at `|` in a new job appended to the project, as `label → edit`. */
+function edits(job: string): Record<string, string> {
+  const text = PROJECT[".gitlab-ci.yml"] + job;
+  const offset = text.indexOf("|");
+  const ws = new Workspace({ files: new MemoryHost(PROJECT) });
+  ws.analyze();
+  ws.setDocument(".gitlab-ci.yml", text.replace("|", ""));
+  const lines = new LineIndex(text.replace("|", ""));
+  const out: Record<string, string> = {};
+  for (const c of ws.completion(".gitlab-ci.yml", lines.position(offset))) {
+    const e = c.textEdit!;
+    const r = `${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character}`;
+    out[c.label] = `${r} ${e.newText}${c.filterText ? ` (filter ${c.filterText})` : ""}`;
+  }
+  return out;
+}
+
+test("completion replaces the whole name being typed: spaces, quotes, flow lists", () => {
+  // a block list item with spaces: from after `- ` to the end of the line; every job of this or an earlier stage
+  const block = edits("new:\n  stage: test\n  script: [x]\n  needs:\n    - clone te|");
+  assert.deepEqual(Object.keys(block).sort(), ["clone docs", "clone test images", "lint", "u1", "u2"]);
+  assert.equal(block["clone test images"], "21:6-21:14 clone test images");
+  // inside an opened quote: the quote is part of the range, closed in the new text, and matched
+  const quoted = edits('new:\n  stage: test\n  script: [x]\n  needs: ["clone t|');
+  assert.equal(quoted["clone test images"], '20:10-20:18 "clone test images" (filter "clone test images)');
+  // a flow list: the item between `,` and `]`; the names already listed are left out
+  const flow = edits("new:\n  stage: test\n  script: [x]\n  needs: [lint, clo|]");
+  assert.equal(flow["clone test images"], "20:16-20:19 clone test images");
+  assert.equal(flow.lint, undefined);
+  // extends: maps only (not `.scalar`), not the parents already listed, the most extended first
+  const more = edits("new:\n  script: [x]\n  extends:\n    - .linux integration kubernetes\n    - .|");
+  assert.equal(Object.keys(more)[0], ".used");
+  assert.equal(more[".linux integration kubernetes"], undefined);
+  const parents = edits("new:\n  script: [x]\n  extends: .li|");
+  assert.equal(parents[".linux integration kubernetes"], "19:11-19:14 .linux integration kubernetes");
+  assert.equal(parents[".scalar"], undefined);
 });

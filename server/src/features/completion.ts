@@ -5,6 +5,7 @@ import { anchorCopy } from "../engine/values";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
 import { keywordsAt } from "./keywords";
 import { PREDEFINED_VARIABLES } from "../gitlab/predefined-variables";
+import { valueText, valueToken, type ValueToken } from "./completion-token";
 
 // Completion works on the text as typed, which is often not valid YAML yet: the context comes from
 // the current line, read as text, and the keys that enclose it, read from the parse of the text with
@@ -19,6 +20,10 @@ export interface CompletionItem {
   readonly documentation?: string;
   /** Sort order: lower first. */
   readonly rank: number;
+  /** What replaces the value being typed (document offsets): the whole name, quoted as it must be. */
+  readonly edit?: { readonly start: number; readonly end: number; readonly newText: string };
+  /** What the client matches the typed text against, when it is not the label (an opened quote). */
+  readonly filterText?: string;
 }
 
 const indentOf = (line: string) => line.length - line.trimStart().length;
@@ -81,6 +86,40 @@ function jobNames(model: Model, hidden: boolean): CompletionItem[] {
   return out;
 }
 
+/** Every item, given the edit that puts it in place of the value being typed. */
+function replacing(items: CompletionItem[], token: ValueToken): CompletionItem[] {
+  return items.map((i) => ({
+    ...i,
+    edit: { start: token.start, end: token.end, newText: valueText(i.label, token) },
+    filterText: token.quote ? token.quote + i.label : undefined,
+  }));
+}
+
+/** The names already in the list being typed in: its other items (from the parse), and those before on the line. */
+function listed(file: ParsedFile, path: ReadonlyArray<string | number>, token: ValueToken): Set<string> {
+  let v: CValue | undefined = file.content;
+  for (const k of path) {
+    if (v?.kind === "map" && typeof k === "string") v = v.entries.get(k)?.value;
+    else if (v?.kind === "seq" && typeof k === "number") v = v.items[k];
+    else v = undefined;
+  }
+  const names = new Set(token.before);
+  if (v?.kind === "seq")
+    for (const i of v.items) {
+      const name = i.kind === "map" ? i.entries.get("job")?.value : i;
+      if (name?.kind === "scalar" && typeof name.value === "string") names.add(name.value);
+    }
+  return names;
+}
+
+/** How many keys extend each name directly: the most used templates come first. */
+function users(model: Model): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const parents of model.extendsParents.values())
+    for (const p of parents) out.set(p.name, (out.get(p.name) ?? 0) + 1);
+  return out;
+}
+
 function stageOf(model: Model, job: string): number {
   const s = model.effectiveJob(job)?.entries.get("stage")?.value;
   return model.stages.indexOf(s?.kind === "scalar" ? String(s.value) : "test");
@@ -98,7 +137,8 @@ export function complete(
   // the line being typed is read as text (it is often not YAML yet); what encloses it, from the parse
   const line = text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset);
   const indent = indentOf(line);
-  const parents = enclosingKeys(structure ?? loadFile(file, withLineBlanked(text, offset)), offset, indent);
+  const parsed = structure ?? loadFile(file, withLineBlanked(text, offset));
+  const parents = enclosingKeys(parsed, offset, indent);
   const job = typeof parents[0] === "string" ? parents[0] : undefined;
 
   // $VAR / ${VAR}: the variables the job defines or inherits, the global ones, then GitLab's predefined ones
@@ -133,39 +173,70 @@ export function complete(
       .split(",")
       .slice(0, -1)
       .map((s) => s.trim().replace(/^["']|["']$/g, ""));
-    if (done.length === 0) return [...jobNames(model, true), ...jobNames(model, false)];
+    const token = valueToken(text, offset);
+    if (done.length === 0) return replacing([...jobNames(model, true), ...jobNames(model, false)], token);
     let v = model.merged.entries.get(done[0])?.value;
     for (const k of done.slice(1)) v = v?.kind === "map" ? v.entries.get(k)?.value : undefined;
-    return v?.kind === "map" ? [...v.entries.keys()].map((k) => ({ label: k, kind: "key" as const, rank: 0 })) : [];
+    const keys =
+      v?.kind === "map" ? [...v.entries.keys()].map((k) => ({ label: k, kind: "key" as const, rank: 0 })) : [];
+    return replacing(keys, token);
   }
 
-  const inline = /^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+\S*$/.exec(line);
+  // `key: value being typed` — the value may have spaces, an opened quote or a flow list
+  const inline = /^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+\S.*$|^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+$/.exec(line);
   const listItem = /^\s*-\s+[^:]*$/.test(line);
   const enclosing = parents[parents.length - 1];
-  const key = inline?.[1] ?? (listItem && typeof enclosing === "string" ? enclosing : undefined);
+  const inlineKey = inline?.[1] ?? inline?.[2];
+  const key = inlineKey ?? (listItem && typeof enclosing === "string" ? enclosing : undefined);
   const currentStage = job ? stageOf(model, job) : -1;
+  const token = valueToken(text, offset);
+  // the list the value is typed in: the enclosing key's (a block list), or this line's key's (a flow list)
+  const listPath = inlineKey ? [...parents, inlineKey] : parents;
 
   switch (key) {
-    case "extends":
-      return [...jobNames(model, true), ...jobNames(model, false).map((i) => ({ ...i, rank: 2 }))];
+    case "extends": {
+      // a parent must be a map (a hidden key holding a list or a scalar is data, not a template),
+      // not the job itself, not one already listed; the most extended first
+      const taken = listed(parsed, listPath, token);
+      const used = users(model);
+      const isMap = (name: string) => model.jobs.get(name)?.value.kind === "map";
+      const hidden = jobNames(model, true)
+        .filter((i) => isMap(i.label))
+        .map((i) => ({ ...i, rank: Math.max(0, 100 - (used.get(i.label) ?? 0)) }));
+      const visible = jobNames(model, false).map((i) => ({ ...i, rank: 200 }));
+      return replacing(
+        [...hidden, ...visible].filter((i) => i.label !== job && !taken.has(i.label)),
+        token,
+      );
+    }
     case "needs":
     case "dependencies":
-    case "job":
-      return jobNames(model, false)
-        .filter((i) => i.label !== job)
+    case "job": {
+      // needs: this stage or an earlier one (this stage first); dependencies: earlier stages only
+      const taken = listed(parsed, key === "job" ? parents.slice(0, -1) : listPath, token);
+      const latest = key === "dependencies" ? currentStage - 1 : currentStage;
+      const items = jobNames(model, false)
+        .filter((i) => i.label !== job && !taken.has(i.label))
+        .filter((i) => currentStage < 0 || stageOf(model, i.label) <= latest)
         .map((i) => ({
           ...i,
-          rank: stageOf(model, i.label) < currentStage ? 0 : stageOf(model, i.label) === currentStage ? 1 : 3,
+          rank: stageOf(model, i.label) === currentStage ? 0 : 1,
           detail: `stage ${model.stages[stageOf(model, i.label)] ?? "?"}`,
         }));
+      return replacing(items, token);
+    }
     case "stage":
-      return model.stages.map((s, i) => ({ label: s, kind: "stage" as const, rank: i }));
+      return replacing(
+        model.stages.map((s, i) => ({ label: s, kind: "stage" as const, rank: i })),
+        token,
+      );
     case "local":
     case "include":
       if (parents.includes("include") || key === "include") {
-        return listFiles()
+        const files = listFiles()
           .filter((f) => /\.ya?ml$/i.test(f) && f !== file)
           .map((f) => ({ label: f, kind: "file" as const, rank: model.files.has(f) ? 1 : 0 }));
+        return replacing(files, token);
       }
   }
   if (inline || listItem) return [];

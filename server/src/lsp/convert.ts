@@ -112,6 +112,7 @@ export function completion(c: CompletionAnswer): lsp.CompletionItem {
     documentation: c.documentation ? { kind: "markdown", value: c.documentation } : undefined,
     sortText: `${String(c.rank).padStart(3, "0")}${c.label}`,
     textEdit: c.textEdit,
+    filterText: c.filterText,
   };
 }
 

@@ -146,6 +146,8 @@ export interface CompletionAnswer {
   readonly rank: number;
   /** The text to put in place of `range`, when the item says exactly what it replaces. */
   readonly textEdit?: { readonly range: Range; readonly newText: string };
+  /** What the client matches what was typed against, when it is not the label (after an opened quote). */
+  readonly filterText?: string;
 }
 
 /** A change to the project: files to create (with their text), then edits of existing files. */
@@ -646,7 +648,13 @@ export class Workspace {
     const model = this.lastGood.get(file) ?? analysis.models.find((m) => m.files.has(file)) ?? analysis.models[0];
     if (!model) return [];
     const structure = this.structure(file, text, offset, model);
-    return complete(model, file, text, offset, () => this.host.listFiles(), structure);
+    return complete(model, file, text, offset, () => this.host.listFiles(), structure).map(
+      ({ edit, filterText, ...item }): CompletionAnswer => ({
+        ...item,
+        ...(edit ? { textEdit: { range: lines.range(edit.start, edit.end), newText: edit.newText } } : {}),
+        ...(filterText ? { filterText } : {}),
+      }),
+    );
   }
 
   /**
