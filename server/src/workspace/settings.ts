@@ -1,14 +1,19 @@
 import type { RemoteIncludesMode } from "./external-includes";
+import { isCode } from "../engine/codes";
 import { DEFAULT_ROOT } from "../engine/engine";
 import { loadFile } from "../engine/load";
-import type { CValue, Diagnostic, SeveritySetting } from "../engine/types";
+import { suggest } from "../engine/schema-errors";
+import type { CValue, Diagnostic, SeveritySetting, Src } from "../engine/types";
 import type { RuleSetting } from "../lint/rule";
 import { readScenarios, type NamedScenario } from "./scenario-settings";
 
 // Settings come from two places: `.pipewright.yml` at the project root (the repository's, read by
 // the CLI and the editor alike) and the editor's `pipewright.*` settings (the user's). Both are
 // validated here: a value of the wrong type is left out and said once — on its line in
-// `.pipewright.yml`, or as a problem the host logs for the user's settings — never a stop.
+// `.pipewright.yml`, or as a problem the host logs for the user's settings — never a stop. So is
+// what is unknown: a key of `.pipewright.yml` that is no setting (said at the key; the editor's
+// settings hold other extensions' keys too), a code under `severity:` or `rules:` that does not exist,
+// an option a rule does not have. schemas/pipewright.schema.json says the same for editors.
 
 export const PROJECT_SETTINGS_FILE = ".pipewright.yml";
 
@@ -44,6 +49,29 @@ export interface SettingsLayer {
   readonly includeRefreshMinutes?: number;
 }
 
+/** The keys of `.pipewright.yml`. */
+export const SETTING_KEYS = [
+  "ciConfigPath",
+  "roots",
+  "severity",
+  "rules",
+  "analysisBudget",
+  "project",
+  "defaultBranch",
+  "scenarios",
+  "remoteIncludes",
+  "gitlabUrl",
+  "includeRefreshMinutes",
+] as const;
+
+/**
+ * The options of the lint rules that have some (`rules: {<id>: {severity, ...options}}`); any other
+ * rule takes only `severity`.
+ */
+export const RULE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  "glci-variable-prefix": ["mode", "allow"],
+};
+
 export const NO_SETTINGS: SettingsLayer = { roots: [], severity: {}, rules: {} };
 
 /** Seconds, by default: ten times what GitLab's own config takes on a slow first run. */
@@ -67,18 +95,29 @@ export interface Settings {
 
 export const DEFAULT_INCLUDE_REFRESH_MINUTES = 60;
 
-type Problem = (message: string, at?: CValue) => void;
+type Problem = (message: string, at?: { readonly src: Src }) => void;
 /** Where a setting is written in `.pipewright.yml`, by its keys; nothing for the editor's settings. */
 type At = (...keys: string[]) => CValue | undefined;
+/** Where the last of these keys is written itself (not its value). */
+type KeyAt = (...keys: string[]) => { readonly src: Src } | undefined;
 
-/** Reads a settings object (plain JS from the editor, or `.pipewright.yml` loaded), reporting what is ignored. */
-function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
+/**
+ * Reads a settings object (plain JS from the editor, or `.pipewright.yml` loaded), reporting what is ignored;
+ * `strict`: keys that are no setting are reported too (`.pipewright.yml`; the editor's section holds others).
+ */
+function readLayer(raw: unknown, problem: Problem, at: At, keyAt: KeyAt, strict: boolean): SettingsLayer {
   if (raw === undefined || raw === null) return NO_SETTINGS;
   if (typeof raw !== "object" || Array.isArray(raw)) {
     problem("settings must be a map of setting names to values");
     return NO_SETTINGS;
   }
   const s = raw as Record<string, unknown>;
+  if (strict)
+    for (const key of Object.keys(s))
+      if (!(SETTING_KEYS as readonly string[]).includes(key)) {
+        const hint = suggest(key, SETTING_KEYS);
+        problem(`unknown setting ${key}${hint ? ` — did you mean ${hint}?` : ""}`, keyAt(key));
+      }
   let ciConfigPath: string | undefined;
   if (s.ciConfigPath !== undefined && s.ciConfigPath !== null) {
     if (typeof s.ciConfigPath === "string" && s.ciConfigPath.trim() !== "") ciConfigPath = s.ciConfigPath;
@@ -129,7 +168,8 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
       problem("severity must map diagnostic codes to off, hint, information, warning or error", at("severity"));
     else
       for (const [code, level] of Object.entries(s.severity)) {
-        if (isSeveritySetting(level)) severity[code] = level;
+        if (!isCode(code)) problem(unknownCode(code), keyAt("severity", code));
+        else if (isSeveritySetting(level)) severity[code] = level;
         else problem(`severity of ${code} must be off, hint, information, warning or error`, at("severity", code));
       }
   }
@@ -146,30 +186,46 @@ function readLayer(raw: unknown, problem: Problem, at: At): SettingsLayer {
     severity,
     rules: mergeRules(
       severityRules(severity),
-      readRules(s.rules, (m, ...keys) => problem(m, at("rules", ...keys))),
+      readRules(s.rules, (m, key, ...keys) => problem(m, key ? keyAt("rules", ...keys) : at("rules", ...keys))),
     ),
   };
 }
 
+function unknownCode(code: string): string {
+  return `${code} is not a Pipewright diagnostic code (they are listed in docs/diagnostics.md)`;
+}
+
 /**
- * `rules:` settings: `id: warning` or `id: { severity: warning, ...options }`. Unknown keys are
- * kept as the rule's options; a bad severity is said and ignored.
+ * `rules:` settings: `id: warning` or `id: { severity: warning, ...options }`. A bad severity, an id
+ * that is no code and an option the rule does not have are said and ignored; `problem` is told the keys
+ * under `rules`, and whether the problem is the last key itself rather than its value.
  */
-function readRules(raw: unknown, problem: (message: string, ...keys: string[]) => void): Record<string, RuleSetting> {
+function readRules(
+  raw: unknown,
+  problem: (message: string, key: boolean, ...keys: string[]) => void,
+): Record<string, RuleSetting> {
   const out: Record<string, RuleSetting> = {};
   if (raw === undefined || raw === null) return out;
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    problem("rules must map rule ids to a severity or to options");
+    problem("rules must map rule ids to a severity or to options", false);
     return out;
   }
   for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (isSeveritySetting(v)) out[id] = { severity: v, options: {} };
+    if (!isCode(id)) problem(unknownCode(id), true, id);
+    else if (isSeveritySetting(v)) out[id] = { severity: v, options: {} };
     else if (v && typeof v === "object" && !Array.isArray(v)) {
-      const { severity, ...options } = v as Record<string, unknown>;
+      const { severity, ...given } = v as Record<string, unknown>;
       if (severity !== undefined && !isSeveritySetting(severity))
-        problem(`rules.${id}.severity must be off, hint, information, warning or error`, id, "severity");
+        problem(`rules.${id}.severity must be off, hint, information, warning or error`, false, id, "severity");
+      const known = RULE_OPTIONS[id] ?? [];
+      const options: Record<string, unknown> = {};
+      const has = known.length ? `its options: severity, ${known.join(", ")}` : "only severity";
+      for (const [name, value] of Object.entries(given)) {
+        if (known.includes(name)) options[name] = value;
+        else problem(`rules.${id} has no option ${name} (${has})`, true, id, name);
+      }
       out[id] = { severity: isSeveritySetting(severity) ? severity : undefined, options };
-    } else problem(`rules.${id} must be a severity or a map of options`, id);
+    } else problem(`rules.${id} must be a severity or a map of options`, false, id);
   }
   return out;
 }
@@ -204,7 +260,13 @@ export function readProjectSettings(text: string | undefined): { settings: Setti
     });
   const at: At = (...keys) =>
     keys.reduce<CValue | undefined>((v, k) => (v?.kind === "map" ? v.entries.get(k)?.value : undefined), content);
-  return { settings: readLayer(content === undefined ? undefined : plain(content, text), problem, at), diagnostics };
+  const keyAt: KeyAt = (...keys) => {
+    const parent = at(...keys.slice(0, -1));
+    const entry = parent?.kind === "map" ? parent.entries.get(keys[keys.length - 1]) : undefined;
+    return entry ? { src: entry.keySrc } : parent;
+  };
+  const settings = readLayer(content === undefined ? undefined : plain(content, text), problem, at, keyAt, true);
+  return { settings, diagnostics };
 }
 
 /** The editor's settings, validated; `problems` are for the host to show (a log line, say). */
@@ -214,6 +276,8 @@ export function readUserSettings(raw: unknown): { settings: SettingsLayer; probl
     raw,
     (m) => problems.push(`pipewright settings: ${m}: ignored`),
     () => undefined,
+    () => undefined,
+    false,
   );
   return { settings, problems };
 }

@@ -28,6 +28,7 @@ import {
   type PositionedDiagnostic,
 } from "./diagnostics";
 import type { WorkspaceIO } from "./io";
+import { applySuppressions, filesOf } from "./suppressions";
 import { describeSituation, situationOf, type Scenario } from "./scenario";
 import type { NamedScenario } from "./scenario-settings";
 import { checkScenario, type ScenarioResult } from "./scenario-tests";
@@ -344,6 +345,11 @@ export class Workspace {
       // gitlab-org's conventions are for the project's own files, not for someone else's fetched ones
       for (const f of lint(m, lintSettings)) if (!isExternalPath(f.src.file)) findings.push(f);
     }
+    // ---- pipewright-disable comments (workspace/suppressions.ts): what they silence goes, unused ones are said
+    const unsuppressed = applySuppressions(findings, filesOf(models));
+    findings.length = 0;
+    for (const f of unsuppressed) findings.push(f);
+    // ---- end of suppressions
     const positions = new Positions(models, (file) =>
       file === PROJECT_SETTINGS_FILE && this.project?.text !== undefined ? new LineIndex(this.project.text) : undefined,
     );
