@@ -21,3 +21,6 @@ export const check: Api["check"] = (o) => require("./api.js").check(o);
 
 /** The merged configuration, or one job's effective definition: see server/src/api.ts. */
 export const merged: Api["merged"] = (o) => require("./api.js").merged(o);
+
+/** The pipeline GitLab would create for a situation: see server/src/api.ts. */
+export const pipeline: Api["pipeline"] = (o) => require("./api.js").pipeline(o);

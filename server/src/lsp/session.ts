@@ -21,7 +21,7 @@ export class Session {
   private canWatchFiles = false;
   private canRegisterConfiguration = false;
 
-  /** False in a workspace the user has not trusted (VS Code's Restricted Mode): no fetching, no cache. */
+  /** False in a workspace the user has not trusted (VS Code's Restricted Mode): no fetching, no cache, no git. */
   private trusted = true;
   /** The instance and token the client stored for the user; the token goes to that instance only. */
   private credentials: Credentials = {};
@@ -46,6 +46,7 @@ export class Session {
       nodeIO(dir, {
         storeDir: this.storeDir,
         remoteIncludes: this.trusted ? (config) => remoteIncludesFor(process.env, this.credentials)(config) : undefined,
+        git: this.trusted,
       }),
       {
         baseline: "later",

@@ -3,7 +3,7 @@ import * as lsp from "vscode-languageserver/node";
 import { ResyncingReader } from "./stdio-reader";
 import { carry, pending, PortReader, PortWriter, waiting } from "./threads";
 
-// How the server is started from its command line: over stdio or node IPC on two threads
+// How the server is started from its command line: over stdio (the default) or node IPC on two threads
 // (lsp/threads.ts) — the script runs again as a worker, which analyses and answers, while the main
 // thread carries messages; with PIPEWRIGHT_ONE_THREAD=1, or another transport, on one thread.
 
@@ -20,9 +20,11 @@ export function startFromArgs(startServer: Start, script: string): void {
     return startServer(connection, { waiting: waiting(counters), pending: pending(counters) });
   }
   const args = process.argv.slice(2);
-  const stdio = args.includes("--stdio");
-  if (process.env.PIPEWRIGHT_ONE_THREAD === "1" || !(stdio || args.includes("--node-ipc")))
-    return startServer(oneThread(stdio));
+  // stdio unless told otherwise: `pipewright-language-server` is started bare by most editors
+  const ipc = args.includes("--node-ipc");
+  const other = args.some((a) => /^--(socket|pipe)(=|$)/.test(a));
+  const stdio = !ipc && !other;
+  if (process.env.PIPEWRIGHT_ONE_THREAD === "1" || other) return startServer(oneThread(stdio));
   if (stdio) carry(new ResyncingReader(process.stdin), new lsp.StreamMessageWriter(process.stdout), script, args);
   else carry(new lsp.IPCMessageReader(process), new lsp.IPCMessageWriter(process), script, args);
 }

@@ -9,11 +9,12 @@ import type { WorkspaceIO } from "../workspace/io";
  */
 export function nodeIO(
   dir: string,
-  options: { storeDir?: string; remoteIncludes?: WorkspaceIO["remoteIncludes"] } = {},
+  options: { storeDir?: string; remoteIncludes?: WorkspaceIO["remoteIncludes"]; git?: boolean } = {},
 ): WorkspaceIO {
   return {
     files: new DiskHost(dir),
-    git: new GitRepository(dir),
+    // no git in a workspace the user has not trusted: a repository's config can make git run programs
+    git: options.git === false ? undefined : new GitRepository(dir),
     store: options.storeDir ? new DiskParseStore(dir, options.storeDir) : undefined,
     remoteIncludes: options.remoteIncludes,
   };
