@@ -1,0 +1,145 @@
+// Why we fail a ported GitLab case today, one text per cause: a case's `pending` is one of these, so the
+// runner's todo list and the lead's report group by cause. Each says what GitLab does and where ours is made.
+
+/** Schema findings are worded our way. GitLab's text is its entry's: "<location> <attribute> <validator text>". */
+export const WORDING =
+  "schema error worded our way; GitLab's message is its entry's '<location> <humanised attribute> <text>' " +
+  "(e.g. 'jobs:rspec:artifacts name should be a string'), lower-cased (engine/validate.ts message())";
+
+export const NO_SCRIPT_WORDING =
+  "job-no-script says 'jobs:<name> config should implement ...'; GitLab's Jobs entry says " +
+  "'jobs <name> config should implement ...' (a space, the name lower-cased) (engine/jobs.ts, codes.ts)";
+
+export const DEPENDENCIES_WORDING =
+  "dependencies-not-in-needs says '<job> job: dependencies the X ...'; GitLab's Job entry says " +
+  "'jobs:<job> dependencies the X should be part of needs' (engine/semantics.ts, codes.ts)";
+
+export const ENTRY_BEFORE_PROCESSOR =
+  "GitLab validates entries before YamlProcessor's checks: a dependency outside `needs` is the Job entry's " +
+  "'jobs:<job> dependencies the X should be part of needs', not 'undefined dependency' (engine/semantics.ts)";
+
+export const CROSS_PIPELINE_DEPENDENCY =
+  "a dependency on a cross-pipeline need is GitLab's 'jobs:<job> needs corresponding to dependencies must be " +
+  "from the same pipeline'; we say it is not in needs (engine/semantics.ts)";
+
+export const DEPENDENCY_UNKNOWN_STAGE =
+  "a dependency on a job whose stage is not in `stages` is not reported as GitLab's '<job> job: dependency X is " +
+  "not defined in current or prior stages' (engine/semantics.ts)";
+
+export const LOCAL_SLASH =
+  "include-not-found echoes the path with its leading '/'; GitLab strips it: 'Local file `a/b.yml` does not " +
+  "exist!' (engine/includes.ts)";
+
+export const INCLUDED_FORMAT =
+  "an included file that is not a mapping is GitLab's '`<path>`: Invalid configuration format'; ours lacks the " +
+  "file prefix (engine/load.ts)";
+
+export const NEEDS_CYCLE_WORDING =
+  "needs-cycle: GitLab's text is 'The pipeline has circular dependencies: topological sort failed: " +
+  '["a", "c", "b"]\' or \'...: self-dependency: <job>\' (engine/semantics.ts)';
+
+export const INTERPOLATION_WORDING =
+  "interpolation-error for an unknown name: GitLab's is '`<file>`: unknown interpolation provided: `x` in " +
+  "`inputs.x`' (engine/inputs.ts)";
+
+export const FUNCTION_WORDING =
+  "interpolation-error for an unknown function: GitLab's is '`<file>`: no function matching `f`: check that the " +
+  "function name, arguments, and types are correct' (engine/inputs.ts)";
+
+export const FUNCTION_INPUT_TYPE =
+  "a function given a non-string input is GitLab's '`<file>`: error in `<f>` function: invalid input type: <f> " +
+  "can only be used with string inputs'; we report nothing (engine/inputs.ts)";
+
+export const SPLIT_FUNCTION =
+  "GitLab's `split('<separator>')` interpolation function is unknown to us (engine/inputs.ts)";
+
+export const REFERENCE_WORDING =
+  "reference-invalid: GitLab echoes the value, '!reference [] is not valid', '!reference \"str\" is not valid', " +
+  '\'!reference {"b"=>"c"} is not valid\' (engine/reference-tags.ts)';
+
+export const ALIAS_TOO_BIG =
+  "a document that is an alias of itself is GitLab's 'The parsed YAML is too big'; we say unknown alias " +
+  "(engine/yaml.ts)";
+
+export const INCLUDE_RULE_LOCATION =
+  "an include rule's errors are GitLab's 'include:rule ...' (External::Rules prefixes 'include:' to the rule " +
+  "entry's own error); ours say 'include:rules:rule' (engine/expression-checks.ts)";
+
+export const RULES_NEEDS =
+  "`rules:needs` are not checked like `needs`: stage order ('<job> job: need X is not defined in current or " +
+  "prior stages') and duplicates ('<job> has the following needs duplicated: X.') (engine/semantics.ts)";
+
+export const NEED_NAME_TOO_LONG =
+  "a need that names a parallel job whose expanded name is over 255 characters is GitLab's '<job> job: need " +
+  "`<name>` name is too long (maximum is 255 characters)' (engine/semantics.ts)";
+
+export const CROSS_PIPELINE_LIMIT =
+  "more than 5 cross-pipeline needs: GitLab's 'jobs:<job>:needs config must be less than or equal to 5' " +
+  "(engine/semantics.ts or the schema)";
+
+export const MATRIX_EXPRESSION =
+  "`$[[ matrix.X ]]` in needs:parallel:matrix naming no dimension of the job's matrix: GitLab's '<job> job: " +
+  "'X' does not exist in matrix configuration' (engine/semantics.ts)";
+
+export const RUN_EXCLUSIVE =
+  "`run` with script, before_script or after_script: GitLab's 'jobs:<job> config these keys cannot be used " +
+  "together: script, run' (schema or engine/job-combinations.ts)";
+
+export const START_IN_LIMIT = "start_in over one week: GitLab's '... start in should not exceed the limit' (schema)";
+
+export const TIMEOUT =
+  "timeout that is not a duration, or over the limit: GitLab's 'jobs:<job>:timeout config should be a duration' " +
+  "/ '... should not exceed the limit' (schema)";
+
+export const DURATION =
+  "a string that is not a duration ('7 elephants'): GitLab's '... expire in should be a duration' (schema)";
+
+export const ENVIRONMENT_NAME =
+  "environment names are not checked: GitLab's 'jobs:<job>:environment name can contain only letters, digits, " +
+  "'-', '_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/'' (schema)";
+
+export const ONLY_REGEX =
+  "an only/except pattern that is not valid RE2 ('/*invalid/'): GitLab's 'jobs:<job>:only config should be an " +
+  "array of strings or regular expressions using re2 syntax' (schema or engine)";
+
+export const JOB_NAME_BLANK = "a job named '' is GitLab's 'jobs:job name can't be blank' (engine/jobs.ts)";
+
+export const JOB_NAME_NOT_STRING =
+  "a job whose key is not a string (10:) is GitLab's 'jobs:10 name should be a symbol' (engine/jobs.ts)";
+
+export const RULES_DEPTH =
+  "rules nested more than 10 lists deep: GitLab's 'jobs:<job> rules should be an array containing hashes and " +
+  "arrays of hashes' (engine/jobs.ts flattening)";
+
+export const PUBLISH_OUTSIDE_PAGES =
+  "`publish` in a job that is not a pages job: GitLab's 'jobs:<job> publish can only be used within a `pages` " +
+  "job' (engine/job-combinations.ts)";
+
+export const TAGS_LIMIT = "more than 50 tags: GitLab's 'jobs:<job>:tags config must be less than the limit of 50 tags'";
+
+export const RELEASE_REF = "release:ref is not checked: GitLab's 'jobs:<job>:release ref must be a valid ref' (schema)";
+
+export const EXPOSE_AS_WILDCARD =
+  "artifacts:paths with '*' and expose_as: GitLab's 'jobs:<job>:artifacts paths can't contain '*' when used with " +
+  "'expose_as'' (schema)";
+
+export const VARIABLE_OPTIONS =
+  "a variable whose value is not one of its options: GitLab's 'variables:<name> config value must be present in " +
+  "options' (schema or engine)";
+
+export const BRIDGE_PARALLEL =
+  "a trigger job with `parallel: <number>`: GitLab's 'jobs:<job>:parallel config cannot use \"parallel: " +
+  "<number>\".' (schema)";
+
+export const NULL_ACCEPTED = "GitLab accepts null here (the entry is unspecified) and we report an error (schemas/src)";
+
+export const EXISTS_FORMS =
+  "rules:exists as a string, or an empty map, is accepted by GitLab and rejected by us (schemas/src)";
+
+export const MILESTONES_STRING = "release:milestones as one string is accepted by GitLab (schemas/src)";
+
+export const RETRY_WHEN = "a documented retry:when reason is missing from our enum (schemas/src/execution.json)";
+
+export const TOP_LEVEL_AND_DEFAULT =
+  "a keyword set both at the top level and in `default:`: GitLab's '<keyword> is defined in top-level and " +
+  "`default:` entry'; we report nothing (engine/jobs.ts, where default: is applied)";
