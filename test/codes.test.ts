@@ -172,6 +172,7 @@ const CASES: Record<string, Record<string, string>> = {
   "expression-invalid": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  rules: [{if: '$A = 1'}]") },
   "job-name-too-long": { ".gitlab-ci.yml": y(`${"j".repeat(256)}: {script: [x]}`) },
   "job-key-with-rules": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  only: [main]", "  rules: [{if: $A}]") },
+  "job-keys-exclusive": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  run: [{name: a, script: b}]") },
   "job-start-in-blank": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  start_in: 1 day") },
   "job-start-in-missing": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  when: delayed") },
   "rules-multiple-pipelines": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  rules: [{if: $A}, {when: always}]") },

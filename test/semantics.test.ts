@@ -100,7 +100,7 @@ test("dependencies: unknown, later stage, and not among needs", () => {
     ".gitlab-ci.yml 8:23-8:24 error dependencies-unknown c job: undefined dependency: z",
     ".gitlab-ci.yml 12:17-12:18 error dependencies-later-stage d job: dependency " +
       "c is not defined in current or prior stages",
-    ".gitlab-ci.yml 16:17-16:18 error dependencies-not-in-needs e job: dependencies the a should be part of needs",
+    ".gitlab-ci.yml 16:17-16:18 error dependencies-not-in-needs jobs:e dependencies the a should be part of needs",
   ]);
 });
 

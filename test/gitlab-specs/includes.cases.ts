@@ -158,7 +158,6 @@ export const includeCases: SpecCase[] = [
   {
     spec: PROCESSOR,
     example: "#perform › when an invalid local file is defined",
-    pending: P.LOCAL_SLASH,
     files: ci("include: /lib/gitlab/ci/templates/non-existent-file.yml", "image: image:1.0", "j: {script: x}"),
     expect: { error: "Local file `lib/gitlab/ci/templates/non-existent-file.yml` does not exist!" },
   },

@@ -72,7 +72,6 @@ export const jobCases: SpecCase[] = [
   ...["script", "before_script", "after_script"].map((key): SpecCase => ({
     spec: JOB,
     example: `validations › when entry value is not correct › when mutually exclusive keys are used with run › ${key}`,
-    pending: P.RUN_EXCLUSIVE,
     files: rspec([`${key}: rspec`, "run: [{name: step1, step: some reference}]"]),
     expect: { error: `jobs:rspec config these keys cannot be used together: ${key}, run` },
   })),
@@ -200,7 +199,6 @@ export const jobCases: SpecCase[] = [
   {
     spec: JOB,
     example: "validations › ... › when the job has needs › and there are dependencies that are not included in needs",
-    pending: P.DEPENDENCIES_WORDING,
     files: rspec(
       ["stage: test", "script: echo", "dependencies: [another-job]", "needs: [build-job]"],
       "another-job: {stage: build, script: echo}",

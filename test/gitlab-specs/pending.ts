@@ -10,10 +10,6 @@ export const NO_SCRIPT_WORDING =
   "job-no-script says 'jobs:<name> config should implement ...'; GitLab's Jobs entry says " +
   "'jobs <name> config should implement ...' (a space, the name lower-cased) (engine/jobs.ts, codes.ts)";
 
-export const DEPENDENCIES_WORDING =
-  "dependencies-not-in-needs says '<job> job: dependencies the X ...'; GitLab's Job entry says " +
-  "'jobs:<job> dependencies the X should be part of needs' (engine/semantics.ts, codes.ts)";
-
 export const ENTRY_BEFORE_PROCESSOR =
   "GitLab validates entries before YamlProcessor's checks: a dependency outside `needs` is the Job entry's " +
   "'jobs:<job> dependencies the X should be part of needs', not 'undefined dependency' (engine/semantics.ts)";
@@ -25,10 +21,6 @@ export const CROSS_PIPELINE_DEPENDENCY =
 export const DEPENDENCY_UNKNOWN_STAGE =
   "a dependency on a job whose stage is not in `stages` is not reported as GitLab's '<job> job: dependency X is " +
   "not defined in current or prior stages' (engine/semantics.ts)";
-
-export const LOCAL_SLASH =
-  "include-not-found echoes the path with its leading '/'; GitLab strips it: 'Local file `a/b.yml` does not " +
-  "exist!' (engine/includes.ts)";
 
 export const INCLUDED_FORMAT =
   "an included file that is not a mapping is GitLab's '`<path>`: Invalid configuration format'; ours lacks the " +
@@ -80,10 +72,6 @@ export const CROSS_PIPELINE_LIMIT =
 export const MATRIX_EXPRESSION =
   "`$[[ matrix.X ]]` in needs:parallel:matrix naming no dimension of the job's matrix: GitLab's '<job> job: " +
   "'X' does not exist in matrix configuration' (engine/semantics.ts)";
-
-export const RUN_EXCLUSIVE =
-  "`run` with script, before_script or after_script: GitLab's 'jobs:<job> config these keys cannot be used " +
-  "together: script, run' (schema or engine/job-combinations.ts)";
 
 export const START_IN_LIMIT = "start_in over one week: GitLab's '... start in should not exceed the limit' (schema)";
 

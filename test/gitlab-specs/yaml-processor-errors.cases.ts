@@ -274,7 +274,6 @@ export const yamlProcessorErrorCases: SpecCase[] = [
     "Job Needs › needs and dependencies that are mismatching",
     pipeline(["needs: [build1]", "dependencies: [build2]"]),
     "jobs:test1 dependencies the build2 should be part of needs",
-    P.DEPENDENCIES_WORDING,
   ),
   errorCase(
     "Job Needs › needs with a Hash type and dependencies with a string type that are mismatching",

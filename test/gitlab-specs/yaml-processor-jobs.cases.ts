@@ -309,7 +309,6 @@ export const yamlProcessorJobCases: SpecCase[] = [
   {
     spec: SPEC,
     example: "Include › within a project › when the included internal file is not present",
-    pending: P.LOCAL_SLASH,
     files: ci("include: /local.gitlab-ci.yml", "rspec: {script: test}"),
     expect: { error: "Local file `local.gitlab-ci.yml` does not exist!" },
   },

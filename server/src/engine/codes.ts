@@ -121,6 +121,11 @@ export const CODES = {
     section: "jobs",
     gitlab: "jobs:%{job} config key may not be used with `rules`: %{keys}",
   },
+  "job-keys-exclusive": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "jobs:%{job} config these keys cannot be used together: %{keys}",
+  },
   "job-start-in-blank": { severity: "error", section: "jobs", gitlab: "jobs:%{job} start in must be blank" },
   "job-start-in-missing": { severity: "error", section: "jobs", gitlab: "jobs:%{job} start in should be a duration" },
   "rules-multiple-pipelines": {
@@ -190,7 +195,7 @@ export const CODES = {
   "dependencies-not-in-needs": {
     severity: "error",
     section: "logic",
-    gitlab: "%{job} job: dependencies the %{dependency} should be part of needs",
+    gitlab: "jobs:%{job} dependencies the %{dependency} should be part of needs",
   },
   "parallel-matrix-too-many": {
     severity: "error",

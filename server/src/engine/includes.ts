@@ -415,7 +415,8 @@ export class IncludeExpander {
         continue;
       }
       if (parsed === undefined) {
-        const missing = `Local file \`${location.includes("*") ? target : location}\` does not exist!`;
+        // GitLab names the path as it reads it: without the leading `/` (File::Local strips it)
+        const missing = `Local file \`${location.includes("*") ? target : location.replace(/^\/+/, "")}\` does not exist!`;
         if (conditional)
           report(
             locationValue!.src,

@@ -5,6 +5,8 @@ import { get, str } from "./values";
 // Keywords a job may not combine, and the one warning GitLab gives about `rules`, as its job entries
 // check them (GL:lib/gitlab/ci/config/entry/processable.rb, entry/job.rb; their specs in
 // spec/lib/gitlab/ci/config/entry/job_spec.rb):
+// - `script` or `run` with `trigger`, `run` with `script`, `before_script` or `after_script`: "config these
+//   keys cannot be used together: <a>, <b>" (mutually_exclusive_keys);
 // - `only`, `except` or `start_in` with `rules`: "config key may not be used with `rules`: <keys>"
 //   (a key written as null does not count: `ignore_nil`);
 // - `start_in` on a job that is not `when: delayed`, or that has `rules`: "start in must be blank";
@@ -14,6 +16,14 @@ import { get, str } from "./values";
 // A job-level `when` with `rules` was refused once; GitLab accepts it now (the spec that said so is gone).
 
 const NOT_WITH_RULES = ["only", "except", "start_in"];
+/** Keys a job may not have together (Processable: script/run with trigger; Job: run with script and its hooks). */
+const EXCLUSIVE: ReadonlyArray<readonly [string, string]> = [
+  ["script", "trigger"],
+  ["run", "trigger"],
+  ["script", "run"],
+  ["before_script", "run"],
+  ["after_script", "run"],
+];
 const MULTIPLE_PIPELINES_DOCS =
   "https://docs.gitlab.com/ee/ci/jobs/job_troubleshooting.html#job-may-allow-multiple-pipelines-to-run-for-a-single-action-warning";
 
@@ -37,6 +47,15 @@ export function keywordCombinationDiagnostics(
     const rules = get(value, "rules");
     const hasRules = !isNull(rules);
     const where = `jobs:${job.name}`;
+    for (const [a, b] of EXCLUSIVE)
+      if (value.entries.has(a) && value.entries.has(b))
+        out.push({
+          src: value.entries.get(b)!.keySrc,
+          severity: "error",
+          code: "job-keys-exclusive",
+          message: `${where} config these keys cannot be used together: ${a}, ${b}`,
+          job: job.name,
+        });
     if (hasRules) {
       const present = NOT_WITH_RULES.filter((k) => !isNull(get(value, k)));
       if (present.length)

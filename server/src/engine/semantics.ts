@@ -241,7 +241,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
             `${j.name} job: dependency ${name} is not defined in current or prior stages`,
           );
         else if (hasNeeds && !needNames.has(name))
-          report(d.src, "dependencies-not-in-needs", `${j.name} job: dependencies the ${name} should be part of needs`);
+          report(d.src, "dependencies-not-in-needs", `jobs:${j.name} dependencies the ${name} should be part of needs`);
       }
     }
 
