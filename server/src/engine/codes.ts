@@ -6,7 +6,8 @@ import type { Severity } from "./types";
 // it, and — where GitLab reports the same problem — GitLab's message, with `%{...}` for what varies:
 // our message then starts with GitLab's text (a test checks both against the messages we emit and
 // the docs). `%{location}` is GitLab's "`file.yml`: " before a problem of an included file, empty
-// at the root. Lint rules' codes are their ids; their pages are docs/rules/<id>.md.
+// at the root. Lint rules' codes are their ids; their pages are docs/rules/<id>.md. A new code goes into
+// schemas/pipewright.schema.json too (`severity:` and `rules:` name codes; a test keeps the two in step).
 
 export type Section = "yaml" | "includes" | "extends" | "jobs" | "schema" | "logic" | "lint" | "settings";
 
