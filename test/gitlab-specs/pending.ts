@@ -126,8 +126,6 @@ export const EXISTS_FORMS =
 
 export const MILESTONES_STRING = "release:milestones as one string is accepted by GitLab (schemas/src)";
 
-export const RETRY_WHEN = "a documented retry:when reason is missing from our enum (schemas/src/execution.json)";
-
 export const TOP_LEVEL_AND_DEFAULT =
   "a keyword set both at the top level and in `default:`: GitLab's '<keyword> is defined in top-level and " +
   "`default:` entry'; we report nothing (engine/jobs.ts, where default: is applied)";
