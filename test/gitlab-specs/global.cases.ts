@@ -233,7 +233,6 @@ export const globalCases: SpecCase[] = [
   {
     spec: WORKFLOW,
     example: "with workflow name › when name is nil",
-    pending: P.NULL_ACCEPTED,
     files: ci("workflow: {name: null}", "rspec: {script: rspec}"),
     expect: { valid: true },
   },

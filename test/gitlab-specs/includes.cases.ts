@@ -300,6 +300,5 @@ export const includeCases: SpecCase[] = [
       "builds.yml": y("b: {script: x}"),
     },
     expect: { valid: true },
-    ...(rule === "{exists: null}" ? { pending: P.NULL_ACCEPTED } : {}),
   })),
 ];

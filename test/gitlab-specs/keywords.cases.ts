@@ -121,9 +121,9 @@ export const keywordCases: SpecCase[] = [
     expect: { error: "jobs:deploy:environment:kubernetes config should be a hash" },
   },
   environment("kubernetes › is a hash", "{name: production, kubernetes: {namespace: production}}"),
-  pend(P.NULL_ACCEPTED, environment("kubernetes › is nil", "{name: production, kubernetes: null}")),
+  environment("kubernetes › is nil", "{name: production, kubernetes: null}"),
   environment("deployment_tier › is a string", "{name: customer-portal, deployment_tier: production}"),
-  pend(P.NULL_ACCEPTED, environment("deployment_tier › is nil", "{name: customer-portal, deployment_tier: null}")),
+  environment("deployment_tier › is nil", "{name: customer-portal, deployment_tier: null}"),
   pend(
     P.WORDING,
     environment(
@@ -146,10 +146,7 @@ export const keywordCases: SpecCase[] = [
       "{tag_name: v0.06, description: d, milestones: m1}",
     ),
   ),
-  pend(
-    P.NULL_ACCEPTED,
-    release("validation › when 'tag_message' is nil", "{tag_name: v0.06, description: d, tag_message: null}"),
-  ),
+  release("validation › when 'tag_message' is nil", "{tag_name: v0.06, description: d, tag_message: null}"),
   pend(
     P.WORDING,
     release(

@@ -121,14 +121,12 @@ export const needsCases: SpecCase[] = [
   {
     spec: NEED,
     example: "with complex config › with job name and artifacts nil",
-    pending: P.NULL_ACCEPTED,
     files: needs("[{job: job_name, artifacts: null}]"),
     expect: { valid: true },
   },
   {
     spec: NEED,
     example: "with complex config › with job name and optional nil",
-    pending: P.NULL_ACCEPTED,
     files: needs("[{job: job_name, optional: null}]"),
     expect: { valid: true },
   },

@@ -119,8 +119,6 @@ export const BRIDGE_PARALLEL =
   "a trigger job with `parallel: <number>`: GitLab's 'jobs:<job>:parallel config cannot use \"parallel: " +
   "<number>\".' (schema)";
 
-export const NULL_ACCEPTED = "GitLab accepts null here (the entry is unspecified) and we report an error (schemas/src)";
-
 export const EXISTS_FORMS =
   "rules:exists as a string, or an empty map, is accepted by GitLab and rejected by us (schemas/src)";
 

@@ -106,7 +106,6 @@ export const rulesCases: SpecCase[] = [
   {
     spec: RULE,
     example: ".new › when specifying an exists: clause › with a nil value",
-    pending: P.NULL_ACCEPTED,
     files: rule("{exists: null}"),
     expect: { valid: true },
   },
@@ -248,7 +247,6 @@ export const rulesCases: SpecCase[] = [
   {
     spec: RULE,
     example: ".new › interruptible: validation › with a null value",
-    pending: P.NULL_ACCEPTED,
     files: rule(`{if: '$THIS == "that"', interruptible: null}`),
     expect: { valid: true },
   },

@@ -98,7 +98,6 @@ export const yamlProcessorErrorCases: SpecCase[] = [
     example: `#environment › ${example}`,
     files: ci("deploy_to_production:", "  stage: deploy", "  script: test", `  environment: ${environment}`),
     expect: { valid: true },
-    ...(environment === "null" ? { pending: P.NULL_ACCEPTED } : {}),
   })),
   errorCase(
     "#environment › is not a string",
