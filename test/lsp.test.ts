@@ -140,17 +140,18 @@ test("completion while typing offers templates after extends:, from the last ana
   client.notify("textDocument/didOpen", {
     textDocument: { uri: client.uri(JOBS), languageId: "gitlab-ci", version: 1, text },
   });
-  const items = await client.request<Array<{ label: string; sortText: string }>>("textDocument/completion", {
+  type Item = { label: string; sortText: string; textEdit?: { newText: string; range: unknown } };
+  const list = await client.request<{ isIncomplete: boolean; items: Item[] }>("textDocument/completion", {
     textDocument: { uri: client.uri(JOBS) },
     position: { line: 11, character: 11 },
   });
-  assert.deepEqual(
-    items
-      .sort((a, b) => a.sortText.localeCompare(b.sortText))
-      .map((i) => i.label)
-      .slice(0, 2),
-    [".base", ".rules:test"],
-  );
+  const items = list.items.sort((a, b) => a.sortText.localeCompare(b.sortText));
+  assert.deepEqual(items.map((i) => i.label).slice(0, 2), [".base", ".rules:test"]);
+  // this client takes no shared edit range: each item says what it replaces
+  assert.deepEqual(items[0].textEdit, {
+    range: { start: { line: 11, character: 11 }, end: { line: 11, character: 11 } },
+    newText: ".base",
+  });
 });
 
 test("rename of a template is one workspace edit over every file", async () => {

@@ -210,3 +210,18 @@ test("an include cycle across projects, served by the stand-in, is named and not
   );
   assert.equal(r.status, 1);
 });
+
+test("a fetched copy is read-only on disk, so an editor opens it read-only", async (t) => {
+  const { project, cache, gitlab } = await setup(t, { ".gitlab-ci.yml": CONFIG });
+  const r = await run(
+    project,
+    { GITLAB_TOKEN: TOKEN, PIPEWRIGHT_INCLUDE_CACHE: cache },
+    "fetch",
+    "--gitlab-url",
+    gitlab.url,
+  );
+  assert.equal(r.status, 0, r.stdout);
+  const host = new URL(gitlab.url).host.replace(":", "%3A");
+  const copy = path.join(cache, host, "group/lib/-/blob", LIB, "ci/base.yml");
+  assert.equal(fs.statSync(copy).mode & 0o777, 0o444);
+});

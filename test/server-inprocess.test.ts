@@ -262,3 +262,40 @@ test("remote includes in the editor: published at once, fetched, published again
     for (const d of [...dirs, cache]) fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test("a client that takes a shared edit range gets it once, and each item's text only where it differs", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-inproc-completion-"));
+  const config = y(".linux build:", "  image: alpine", ".base:", "  tags: [a]", "j:", "  script: [x]", "  extends: ");
+  fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), config);
+  const s = serve(dir);
+  try {
+    await s.client.sendRequest("initialize", {
+      processId: null,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: { textDocument: { completion: { completionList: { itemDefaults: ["editRange"] } } } },
+    });
+    s.client.sendNotification("initialized", {});
+    while (!s.published.length) await s.next();
+    const list = await s.client.sendRequest<{
+      itemDefaults?: { editRange: unknown };
+      items: Array<{ label: string; textEdit?: unknown; textEditText?: string }>;
+    }>("textDocument/completion", {
+      textDocument: { uri: s.uri(".gitlab-ci.yml") },
+      position: { line: 6, character: 11 },
+    });
+    assert.deepEqual(list.itemDefaults, {
+      editRange: { start: { line: 6, character: 11 }, end: { line: 6, character: 11 } },
+    });
+    assert.deepEqual(
+      list.items.map((i) => [i.label, i.textEdit ?? null, i.textEditText ?? null]),
+      [
+        [".linux build", null, null],
+        [".base", null, null],
+      ],
+    );
+  } finally {
+    await s.client.sendRequest("shutdown").catch(() => undefined);
+    s.client.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

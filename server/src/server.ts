@@ -90,7 +90,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     ),
   );
   connection.onCompletion(
-    on("completion", [], (ws, file, p) => ws.completion(file, p.position).map(convert.completion)),
+    on("completion", null, (ws, file, p) => session.completionList(ws.completion(file, p.position))),
   );
   connection.onCodeAction(
     on(

@@ -104,6 +104,32 @@ export function codeAction(folder: Folder, a: Action): lsp.CodeAction {
   return { title: a.title, kind: a.kind, edit: { documentChanges } };
 }
 
+/**
+ * The answers as a list. A client that takes a shared edit range gets it once, with each item's text
+ * only where it differs from the label: the thousand templates offered after `extends:` stay small.
+ */
+export function completionList(answers: readonly CompletionAnswer[], editRangeDefault: boolean): lsp.CompletionList {
+  const range = answers[0]?.textEdit?.range;
+  const shared =
+    editRangeDefault && range !== undefined && answers.every((a) => a.textEdit && sameRange(a.textEdit.range, range));
+  if (!shared) return { isIncomplete: false, items: answers.map(completion) };
+  return {
+    isIncomplete: false,
+    itemDefaults: { editRange: range },
+    items: answers.map((a) => {
+      const { textEdit, ...rest } = completion(a);
+      const newText = (textEdit as lsp.TextEdit).newText;
+      return newText === a.label ? rest : { ...rest, textEditText: newText };
+    }),
+  };
+}
+
+const sameRange = (a: lsp.Range, b: lsp.Range) =>
+  a.start.line === b.start.line &&
+  a.start.character === b.start.character &&
+  a.end.line === b.end.line &&
+  a.end.character === b.end.character;
+
 export function completion(c: CompletionAnswer): lsp.CompletionItem {
   return {
     label: c.label,

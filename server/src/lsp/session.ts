@@ -5,6 +5,8 @@ import { type Credentials, remoteIncludesFor } from "../node/remote-credentials"
 import { cacheDir } from "../node/parse-store";
 import { Workspace } from "../workspace/workspace";
 import { CAPABILITIES } from "./capabilities";
+import type { CompletionAnswer } from "../workspace/workspace";
+import { completionList } from "./convert";
 import { Folders } from "./folders";
 import type { Requests } from "./requests";
 
@@ -20,6 +22,8 @@ export class Session {
   private canRefreshLenses = false;
   private canWatchFiles = false;
   private canRegisterConfiguration = false;
+  /** The client takes a completion list's shared edit range once (LSP 3.17 itemDefaults.editRange). */
+  private editRangeDefault = false;
 
   /** False in a workspace the user has not trusted (VS Code's Restricted Mode): no fetching, no cache, no git. */
   private trusted = true;
@@ -96,6 +100,8 @@ export class Session {
     this.canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     this.canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     this.canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    this.editRangeDefault =
+      params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes("editRange") ?? false;
     return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
   }
 
@@ -121,6 +127,11 @@ export class Session {
     // clients without workspace/configuration push the settings with the notification
     const pushed = (change.settings as { pipewright?: unknown } | null)?.pipewright;
     for (const f of this.folders.list) this.warn(f.workspace.setUserSettings(pushed));
+  }
+
+  /** Completion answers as this client takes them best. */
+  completionList(answers: readonly CompletionAnswer[]): lsp.CompletionList {
+    return completionList(answers, this.editRangeDefault);
   }
 
   /** Asks the client to ask for the CodeLens again, when it can. */

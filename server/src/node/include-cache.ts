@@ -92,7 +92,8 @@ export class IncludeCache {
   write(virtualPath: string, text: string): void {
     const file = this.diskPath(virtualPath);
     if (file === undefined) throw new Error(`not a cache path: ${virtualPath}`);
-    writeAtomic(file, text);
+    // read-only on disk: go-to-definition opens the copy, and editors show such a file as read-only
+    writeAtomic(file, text, 0o444);
   }
 
   /** An index's entries (empty when it is missing or unreadable). */
@@ -162,11 +163,11 @@ function parseIndex(file: string): Map<string, Stamp> {
 }
 
 /** Whole or not at all: readers see the old file or the new one, never a part. */
-function writeAtomic(file: string, text: string): void {
+function writeAtomic(file: string, text: string, mode = 0o644): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    fs.writeFileSync(tmp, text);
+    fs.writeFileSync(tmp, text, { mode });
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });

@@ -5,6 +5,7 @@ import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
 import { isExternalPath } from "../engine/external";
 import { rehomeExternalFindings } from "./external-findings";
+import type { Mutable } from "./scenario-flags";
 import { HostWithExternals, type RemoteIncludesMode, WorkspaceExternals } from "./external-includes";
 import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
@@ -654,13 +655,20 @@ export class Workspace {
     const model = this.lastGood.get(file) ?? analysis.models.find((m) => m.files.has(file)) ?? analysis.models[0];
     if (!model) return [];
     const structure = this.structure(file, text, offset, model);
-    return complete(model, file, text, offset, () => this.host.listFiles(), structure).map(
-      ({ edit, filterText, ...item }): CompletionAnswer => ({
-        ...item,
-        ...(edit ? { textEdit: { range: lines.range(edit.start, edit.end), newText: edit.newText } } : {}),
-        ...(filterText ? { filterText } : {}),
-      }),
-    );
+    // every value item replaces the same range: it is computed once
+    let range: { start: number; end: number; range: Range } | undefined;
+    return complete(model, file, text, offset, () => this.host.listFiles(), structure).map((c): CompletionAnswer => {
+      const answer: Mutable<CompletionAnswer> = { label: c.label, kind: c.kind, rank: c.rank };
+      if (c.detail !== undefined) answer.detail = c.detail;
+      if (c.documentation !== undefined) answer.documentation = c.documentation;
+      if (c.filterText !== undefined) answer.filterText = c.filterText;
+      if (c.edit) {
+        if (range?.start !== c.edit.start || range.end !== c.edit.end)
+          range = { start: c.edit.start, end: c.edit.end, range: lines.range(c.edit.start, c.edit.end) };
+        answer.textEdit = { range: range.range, newText: c.edit.newText };
+      }
+      return answer;
+    });
   }
 
   /**
