@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { complete } from "../server/src/features/completion";
 import { MemoryHost } from "../server/src/engine/memory-host";
+import { completionList, MAX_COMPLETIONS } from "../server/src/lsp/convert";
 import { LineIndex } from "../server/src/engine/text";
 import { Workspace } from "../server/src/workspace/workspace";
 import { analyze, y } from "./helpers";
@@ -148,9 +149,17 @@ function edits(job: string): Record<string, string> {
 }
 
 test("completion replaces the whole name being typed: spaces, quotes, flow lists", () => {
-  // a block list item with spaces: from after `- ` to the end of the line; every job of this or an earlier stage
+  // a block list item with spaces: from after `- ` to the end of the line; the jobs of this or an earlier
+  // stage whose names hold what is typed, in order (as editors filter)
   const block = edits("new:\n  stage: test\n  script: [x]\n  needs:\n    - clone te|");
-  assert.deepEqual(Object.keys(block).sort(), ["clone docs", "clone test images", "lint", "u1", "u2"]);
+  assert.deepEqual(Object.keys(block), ["clone test images"]);
+  assert.deepEqual(Object.keys(edits("new:\n  stage: test\n  script: [x]\n  needs:\n    - |")).sort(), [
+    "clone docs",
+    "clone test images",
+    "lint",
+    "u1",
+    "u2",
+  ]);
   assert.equal(block["clone test images"], "21:6-21:14 clone test images");
   // inside an opened quote: the quote is part of the range, closed in the new text, and matched
   const quoted = edits('new:\n  stage: test\n  script: [x]\n  needs: ["clone t|');
@@ -166,4 +175,17 @@ test("completion replaces the whole name being typed: spaces, quotes, flow lists
   const parents = edits("new:\n  script: [x]\n  extends: .li|");
   assert.equal(parents[".linux integration kubernetes"], "19:11-19:14 .linux integration kubernetes");
   assert.equal(parents[".scalar"], undefined);
+});
+
+test("the client gets the best 200 items at once, and is told to ask again as the user types", () => {
+  const answers = Array.from({ length: 250 }, (_, i) => ({
+    label: `.t${i}`,
+    kind: "template" as const,
+    rank: 249 - i,
+  }));
+  const list = completionList(answers, false);
+  assert.equal(list.isIncomplete, true);
+  assert.equal(list.items.length, MAX_COMPLETIONS);
+  assert.deepEqual([list.items[0].label, list.items[199].label], [".t249", ".t50"]);
+  assert.equal(completionList(answers.slice(0, 10), false).isIncomplete, false);
 });

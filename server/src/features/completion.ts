@@ -86,18 +86,33 @@ function jobNames(model: Model, hidden: boolean): CompletionItem[] {
   return out;
 }
 
-/** Every item, given the edit that puts it in place of the value being typed. */
-function replacing(items: CompletionItem[], token: ValueToken): CompletionItem[] {
+/** Whether the letters typed so far appear in the name, in order (as editors filter), ignoring case. */
+function matches(typed: string, name: string): boolean {
+  let i = 0;
+  const t = typed.toLowerCase();
+  const n = name.toLowerCase();
+  for (let j = 0; j < n.length && i < t.length; j++) if (n[j] === t[i]) i++;
+  return i === t.length;
+}
+
+/**
+ * Every item that matches what is typed so far, given the edit that puts it in place of the value being
+ * typed. Filtered here too, not only by the client: GitLab's config offers a thousand templates.
+ */
+function replacing(items: CompletionItem[], token: ValueToken, text: string, offset: number): CompletionItem[] {
+  const typed = text.slice(token.start + (token.quote ? 1 : 0), offset);
   // no spreads: a thousand templates are offered on every keystroke after `extends:`
-  return items.map((i) => ({
-    label: i.label,
-    kind: i.kind,
-    detail: i.detail,
-    documentation: i.documentation,
-    rank: i.rank,
-    edit: { start: token.start, end: token.end, newText: valueText(i.label, token) },
-    filterText: token.quote ? token.quote + i.label : undefined,
-  }));
+  return items
+    .filter((i) => matches(typed, i.label))
+    .map((i) => ({
+      label: i.label,
+      kind: i.kind,
+      detail: i.detail,
+      documentation: i.documentation,
+      rank: i.rank,
+      edit: { start: token.start, end: token.end, newText: valueText(i.label, token) },
+      filterText: token.quote ? token.quote + i.label : undefined,
+    }));
 }
 
 /** The names already in the list being typed in: its other items (from the parse), and those before on the line. */
@@ -179,12 +194,12 @@ export function complete(
       .slice(0, -1)
       .map((s) => s.trim().replace(/^["']|["']$/g, ""));
     const token = valueToken(text, offset);
-    if (done.length === 0) return replacing([...jobNames(model, true), ...jobNames(model, false)], token);
+    if (done.length === 0) return replacing([...jobNames(model, true), ...jobNames(model, false)], token, text, offset);
     let v = model.merged.entries.get(done[0])?.value;
     for (const k of done.slice(1)) v = v?.kind === "map" ? v.entries.get(k)?.value : undefined;
     const keys =
       v?.kind === "map" ? [...v.entries.keys()].map((k) => ({ label: k, kind: "key" as const, rank: 0 })) : [];
-    return replacing(keys, token);
+    return replacing(keys, token, text, offset);
   }
 
   // `key: value being typed` — the value may have spaces, an opened quote or a flow list
@@ -212,6 +227,8 @@ export function complete(
       return replacing(
         [...hidden, ...visible].filter((i) => i.label !== job && !taken.has(i.label)),
         token,
+        text,
+        offset,
       );
     }
     case "needs":
@@ -228,12 +245,14 @@ export function complete(
           rank: stageOf(model, i.label) === currentStage ? 0 : 1,
           detail: `stage ${model.stages[stageOf(model, i.label)] ?? "?"}`,
         }));
-      return replacing(items, token);
+      return replacing(items, token, text, offset);
     }
     case "stage":
       return replacing(
         model.stages.map((s, i) => ({ label: s, kind: "stage" as const, rank: i })),
         token,
+        text,
+        offset,
       );
     case "local":
     case "include":
@@ -241,7 +260,7 @@ export function complete(
         const files = listFiles()
           .filter((f) => /\.ya?ml$/i.test(f) && f !== file)
           .map((f) => ({ label: f, kind: "file" as const, rank: model.files.has(f) ? 1 : 0 }));
-        return replacing(files, token);
+        return replacing(files, token, text, offset);
       }
   }
   if (inline || listItem) return [];

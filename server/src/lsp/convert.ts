@@ -104,17 +104,23 @@ export function codeAction(folder: Folder, a: Action): lsp.CodeAction {
   return { title: a.title, kind: a.kind, edit: { documentChanges } };
 }
 
+/** At most this many items go to the client at once (GitLab's config has a thousand templates). */
+export const MAX_COMPLETIONS = 200;
+
 /**
  * The answers as a list. A client that takes a shared edit range gets it once, with each item's text
  * only where it differs from the label: the thousand templates offered after `extends:` stay small.
  */
-export function completionList(answers: readonly CompletionAnswer[], editRangeDefault: boolean): lsp.CompletionList {
+export function completionList(all: readonly CompletionAnswer[], editRangeDefault: boolean): lsp.CompletionList {
+  // the best MAX_COMPLETIONS; past them the list is incomplete, and the client asks again as the user types
+  const isIncomplete = all.length > MAX_COMPLETIONS;
+  const answers = isIncomplete ? [...all].sort((a, b) => a.rank - b.rank).slice(0, MAX_COMPLETIONS) : all;
   const range = answers[0]?.textEdit?.range;
   const shared =
     editRangeDefault && range !== undefined && answers.every((a) => a.textEdit && sameRange(a.textEdit.range, range));
-  if (!shared) return { isIncomplete: false, items: answers.map(completion) };
+  if (!shared) return { isIncomplete, items: answers.map(completion) };
   return {
-    isIncomplete: false,
+    isIncomplete,
     itemDefaults: { editRange: range },
     items: answers.map((a) => {
       const { textEdit, ...rest } = completion(a);
