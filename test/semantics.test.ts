@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyze, diags, y } from "./helpers";
+import { analyze, applyFix, diags, y } from "./helpers";
 
 const only = (m: ReturnType<typeof analyze>, prefix: RegExp) => diags(m).filter((d) => prefix.test(d.split(" ")[3]));
 const SEMANTIC = /^(stage|needs|dependencies|parallel|pipeline|environment)-/;
@@ -287,4 +287,41 @@ test("GitLab's warning: a last rule that is only `when`, and no workflow:rules",
     warned({ ".gitlab-ci.yml": job("[{when: always}]") + y("workflow:", "  rules: [{when: always}]") }),
     [],
   );
+});
+
+test("did you mean: a stage, a need or an extends parent that names nothing gets the closest name as a fix", () => {
+  const files = {
+    ".gitlab-ci.yml": y(
+      "stages: [build, test]",
+      ".ruby base:",
+      "  image: ruby",
+      "compile:",
+      "  stage: biuld",
+      "  script: [make]",
+      "unit:",
+      "  stage: test",
+      "  extends: .ruby bsae",
+      "  needs: [compiel, nothing-like-it]",
+      "  script: [rspec]",
+    ),
+  };
+  const m = analyze(files);
+  const fixed = (code: string) =>
+    m.diagnostics
+      .filter((d) => d.code === code)
+      .map((d) =>
+        d.fixes?.map((f) => [
+          f.title,
+          applyFix(files, f)[".gitlab-ci.yml"].split("\n")[
+            d.src.file === ".gitlab-ci.yml" ? m.files.get(".gitlab-ci.yml")!.lines.position(d.src.start).line : 0
+          ],
+        ]),
+      );
+  assert.deepEqual(fixed("stage-unknown"), [[['Change to "build"', "  stage: build"]]]);
+  assert.deepEqual(fixed("extends-unknown-parent"), [[['Change to ".ruby base"', "  extends: .ruby base"]]]);
+  // the second need is like nothing: no fix rather than a wild guess
+  assert.deepEqual(fixed("needs-unknown"), [
+    [['Change to "compile"', "  needs: [compile, nothing-like-it]"]],
+    undefined,
+  ]);
 });

@@ -1,5 +1,6 @@
+import { didYouMean } from "./did-you-mean";
 import type { Code } from "./codes";
-import type { CMap, CValue, Diagnostic, Src } from "./types";
+import type { CMap, CValue, Diagnostic, Fix, Src } from "./types";
 import { deepMerge, emptyMap, withVia } from "./values";
 
 // `extends` as GitLab's Config::Extendable does it, on the config after every include is
@@ -35,8 +36,8 @@ export function resolveExtends(
   // through parents already resolved: remember each key's deepest extending descendant.
   const deepest = new Map<string, { key: string; depth: number; src: Src }>();
   const parents = new Map<string, Array<{ name: string; src: Src }>>();
-  const report = (src: Src, code: Code, message: string, severity: Diagnostic["severity"] = "error") =>
-    diagnostics.push({ src, code, message, severity });
+  const report = (src: Src, code: Code, message: string, severity: Diagnostic["severity"] = "error", fixes?: Fix[]) =>
+    diagnostics.push(fixes ? { src, code, message, severity, fixes } : { src, code, message, severity });
 
   const resolve = (key: string, ancestors: readonly string[], reachedAt: Src | undefined): CValue | undefined => {
     const value = config.entries.get(key)?.value;
@@ -97,7 +98,13 @@ export function resolveExtends(
             "warning",
           );
         } else {
-          report(src, "extends-unknown-parent", `${key}: unknown keys in \`extends\` (${name})`);
+          report(
+            src,
+            "extends-unknown-parent",
+            `${key}: unknown keys in \`extends\` (${name})`,
+            "error",
+            didYouMean(name, src, config.entries.keys()),
+          );
         }
         continue;
       }

@@ -1,6 +1,7 @@
 import type { Code } from "./codes";
 import type { JobInfo } from "./jobs";
-import type { CMap, CValue, Diagnostic, Related, Severity, Src } from "./types";
+import type { CMap, CValue, Diagnostic, Fix, Related, Severity, Src } from "./types";
+import { didYouMean } from "./did-you-mean";
 import { gatherRelated } from "./gather";
 import { get, str } from "./values";
 
@@ -104,8 +105,8 @@ function matrixSize(parallel: CValue | undefined): number {
 
 export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (src: Src, code: Code, message: string, severity: Severity = "error") =>
-    out.push({ src, code, message, severity });
+  const report = (src: Src, code: Code, message: string, severity: Severity = "error", fixes?: Fix[]) =>
+    out.push(fixes ? { src, code, message, severity, fixes } : { src, code, message, severity });
   const unknownSeverity: Severity = input.hasExternal ? "warning" : "error";
   const maybeExternal = input.hasExternal ? " (it may come from an include that cannot be read offline)" : "";
   const visible = [...input.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge");
@@ -179,11 +180,13 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
           out.push(d);
         }
       } else {
+        const written = stage?.kind === "scalar" && stage.src !== j.keySrc;
         report(
-          stage?.kind === "scalar" && stage.src !== j.keySrc ? stage.src : j.keySrc,
+          written ? stage.src : j.keySrc,
           "stage-unknown",
           `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
           severity,
+          written ? didYouMean(stageName, stage.src, input.stages) : undefined,
         );
       }
     }
@@ -196,7 +199,13 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
       if (!n.matrix) seen.set(n.name, (seen.get(n.name) ?? 0) + 1);
       if (!jobOf.has(n.name)) {
         if (!n.optional)
-          report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
+          report(
+            n.src,
+            "needs-unknown",
+            `${j.name} job: undefined need: ${n.name}${maybeExternal}`,
+            unknownSeverity,
+            didYouMean(n.name, n.src, jobOf.keys()),
+          );
       } else if (later(n.name, j.name)) {
         report(n.src, "needs-later-stage", `${j.name} job: need ${n.name} is not defined in current or prior stages`);
       }
