@@ -57,10 +57,6 @@ export const INCLUDE_RULE_LOCATION =
   "an include rule's errors are GitLab's 'include:rule ...' (External::Rules prefixes 'include:' to the rule " +
   "entry's own error); ours say 'include:rules:rule' (engine/expression-checks.ts)";
 
-export const RULES_NEEDS =
-  "`rules:needs` are not checked like `needs`: stage order ('<job> job: need X is not defined in current or " +
-  "prior stages') and duplicates ('<job> has the following needs duplicated: X.') (engine/semantics.ts)";
-
 export const NEED_NAME_TOO_LONG =
   "a need that names a parallel job whose expanded name is over 255 characters is GitLab's '<job> job: need " +
   "`<name>` name is too long (maximum is 255 characters)' (engine/semantics.ts)";

@@ -205,7 +205,6 @@ export const yamlProcessorCases: SpecCase[] = [
   ).map(([example, needs, second]): SpecCase => ({
     spec: SPEC,
     example: `#validate_job_needs! › needs as array › ${example}`,
-    pending: P.RULES_NEEDS,
     files: ci(
       "stages: [lint, test]",
       "lint_job:",
@@ -226,7 +225,6 @@ export const yamlProcessorCases: SpecCase[] = [
   {
     spec: SPEC,
     example: "#validate_job_needs! › needs as array › when there are duplicate needs (string and hash)",
-    pending: P.RULES_NEEDS,
     files: ci(
       "stages: [test]",
       "test_job_1:",

@@ -222,10 +222,33 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
       for (const r of rules.items) {
         const ruleNeeds = needRefs(get(r, "needs"));
         tooManyNeeds(j.name, get(r, "needs"), ruleNeeds);
+        // a rule's needs are checked as the job's own are (YamlProcessor#validate_job_needs! on each rule)
+        const seenInRule = new Map<string, number>();
         for (const n of ruleNeeds) {
-          if (!jobOf.has(n.name) && !n.optional)
-            report(n.src, "needs-unknown", `${j.name} job: undefined need: ${n.name}${maybeExternal}`, unknownSeverity);
+          if (!n.matrix) seenInRule.set(n.name, (seenInRule.get(n.name) ?? 0) + 1);
+          if (!jobOf.has(n.name)) {
+            if (!n.optional)
+              report(
+                n.src,
+                "needs-unknown",
+                `${j.name} job: undefined need: ${n.name}${maybeExternal}`,
+                unknownSeverity,
+              );
+          } else if (later(n.name, j.name)) {
+            report(
+              n.src,
+              "needs-later-stage",
+              `${j.name} job: need ${n.name} is not defined in current or prior stages`,
+            );
+          }
         }
+        const twice = [...seenInRule].filter(([, c]) => c > 1).map(([n]) => n);
+        if (twice.length)
+          report(
+            ruleNeeds.find((n) => twice.includes(n.name))!.src,
+            "needs-duplicate",
+            `${j.name} has the following needs duplicated: ${twice.join(", ")}.`,
+          );
       }
     }
 
