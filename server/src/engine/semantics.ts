@@ -145,6 +145,33 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
           "See needs keyword documentation for more details",
       );
   };
+  /** One `needs` list (a job's, or one of its rules'): too many, unknown, in a later stage, listed twice. */
+  const checkNeeds = (job: string, written: CValue | undefined, needs: NeedRef[]) => {
+    tooManyNeeds(job, written, needs);
+    const seen = new Map<string, number>();
+    for (const n of needs) {
+      if (!n.matrix) seen.set(n.name, (seen.get(n.name) ?? 0) + 1);
+      if (!jobOf.has(n.name)) {
+        if (!n.optional)
+          report(
+            n.src,
+            "needs-unknown",
+            `${job} job: undefined need: ${n.name}${maybeExternal}`,
+            unknownSeverity,
+            didYouMean(n.name, n.src, jobOf.keys()),
+          );
+      } else if (later(n.name, job)) {
+        report(n.src, "needs-later-stage", `${job} job: need ${n.name} is not defined in current or prior stages`);
+      }
+    }
+    const duplicated = [...seen].filter(([, c]) => c > 1).map(([n]) => n);
+    if (duplicated.length)
+      report(
+        needs.find((n) => duplicated.includes(n.name))!.src,
+        "needs-duplicate",
+        `${job} has the following needs duplicated: ${duplicated.join(", ")}.`,
+      );
+  };
   const templateStages = new Map<string, Diagnostic & { related: Related[] }>();
 
   for (const j of visible) {
@@ -193,64 +220,11 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
 
     const needs = needRefs(get(job, "needs"));
     graph.set(j.name, needs);
-    tooManyNeeds(j.name, get(job, "needs"), needs);
-    const seen = new Map<string, number>();
-    for (const n of needs) {
-      if (!n.matrix) seen.set(n.name, (seen.get(n.name) ?? 0) + 1);
-      if (!jobOf.has(n.name)) {
-        if (!n.optional)
-          report(
-            n.src,
-            "needs-unknown",
-            `${j.name} job: undefined need: ${n.name}${maybeExternal}`,
-            unknownSeverity,
-            didYouMean(n.name, n.src, jobOf.keys()),
-          );
-      } else if (later(n.name, j.name)) {
-        report(n.src, "needs-later-stage", `${j.name} job: need ${n.name} is not defined in current or prior stages`);
-      }
-    }
-    const duplicated = [...seen].filter(([, c]) => c > 1).map(([n]) => n);
-    if (duplicated.length)
-      report(
-        needs.find((n) => duplicated.includes(n.name))!.src,
-        "needs-duplicate",
-        `${j.name} has the following needs duplicated: ${duplicated.join(", ")}.`,
-      );
+    checkNeeds(j.name, get(job, "needs"), needs);
+    // a rule's needs are checked as the job's own are (YamlProcessor#validate_job_needs! on each rule)
     const rules = get(job, "rules");
-    if (rules?.kind === "seq") {
-      for (const r of rules.items) {
-        const ruleNeeds = needRefs(get(r, "needs"));
-        tooManyNeeds(j.name, get(r, "needs"), ruleNeeds);
-        // a rule's needs are checked as the job's own are (YamlProcessor#validate_job_needs! on each rule)
-        const seenInRule = new Map<string, number>();
-        for (const n of ruleNeeds) {
-          if (!n.matrix) seenInRule.set(n.name, (seenInRule.get(n.name) ?? 0) + 1);
-          if (!jobOf.has(n.name)) {
-            if (!n.optional)
-              report(
-                n.src,
-                "needs-unknown",
-                `${j.name} job: undefined need: ${n.name}${maybeExternal}`,
-                unknownSeverity,
-              );
-          } else if (later(n.name, j.name)) {
-            report(
-              n.src,
-              "needs-later-stage",
-              `${j.name} job: need ${n.name} is not defined in current or prior stages`,
-            );
-          }
-        }
-        const twice = [...seenInRule].filter(([, c]) => c > 1).map(([n]) => n);
-        if (twice.length)
-          report(
-            ruleNeeds.find((n) => twice.includes(n.name))!.src,
-            "needs-duplicate",
-            `${j.name} has the following needs duplicated: ${twice.join(", ")}.`,
-          );
-      }
-    }
+    if (rules?.kind === "seq")
+      for (const r of rules.items) checkNeeds(j.name, get(r, "needs"), needRefs(get(r, "needs")));
 
     const deps = get(job, "dependencies");
     if (deps?.kind === "seq") {
