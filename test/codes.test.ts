@@ -175,6 +175,8 @@ const CASES: Record<string, Record<string, string>> = {
   "job-keys-exclusive": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  run: [{name: a, script: b}]") },
   "job-start-in-blank": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  start_in: 1 day") },
   "job-start-in-missing": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  when: delayed") },
+  "duration-invalid": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  timeout: 7 elephants") },
+  "duration-over-limit": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  when: delayed", "  start_in: 8 days") },
   "rules-multiple-pipelines": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  rules: [{if: $A}, {when: always}]") },
   "environment-on-stop-unknown": {
     ".gitlab-ci.yml": y("j:", "  script: [x]", "  environment: {name: review, on_stop: stop}"),

@@ -129,6 +129,12 @@ export const CODES = {
   },
   "job-start-in-blank": { severity: "error", section: "jobs", gitlab: "jobs:%{job} start in must be blank" },
   "job-start-in-missing": { severity: "error", section: "jobs", gitlab: "jobs:%{job} start in should be a duration" },
+  "duration-invalid": { severity: "error", section: "jobs", gitlab: "%{location} %{attribute} should be a duration" },
+  "duration-over-limit": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "%{location} %{attribute} should not exceed the limit",
+  },
   "rules-multiple-pipelines": {
     severity: "warning",
     section: "jobs",

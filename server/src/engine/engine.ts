@@ -23,6 +23,7 @@ import { semanticDiagnostics } from "./semantics";
 import { expressionDiagnostics } from "./expression-checks";
 import { schemaDiagnostics } from "./validate";
 import { keywordCombinationDiagnostics } from "./job-combinations";
+import { durationDiagnostics } from "./duration-checks";
 import { emptyMap, get, str, toJS } from "./values";
 
 // The engine: files in, model out. It follows GitLab's order — YAML load, includes, extends,
@@ -169,6 +170,7 @@ export class Engine {
     const workflowHasRules =
       workflowRules !== undefined && !(workflowRules.kind === "scalar" && workflowRules.value === null);
     pushAll(diagnostics, keywordCombinationDiagnostics(jobs, workflowHasRules));
+    pushAll(diagnostics, durationDiagnostics(jobs, merged));
     const ctx = globalContext(merged);
     // What every effective job depends on besides itself: reused while these are the same objects.
     const globals = ["default", "variables", ...DEPRECATED_GLOBAL_DEFAULTS].map((k) => merged.entries.get(k)?.value);

@@ -30,7 +30,7 @@ const MULTIPLE_PIPELINES_DOCS =
 const isNull = (v: CValue | undefined) => v === undefined || (v.kind === "scalar" && v.value === null);
 
 /** Rules as GitLab reads them: nested lists (from `!reference`) flattened, at most 10 levels. */
-function flatRules(rules: CValue, depth = 0): CValue[] {
+export function flatRules(rules: CValue, depth = 0): CValue[] {
   if (rules.kind !== "seq" && rules.kind !== "ref") return [rules];
   if (depth > 10) return [];
   return rules.items.flatMap((r) => (r.kind === "seq" ? flatRules(r, depth + 1) : [r]));
