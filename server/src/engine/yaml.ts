@@ -15,6 +15,7 @@ import {
 import type { Code } from "./codes";
 import type { AnchorDef, ParsedFile } from "./load";
 import { LineIndex } from "./text";
+import { foldBlankRuns } from "./yaml-blank-runs";
 import { resolvePlainScalar } from "./scalars";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
 import { mapOf, scalar, seqOf, withVia } from "./values";
@@ -347,7 +348,7 @@ export function parseDocuments(text: string): Document.Parsed[] {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    const docs = parseAllDocuments(text, PARSE_OPTIONS as Parameters<typeof parseAllDocuments>[1]);
+    const docs = parseAllDocuments(foldBlankRuns(text), PARSE_OPTIONS as Parameters<typeof parseAllDocuments>[1]);
     return Array.isArray(docs) ? docs : [];
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
