@@ -8,6 +8,7 @@ import { analyze, diags, job } from "./helpers";
 // long runs between nodes are folded into one comment line of the same length before parsing.
 
 const RUN = "\n".repeat(120_000);
+const COMMENTS = RUN.replaceAll("\n", "  # c\n");
 const parsed = (text: string) =>
   parseAllDocuments(text, { version: "1.1", uniqueKeys: false }).map((d) => ({
     value: d.toJS() as unknown,
@@ -17,7 +18,7 @@ const parsed = (text: string) =>
 test("runs between nodes are folded, offsets kept, values and errors unchanged", () => {
   const cases = {
     "between top-level keys": `a: 1\n${RUN}b: 2\n`,
-    "between nested items, with comments": `a:\n  x: 1\n${RUN}  y:\n    - 1\n${RUN.replaceAll("\n", "  # c\n")}    - 2\nb: 3\n`,
+    "between nested items, with comments": `a:\n  x: 1\n${RUN}  y:\n    - 1\n${COMMENTS}    - 2\nb: 3\n`,
     "CRLF lines": `a: 1\r\n${"\r\n".repeat(120_000)}b: 2\r\n`,
     "at the end": `a: 1\n${RUN}`,
   };
