@@ -1,6 +1,6 @@
 // The VS Code side of Pipewright: starts the language server (dist/server.js) over IPC,
 // gives files matching `pipewright.filePatterns` the `gitlab-ci` language, and adds the
-// merged-configuration views, the pipeline view and the status bar item. All analysis happens in the server.
+// merged-configuration views, the pipeline view, the status bar item and the log. All analysis happens in the server.
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
 import type { PipelineResult, ScenariosResult } from "../../server/src/lsp/pipeline-protocol";
@@ -32,7 +32,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       options: { execArgv: ["--nolazy", "--inspect=6009"] },
     },
   };
+  // the language client's log and the server's (connection.console), shown by Pipewright: Show log
+  const output = vscode.window.createOutputChannel("Pipewright");
+  context.subscriptions.push(output);
   const clientOptions: LanguageClientOptions = {
+    outputChannel: output,
     // the folder VS Code gives this extension for its own data: the server keeps parsed files
     // there between sessions (it reads and writes nothing else outside the project)
     // trusted: in Restricted Mode the server reads no include cache and fetches nothing; credentials:
@@ -63,6 +67,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.tooltip = "Pipewright: starting the language server";
   status.show();
   context.subscriptions.push(status);
+
+  // ---- the log (the output channel above) and a restart, for when the server is stuck or was updated
+  context.subscriptions.push(
+    vscode.commands.registerCommand("pipewright.restartServer", async () => {
+      status.text = "$(sync~spin) Pipewright";
+      status.tooltip = "Pipewright: restarting the language server";
+      output.appendLine("Pipewright: restarting the language server");
+      try {
+        await lc.restart();
+      } catch (e) {
+        status.text = "$(error) Pipewright";
+        const why = e instanceof Error ? e.message : String(e);
+        status.tooltip = `Pipewright: the language server did not restart: ${why}`;
+        output.show(true);
+      }
+    }),
+    vscode.commands.registerCommand("pipewright.showLog", () => output.show(true)),
+  );
 
   // ---- merged views: read-only virtual documents, refreshed after each analysis
   const merged = new MergedContentProvider(lc);
@@ -154,6 +176,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // ---- the CodeLens above each template and rule set: the jobs that use it, in VS Code's references peek
+  context.subscriptions.push(
+    vscode.commands.registerCommand(
+      "pipewright.showUsedBy",
+      async (uri?: string, position?: LspPosition, name?: string) => {
+        if (typeof uri !== "string" || !position || typeof name !== "string") return;
+        const locations = await lc.sendRequest<Location[]>("pipewright/usedBy", { uri, name });
+        const p2c = lc.protocol2CodeConverter;
+        // an empty list (`used by no job`) opens the peek, which then says there are none
+        await vscode.commands.executeCommand(
+          "editor.action.showReferences",
+          p2c.asUri(uri),
+          p2c.asPosition(position),
+          locations.map((l) => p2c.asLocation(l)),
+        );
+      },
+    ),
+  );
+
   // ---- pipewright.filePatterns: user globs that also mean "this YAML file is GitLab CI"
   const applyPatterns = (doc: vscode.TextDocument) => {
     if (doc.languageId === "yaml" && doc.uri.scheme === "file" && matchesUserPattern(doc)) {
@@ -192,10 +233,8 @@ interface ExplainJob {
   }>;
 }
 
-type Location = {
-  uri: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-};
+type LspPosition = { line: number; character: number };
+type Location = { uri: string; range: { start: LspPosition; end: LspPosition } };
 
 async function openLocation({ uri, range }: Location): Promise<void> {
   const start = new vscode.Position(range.start.line, range.start.character);

@@ -105,7 +105,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   );
   connection.onCodeLens(
     on("code lens", [], (ws, file, _p, folder) =>
-      ws.jobDecisions(file, false).map((d) => convert.codeLens(folder, file, d)),
+      convert.codeLenses(folder, file, ws.jobDecisions(file, false), ws.usedBy(file)),
     ),
   );
   connection.onDocumentSymbol(on("symbols", [], (ws, file) => ws.outline(file).map(convert.documentSymbol)));
@@ -121,6 +121,11 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
       p.uri,
       (ws, file) => ws.merged(file, p.job),
       "editing",
+    ),
+  );
+  connection.onRequest("pipewright/usedBy", (p: { uri?: string; name?: string }) =>
+    inFolder("used by", [], p.uri, (ws, file, f) =>
+      ws.usedByUsers(file ?? "", String(p.name)).map((l) => location(f, l)),
     ),
   );
   connection.onRequest("pipewright/jobs", (p: { uri?: string }) =>

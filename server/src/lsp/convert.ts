@@ -204,6 +204,32 @@ export function codeLens(folder: Folder, file: string, d: JobDecisions): lsp.Cod
   };
 }
 
+/**
+ * A template's or rule set's CodeLens: `used by 3 jobs`. Clicking runs `pipewright.showUsedBy` with the
+ * key's URI, position and name; the client asks `pipewright/usedBy` for the users' keys and shows them in
+ * VS Code's references peek (`editor.action.showReferences`).
+ */
+export function usedByLens(
+  folder: Folder,
+  file: string,
+  u: { name: string; title: string; range: lsp.Range },
+): lsp.CodeLens {
+  return {
+    range: u.range,
+    command: { title: u.title, command: "pipewright.showUsedBy", arguments: [folder.uri(file), u.range.start, u.name] },
+  };
+}
+
+/** Every lens of a file: where each job runs, then who uses each template and rule set. */
+export function codeLenses(
+  folder: Folder,
+  file: string,
+  jobs: readonly JobDecisions[],
+  usedBy: ReadonlyArray<Parameters<typeof usedByLens>[2]>,
+): lsp.CodeLens[] {
+  return [...jobs.map((d) => codeLens(folder, file, d)), ...usedBy.map((u) => usedByLens(folder, file, u))];
+}
+
 export function pipelineView(folder: Folder, title: string, p: SimulatedPipeline): PipelineViewData {
   const at = (l: Located | undefined) => (l ? location(folder, l) : null);
   const problems = (list: SimulatedPipeline["errors"]) => list.map((e) => ({ message: e.message, location: at(e.at) }));

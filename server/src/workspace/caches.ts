@@ -75,6 +75,13 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "with the model (WeakMap)",
   },
   {
+    name: "template and rule set users",
+    module: "features/used-by.ts",
+    key: "model",
+    validity: "the model's lifetime",
+    eviction: "with the model (WeakMap)",
+  },
+  {
     name: "analysis",
     module: "workspace/workspace.ts",
     key: "the workspace",
