@@ -112,7 +112,8 @@ test("--rule CODE=SEVERITY overrides .pipewright.yml; an unknown code or level i
   );
   assert.equal(
     over.stdout,
-    '.gitlab-ci.yml:4:3: error: unknown keyword "imagee" in job "j" — did you mean "image"? [schema-unknown-keyword]\n',
+    ".gitlab-ci.yml:4:3: error: jobs:j config contains unknown keys: imagee. " +
+      'unknown keyword "imagee" in job "j" — did you mean "image"? [schema-unknown-keyword]\n',
   );
   assert.equal(here("check", "--rule", "include-no-match=loud").status, 2);
   assert.equal(here("check", "--rule", "no-such-code=off").status, 2);

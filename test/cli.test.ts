@@ -95,7 +95,8 @@ test("without a .gitlab-ci.yml, check analyses the roots listed in .pipewright.y
   assert.equal(r.status, 1);
   assert.equal(
     r.stdout,
-    'templates/node.yml:3:3: error: unknown keyword "scripts" in job "node-test" ' +
+    "templates/node.yml:3:3: error: jobs:node-test config contains unknown keys: scripts. " +
+      'unknown keyword "scripts" in job "node-test" ' +
       '— did you mean "script"? [schema-unknown-keyword]\n',
   );
   assert.equal(r.stderr, "2 roots, first: 1 file, 1 job: 1 error, 0 warnings, 0 notes\n");

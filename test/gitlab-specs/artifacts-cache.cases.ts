@@ -59,7 +59,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{name: 10}",
     "jobs:rspec:artifacts name should be a string",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -67,7 +66,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{test: 100}",
     "jobs:rspec:artifacts config contains unknown keys: test",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -75,7 +73,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{paths: [public/], reports: junit.xml}",
     "jobs:rspec:artifacts reports should be a hash",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -83,7 +80,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{paths: [results.txt], public: 'false'}",
     "jobs:rspec:artifacts public should be a boolean value",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -91,7 +87,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{paths: [results.txt], expose_as: 1}",
     "jobs:rspec:artifacts expose as should be a string",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -99,7 +94,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     `{paths: [results.txt], expose_as: ${"A".repeat(101)}}`,
     "jobs:rspec:artifacts expose as is too long (maximum is 100 characters)",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -107,7 +101,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{paths: [results.txt], expose_as: ''}",
     `jobs:rspec:artifacts expose as ${EXPOSE_AS}`,
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -115,7 +108,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     `{paths: [results.txt], expose_as: '<script>alert("xss");</script>'}`,
     `jobs:rspec:artifacts expose as ${EXPOSE_AS}`,
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -123,7 +115,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{expose_as: Test results}",
     "jobs:rspec:artifacts paths can't be blank",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -139,7 +130,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{paths: [results.txt], public: true, access: all}",
     "jobs:rspec:artifacts config these keys cannot be used together: public, access",
-    P.WORDING,
   ),
   error(
     ARTIFACTS,
@@ -147,7 +137,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{paths: [results.txt], access: random}",
     "jobs:rspec:artifacts access should be one of: none, developer, maintainer, all",
-    P.WORDING,
   ),
   valid(
     ARTIFACTS,
@@ -167,7 +156,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{paths: [results.txt], when: [always]}",
     "jobs:rspec:artifacts when should be a string",
-    P.WORDING,
   ),
   valid(
     ARTIFACTS,
@@ -181,7 +169,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{untracked: true, exclude: 1234}",
     "jobs:rspec:artifacts exclude should be an array of strings",
-    P.WORDING,
   ),
   ...REPORTS_VALID.map(([report, file]) =>
     valid(
@@ -205,7 +192,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{reports: {junit: 10}}",
     "jobs:rspec:artifacts:reports junit should be an array of strings or a string",
-    P.WORDING,
   ),
   error(
     REPORTS,
@@ -213,7 +199,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "artifacts",
     "{reports: {codeclimate: codeclimate.json}}",
     "jobs:rspec:artifacts:reports config contains unknown keys: codeclimate",
-    P.WORDING,
   ),
   valid(
     CACHE,
@@ -241,14 +226,13 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{key: k, paths: [p/], fallback_keys: [key-1, key-2]}",
   ),
-  error(CACHE, "#errors › when is not a hash", "cache", "ls", "jobs:rspec:cache config should be a hash", P.WORDING),
+  error(CACHE, "#errors › when is not a hash", "cache", "ls", "jobs:rspec:cache config should be a hash"),
   error(
     CACHE,
     "#errors › when descendants are invalid › with empty key",
     "cache",
     "{key: {}}",
     "jobs:rspec:cache:key config must use exactly one of these keys: files, files_commits",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -256,7 +240,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{key: {files: a-file}}",
     "jobs:rspec:cache:key:files config should be an array of strings",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -264,7 +247,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{key: {prefix: a-prefix}}",
     "jobs:rspec:cache:key config must use exactly one of these keys: files, files_commits",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -272,7 +254,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{key: {unknown: a-file}}",
     "jobs:rspec:cache:key config contains unknown keys: unknown",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -280,7 +261,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{invalid: true}",
     "jobs:rspec:cache config contains unknown keys: invalid",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -288,7 +268,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{when: unknown}",
     "jobs:rspec:cache when should be one of: on_success, on_failure, always",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -296,7 +275,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{when: true}",
     "jobs:rspec:cache when should be a string",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -304,7 +282,6 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{policy: unknown}",
     "jobs:rspec:cache policy should be a variable or one of: pull-push, push, pull",
-    P.WORDING,
   ),
   error(
     CACHE,
@@ -312,6 +289,5 @@ export const artifactsCacheCases: SpecCase[] = [
     "cache",
     "{policy: [pull-push]}",
     "jobs:rspec:cache policy should be a string",
-    P.WORDING,
   ),
 ];

@@ -132,14 +132,12 @@ export const globalCases: SpecCase[] = [
   {
     spec: ROOT,
     example: "when configuration is not valid › when before script is a number",
-    pending: P.WORDING,
     files: ci("before_script: 123", "rspec: {script: rspec}"),
     expect: { error: "before_script config should be a string or a nested array of strings up to 10 levels deep" },
   },
   {
     spec: ROOT,
     example: "when configuration is not valid › when a variable has an invalid data key",
-    pending: P.WORDING,
     files: ci("variables: {VAR1: {invalid: hello}}", "rspec: {script: hello}"),
     expect: { error: "variables:var1 config uses invalid data keys: invalid" },
   },
@@ -154,7 +152,6 @@ export const globalCases: SpecCase[] = [
     example:
       "when entry config value has unallowed value key-value pair " +
       "(in a job) › there is no description for job variables",
-    pending: P.WORDING,
     files: ci("rspec:", "  script: rspec", "  variables: {VARIABLE_1: {value: value, description: variable 1}}"),
     expect: { error: "jobs:rspec:variables:variable_1 config uses invalid data keys: description" },
   },
@@ -170,14 +167,12 @@ export const globalCases: SpecCase[] = [
   {
     spec: VARIABLES,
     example: "when entry value is an array",
-    pending: P.WORDING,
     files: ci("variables: [VAR, test]", "rspec: {script: rspec}"),
     expect: { error: "variables config should be a hash" },
   },
   {
     spec: VARIABLES,
     example: "when metadata has allowed_value_data › when entry value has hash with other key-pairs",
-    pending: P.WORDING,
     files: ci(
       "variables: {VARIABLE_1: {value: value 1, hello: variable 1}, VARIABLE_2: value 2}",
       "rspec: {script: rspec}",
@@ -193,21 +188,18 @@ export const globalCases: SpecCase[] = [
   {
     spec: WORKFLOW,
     example: "validations › when work config value is a string",
-    pending: P.WORDING,
     files: ci("workflow: build", "rspec: {script: rspec}"),
     expect: { error: "workflow config should be a hash" },
   },
   {
     spec: WORKFLOW,
     example: "validations › when work config value is a hash › with an invalid key",
-    pending: P.WORDING,
     files: ci("workflow: {trash: [{if: $VAR}]}", "rspec: {script: rspec}"),
     expect: { error: "workflow config contains unknown keys: trash" },
   },
   {
     spec: WORKFLOW,
     example: "validations › when config has rules › when rules has an invalid key",
-    pending: P.WORDING,
     files: ci("workflow: {rules: [{if: $VAR, trash: something}]}", "rspec: {script: rspec}"),
     expect: { error: "workflow:rules:rule config contains unknown keys: trash" },
   },
@@ -226,7 +218,6 @@ export const globalCases: SpecCase[] = [
   {
     spec: WORKFLOW,
     example: "with workflow name › with too long name",
-    pending: P.WORDING,
     files: ci(`workflow: {name: ${"a".repeat(256)}}`, "rspec: {script: rspec}"),
     expect: { error: "workflow name is too long (maximum is 255 characters)" },
   },
@@ -254,14 +245,12 @@ export const globalCases: SpecCase[] = [
   {
     spec: DEFAULT,
     example: "validations › when default entry is not correct › incorrect config value type",
-    pending: P.WORDING,
     files: ci("default: [incorrect]", "rspec: {script: rspec}"),
     expect: { error: "default config should be a hash" },
   },
   {
     spec: DEFAULT,
     example: "validations › when default entry is not correct › when unknown keys detected",
-    pending: P.WORDING,
     files: ci("default: {unknown: true}", "rspec: {script: rspec}"),
     expect: { error: "default config contains unknown keys: unknown" },
   },
@@ -288,7 +277,6 @@ export const globalCases: SpecCase[] = [
   {
     spec: STAGES,
     example: "validations › when entry value is not correct",
-    pending: P.WORDING,
     files: ci("stages: {test: true}", "rspec: {script: rspec}"),
     expect: {
       error: "stages config should be an array of strings or a nested array of strings up to 10 levels deep",
@@ -309,7 +297,6 @@ export const globalCases: SpecCase[] = [
   {
     spec: IMAGE,
     example: "when unexpected key is specified",
-    pending: P.WORDING,
     files: ci("rspec:", "  script: rspec", "  image: {name: 'ruby:2.2', non_existing: test}"),
     expect: { error: "jobs:rspec:image config contains unknown keys: non_existing" },
   },

@@ -74,7 +74,7 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/interpolator_spec.rb`,
     example: "when spec header is invalid",
-    pending: P.WORDING,
+    pending: P.SPEC_HEADER_WORDING,
     files: {
       ...ci("include:", "  - local: t.yml", "    inputs: {website: gitlab.com}"),
       "t.yml": y("spec:", "  arguments: {website: null}", "---", "j:", "  script: deploy $[[ inputs.website ]]"),

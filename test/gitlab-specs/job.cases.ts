@@ -65,7 +65,6 @@ export const jobCases: SpecCase[] = [
   {
     spec: JOB,
     example: "validations › when entry value is not correct › when unknown keys detected",
-    pending: P.WORDING,
     files: rspec(["script: rspec", "unknown: true"]),
     expect: { error: "jobs:rspec config contains unknown keys: unknown" },
   },
@@ -112,7 +111,6 @@ export const jobCases: SpecCase[] = [
   ).map(([example, run, error]): SpecCase => ({
     spec: JOB,
     example: `validations › when entry value is not correct › when run value is invalid › ${example}`,
-    pending: P.WORDING,
     files: rspec(["stage: build", `run: ${run}`]),
     expect: { error: `jobs:rspec ${error}` },
   })),
@@ -133,7 +131,6 @@ export const jobCases: SpecCase[] = [
     example:
       "validations › when entry value is not correct › when parallel " +
       "value is not correct › when it is not a numeric value",
-    pending: P.WORDING,
     files: rspec(["script: echo", "parallel: true"]),
     expect: { error: "jobs:rspec:parallel should be an integer or a hash" },
   },
@@ -141,7 +138,6 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when parallel value is not correct › when it is lower than one",
-    pending: P.WORDING,
     files: rspec(["script: echo", "parallel: 0"]),
     expect: { error: "jobs:rspec:parallel config must be greater than or equal to 1" },
   },
@@ -149,7 +145,6 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when parallel value is not correct › when it is an empty hash",
-    pending: P.WORDING,
     files: rspec(["script: echo", "parallel: {}"]),
     expect: { error: "jobs:rspec:parallel config missing required keys: matrix" },
   },
@@ -163,14 +158,12 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when delayed job › when start_in is not formatted as a duration",
-    pending: P.WORDING,
     files: rspec(["script: echo", "when: delayed", "start_in: test"]),
     expect: { error: "jobs:rspec start in should be a duration" },
   },
   {
     spec: JOB,
     example: "validations › when entry value is not correct › when delayed job › when start_in is longer than one week",
-    pending: P.START_IN_LIMIT,
     files: rspec(["script: echo", "when: delayed", "start_in: 8 days"]),
     expect: { error: "jobs:rspec start in should not exceed the limit" },
   },
@@ -178,7 +171,6 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when the `when` keyword is not a string › when it is an array",
-    pending: P.WORDING,
     files: rspec(["script: exit 0", "when: [always]"]),
     expect: { error: "jobs:rspec when should be a string" },
   },
@@ -186,7 +178,6 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when the `when` keyword is not a string › when it is a boolean",
-    pending: P.WORDING,
     files: rspec(["script: exit 0", "when: true"]),
     expect: { error: "jobs:rspec when should be a string" },
   },
@@ -218,7 +209,6 @@ export const jobCases: SpecCase[] = [
     example:
       "validations › when entry value is not correct › when timeout value " +
       "is not correct › when it is higher than instance wide timeout",
-    pending: P.TIMEOUT,
     files: rspec(["timeout: 3 months", "script: test"]),
     expect: { error: "jobs:rspec:timeout config should not exceed the limit" },
   },
@@ -226,7 +216,6 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when timeout value is not correct › when it is not a duration",
-    pending: P.WORDING,
     files: rspec(["timeout: 100", "script: test"]),
     expect: { error: "jobs:rspec:timeout config should be a duration" },
   },
@@ -240,7 +229,6 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when it is a release › when `release:description` is missing",
-    pending: P.WORDING,
     files: rspec([
       'script: ["make changelog | tee release_changelog.txt"]',
       'release: {tag_name: "v0.06", name: "Release $CI_TAG_NAME"}',
@@ -260,7 +248,6 @@ export const jobCases: SpecCase[] = [
     spec: JOB,
     example:
       "validations › when entry value is not correct › when invalid rules are used › with rules with invalid keys",
-    pending: P.WORDING,
     files: rspec([
       "script: ls",
       "rules:",
@@ -370,14 +357,12 @@ export const jobCases: SpecCase[] = [
   {
     spec: JOB,
     example: "validations › when the job has inputs › when an input is missing a default value",
-    pending: P.WORDING,
     files: rspec(["script: echo", "inputs:", "  test_input: {type: string}"]),
     expect: { error: "jobs:rspec:inputs:test_input must have a default value" },
   },
   {
     spec: JOB,
     example: "validations › when the job has inputs › when an input has an invalid default value type",
-    pending: P.WORDING,
     files: rspec(["script: echo", "inputs:", "  number_input: {type: number, default: not_a_number}"]),
     expect: { error: "jobs:rspec inputs `number_input`: default value is not a number" },
   },

@@ -63,30 +63,18 @@ export const keywordCases: SpecCase[] = [
   ...["start", "prepare", "verify", "access"].map((action) =>
     environment(`when valid action is used › ${action}`, `{name: production, action: ${action}}`),
   ),
-  pend(
-    P.WORDING,
-    environment("when wrong action type is used", "{name: production, action: [stop]}", "action should be a string"),
-  ),
-  pend(
-    P.WORDING,
-    environment(
-      "when invalid action is used",
-      "{name: production, action: invalid}",
-      "action should be start, stop, prepare, verify, or access",
-    ),
+  environment("when wrong action type is used", "{name: production, action: [stop]}", "action should be a string"),
+  environment(
+    "when invalid action is used",
+    "{name: production, action: invalid}",
+    "action should be start, stop, prepare, verify, or access",
   ),
   environment("when on_stop is used", "{name: production, on_stop: close_app}"),
-  pend(
-    P.WORDING,
-    environment("when invalid on_stop is used", "{name: production, on_stop: false}", "on stop should be a string"),
-  ),
-  pend(
-    P.WORDING,
-    environment(
-      "when wrong url type is used",
-      "{name: production, url: ['https://meow.meow']}",
-      "url should be a string",
-    ),
+  environment("when invalid on_stop is used", "{name: production, on_stop: false}", "on stop should be a string"),
+  environment(
+    "when wrong url type is used",
+    "{name: production, url: ['https://meow.meow']}",
+    "url should be a string",
   ),
   environment(
     "when variables are used for environment",
@@ -100,37 +88,28 @@ export const keywordCases: SpecCase[] = [
     "when auto_stop_in is specified › when variables are used for auto_stop_in",
     "{name: production, on_stop: close_app, auto_stop_in: $TTL}",
   ),
-  pend(
-    P.WORDING,
-    environment(
-      "when configuration is invalid › when configuration is an array",
-      "[env]",
-      "config should be a hash or a string",
-    ),
+  environment(
+    "when configuration is invalid › when configuration is an array",
+    "[env]",
+    "config should be a hash or a string",
   ),
-  pend(
-    P.WORDING,
-    environment(
-      "when configuration is invalid › when environment name is not present",
-      "{url: 'https://example.gitlab.com'}",
-      "name can't be blank",
-    ),
+  environment(
+    "when configuration is invalid › when environment name is not present",
+    "{url: 'https://example.gitlab.com'}",
+    "name can't be blank",
   ),
   {
-    ...pend(P.WORDING, environment("kubernetes › is a string", "{name: production, kubernetes: production}")),
+    ...environment("kubernetes › is a string", "{name: production, kubernetes: production}"),
     expect: { error: "jobs:deploy:environment:kubernetes config should be a hash" },
   },
   environment("kubernetes › is a hash", "{name: production, kubernetes: {namespace: production}}"),
   environment("kubernetes › is nil", "{name: production, kubernetes: null}"),
   environment("deployment_tier › is a string", "{name: customer-portal, deployment_tier: production}"),
   environment("deployment_tier › is nil", "{name: customer-portal, deployment_tier: null}"),
-  pend(
-    P.WORDING,
-    environment(
-      "deployment_tier › is unknown value",
-      "{name: customer-portal, deployment_tier: unknown}",
-      "deployment tier must be one of production, staging, testing, development, other",
-    ),
+  environment(
+    "deployment_tier › is unknown value",
+    "{name: customer-portal, deployment_tier: unknown}",
+    "deployment tier must be one of production, staging, testing, development, other",
   ),
   release("validation › when entry config value is correct", "{tag_name: v0.06, description: ./release_changelog.txt}"),
   ...["b3235930aa443112e639f941c69c578912189bdd", "b3235930", "fix/123-branch-name", "v1.2.3", "v1.2.3-rc"].map((ref) =>
@@ -147,37 +126,25 @@ export const keywordCases: SpecCase[] = [
     ),
   ),
   release("validation › when 'tag_message' is nil", "{tag_name: v0.06, description: d, tag_message: null}"),
-  pend(
-    P.WORDING,
-    release(
-      "#errors › when value of attribute is invalid",
-      "{tag_name: v0.06, description: 10}",
-      "description should be a string",
-    ),
+  release(
+    "#errors › when value of attribute is invalid",
+    "{tag_name: v0.06, description: 10}",
+    "description should be a string",
   ),
-  pend(
-    P.WORDING,
-    release(
-      "#errors › when release tag_name is missing",
-      "{description: ./release_changelog.txt}",
-      "tag name can't be blank",
-    ),
+  release(
+    "#errors › when release tag_name is missing",
+    "{description: ./release_changelog.txt}",
+    "tag name can't be blank",
   ),
-  pend(
-    P.WORDING,
-    release(
-      "#errors › when there is an unknown key present",
-      "{tag_name: v, description: d, test: 100}",
-      "config contains unknown keys: test",
-    ),
+  release(
+    "#errors › when there is an unknown key present",
+    "{tag_name: v, description: d, test: 100}",
+    "config contains unknown keys: test",
   ),
-  pend(
-    P.WORDING,
-    release(
-      "#errors › when `released_at` is not a valid date",
-      "{tag_name: v, description: d, released_at: ABC123}",
-      "released at must be a valid datetime",
-    ),
+  release(
+    "#errors › when `released_at` is not a valid date",
+    "{tag_name: v, description: d, released_at: ABC123}",
+    "released at must be a valid datetime",
   ),
   pend(
     P.RELEASE_REF,
@@ -187,89 +154,59 @@ export const keywordCases: SpecCase[] = [
       "ref must be a valid ref",
     ),
   ),
-  pend(
-    P.WORDING,
-    release(
-      "#errors › when `milestones` is not an array of strings",
-      "{tag_name: v, description: d, milestones: [1, 2, 3]}",
-      "milestones should be an array of strings or a string",
-    ),
+  release(
+    "#errors › when `milestones` is not an array of strings",
+    "{tag_name: v, description: d, milestones: [1, 2, 3]}",
+    "milestones should be an array of strings or a string",
   ),
-  pend(
-    P.WORDING,
-    release(
-      "#errors › when `tag_message` is not a string",
-      "{tag_name: v, description: d, tag_message: 100}",
-      "tag message should be a string",
-    ),
+  release(
+    "#errors › when `tag_message` is not a string",
+    "{tag_name: v, description: d, tag_message: 100}",
+    "tag message should be a string",
   ),
   trigger("when trigger config is a non-empty string", "some/project"),
-  pend(P.WORDING, trigger("when trigger config an empty string", "''", "config can't be blank")),
-  pend(
-    P.WORDING,
-    trigger(
-      "when trigger is a hash - cross-project › when project is an empty string",
-      "{project: ''}",
-      "project can't be blank",
-    ),
+  trigger("when trigger config an empty string", "''", "config can't be blank"),
+  trigger(
+    "when trigger is a hash - cross-project › when project is an empty string",
+    "{project: ''}",
+    "project can't be blank",
   ),
-  pend(
-    P.WORDING,
-    trigger(
-      "... › when project is not a string › when project is an array",
-      "{project: [some/project]}",
-      "project should be a string",
-    ),
+  trigger(
+    "... › when project is not a string › when project is an array",
+    "{project: [some/project]}",
+    "project should be a string",
   ),
-  pend(
-    P.WORDING,
-    trigger(
-      "... › when project is not a string › when project is a boolean",
-      "{project: true}",
-      "project should be a string",
-    ),
+  trigger(
+    "... › when project is not a string › when project is a boolean",
+    "{project: true}",
+    "project should be a string",
   ),
   trigger("... › when strategy is provided › when strategy is depend", "{project: some/project, strategy: depend}"),
-  pend(
-    P.WORDING,
-    trigger(
-      "... › when strategy is provided › when strategy is invalid",
-      "{project: some/project, strategy: notdepend}",
-      "strategy should be ",
-    ),
+  trigger(
+    "... › when strategy is provided › when strategy is invalid",
+    "{project: some/project, strategy: notdepend}",
+    "strategy should be ",
   ),
-  pend(
-    P.WORDING,
-    trigger(
-      "... › when config contains unknown keys",
-      "{project: some/project, unknown: 123}",
-      "config contains unknown keys: unknown",
-    ),
+  trigger(
+    "... › when config contains unknown keys",
+    "{project: some/project, unknown: 123}",
+    "config contains unknown keys: unknown",
   ),
   trigger("... › with forward", "{project: some/project, forward: {pipeline_variables: true}}"),
-  pend(
-    P.WORDING,
-    trigger(
-      "when trigger is a hash - parent-child › with project",
-      "{project: some/project, include: path/to/config.yml}",
-      "config contains unknown keys: project",
-    ),
+  trigger(
+    "when trigger is a hash - parent-child › with project",
+    "{project: some/project, include: path/to/config.yml}",
+    "config contains unknown keys: project",
   ),
-  pend(
-    P.WORDING,
-    trigger(
-      "when trigger is a hash - parent-child › with branch",
-      "{branch: feature, include: path/to/config.yml}",
-      "config contains unknown keys: branch",
-    ),
+  trigger(
+    "when trigger is a hash - parent-child › with branch",
+    "{branch: feature, include: path/to/config.yml}",
+    "config contains unknown keys: branch",
   ),
-  pend(
-    P.WORDING,
-    trigger(
-      "when trigger configuration is not valid › when branch is not provided",
-      "123",
-      "has to be either a string or a hash",
-    ),
+  trigger(
+    "when trigger configuration is not valid › when branch is not provided",
+    "123",
+    "has to be either a string or a hash",
   ),
   bridge("when bridge trigger is a hash", ["trigger: {project: some/project, branch: feature}"]),
   bridge("when bridge configuration contains trigger, when, extends, stage, only, except, and variables", [
@@ -294,13 +231,10 @@ export const keywordCases: SpecCase[] = [
     [...BASE, "except: {refs: [feature]}", "rules: [{if: '$VAR == null', when: never}]"],
     "jobs:my_bridge config key may not be used with `rules`: except",
   ),
-  pend(
-    P.WORDING,
-    bridge(
-      "when bridge config contains unknown keys",
-      ["trigger: some/project", "unknown: 123"],
-      "jobs:my_bridge config contains unknown keys: unknown",
-    ),
+  bridge(
+    "when bridge config contains unknown keys",
+    ["trigger: some/project", "unknown: 123"],
+    "jobs:my_bridge config contains unknown keys: unknown",
   ),
   pend(
     P.BRIDGE_PARALLEL,
@@ -317,12 +251,9 @@ export const keywordCases: SpecCase[] = [
   bridge("when bridge trigger contains forward", [
     "trigger: {project: some/project, forward: {pipeline_variables: true}}",
   ]),
-  pend(
-    P.WORDING,
-    bridge(
-      "#when › when the `when` keyword is not a string › when it is an array",
-      ["trigger: some/project", "when: [always]"],
-      "jobs:my_bridge when should be a string",
-    ),
+  bridge(
+    "#when › when the `when` keyword is not a string › when it is an array",
+    ["trigger: some/project", "when: [always]"],
+    "jobs:my_bridge when should be a string",
   ),
 ];

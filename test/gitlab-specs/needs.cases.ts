@@ -26,21 +26,18 @@ export const needsCases: SpecCase[] = [
   {
     spec: NEEDS,
     example: "validations › when config value has wrong type",
-    pending: P.WORDING,
     files: needs("123"),
     expect: { error: "jobs:rspec:needs config can only be a hash or an array" },
   },
   {
     spec: NEEDS,
     example: "validations › when wrong needs type is used (an integer)",
-    pending: P.WORDING,
     files: needs("[123]"),
     expect: { error: "jobs:rspec:needs:need has an unsupported type" },
   },
   {
     spec: NEEDS,
     example: "validations › when wrong needs type is used (an unknown key)",
-    pending: P.WORDING,
     files: needs("[{job: job_name, artifacts: true, some: key}]"),
     expect: { error: "jobs:rspec:needs:need config contains unknown keys: some" },
   },
@@ -53,14 +50,12 @@ export const needsCases: SpecCase[] = [
   {
     spec: NEEDS,
     example: "validations › when needs value is a hash › with a parallel value that is a numeric value",
-    pending: P.WORDING,
     files: needs("{job: job_name, parallel: 2}"),
     expect: { error: 'jobs:rspec:needs config cannot use "parallel: <number>".' },
   },
   {
     spec: NEEDS,
     example: 'validations › when needs:parallel value is incorrect › with a keyword that is not "matrix"',
-    pending: P.WORDING,
     files: needs("[{job: job_name, parallel: {not_matrix: [{one: aaa, two: bbb}]}}]"),
     expect: { error: "jobs:rspec:needs:need:parallel config contains unknown keys: not_matrix" },
   },
@@ -68,28 +63,24 @@ export const needsCases: SpecCase[] = [
     spec: NEEDS,
     example:
       'validations › when needs:parallel value is incorrect › with a keyword that is not "matrix" (missing matrix)',
-    pending: P.WORDING,
     files: needs("[{job: job_name, parallel: {not_matrix: [{one: aaa, two: bbb}]}}]"),
     expect: { error: "jobs:rspec:needs:need:parallel config missing required keys: matrix" },
   },
   {
     spec: NEEDS,
     example: "validations › when needs:parallel value is incorrect › with a number value",
-    pending: P.WORDING,
     files: needs("[{job: job_name, parallel: 2}]"),
     expect: { error: 'jobs:rspec:needs config cannot use "parallel: <number>".' },
   },
   {
     spec: NEEDS,
     example: "validations › when needs:parallel:matrix value is empty",
-    pending: P.WORDING,
     files: needs("[{job: job_name, parallel: {matrix: {}}}]"),
     expect: { error: "jobs:rspec:needs:need:parallel:matrix config should be an array of hashes" },
   },
   {
     spec: NEEDS,
     example: "validations › when needs:parallel:matrix value is incorrect",
-    pending: P.WORDING,
     files: needs("[{job: job_name, parallel: {matrix: aaa}}]"),
     expect: { error: "jobs:rspec:needs:need:parallel:matrix config should be an array of hashes" },
   },
@@ -114,7 +105,6 @@ export const needsCases: SpecCase[] = [
   {
     spec: NEED,
     example: "with simple config › when need is empty",
-    pending: P.WORDING,
     files: needs("['']"),
     expect: { error: "jobs:rspec:needs:need config can't be blank" },
   },
@@ -133,14 +123,12 @@ export const needsCases: SpecCase[] = [
   {
     spec: NEED,
     example: "with complex config › when job name is empty",
-    pending: P.WORDING,
     files: needs("[{job: '', artifacts: true}]"),
     expect: { error: "jobs:rspec:needs:need job can't be blank" },
   },
   {
     spec: NEED,
     example: "with complex config › when job has unknown keys",
-    pending: P.WORDING,
     files: needs("[{job: job_name, artifacts: false, some: key}]"),
     expect: { error: "jobs:rspec:needs:need config contains unknown keys: some" },
   },
@@ -162,7 +150,6 @@ export const needsCases: SpecCase[] = [
   {
     spec: NEED,
     example: "with cross pipeline artifacts needs › when config contains not allowed keys",
-    pending: P.WORDING,
     files: needs("[{job: job_name, pipeline: $THE_PIPELINE_ID, something: else}]"),
     expect: { error: "jobs:rspec:needs:need config contains unknown keys: something" },
   },

@@ -1,10 +1,14 @@
 // Why we fail a ported GitLab case today, one text per cause: a case's `pending` is one of these, so the
 // runner's todo list and the lead's report group by cause. Each says what GitLab does and where ours is made.
 
-/** Schema findings are worded our way. GitLab's text is its entry's: "<location> <attribute> <validator text>". */
-export const WORDING =
-  "schema error worded our way; GitLab's message is its entry's '<location> <humanised attribute> <text>' " +
-  "(e.g. 'jobs:rspec:artifacts name should be a string'), lower-cased (engine/validate.ts message())";
+export const WHEN_NOT_A_STRING =
+  "a `when` that is not a string (when: 1) is two errors in GitLab, '... when should be a string' and '... when " +
+  "should be one of: ...'; our one finding starts with the first (engine/schema-wording.ts)";
+
+export const SPEC_HEADER_WORDING =
+  "an invalid spec: header of an included file is GitLab's '`<file>`: header:spec config contains unknown keys: " +
+  "...', reported instead of the inputs it was given; we say the inputs are not defined (engine/inputs.ts) and " +
+  "word the header's error our way (engine/validate.ts: spec: is not worded, it has no file prefix there)";
 
 export const NO_SCRIPT_WORDING =
   "job-no-script says 'jobs:<name> config should implement ...'; GitLab's Jobs entry says " +
@@ -68,15 +72,6 @@ export const CROSS_PIPELINE_LIMIT =
 export const MATRIX_EXPRESSION =
   "`$[[ matrix.X ]]` in needs:parallel:matrix naming no dimension of the job's matrix: GitLab's '<job> job: " +
   "'X' does not exist in matrix configuration' (engine/semantics.ts)";
-
-export const START_IN_LIMIT = "start_in over one week: GitLab's '... start in should not exceed the limit' (schema)";
-
-export const TIMEOUT =
-  "timeout that is not a duration, or over the limit: GitLab's 'jobs:<job>:timeout config should be a duration' " +
-  "/ '... should not exceed the limit' (schema)";
-
-export const DURATION =
-  "a string that is not a duration ('7 elephants'): GitLab's '... expire in should be a duration' (schema)";
 
 export const ENVIRONMENT_NAME =
   "environment names are not checked: GitLab's 'jobs:<job>:environment name can contain only letters, digits, " +

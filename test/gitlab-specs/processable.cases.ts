@@ -1,5 +1,4 @@
 // spec/lib/gitlab/ci/config/entry/processable_spec.rb: what jobs and bridges share, for job `rspec`.
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const PROCESSABLE = "spec/lib/gitlab/ci/config/entry/processable_spec.rb";
@@ -49,14 +48,12 @@ export const processableCases: SpecCase[] = [
   {
     spec: PROCESSABLE,
     example: "validations › when entry value is not correct › when resource_group key is not a string",
-    pending: P.WORDING,
     files: rspec(["script: echo", "resource_group: 123"]),
     expect: { error: "jobs:rspec resource group should be a string" },
   },
   {
     spec: PROCESSABLE,
     example: "validations › when entry value is not correct › when a variable has an invalid data attribute",
-    pending: P.WORDING,
     files: rspec(["script: echo", "variables: {VAR1: val 1, VAR2: {value: val 2, description: hello var 2}}"]),
     expect: { error: "jobs:rspec:variables:var2 config uses invalid data keys: description" },
   },

@@ -1,5 +1,4 @@
 // spec/lib/gitlab/ci/config/entry/retry_spec.rb: `retry` of job `rspec` ("jobs:rspec:retry ...").
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const RETRY = "spec/lib/gitlab/ci/config/entry/retry_spec.rb";
@@ -68,7 +67,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "true",
     "jobs:rspec:retry config has to be either an integer or a hash",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -76,7 +74,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "-1",
     "jobs:rspec:retry config must be greater than or equal to 0",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -84,7 +81,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "1.5",
     "jobs:rspec:retry config has to be either an integer or a hash",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -92,7 +88,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "10",
     "jobs:rspec:retry config must be less than or equal to 2",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -100,7 +95,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{max: 2, unknown_key: something, one_more: key}",
     "jobs:rspec:retry config contains unknown keys: unknown_key, one_more",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -108,7 +102,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{max: -1}",
     "jobs:rspec:retry max must be greater than or equal to 0",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -116,7 +109,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{max: 1.5}",
     "jobs:rspec:retry max must be an integer",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -124,7 +116,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{max: 10}",
     "jobs:rspec:retry max must be less than or equal to 2",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -132,7 +123,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{exit_codes: [255, '155']}",
     "jobs:rspec:retry exit codes should be an array of integers or an integer",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -140,7 +130,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{when: true}",
     "jobs:rspec:retry when should be an array of strings or a string",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -148,7 +137,6 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{when: unknown_reason}",
     "jobs:rspec:retry when is not included in the list",
-    P.WORDING,
   ),
   error(
     RETRY,
@@ -156,6 +144,5 @@ export const retryCases: SpecCase[] = [
     "retry",
     "{when: [unknown_reason, runner_system_failure]}",
     "jobs:rspec:retry when contains unknown values: unknown_reason",
-    P.WORDING,
   ),
 ];

@@ -1,6 +1,5 @@
 // spec/lib/gitlab/ci/yaml_processor_spec.rb: scripts, images, variables, extends, include, when, parallel, cache.
 import { y } from "../helpers";
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const SPEC = "spec/lib/gitlab/ci/yaml_processor_spec.rb";
@@ -189,7 +188,6 @@ export const yamlProcessorJobCases: SpecCase[] = [
     spec: SPEC,
     example:
       "Variables › when job variables are defined › when syntax is incorrect › when variables defined but invalid",
-    pending: P.WORDING,
     files: ci("before_script: [pwd]", "rspec:", "  script: rspec", "  variables: [VAR1 value1 VAR2 value2]"),
     expect: { error: "jobs:rspec:variables config should be a hash" },
   },
@@ -354,7 +352,6 @@ export const yamlProcessorJobCases: SpecCase[] = [
   {
     spec: SPEC,
     example: "cache › when cache definition has unknown keys",
-    pending: P.WORDING,
     files: ci("cache: {untracked: true, invalid: key}", "rspec: {script: rspec}"),
     expect: { error: "cache config contains unknown keys: invalid" },
   },

@@ -77,7 +77,6 @@ export const yamlProcessorMiscCases: SpecCase[] = [
       "      something: else",
     ],
     "jobs:rspec:needs:need config contains unknown keys: something",
-    P.WORDING,
   ),
   {
     spec: SPEC,
@@ -127,14 +126,12 @@ export const yamlProcessorMiscCases: SpecCase[] = [
   {
     spec: SPEC,
     example: "#execute › when the configuration contains multiple keyword-syntax errors (unknown key)",
-    pending: P.WORDING,
     files: ci("rspec: {script: test, bad_tags: mysql, rules: {wrong: format}}"),
     expect: { error: "jobs:rspec config contains unknown keys: bad_tags" },
   },
   {
     spec: SPEC,
     example: "#execute › when the configuration contains multiple keyword-syntax errors (rules)",
-    pending: P.WORDING,
     files: ci("rspec: {script: test, bad_tags: mysql, rules: {wrong: format}}"),
     expect: { error: "jobs:rspec rules should be an array containing hashes and arrays of hashes" },
   },
@@ -163,7 +160,6 @@ export const yamlProcessorMiscCases: SpecCase[] = [
     "with parent-child pipeline › when job is not specified while artifact is",
     ["build1: {stage: build, script: test}", "test1: {stage: test, trigger: {include: [{artifact: generated.yml}]}}"],
     "jobs:test1:trigger:include config must specify the job where to fetch the artifact from",
-    P.WORDING,
   ),
   {
     spec: SPEC,
@@ -178,7 +174,6 @@ export const yamlProcessorMiscCases: SpecCase[] = [
     "with parent-child pipeline › when file is not specified while project is",
     ["build1: {stage: build, script: test}", "test1: {stage: test, trigger: {include: [{project: something}]}}"],
     "jobs:test1:trigger:include config must specify the file where to fetch the config from",
-    P.WORDING,
   ),
   {
     spec: SPEC,

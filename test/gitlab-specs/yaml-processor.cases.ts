@@ -8,7 +8,6 @@ const onlyExcept: SpecCase[] = (["only", "except"] as const).flatMap((key): Spec
   {
     spec: SPEC,
     example: `only / except policies validations › when \`${key}\` has an invalid value › when it is integer`,
-    pending: P.WORDING,
     files: ci("rspec:", "  script: rspec", "  stage: test", `  ${key}: 1`),
     expect: { error: `jobs:rspec:${key} has to be either an array of conditions or a hash` },
   },
@@ -17,7 +16,6 @@ const onlyExcept: SpecCase[] = (["only", "except"] as const).flatMap((key): Spec
     example:
       `only / except policies validations › when \`${key}\` ` +
       `has an invalid value › when it is an array of integers`,
-    pending: P.WORDING,
     files: ci("rspec:", "  script: rspec", `  ${key}: [1, 1]`),
     expect: { error: `jobs:rspec:${key} config should be an array of strings or regular expressions using re2 syntax` },
   },
@@ -34,7 +32,6 @@ export const yamlProcessorCases: SpecCase[] = [
   {
     spec: SPEC,
     example: "workflow attributes › with disallowed workflow:variables",
-    pending: P.WORDING,
     files: ci(
       "workflow:",
       "  rules:",
@@ -102,7 +99,6 @@ export const yamlProcessorCases: SpecCase[] = [
   {
     spec: SPEC,
     example: "#warnings › when a warning is raised together with errors",
-    pending: P.WORDING,
     files: ci(
       "rspec:",
       "  script: rspec",

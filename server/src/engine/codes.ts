@@ -156,13 +156,18 @@ export const CODES = {
   "config-empty": { severity: "error", section: "jobs", gitlab: "Please provide content of %{file}" },
   "root-not-found": { severity: "error", section: "jobs" },
 
-  "schema-unknown-keyword": { severity: "error", section: "schema" },
-  "schema-type": { severity: "error", section: "schema" },
-  "schema-enum": { severity: "error", section: "schema" },
-  "schema-required": { severity: "error", section: "schema" },
-  "schema-pattern": { severity: "error", section: "schema" },
-  "schema-limit": { severity: "error", section: "schema" },
-  "schema-invalid": { severity: "error", section: "schema" },
+  // GitLab's exact words for each place are in schema-wording.ts: "<location> <attribute> <text>"
+  "schema-unknown-keyword": {
+    severity: "error",
+    section: "schema",
+    gitlab: "%{location} config contains unknown keys: %{keys}",
+  },
+  "schema-type": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
+  "schema-enum": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
+  "schema-required": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
+  "schema-pattern": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
+  "schema-limit": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
+  "schema-invalid": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
 
   "stage-unknown": {
     severity: "error",

@@ -41,15 +41,14 @@ function pick(errors: ErrorObject[], prefix: string): ErrorObject[] {
   for (const [at, byBranch] of groups) {
     let best: ErrorObject[] | undefined;
     let bestKey: [number, number, number] | undefined;
+    // the value the combinator applies to: no branch has an error above it
+    let root = Infinity;
+    for (const errs of byBranch.values()) for (const e of errs) root = Math.min(root, depth(e));
     for (const errs of byBranch.values()) {
       let deepest = 0;
-      let shallowest = Infinity;
-      for (const e of errs) {
-        deepest = Math.max(deepest, depth(e));
-        shallowest = Math.min(shallowest, depth(e));
-      }
-      // a type mismatch at the branch's own root means the branch does not apply at all
-      const wrongType = errs.every((e) => e.keyword === "type" && depth(e) === shallowest) ? 1 : 0;
+      for (const e of errs) deepest = Math.max(deepest, depth(e));
+      // a type mismatch at the combinator's value means the branch does not apply at all
+      const wrongType = errs.every((e) => e.keyword === "type" && depth(e) === root) ? 1 : 0;
       const key: [number, number, number] = [wrongType, -deepest, errs.length];
       if (
         !bestKey ||

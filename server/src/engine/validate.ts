@@ -6,6 +6,7 @@ import { flatten, flattenJob, GLOBAL_KEYWORDS, type JobInfo } from "./jobs";
 import { allowedProperties, collapseErrors, suggest, typeWords } from "./schema-errors";
 import type { CEntry, CMap, CValue, Diagnostic, Related, Src } from "./types";
 import { gatherRelated } from "./gather";
+import { gitlabWording, type WordingSubject } from "./schema-wording";
 import { mapOf, toJS } from "./values";
 
 // Schema validation of what GitLab validates: the resolved config. Each error is mapped back
@@ -102,9 +103,45 @@ interface Subject {
   readonly keySrc: Src;
   /** Set for jobs: errors found elsewhere (a template) list this job as a user. */
   readonly job?: string;
+  /** How GitLab names it in its messages (schema-wording.ts). */
+  readonly wording: WordingSubject;
 }
 
+/** GitLab's message where it has one, then ours: "<GitLab's>. <ours>". */
 function message(
+  e: ErrorObject,
+  at: Located,
+  subject: Subject,
+  owners: Owners,
+  entrySrc: Src | undefined,
+  hint: string | undefined,
+  wording: WordingSubject,
+  unknownKeys: readonly string[] | undefined,
+): string {
+  const ours = ourMessage(e, at, subject, owners, entrySrc, hint);
+  const gitlab = gitlabWording(wording, {
+    keyword: e.keyword,
+    path: e.instancePath
+      .split("/")
+      .slice(1)
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")),
+    params: e.params as Record<string, unknown>,
+    value: e.keyword === "additionalProperties" ? undefined : shallow(at.node),
+    unknownKeys,
+  });
+  if (!gitlab) return ours;
+  return `${gitlab}${gitlab.endsWith(".") ? "" : "."} ${ours}`;
+}
+
+/** The value at an error, as much as its wording needs: a scalar, a list (items left out), a map's keys. */
+function shallow(node: CValue | undefined): unknown {
+  if (!node) return undefined;
+  if (node.kind === "scalar") return node.value;
+  if (node.kind === "map") return Object.fromEntries([...node.entries.keys()].map((k) => [k, null]));
+  return [];
+}
+
+function ourMessage(
   e: ErrorObject,
   at: Located,
   subject: Subject,
@@ -200,6 +237,14 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
 
 function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: Owners, out: Diagnostic[]): void {
   let suggestions = 0;
+  // GitLab names every unknown key of a map in one message
+  const unknownKeys = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword !== "additionalProperties") continue;
+    const keys = unknownKeys.get(e.instancePath) ?? [];
+    keys.push(String((e.params as Record<string, unknown>).additionalProperty));
+    unknownKeys.set(e.instancePath, keys);
+  }
   for (const e of errors) {
     const at = locate(subject.value, e.instancePath);
     // an input block that could not be filled in has no value to check yet
@@ -233,8 +278,10 @@ function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: O
       src = at.node?.src ?? at.entry?.keySrc ?? subject.keySrc;
     }
     const related: Related[] = [];
-    if (subject.job && owners.of(src) !== subject.job)
-      related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
+    // written elsewhere (a template): one finding for all the jobs that use it, so in our words only (GitLab's
+    // name the job)
+    const shared = subject.job !== undefined && owners.of(src) !== subject.job;
+    if (shared) related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
     const hint =
       e.keyword === "additionalProperties" && suggestions++ < MAX_SUGGESTIONS
         ? suggest(String((e.params as Record<string, unknown>).additionalProperty), allowedProperties(e))
@@ -245,7 +292,16 @@ function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: O
       src,
       severity: "error",
       code: SCHEMA_CODES[e.keyword] ?? "schema-invalid",
-      message: message(e, at, subject, owners, entrySrc, hint),
+      message: message(
+        e,
+        at,
+        subject,
+        owners,
+        entrySrc,
+        hint,
+        shared ? { kind: "none" } : subject.wording,
+        unknownKeys.get(e.instancePath),
+      ),
       related,
       fixes,
       job: subject.job,
@@ -281,6 +337,7 @@ function checkNotAJob(j: JobInfo, owners: Owners, out: Diagnostic[]): void {
           title: `"${k}"`,
           value: mapOf(new Map([[k, { ...e, value: flattenGlobal(k, e.value) }]]), e.keySrc),
           keySrc: e.keySrc,
+          wording: { kind: "none" },
         },
         owners,
         out,
@@ -291,7 +348,13 @@ function checkNotAJob(j: JobInfo, owners: Owners, out: Diagnostic[]): void {
   }
   check(
     jobSchema,
-    { title: `job "${j.name}"`, value: flattenJob(mapOf(jobPart, j.value.src)), keySrc: j.keySrc, job: j.name },
+    {
+      title: `job "${j.name}"`,
+      value: flattenJob(mapOf(jobPart, j.value.src)),
+      keySrc: j.keySrc,
+      job: j.name,
+      wording: { kind: "none" },
+    },
     owners,
     out,
   );
@@ -320,7 +383,12 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
   if (globals.size)
     check(
       rootSchema,
-      { title: "the configuration", value: mapOf(globals, input.merged.src), keySrc: input.merged.src },
+      {
+        title: "the configuration",
+        value: mapOf(globals, input.merged.src),
+        keySrc: input.merged.src,
+        wording: { kind: "global" },
+      },
       owners,
       out,
     );
@@ -330,7 +398,12 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
     if (include)
       check(
         rootSchema,
-        { title: "include", value: mapOf(new Map([["include", include]]), include.keySrc), keySrc: include.keySrc },
+        {
+          title: "include",
+          value: mapOf(new Map([["include", include]]), include.keySrc),
+          keySrc: include.keySrc,
+          wording: { kind: "global" },
+        },
         owners,
         out,
       );
@@ -339,7 +412,12 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
     if (spec)
       check(
         rootSchema,
-        { title: "spec", value: mapOf(new Map([["spec", spec]]), spec.keySrc), keySrc: spec.keySrc },
+        {
+          title: "spec",
+          value: mapOf(new Map([["spec", spec]]), spec.keySrc),
+          keySrc: spec.keySrc,
+          wording: { kind: "none" },
+        },
         owners,
         out,
       );
@@ -370,14 +448,21 @@ function checkJob(j: JobInfo, input: ValidationInput, owners: Owners, out: Diagn
   if (j.kind === "job" || j.kind === "bridge") {
     check(
       jobSchema,
-      { title: `job "${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc, job: j.name },
+      {
+        title: `job "${j.name}"`,
+        value: flattenJob(j.value),
+        keySrc: j.keySrc,
+        job: j.name,
+        wording: { kind: "job", name: j.name },
+      },
       owners,
       out,
     );
   } else if (j.kind === "hidden" && input.templates.has(j.name)) {
     // a fragment: what it has must be right, what it lacks may come from the job that extends it
     const found: Diagnostic[] = [];
-    check(jobSchema, { title: `"${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc }, owners, found);
+    const template = { title: `"${j.name}"`, value: flattenJob(j.value), keySrc: j.keySrc };
+    check(jobSchema, { ...template, wording: { kind: "none" } }, owners, found);
     out.push(...found.filter((d) => d.code !== "schema-required"));
   }
 }
