@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyze, diags, effective, job, noDiagnostics, y } from "./helpers";
+import { analyze, applyFix, diags, effective, job, noDiagnostics, y } from "./helpers";
 
 test("!reference puts the value in place, across files, and sees keys inherited through extends", () => {
   const m = analyze({
@@ -216,5 +216,43 @@ test("a chain of 2,000 references is cut where it nests lists more than 100 deep
   assert.deepEqual(
     m.diagnostics.filter((d) => d.code !== "reference-limit").map((d) => d.message),
     ["jobs:job:script config should be a string or a nested array of strings up to 10 levels deep"],
+  );
+});
+
+test("a !reference to a key that names nothing carries a fix to the closest key where it was looked for", () => {
+  const files = {
+    ".gitlab-ci.yml": y(
+      ".rules:mr:",
+      "  rules: [{if: $CI_MERGE_REQUEST_IID}]",
+      "a:",
+      "  script: [x]",
+      "  rules: !reference [.rules:rm, rules]",
+      "b:",
+      "  script: [x]",
+      "  rules: !reference [.rules:mr, rulez]",
+      "c:",
+      "  script: [x]",
+      "  rules: !reference [.nothing-like-it, rules]",
+    ),
+  };
+  const m = analyze(files);
+  const found = m.diagnostics.filter((d) => d.code === "reference-not-found");
+  assert.deepEqual(
+    found.map((d) => d.message),
+    [
+      '!reference [".rules:rm", "rules"] could not be found',
+      '!reference [".rules:mr", "rulez"] could not be found',
+      '!reference [".nothing-like-it", "rules"] could not be found',
+    ],
+  );
+  // each fix, as the line it leaves; the third name is like nothing: no fix rather than a wild guess
+  const line = (text: string, n: number) => text.split("\n")[n];
+  assert.deepEqual(
+    found.map((d, i) => d.fixes?.map((f) => [f.title, line(applyFix(files, f)[".gitlab-ci.yml"], 4 + 3 * i)])),
+    [
+      [['Change to ".rules:mr"', "  rules: !reference [.rules:mr, rules]"]],
+      [['Change to "rules"', "  rules: !reference [.rules:mr, rules]"]],
+      undefined,
+    ],
   );
 });

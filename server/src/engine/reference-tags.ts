@@ -1,4 +1,5 @@
 import type { Code } from "./codes";
+import { didYouMean } from "./did-you-mean";
 import type { CEntry, CMap, CRef, CValue, Diagnostic } from "./types";
 import { scalar, withVia } from "./values";
 
@@ -97,8 +98,16 @@ export function resolveReferences(
     c.deps.clear();
     c.diagnostics.clear();
   };
-  const report = (ref: CRef, code: Code, message: string, severity: Diagnostic["severity"] = "error") => {
-    const d: Diagnostic = { src: ref.src, code, message, severity };
+  const report = (
+    ref: CRef,
+    code: Code,
+    message: string,
+    severity: Diagnostic["severity"] = "error",
+    fixes?: Diagnostic["fixes"],
+  ) => {
+    const d: Diagnostic = fixes
+      ? { src: ref.src, code, message, severity, fixes }
+      : { src: ref.src, code, message, severity };
     diagnostics.add(d);
     const frame = top();
     if (frame.untracked) return;
@@ -138,6 +147,18 @@ export function resolveReferences(
       v = v.entries.get(key)?.value;
     }
     return v;
+  };
+
+  // a quick fix for the first key of the path that names nothing: the closest key where it was looked for
+  const closestKey = (ref: CRef, path: readonly string[]): Diagnostic["fixes"] => {
+    let v: CValue | undefined = config;
+    for (let i = 0; i < path.length && v?.kind === "map"; i++) {
+      const e = v.entries.get(path[i]);
+      const item = ref.items[i];
+      if (!e) return item ? didYouMean(path[i], item.src, v.entries.keys()) : undefined;
+      v = e.value;
+    }
+    return undefined;
   };
 
   const resolveRef = (ref: CRef): CValue => {
@@ -180,7 +201,7 @@ export function resolveReferences(
           "warning",
         );
       } else {
-        report(ref, "reference-not-found", `${text} could not be found`);
+        report(ref, "reference-not-found", `${text} could not be found`, "error", closestKey(ref, path));
       }
       result = scalar(null, ref.src);
     } else {
