@@ -325,3 +325,12 @@ test("did you mean: a stage, a need or an extends parent that names nothing gets
     undefined,
   ]);
 });
+
+test("a needs list of thousands of unknown names makes 100 findings and one that counts the rest", () => {
+  const names = Array.from({ length: 5000 }, (_, i) => `missing-${i}`);
+  const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", `  needs: [${names.join(", ")}]`) });
+  const unknown = m.diagnostics.filter((d) => d.code === "needs-unknown").map((d) => d.message);
+  assert.equal(unknown.length, 101);
+  assert.deepEqual(unknown.slice(0, 2), ["j job: undefined need: missing-0", "j job: undefined need: missing-1"]);
+  assert.equal(unknown[100], "j job: 4900 more undefined needs, from here on (the first 100 are shown)");
+});

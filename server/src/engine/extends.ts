@@ -36,6 +36,7 @@ export function resolveExtends(
   // through parents already resolved: remember each key's deepest extending descendant.
   const deepest = new Map<string, { key: string; depth: number; src: Src }>();
   const parents = new Map<string, Array<{ name: string; src: Src }>>();
+  const closestKey = new Map<string, string | undefined>();
   const report = (src: Src, code: Code, message: string, severity: Diagnostic["severity"] = "error", fixes?: Fix[]) =>
     diagnostics.push(fixes ? { src, code, message, severity, fixes } : { src, code, message, severity });
 
@@ -103,7 +104,7 @@ export function resolveExtends(
             "extends-unknown-parent",
             `${key}: unknown keys in \`extends\` (${name})`,
             "error",
-            didYouMean(name, src, config.entries.keys()),
+            didYouMean(name, src, config.entries.keys(), closestKey),
           );
         }
         continue;

@@ -130,10 +130,11 @@ export function allowedProperties(e: ErrorObject): string[] {
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  const lower = word.toLowerCase();
   for (const c of candidates) {
     // the distance is at least the difference in length: a 100 KB key is compared with nothing
     if (Math.abs(word.length - c.length) >= bestDistance) continue;
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    const d = levenshtein(lower, c.toLowerCase(), bestDistance - 1);
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
@@ -142,16 +143,21 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
-function levenshtein(a: string, b: string): number {
+/** The edit distance of a and b, or more than `limit` as soon as a row shows it will be: a job name
+ * compared with 450 others for each of many unknown needs (a fuzzed config) made this the hot spot. */
+function levenshtein(a: string, b: string, limit: number): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];
     row[0] = i;
+    let least = row[0];
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j];
       row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = tmp;
+      if (row[j] < least) least = row[j];
     }
+    if (least > limit) return limit + 1;
   }
   return row[b.length];
 }

@@ -11,6 +11,9 @@ import { get, str } from "./values";
 // stage or need inherited from a template is checked in the job that uses it and reported
 // where it is written.
 
+/** Undefined needs reported one by one per `needs` list; the rest are counted in one more finding. */
+const MAX_UNKNOWN_NEEDS = 100;
+
 export interface SemanticInput {
   readonly jobs: ReadonlyMap<string, JobInfo>;
   readonly stages: readonly string[];
@@ -145,21 +148,34 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
           "See needs keyword documentation for more details",
       );
   };
+  const closestJob = new Map<string, string | undefined>();
   /** One `needs` list (a job's, or one of its rules'): too many, unknown, in a later stage, listed twice. */
   const checkNeeds = (job: string, written: CValue | undefined, needs: NeedRef[]) => {
     tooManyNeeds(job, written, needs);
     const seen = new Map<string, number>();
+    let unknown = 0;
     for (const n of needs) {
       if (!n.matrix) seen.set(n.name, (seen.get(n.name) ?? 0) + 1);
       if (!jobOf.has(n.name)) {
-        if (!n.optional)
+        if (n.optional) continue;
+        // a list of 23,000 unknown needs (a fuzzed config) made as many findings; GitLab reports the first
+        if (++unknown <= MAX_UNKNOWN_NEEDS)
           report(
             n.src,
             "needs-unknown",
             `${job} job: undefined need: ${n.name}${maybeExternal}`,
             unknownSeverity,
-            didYouMean(n.name, n.src, jobOf.keys()),
+            didYouMean(n.name, n.src, jobOf.keys(), closestJob),
           );
+        else if (unknown === MAX_UNKNOWN_NEEDS + 1) {
+          const rest = needs.filter((m) => !m.optional && !jobOf.has(m.name)).length - MAX_UNKNOWN_NEEDS;
+          report(
+            n.src,
+            "needs-unknown",
+            `${job} job: ${rest} more undefined needs, from here on (the first ${MAX_UNKNOWN_NEEDS} are shown)`,
+            unknownSeverity,
+          );
+        }
       } else if (later(n.name, job)) {
         report(n.src, "needs-later-stage", `${job} job: need ${n.name} is not defined in current or prior stages`);
       }
