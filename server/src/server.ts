@@ -53,21 +53,15 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     analyses.schedule();
   });
   connection.onDidChangeWatchedFiles((p) => {
-    for (const change of p.changes) {
-      const at = session.folders.locate(change.uri);
-      at?.folder.workspace.filesChanged([at.file]);
-    }
+    session.filesChanged(p.changes);
     analyses.schedule();
   });
+  // a buffer goes to every project that contains it (lsp/folders.ts)
   documents.onDidChangeContent(({ document }) => {
-    const at = session.folders.locate(document.uri);
-    if (!at) return;
-    at.folder.workspace.setDocument(at.file, document.getText());
-    analyses.touched(document.uri);
+    if (session.folders.setDocument(document.uri, document.getText())) analyses.touched(document.uri);
   });
   documents.onDidClose(({ document }) => {
-    const at = session.folders.locate(document.uri);
-    at?.folder.workspace.closeDocument(at.file);
+    session.folders.closeDocument(document.uri);
     analyses.schedule();
   });
 

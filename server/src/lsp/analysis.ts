@@ -1,12 +1,13 @@
 import type * as lsp from "vscode-languageserver/node";
 import * as convert from "./convert";
-import type { Folders } from "./folders";
+import type { Folder, Folders } from "./folders";
 
 // When the server analyses and what it publishes: an edit is analysed after a short while that
 // adapts to how long the last analysis took, and a burst of keystrokes (edits that come while the
 // last one still waits) once it pauses; only files whose diagnostics changed are
 // published, the recently edited ones first; the git baseline is computed after that, and the
-// lints run again with it.
+// lints run again with it. A file several projects hold is published once, with the findings of all of
+// them, each finding once (same range, code and message).
 
 export class Analyses {
   private timer: NodeJS.Timeout | undefined;
@@ -20,6 +21,10 @@ export class Analyses {
   private unannounced = false;
   /** The analysis each workspace last announced (analysisDone). */
   private readonly announced = new WeakMap<object, object>();
+  /** What each project found last, by URI. */
+  private readonly found = new Map<Folder, Map<string, lsp.Diagnostic[]>>();
+  /** What was published last, by URI. */
+  private readonly published = new Map<string, string>();
 
   constructor(
     private readonly connection: lsp.Connection,
@@ -72,6 +77,16 @@ export class Analyses {
     // a request that needed the newest version may have analysed it before this ran: it is new all the same
     let changed = stale;
     this.resuming = false;
+    /** URIs whose findings changed in some project. */
+    const dirty = new Set<string>();
+    // projects that went (their folder was removed, their config deleted): what they found goes with them
+    for (const [gone, byUri] of this.found) {
+      if (folders.list.includes(gone)) continue;
+      this.found.delete(gone);
+      for (const uri of byUri.keys()) dirty.add(uri);
+      if (!changed) void this.connection.sendNotification("pipewright/analysisStarted", {});
+      changed = true;
+    }
     for (const folder of folders.list) {
       const analysis = folder.workspace.analyze();
       const summary = analysis.summary;
@@ -85,17 +100,20 @@ export class Analyses {
         this.announced.set(folder.workspace, analysis);
       }
       for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += summary[k];
-      const first = this.recent
-        .map((uri) => folders.locate(uri))
-        .filter((at) => at?.folder === folder)
-        .map((at) => at!.file);
-      for (const { file, diagnostics } of folder.workspace.diagnosticChanges(first)) {
-        void this.connection.sendDiagnostics({
-          uri: folder.uri(file),
-          diagnostics: diagnostics.map((d) => convert.diagnostic(folder, d)),
-        });
+      const byUri = this.found.get(folder) ?? new Map<string, lsp.Diagnostic[]>();
+      this.found.set(folder, byUri);
+      for (const { file, diagnostics } of folder.workspace.diagnosticChanges()) {
+        const uri = folder.uri(file);
+        if (diagnostics.length)
+          byUri.set(
+            uri,
+            diagnostics.map((d) => convert.diagnostic(folder, d)),
+          );
+        else byUri.delete(uri);
+        dirty.add(uri);
       }
     }
+    this.publish(dirty);
     if (this.resuming) {
       // timers run after the waiting messages have been handled (they are queued as immediates)
       this.timer = setTimeout(() => this.safely("analysis", () => this.run()), 1);
@@ -112,5 +130,25 @@ export class Analyses {
     setImmediate(() =>
       this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)),
     );
+  }
+
+  /** Publishes the files whose findings changed, the recently edited ones first: every project's, each once. */
+  private publish(dirty: ReadonlySet<string>): void {
+    const rank = (uri: string) => (this.recent.includes(uri) ? this.recent.indexOf(uri) : this.recent.length);
+    for (const uri of [...dirty].sort((a, b) => rank(a) - rank(b))) {
+      const seen = new Set<string>();
+      const diagnostics: lsp.Diagnostic[] = [];
+      for (const byUri of this.found.values())
+        for (const d of byUri.get(uri) ?? []) {
+          const key = JSON.stringify([d.range, d.code, d.message]);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          diagnostics.push(d);
+        }
+      const print = JSON.stringify(diagnostics);
+      if (this.published.get(uri) === print) continue;
+      this.published.set(uri, print);
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+    }
   }
 }

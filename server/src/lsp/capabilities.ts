@@ -18,4 +18,6 @@ export const CAPABILITIES: lsp.ServerCapabilities = {
   referencesProvider: true,
   renameProvider: { prepareProvider: true },
   codeLensProvider: { resolveProvider: false },
+  // folders added and removed have their projects found and analysed (lsp/folders.ts)
+  workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 };
