@@ -47,7 +47,9 @@ async function serve(dir: string, capabilities: object = {}, initializationOptio
     latest.set(rel(p.uri), p.diagnostics);
     times.set(rel(p.uri), (times.get(rel(p.uri)) ?? 0) + 1);
   });
-  client.onNotification("pipewright/analysisDone", () => {
+  let projects: Array<{ uri: string; name: string }> = [];
+  client.onNotification("pipewright/analysisDone", (p: { projects: typeof projects }) => {
+    projects = p.projects;
     const w = waiting;
     waiting = [];
     w.forEach((f) => f());
@@ -81,7 +83,9 @@ async function serve(dir: string, capabilities: object = {}, initializationOptio
     client.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { client, uri, done, published, times, hover, close };
+  /** Each project's counts in the last analysisDone (what the status bar shows), its URI made relative. */
+  const counts = () => projects.map((p) => ({ ...p, uri: rel(p.uri) }));
+  return { client, uri, done, published, times, hover, close, counts };
 }
 
 test("two projects in subfolders, no config at the root: each analysed from its own directory", async () => {
@@ -102,6 +106,11 @@ test("two projects in subfolders, no config at the root: each analysed from its 
       ],
       "b/common.yml": [],
     });
+    // the status bar shows the counts of the active file's project
+    assert.deepEqual(s.counts(), [
+      { uri: "a", name: "a", files: 2, jobs: 1, errors: 1, warnings: 0 },
+      { uri: "b", name: "b", files: 2, jobs: 1, errors: 1, warnings: 0 },
+    ]);
     // `/common.yml` is b's own: the hover is from b's project, with b's paths
     assert.match((await s.hover("b/.gitlab-ci.yml", 3, 12)) ?? "", /defined in `common\.yml:1`/);
     assert.match(

@@ -3,6 +3,7 @@
 // merged-configuration views, the pipeline view, the status bar item and the log. All analysis happens in the server.
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
+import type { ProjectSummary } from "../../server/src/lsp/analysis";
 import type { PipelineResult, ScenariosResult } from "../../server/src/lsp/pipeline-protocol";
 import { askCredentials, storedCredentials } from "./credentials";
 import { PipelineView, type PipelineRequest } from "./pipeline-view";
@@ -17,6 +18,8 @@ interface AnalysisDone {
   ms: number;
   errors: number;
   warnings: number;
+  /** Each project's counts, innermost first (lsp/analysis.ts ProjectSummary). */
+  projects: ProjectSummary[];
 }
 type MergedResult = { text: string } | { error: string };
 
@@ -94,12 +97,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.text = "$(sync~spin) Pipewright";
     status.tooltip = "Pipewright: analysing the CI configuration";
   });
-  lc.onNotification("pipewright/analysisDone", (p: AnalysisDone) => {
-    status.text = `Pipewright: ${plural(p.jobs, "job")}, ${plural(p.errors, "error")}`;
+  // the counts of the active file's project (the innermost whose folder holds it); nothing in a file of no
+  // GitLab CI project, so a workspace without GitLab CI does not read "0 jobs, 0 errors"
+  let last: AnalysisDone | undefined;
+  const showStatus = () => {
+    if (!last) return;
+    const doc = vscode.window.activeTextEditor?.document.uri;
+    const withConfig = last.projects.filter((p) => p.files > 0);
+    let project: ProjectSummary | undefined;
+    if (doc?.scheme === "file") {
+      const at = doc.toString();
+      project = last.projects.find((p) => at.startsWith(p.uri.endsWith("/") ? p.uri : `${p.uri}/`));
+      if (!project || project.files === 0) return status.hide();
+    } else {
+      // no file in front (a panel, a merged view): the project with a configuration nearest the top
+      project = withConfig[withConfig.length - 1];
+      if (!project) return status.hide();
+    }
+    status.text = `Pipewright: ${plural(project.jobs, "job")}, ${plural(project.errors, "error")}`;
     status.tooltip =
-      `Pipewright: ${plural(p.files, "file")}, ${plural(p.jobs, "job")}, ` +
-      `${plural(p.errors, "error")}, ${plural(p.warnings, "warning")} (analysed in ${p.ms} ms).\n` +
-      "Click to show the merged configuration.";
+      `Pipewright${withConfig.length > 1 ? ` (${project.name})` : ""}: ${plural(project.files, "file")}, ` +
+      `${plural(project.jobs, "job")}, ${plural(project.errors, "error")}, ${plural(project.warnings, "warning")} ` +
+      `(analysed in ${last.ms} ms).\nClick to show the merged configuration.`;
+    status.show();
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
+  lc.onNotification("pipewright/analysisDone", (p: AnalysisDone) => {
+    last = { ...p, projects: p.projects ?? [] };
+    showStatus();
     merged.refreshAll();
     void pipelines.refresh();
   });

@@ -1,3 +1,5 @@
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type * as lsp from "vscode-languageserver/node";
 import * as convert from "./convert";
 import type { Folder, Folders } from "./folders";
@@ -8,6 +10,19 @@ import type { Folder, Folders } from "./folders";
 // published, the recently edited ones first; the git baseline is computed after that, and the
 // lints run again with it. A file several projects hold is published once, with the findings of all of
 // them, each finding once (same range, code and message).
+
+/** One project's counts in `pipewright/analysisDone` (its `projects`, innermost first). */
+export interface ProjectSummary {
+  /** The project's directory, as a file URI. */
+  readonly uri: string;
+  /** Its path in the workspace folder; the folder's name for the folder itself. */
+  readonly name: string;
+  /** Files of its configuration: 0 where there is no GitLab CI configuration. */
+  readonly files: number;
+  readonly jobs: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
 
 export class Analyses {
   private timer: NodeJS.Timeout | undefined;
@@ -74,6 +89,8 @@ export class Analyses {
       this.unannounced = false;
     }
     const total = { files: 0, jobs: 0, errors: 0, warnings: 0, ms: 0 };
+    // each project's own counts: the client's status bar shows those of the active file's project
+    const projects: ProjectSummary[] = [];
     // a request that needed the newest version may have analysed it before this ran: it is new all the same
     let changed = stale;
     this.resuming = false;
@@ -100,6 +117,14 @@ export class Analyses {
         this.announced.set(folder.workspace, analysis);
       }
       for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += summary[k];
+      projects.push({
+        uri: pathToFileURL(folder.dir).href,
+        name: path.relative(folder.root, folder.dir).split(path.sep).join("/") || path.basename(folder.root),
+        files: summary.files,
+        jobs: summary.jobs,
+        errors: summary.errors,
+        warnings: summary.warnings,
+      });
       const byUri = this.found.get(folder) ?? new Map<string, lsp.Diagnostic[]>();
       this.found.set(folder, byUri);
       for (const { file, diagnostics } of folder.workspace.diagnosticChanges()) {
@@ -125,7 +150,7 @@ export class Analyses {
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.persist(), 3000);
     this.saveTimer.unref();
-    void this.connection.sendNotification("pipewright/analysisDone", total);
+    void this.connection.sendNotification("pipewright/analysisDone", { ...total, projects });
     this.changed();
     setImmediate(() =>
       this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)),
