@@ -112,10 +112,13 @@ test("two projects in subfolders, no config at the root: each analysed from its 
       { uri: "b", name: "b", files: 2, jobs: 1, errors: 1, warnings: 0 },
     ]);
     // `/common.yml` is b's own: the hover is from b's project, with b's paths
-    assert.match((await s.hover("b/.gitlab-ci.yml", 3, 12)) ?? "", /defined in `common\.yml:1`/);
+    assert.match(
+      (await s.hover("b/.gitlab-ci.yml", 3, 12)) ?? "",
+      /defined in \[`common\.yml:1`\]\(file:\/\/\/.*\/b\/common\.yml#L1\)/,
+    );
     assert.match(
       (await s.hover("b/common.yml", 0, 2)) ?? "",
-      /^\*\*hidden job\*\* `\.tpl` — defined in `common\.yml:1`\n\nextended by 1 key: `test`/,
+      /^\*\*template\*\* `\.tpl` — defined in \[`common\.yml:1`\]\(file:\/\/\/.*\/b\/common\.yml#L1\)\n\nextended by 1 job: `test`/,
     );
 
     // a third project is created: found, analysed and published
@@ -162,11 +165,14 @@ test("a file two projects include is published once, each finding once; the inne
     assert.match(shared[0], /^2:8-2:17 .*\bwhen\b/);
     assert.equal(s.times.get("a/shared.yml"), 1);
     // the root project holds it too, under its own path
-    assert.match((await s.hover(".gitlab-ci.yml", 3, 12)) ?? "", /defined in `a\/shared\.yml:1`/);
+    assert.match(
+      (await s.hover(".gitlab-ci.yml", 3, 12)) ?? "",
+      /defined in \[`a\/shared\.yml:1`\]\(file:\/\/\/.*\/a\/shared\.yml#L1\)/,
+    );
     // the innermost project holding the file answers: `a`'s paths, not the root's
     assert.match(
       (await s.hover("a/shared.yml", 0, 2)) ?? "",
-      /defined in `shared\.yml:1`\n\nextended by 1 key: `a job`/,
+      /defined in \[`shared\.yml:1`\]\(file:\/\/\/.*\/a\/shared\.yml#L1\)\n\nextended by 1 job: `a job`/,
     );
 
     // an edit in the editor reaches both projects: the finding moves, once

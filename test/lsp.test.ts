@@ -56,8 +56,8 @@ test("hover on a rule set used through !reference shows its rules, where it is a
   });
   assert.equal(
     h.contents.value,
-    "**hidden job** `.rules:test` — defined in `.gitlab/ci/rules.gitlab-ci.yml:2`\n\nRuns " +
-      "on merge requests and on the default branch.\n\nreferenced by 1 key: `unit`\n\n```yaml\nrules:\n " +
+    `**rule set** \`.rules:test\` — defined in [\`.gitlab/ci/rules.gitlab-ci.yml:2\`](${client.uri(RULES)}#L2)\n\n` +
+      "Runs on merge requests and on the default branch.\n\nreferenced by 1 job: `unit`\n\n```yaml\nrules:\n " +
       " - if: $CI_MERGE_REQUEST_IID\n  - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n```",
   );
 });

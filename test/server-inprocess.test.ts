@@ -71,7 +71,10 @@ test("two servers in one process, each on its own project, answer each about its
       textDocument: { uri: servers[1].uri(".gitlab-ci.yml") },
       position: { line: 0, character: 1 },
     });
-    assert.match(hover.contents.value, /^\*\*job\*\* `test` — defined in `\.gitlab-ci\.yml:1`/);
+    assert.match(
+      hover.contents.value,
+      /^\*\*job\*\* `test` — defined in \[`\.gitlab-ci\.yml:1`\]\(file:\/\/\/.*\/\.gitlab-ci\.yml#L1\)/,
+    );
     // a second initialize is refused, and the server goes on with its project
     await assert.rejects(
       servers[1].client.sendRequest("initialize", { processId: null, rootUri: "file:///", capabilities: {} }),

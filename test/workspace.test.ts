@@ -116,7 +116,7 @@ test("features answer at line/character positions with ranges", () => {
   assert.deepEqual(hover.range, { start: { line: 6, character: 21 }, end: { line: 6, character: 32 } });
   assert.match(
     hover.markdown,
-    /^\*\*hidden job\*\* `\.rules:test` — defined in `ci\/rules\.yml:2`\n\nRuns on merge requests\./,
+    /^\*\*rule set\*\* `\.rules:test` — defined in \[`ci\/rules\.yml:2`\]\(pipewright-source:ci%2Frules\.yml#L2\)\n\nRuns on merge requests\./,
   );
   assert.deepEqual(ws.definition("ci/jobs.yml", { line: 1, character: 12 }), [
     { file: "ci/rules.yml", range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } } },

@@ -65,7 +65,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     analyses.schedule();
   });
 
-  connection.onHover(on("hover", null, (ws, file, p) => convert.hover(ws.hover(file, p.position))));
+  connection.onHover(on("hover", null, (ws, file, p, f) => convert.hover(f, ws.hover(file, p.position))));
   connection.onDefinition(
     on("definition", [], (ws, file, p, folder) => ws.definition(file, p.position).map((l) => location(folder, l))),
   );

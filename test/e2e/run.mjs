@@ -258,7 +258,7 @@ async function uiTests() {
         await vsc.page.keyboard.press("Escape");
         const setup = text.split("\n").indexOf(".dagger:") + 1;
         assert(
-          hover.includes(`hidden job .dagger — defined in ${CI}:${setup}`),
+          hover.includes(`template .dagger — defined in ${CI}:${setup}`),
           `hover on .dagger (defined at line ${setup}):\n${hover}`,
         );
         await vsc.waitForStatus(", 0 errors", 20000).catch(() => {});

@@ -11,6 +11,7 @@ import { CUSTOM_EXIT_CODES, CUSTOM_EXIT_CODES_DOCS } from "../gitlab/exit-codes"
 import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "../gitlab/predefined-variables";
 import { inputAt, inputSpec, variableAt } from "./variables";
 import { jobAt, variableDefinitions } from "../model/variables";
+import { usages } from "./used-by";
 
 // Hover texts, as Markdown: keywords explained from our schema; jobs, templates and rule sets
 // shown resolved, with where they are defined, the comment above them and who uses them.
@@ -31,11 +32,20 @@ function yamlBlock(v: CValue): string {
   return "```yaml\n" + text + "\n```";
 }
 
+/**
+ * A place as a link: `[file:line](pipewright-source:file#Lline)`. Features know project paths only; the
+ * host turns the `pipewright-source:` target into the file's URI (lsp/convert.ts), so a click opens it there.
+ */
 function where(model: Model, src: Src): string {
   const line = model.files.get(src.file)?.lines.position(src.start).line ?? 0;
   // a fetched file is shown by its address on its instance (its `//` virtual path without the slashes)
-  return `\`${src.file.replace(/^\/\//, "")}:${line + 1}\``;
+  const shown = `\`${src.file.replace(/^\/\//, "")}:${line + 1}\``;
+  const target = encodeURIComponent(src.file).replace(/\(/g, "%28").replace(/\)/g, "%29");
+  return `[${shown}](${SOURCE_LINK}${target}#L${line + 1})`;
 }
+
+/** The link target that stands for a project file in hover Markdown (see `where`). */
+export const SOURCE_LINK = "pipewright-source:";
 
 /** The comment block written right above a key, without the `#` marks. */
 function commentAbove(model: Model, src: Src): string {
@@ -66,14 +76,54 @@ function nameList(names: readonly string[]): string {
     .join(", ")}${names.length > 8 ? ", …" : ""}`;
 }
 
-/** The hover for a job, hidden job or rule set: resolved definition, place, comment, users. */
+/** Keys a rule has (GitLab's Entry::Rules::Rule): a hidden key holding only these is a rule. */
+const RULE_KEYS = new Set([
+  "if",
+  "changes",
+  "exists",
+  "when",
+  "allow_failure",
+  "variables",
+  "needs",
+  "start_in",
+  "interruptible",
+]);
+
+/** What a hidden key is for, in the words users use: a rule set, a rule, a template, a hidden job. */
+function hiddenKind(model: Model, name: string, value: CValue): string {
+  const keys = value.kind === "map" ? [...value.entries.keys()] : [];
+  if (keys.length && keys.every((k) => k === "rules")) return "rule set";
+  if (
+    keys.length &&
+    keys.every((k) => RULE_KEYS.has(k)) &&
+    keys.some((k) => k === "if" || k === "changes" || k === "exists")
+  )
+    return "rule";
+  if (usersOf(model, name).length) return "template";
+  return keys.some((k) => k === "script" || k === "trigger" || k === "run") ? "hidden job" : "hidden key";
+}
+
+/** "2 jobs and 1 template", "1 rule set": who the names are, counted by kind. */
+function counted(model: Model, names: readonly string[]): string {
+  const kinds = new Map<string, number>();
+  for (const n of names) {
+    const info = model.jobs.get(n);
+    const kind =
+      info?.kind === "hidden" ? hiddenKind(model, n, info.value) : info?.kind === "keyword" ? "keyword" : "job";
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const parts = [...kinds].map(([k, n]) => `${n} ${n === 1 ? k : `${k}s`}`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : (parts[0] ?? "");
+}
+
+/** The hover for a job, template, rule set or other hidden key: resolved definition, place, comment, users. */
 export function describeJob(model: Model, name: string): string | undefined {
   const info = model.jobs.get(name);
   if (!info) return undefined;
   const defs = topLevelDefinitions(model, name);
   const kind =
     info.kind === "hidden"
-      ? "hidden job"
+      ? hiddenKind(model, name, info.value)
       : info.kind === "bridge"
         ? "trigger job"
         : info.kind === "keyword"
@@ -84,11 +134,14 @@ export function describeJob(model: Model, name: string): string | undefined {
   const comment = defs.length ? commentAbove(model, defs[0]) : "";
   if (comment) parts.push(comment);
   const users = usersOf(model, name);
-  if (users.length)
-    parts.push(`extended by ${users.length} ${users.length === 1 ? "key" : "keys"}: ${nameList(users)}`);
+  if (users.length) parts.push(`extended by ${counted(model, users)}: ${nameList(users)}`);
   const referrers = referrersOf(model, name);
-  if (referrers.length)
-    parts.push(`referenced by ${referrers.length} ${referrers.length === 1 ? "key" : "keys"}: ${nameList(referrers)}`);
+  if (referrers.length) parts.push(`referenced by ${counted(model, referrers)}: ${nameList(referrers)}`);
+  // through chains of extends and references, the jobs that end up with it (the CodeLens's count)
+  const usage = info.kind === "hidden" ? usages(model).get(name) : undefined;
+  const direct = [...users, ...referrers].filter((n) => model.jobs.get(n)?.kind !== "hidden").length;
+  if (usage && usage.jobs.length !== direct)
+    parts.push(`used by ${usage.jobs.length} ${usage.jobs.length === 1 ? "job" : "jobs"} in all`);
   const value = model.effectiveJob(name) ?? info.value;
   parts.push(yamlBlock(value));
   return parts.join("\n\n");

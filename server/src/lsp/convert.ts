@@ -159,8 +159,16 @@ export function documentSymbol(s: Symbol): lsp.DocumentSymbol {
   };
 }
 
-export function hover(h: HoverAnswer | undefined): lsp.Hover | null {
-  return h ? { contents: { kind: "markdown", value: h.markdown }, range: h.range } : null;
+/** A hover, its `pipewright-source:` links (features/hover.ts `where`) made the files' URIs in this project. */
+export function hover(folder: Folder, h: HoverAnswer | undefined): lsp.Hover | null {
+  if (!h) return null;
+  const value = h.markdown.replace(
+    /\]\(pipewright-source:([^)#]*)#L(\d+)\)/g,
+    // a parenthesis in the URI would end the Markdown link early
+    (_, file: string, line: string) =>
+      `](${folder.uri(decodeURIComponent(file)).replace(/\(/g, "%28").replace(/\)/g, "%29")}#L${line})`,
+  );
+  return { contents: { kind: "markdown", value }, range: h.range };
 }
 
 export function rename(folder: Folder, edits: readonly FileEdit[] | undefined): lsp.WorkspaceEdit | null {
