@@ -227,9 +227,11 @@ test("caches keep only what the last analysis used, however often an include's i
   const sizes: number[] = [];
   for (let i = 0; i < 30; i++) {
     ws.setDocument(".gitlab-ci.yml", y("include:", "  - local: t.yml", `    inputs: { n: v${i} }`));
-    assert.deepEqual(ws.merged(undefined, "j"), {
-      text: `# effective definition of job "j" (pipewright)\nscript:\n  - echo v${i}\nstage: test\n`,
-    });
+    const view = ws.merged(undefined, "j");
+    assert.equal(
+      "text" in view && view.text.split("\n").slice(4).join("\n"),
+      `script:      # t.yml:6\n  - echo v${i}\nstage: test  # t.yml:5\n`,
+    );
     const caches = (ws as unknown as { caches: { expansions: { size: number }; parsed: { size: number } } }).caches;
     sizes.push(caches.expansions.size + caches.parsed.size);
   }

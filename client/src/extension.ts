@@ -21,7 +21,13 @@ interface AnalysisDone {
   /** Each project's counts, innermost first (lsp/analysis.ts ProjectSummary). */
   projects: ProjectSummary[];
 }
-type MergedResult = { text: string } | { error: string };
+type MergedResult =
+  { text: string; sources?: { uris: string[]; lines: Array<[number, number, number] | null> } } | { error: string };
+interface JobList {
+  jobs: string[];
+  items: Array<{ name: string; stage: string; uri: string; line: number }>;
+  current?: string;
+}
 
 let client: LanguageClient | undefined;
 
@@ -134,19 +140,50 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("pipewright.showMergedJob", async (job?: string) => {
       const source = sourceUri();
       if (typeof job !== "string" || !job) {
-        const { jobs } = await lc.sendRequest<{ jobs: string[] }>("pipewright/jobs", { uri: source?.toString() });
-        if (!jobs.length) {
+        // the job under the cursor, else a pick of every job with its stage and where it is defined
+        const editor = vscode.window.activeTextEditor;
+        const position = editor?.document.uri.scheme === "file" ? editor.selection.active : undefined;
+        const list = await lc.sendRequest<JobList>("pipewright/jobs", {
+          uri: source ? lc.code2ProtocolConverter.asUri(source) : undefined,
+          position: position ? { line: position.line, character: position.character } : undefined,
+        });
+        if (list.current) return showMerged(source, list.current);
+        if (!list.items.length) {
           void vscode.window.showInformationMessage("Pipewright: no jobs found in the CI configuration.");
           return undefined;
         }
-        job = await vscode.window.showQuickPick(jobs, {
-          title: "Pipewright: Show merged job",
-          placeHolder: "Job name",
-        });
-        if (!job) return undefined;
+        const picked = await vscode.window.showQuickPick(
+          list.items.map((j) => ({
+            label: j.name,
+            description: j.stage,
+            detail: `${vscode.workspace.asRelativePath(vscode.Uri.parse(j.uri))}:${j.line + 1}`,
+          })),
+          { title: "Pipewright: Show merged job", placeHolder: "Job name, stage or file", matchOnDescription: true },
+        );
+        if (!picked) return undefined;
+        job = picked.label;
       }
       return showMerged(source, job);
     }),
+    // in a merged view, F12 and hover lead to where each value is written
+    vscode.languages.registerDefinitionProvider(
+      { scheme: MERGED_SCHEME },
+      {
+        provideDefinition: (doc, position) => merged.sourceAt(doc.uri, position.line),
+      },
+    ),
+    vscode.languages.registerHoverProvider(
+      { scheme: MERGED_SCHEME },
+      {
+        provideHover: (doc, position) => {
+          const at = merged.sourceAt(doc.uri, position.line);
+          if (!at) return undefined;
+          const place = `${vscode.workspace.asRelativePath(at.uri)}:${at.range.start.line + 1}`;
+          const link = at.uri.with({ fragment: `L${at.range.start.line + 1}` }).toString();
+          return new vscode.Hover(new vscode.MarkdownString(`Written at [${place}](${link})`));
+        },
+      },
+    ),
   );
 
   // ---- the GitLab token for external includes; trusting the workspace restarts the server with fetching allowed
@@ -329,8 +366,19 @@ async function showMerged(source: vscode.Uri | undefined, job?: string): Promise
 class MergedContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  /** Each open view's line sources, as the server gave them with its text. */
+  private readonly sources = new Map<string, { uris: string[]; lines: Array<[number, number, number] | null> }>();
 
   constructor(private readonly lc: LanguageClient) {}
+
+  /** Where the value on a line of a merged view is written. */
+  sourceAt(view: vscode.Uri, line: number): vscode.Location | undefined {
+    const s = this.sources.get(view.toString());
+    const at = s?.lines[line];
+    if (!s || !at) return undefined;
+    const position = new vscode.Position(at[1], at[2]);
+    return new vscode.Location(this.lc.protocol2CodeConverter.asUri(s.uris[at[0]]), position);
+  }
 
   static uri(source: vscode.Uri | undefined, job?: string): vscode.Uri {
     const title = job ? `Merged job ${job.replace(/[/\\]/g, "_")}.yml` : "Merged configuration.yml";
@@ -352,7 +400,9 @@ class MergedContentProvider implements vscode.TextDocumentContentProvider, vscod
     const params = { uri: source ? this.lc.code2ProtocolConverter.asUri(source) : undefined, job };
     try {
       const r = await this.lc.sendRequest<MergedResult>("pipewright/merged", params, token);
-      return "text" in r ? r.text : `# Pipewright could not compute this view:\n# ${r.error.replace(/\n/g, "\n# ")}\n`;
+      if (!("text" in r)) return `# Pipewright could not compute this view:\n# ${r.error.replace(/\n/g, "\n# ")}\n`;
+      if (r.sources) this.sources.set(uri.toString(), r.sources);
+      return r.text;
     } catch (e) {
       return `# Pipewright: the language server did not answer: ${e instanceof Error ? e.message : String(e)}\n`;
     }

@@ -113,7 +113,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
       "merged view",
       { error: "the merged view failed; see the server log" },
       p.uri,
-      (ws, file) => ws.merged(file, p.job),
+      (ws, file, f) => convert.mergedView(f, ws.merged(file, p.job)),
       "editing",
     ),
   );
@@ -122,8 +122,10 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
       ws.usedByUsers(file ?? "", String(p.name)).map((l) => location(f, l)),
     ),
   );
-  connection.onRequest("pipewright/jobs", (p: { uri?: string }) =>
-    inFolder("jobs", { jobs: [] as string[] }, p.uri, (ws, file) => ({ jobs: ws.jobs(file) })),
+  connection.onRequest("pipewright/jobs", (p: { uri?: string; position?: lsp.Position }) =>
+    inFolder("jobs", convert.jobList(undefined, { jobs: [] }), p.uri, (ws, file, f) =>
+      convert.jobList(f, ws.jobList(file, p.position)),
+    ),
   );
   connection.onRequest("pipewright/scenarios", (p: ScenariosParams): ScenariosResult =>
     inFolder("scenarios", { scenarios: [] }, p.uri, (ws) => ({ scenarios: convert.scenarios(ws.editorScenarios()) })),

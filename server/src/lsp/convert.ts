@@ -5,7 +5,15 @@ import type * as lsp from "vscode-languageserver/node";
 import type { FileEdit, Located, PositionedDiagnostic } from "../workspace/diagnostics";
 import { NOT_CREATED_REASONS, type JobDecisions, type LabelledScenario } from "../workspace/job-decisions";
 import { scenarioWords } from "../workspace/scenario";
-import type { Action, CompletionAnswer, HoverAnswer, SimulatedPipeline, Symbol } from "../workspace/workspace";
+import type {
+  Action,
+  CompletionAnswer,
+  HoverAnswer,
+  JobListItem,
+  MergedAnswer,
+  SimulatedPipeline,
+  Symbol,
+} from "../workspace/workspace";
 import type { PipelineViewData, ScenariosResult } from "./pipeline-protocol";
 import { location, type Folder } from "./folders";
 
@@ -275,4 +283,41 @@ export function pipelineView(folder: Folder, title: string, p: SimulatedPipeline
 
 export function scenarios(list: readonly LabelledScenario[]): ScenariosResult["scenarios"] {
   return list.map(({ label, scenario }) => ({ label, description: scenarioWords(scenario) }));
+}
+
+/**
+ * A merged view for the client: its text, and each line's source as `[uri index, line, character]` into
+ * `uris` (null for a line of its own: a comment), for go-to-definition and hover in the view.
+ */
+export function mergedView(
+  folder: Folder,
+  m: MergedAnswer | { error: string },
+): { text: string; sources: { uris: string[]; lines: Array<[number, number, number] | null> } } | { error: string } {
+  if ("error" in m) return m;
+  const uris: string[] = [];
+  const index = new Map<string, number>();
+  const lines = m.sources.map((l): [number, number, number] | null => {
+    if (!l) return null;
+    let i = index.get(l.file);
+    if (i === undefined) {
+      index.set(l.file, (i = uris.length));
+      uris.push(folder.uri(l.file));
+    }
+    return [i, l.range.start.line, l.range.start.character];
+  });
+  return { text: m.text, sources: { uris, lines } };
+}
+
+/** The jobs for the client's picker (name, stage, where), and the job under the cursor. */
+export function jobList(folder: Folder | undefined, l: { jobs: readonly JobListItem[]; current?: string }) {
+  return {
+    jobs: l.jobs.map((j) => j.name),
+    items: l.jobs.map((j) => ({
+      name: j.name,
+      stage: j.stage,
+      uri: folder?.uri(j.at.file) ?? "",
+      line: j.at.range.start.line,
+    })),
+    current: l.current,
+  };
 }

@@ -7,7 +7,6 @@ import { isExternalPath } from "../engine/external";
 import { rehomeExternalFindings } from "./external-findings";
 import type { Mutable } from "./scenario-flags";
 import { HostWithExternals, type RemoteIncludesMode, WorkspaceExternals } from "./external-includes";
-import { renderValue } from "../engine/render";
 import { LineIndex, type Position, type Range } from "../engine/text";
 import type { CMap, CValue, Diagnostic, SourceHost, Src, TextEdit } from "../engine/types";
 import { complete, withLineBlanked, type CompletionKind } from "../features/completion";
@@ -16,6 +15,9 @@ import { findModule, moduleEngineVersion, type DaggerModule } from "../features/
 import { definition } from "../features/definitions";
 import { occurrences, rename } from "../features/find-references";
 import { hover } from "../features/hover";
+import { mergedView, type MergedView } from "../features/merged-view";
+import { get } from "../engine/values";
+import { jobAt } from "../model/variables";
 import { usedIn } from "../features/used-by";
 import { outline, workspaceSymbols, type OutlineSymbol, type SymbolKind } from "../features/symbols";
 import { lint } from "../lint/registry";
@@ -133,6 +135,19 @@ export interface Analysis {
   /** Findings by file, for every file of every model (empty when clean). */
   readonly diagnostics: ReadonlyMap<string, readonly PositionedDiagnostic[]>;
   readonly summary: Summary;
+}
+
+/** A merged view's text and, per line, where its value is written. */
+export interface MergedAnswer {
+  readonly text: string;
+  readonly sources: ReadonlyArray<Located | undefined>;
+}
+
+/** A job for a picker: its name, stage and where it is defined. */
+export interface JobListItem {
+  readonly name: string;
+  readonly stage: string;
+  readonly at: Located;
 }
 
 export interface HoverAnswer {
@@ -751,24 +766,62 @@ export class Workspace {
   }
 
   /** GitLab's "full configuration" of the file's pipeline, or a job's effective definition, as YAML. */
-  merged(file: string | undefined, job?: string): { text: string } | { error: string } {
+  /**
+   * The merged configuration, or one job's effective definition, as YAML that says where each value comes
+   * from (features/merged-view.ts), with each line's source for hover and go-to-definition in the view.
+   */
+  merged(file: string | undefined, job?: string): MergedAnswer | { error: string } {
     const model = this.modelOf(file);
     if (!model) return { error: "no GitLab CI configuration found in this workspace" };
+    const positions = new Positions(this.analyze().models);
+    const answer = (view: MergedView): MergedAnswer => ({
+      text: view.text,
+      sources: view.sources.map((src) => (src ? positions.located(src) : undefined)),
+    });
     if (job !== undefined) {
       const value = model.effectiveJob(job);
-      return value
-        ? { text: `# effective definition of job "${job}" (pipewright)\n` + renderValue(value, "yaml") }
-        : { error: `no job named "${job}"` };
+      if (!value) return { error: `no job named "${job}"` };
+      const info = model.jobs.get(job);
+      const stage = get(value, "stage");
+      const where = info ? positions.located(info.keySrc) : undefined;
+      return answer(
+        mergedView(model, value, [
+          `effective definition of job "${job}" (pipewright)`,
+          ...(where ? [`defined in ${where.file}:${where.range.start.line + 1}`] : []),
+          ...(stage?.kind === "scalar" ? [`stage ${String(stage.value)}`] : []),
+          "each value's source is in the comment on its line, or on the line above it; F12 goes there",
+        ]),
+      );
     }
-    return { text: `# merged configuration of ${model.root} (pipewright)\n` + renderValue(model.merged, "yaml") };
+    return answer(mergedView(model, model.merged, [`merged configuration of ${model.root} (pipewright)`]));
   }
 
   /** Names of the jobs of the file's pipeline (or the first root's). */
   jobs(file?: string): string[] {
+    return this.jobList(file).jobs.map((j) => j.name);
+  }
+
+  /**
+   * The jobs of the file's pipeline with their stage and place, for a picker; and the job whose
+   * definition holds `position` in `file`, if any.
+   */
+  jobList(file?: string, position?: Position): { jobs: JobListItem[]; current?: string } {
     const model = this.modelOf(file);
-    return model
-      ? [...model.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge").map((j) => j.name)
-      : [];
+    if (!model) return { jobs: [] };
+    const positions = new Positions(this.analyze().models);
+    const jobs = [...model.jobs.values()]
+      .filter((j) => j.kind === "job" || j.kind === "bridge")
+      .map((j) => {
+        const stage = get(model.effectiveJob(j.name), "stage");
+        return {
+          name: j.name,
+          stage: stage?.kind === "scalar" ? String(stage.value) : "test",
+          at: positions.located(j.keySrc),
+        };
+      });
+    const at = file !== undefined && position ? this.at(file, position) : undefined;
+    const current = at ? jobAt(at.parsed, at.offset) : undefined;
+    return { jobs, current: current && jobs.some((j) => j.name === current) ? current : undefined };
   }
 
   // ---- pipeline simulation
