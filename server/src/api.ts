@@ -160,7 +160,7 @@ export async function check(o: Options): Promise<Diagnostic[]> {
  * `job`, that job's effective definition. Undefined when there is no such job or no root.
  */
 export async function merged(o: Options & { readonly job?: string }): Promise<unknown> {
-  const model = workspace(o).analyze().roots[0]?.main;
+  const model = workspace(o).mainModel();
   if (!model) return undefined;
   const value = o.job === undefined ? model.merged : model.effectiveJob(o.job);
   return value === undefined ? undefined : JSON.parse(renderValue(value, "json"));

@@ -60,8 +60,9 @@ suite("Pipewright extension", () => {
     const doc = await until("the merged document", () => merged(uri));
     assert.strictEqual(doc.languageId, "yaml");
     const text = doc.getText();
-    assert.match(text, /^compile:$/m);
-    assert.match(text, /^rspec:$/m);
+    // a key line may end with where it is written
+    assert.match(text, /^compile:( +# .*)?$/m);
+    assert.match(text, /^rspec:( +# .*)?$/m);
     assert.match(text, /bundle exec rake compile/);
     assert.match(text, /CI_MERGE_REQUEST_IID/, "!reference [.rules:default-branch, rules] resolved");
   });
@@ -73,6 +74,24 @@ suite("Pipewright extension", () => {
     assert.match(text, /bundle install/, "before_script from .ruby");
     assert.match(text, /CI_COMMIT_BRANCH == \$CI_DEFAULT_BRANCH/, "rules through !reference");
     assert.doesNotMatch(text, /^rspec:/m);
+  });
+
+  test("in a merged job, go to definition leads where the value is written", async () => {
+    const uri = await vscode.commands.executeCommand("pipewright.showMergedJob", "compile");
+    const doc = await until("the merged job", () => merged(uri));
+    const at = doc
+      .getText()
+      .split("\n")
+      .findIndex((l) => l.includes("bundle install"));
+    assert.ok(at >= 0, doc.getText());
+    const [loc] = await vscode.commands.executeCommand(
+      "vscode.executeDefinitionProvider",
+      uri,
+      new vscode.Position(at, 6),
+    );
+    assert.ok(loc, "a definition for the line");
+    const target = await vscode.workspace.openTextDocument(loc.uri);
+    assert.match(target.lineAt(loc.range.start.line).text, /bundle install/);
   });
 
   test("the merged view is refreshed after an edit", async () => {
