@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
+import { suggest } from "../server/src/engine/schema-errors";
 import { analyze, applyFix, diags, y } from "./helpers";
 
 const only = (m: ReturnType<typeof analyze>, prefix: RegExp) => diags(m).filter((d) => prefix.test(d.split(" ")[3]));
@@ -333,4 +334,17 @@ test("a needs list of thousands of unknown names makes 100 findings and one that
   assert.equal(unknown.length, 101);
   assert.deepEqual(unknown.slice(0, 2), ["j job: undefined need: missing-0", "j job: undefined need: missing-1"]);
   assert.equal(unknown[100], "j job: 4900 more undefined needs, from here on (the first 100 are shown)");
+});
+
+test("a need with a huge name gets no did-you-mean, and no edit distance of huge names is computed", () => {
+  // a fuzzed config: interpolated names of 100 KB, compared letter by letter, took 7 minutes
+  const long = "x".repeat(600);
+  const m = analyze({
+    ".gitlab-ci.yml": y(`${long}a: {script: [x]}`, "j:", "  script: [x]", `  needs: ["${long}b"]`),
+  });
+  const unknown = m.diagnostics.filter((d) => d.code === "needs-unknown");
+  assert.equal(unknown.length, 1);
+  assert.equal(unknown[0].fixes, undefined);
+  assert.equal(suggest("x".repeat(256), ["x".repeat(255)]), undefined);
+  assert.equal(suggest("build", ["x".repeat(100_000), "biuld"]), "biuld");
 });

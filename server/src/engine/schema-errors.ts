@@ -127,13 +127,18 @@ export function allowedProperties(e: ErrorObject): string[] {
 }
 
 /** The closest candidate within a small edit distance, for "did you mean". */
+/** Names longer than this get no suggestion and are never suggested: GitLab's job names stop at 255, and the
+ * edit distance of two 100 KB names (a fuzzed config's interpolated needs) took minutes. */
+const MAX_SUGGESTED_LENGTH = 255;
+
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   const lower = word.toLowerCase();
   for (const c of candidates) {
     // the distance is at least the difference in length: a 100 KB key is compared with nothing
-    if (Math.abs(word.length - c.length) >= bestDistance) continue;
+    if (Math.abs(word.length - c.length) >= bestDistance || c.length > MAX_SUGGESTED_LENGTH) continue;
     const d = levenshtein(lower, c.toLowerCase(), bestDistance - 1);
     if (d < bestDistance) {
       bestDistance = d;
