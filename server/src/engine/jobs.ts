@@ -278,11 +278,15 @@ export function flattenJob(job: CMap): CMap {
  */
 export function nestedListDiagnostics(name: string, job: CMap): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const visit = (v: CValue, path: string[]) => {
+  // one path, pushed and popped: a copy per level made deeply nested maps (a fuzzed config) quadratic
+  const path: string[] = [];
+  const visit = (v: CValue) => {
     if (v.kind === "map") {
       for (const [k, e] of v.entries) {
         if (k === "inputs") continue; // array inputs may hold anything
-        visit(e.value, [...path, k]);
+        path.push(k);
+        visit(e.value);
+        path.pop();
       }
     } else if (v.kind === "seq") {
       for (const i of v.items) {
@@ -298,12 +302,12 @@ export function nestedListDiagnostics(name: string, job: CMap): Diagnostic[] {
               `cache, services and stages`,
           });
         } else {
-          visit(i, path);
+          visit(i);
         }
       }
     }
   };
-  visit(job, []);
+  visit(job);
   return out;
 }
 
