@@ -169,7 +169,8 @@ async function uiTests() {
       await vsc.page.waitForSelector(".quick-input-list .monaco-list-row .label-name", { timeout: 15000 });
       await sleep(500);
       const jobs = await vsc.page.$$eval(".quick-input-list .monaco-list-row .label-name", (es) =>
-        es.map((e) => e.textContent.trim()),
+        // an item's detail is a label-name too (a previous pick's may linger, hidden): labels only
+        es.filter((e) => !e.closest(".quick-input-list-label-meta")).map((e) => e.textContent.trim()),
       );
       assert(jobs.includes("compile") && jobs.includes("rspec"), `jobs offered: ${jobs.join(", ")}`);
       await vsc.page.keyboard.type("compile");
@@ -196,7 +197,8 @@ async function uiTests() {
         await vsc.page.waitForSelector(".quick-input-list .monaco-list-row .label-name", { timeout: 15000 });
         await sleep(300);
         const offered = await vsc.page.$$eval(".quick-input-list .monaco-list-row .label-name", (es) =>
-          es.map((e) => e.textContent.trim()),
+          // an item's detail is a label-name too (a previous pick's may linger, hidden): labels only
+          es.filter((e) => !e.closest(".quick-input-list-label-meta")).map((e) => e.textContent.trim()),
         );
         assert(offered.join("|") === "MR|main|tag|schedule|Other…", `scenarios offered: ${offered.join(", ")}`);
         await vsc.page.keyboard.type("main");
