@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -49,7 +49,6 @@ const EXPECTED = [
 ];
 // `.compile` in `  extends: .compile`, line 8 of .gitlab-ci.yml
 const HOVER_AT = "7:12";
-const HOVER = "**hidden job** `.compile` — defined in `ci/templates.yml:1`";
 
 if (!fs.existsSync(path.join(root, "dist", "server.js"))) {
   console.error("neovim test: dist/server.js is missing: run `npm run build` first");
@@ -66,6 +65,9 @@ const project = path.join(tmp, "project");
 const home = path.join(tmp, "home"); // Neovim's config, data, state and cache: none of the user's
 const out = path.join(tmp, "result.json");
 fs.cpSync(path.join(root, "test", "fixtures", "broken"), project, { recursive: true });
+// the place is a link to the file, at its line
+const templates = pathToFileURL(path.join(project, "ci", "templates.yml")).href;
+const HOVER = `**template** \`.compile\` — defined in [\`ci/templates.yml:1\`](${templates}#L1)`;
 fs.mkdirSync(home);
 
 const args = [
