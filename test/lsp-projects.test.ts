@@ -164,6 +164,14 @@ test("a file two projects include is published once, each finding once; the inne
     assert.equal(shared.length, 1);
     assert.match(shared[0], /^2:8-2:17 .*\bwhen\b/);
     assert.equal(s.times.get("a/shared.yml"), 1);
+    // the template is listed once among the workspace's symbols, though both projects hold its file
+    const symbols = await s.client.sendRequest<Array<{ name: string; location: { uri: string } }>>("workspace/symbol", {
+      query: "shared",
+    });
+    assert.deepEqual(
+      symbols.filter((x) => x.name === ".shared").map((x) => x.location.uri),
+      [s.uri("a/shared.yml")],
+    );
     // the root project holds it too, under its own path
     assert.match(
       (await s.hover(".gitlab-ci.yml", 3, 12)) ?? "",

@@ -104,8 +104,10 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   );
   connection.onDocumentSymbol(on("symbols", [], (ws, file) => ws.outline(file).map(convert.documentSymbol)));
   connection.onWorkspaceSymbol(({ query }) =>
-    session.folders.list.flatMap((f) =>
-      inFolder("symbols", [], undefined, () => convert.symbols(f, f.workspace.symbols(query))),
+    convert.uniqueSymbols(
+      session.folders.list.flatMap((f) =>
+        inFolder("symbols", [], undefined, () => convert.symbols(f, f.workspace.symbols(query))),
+      ),
     ),
   );
   connection.onRequest("pipewright/merged", (p: { uri?: string; job?: string }) =>

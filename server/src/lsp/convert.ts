@@ -190,6 +190,16 @@ export function symbols(
   return list.map((s) => workspaceSymbol(folder, s));
 }
 
+/** Symbols of several projects, each once: a file two projects hold is in both projects' lists. */
+export function uniqueSymbols(list: readonly lsp.SymbolInformation[]): lsp.SymbolInformation[] {
+  const seen = new Set<string>();
+  return list.filter((s) => {
+    const r = s.location.range;
+    const key = `${s.name}\u0000${s.location.uri}\u0000${r.start.line}:${r.start.character}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+}
+
 export function workspaceSymbol(
   folder: Folder,
   s: { name: string; kind: "job" | "hidden"; file: string; range: lsp.Range },
