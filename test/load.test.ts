@@ -234,3 +234,37 @@ test("a line opening flow collections 1,000 deep is GitLab's too-big error at on
   const spread = `job:\n  script:\n    - |\n${"      echo [\n".repeat(1200)}`;
   assert.deepEqual(loadFile(".gitlab-ci.yml", spread).diagnostics, []);
 });
+
+test("a file whose text is over 2 MB is GitLab's 'provided YAML is too big', refused before it is parsed", () => {
+  // Gitlab::Config::Loader::Yaml#content_too_large?: raw bytesize against max_yaml_size_bytes (2 MB)
+  const limit = 2 * 1024 * 1024;
+  const ascii = (n: number) => `a: "${"x".repeat(n - 6)}"\n`; // n bytes in all
+  const over = loadFile("big.yml", ascii(limit + 1));
+  assert.deepEqual(
+    over.diagnostics.map((d) => [d.code, d.src.start, d.src.end, d.message]),
+    [
+      [
+        "yaml-text-too-big",
+        0,
+        1,
+        "The provided YAML is too big (its text is more than 2 MB, GitLab's default max_yaml_size_bytes)",
+      ],
+    ],
+  );
+  assert.equal(over.content, undefined);
+  // exactly the limit is parsed (GitLab's spec: "just under the size limit" does not raise before parsing);
+  // its one string is then too big as parsed YAML, 40 bytes of object over the limit
+  assert.deepEqual(
+    loadFile("big.yml", ascii(limit)).diagnostics.map((d) => d.code),
+    ["yaml-too-big"],
+  );
+  // bytes, not characters: 700,000 "é" are 1.4 M bytes, 1,100,000 are 2.2 M
+  const accents = (n: number) => `a: "${"é".repeat(n)}"\n`;
+  assert.deepEqual(loadFile("e.yml", accents(700_000)).diagnostics, []);
+  assert.deepEqual(
+    loadFile("e.yml", accents(1_100_000)).diagnostics.map((d) => d.code),
+    ["yaml-text-too-big"],
+  );
+  // a surrogate pair is 4 bytes, not 6: 500,000 emoji (2,000,000 bytes) are under the limit
+  assert.deepEqual(loadFile("e.yml", `a: "${"😀".repeat(500_000)}"\n`).diagnostics, []);
+});

@@ -85,6 +85,16 @@ test("lists nested where GitLab does not flatten are an error at the reference",
   ]);
 });
 
+test("a list in variables is the schema's error once, never nested-list in every job that inherits it", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y("variables:", "  X: [[a]]", "a: {script: [x]}", "b: {script: [x]}"),
+  });
+  assert.deepEqual(
+    m.diagnostics.map((d) => `${d.src.start} ${d.code}`),
+    ["16 schema-type", "16 schema-type"],
+  );
+});
+
 test("a missing target, or one that is false, could not be found; path items must be strings", () => {
   const m = analyze({
     ".gitlab-ci.yml": y(

@@ -219,8 +219,8 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
   if (validate(toJS(subject.value))) return;
   const errors = collapseErrors(validate.errors ?? []);
   const first = out.length;
-  checkErrors(errors, subject, owners, out);
-  const shown = out.length - first;
+  const unwritten = checkErrors(errors, subject, owners, out);
+  const shown = out.length - first + unwritten;
   if (shown <= MAX_SCHEMA_FINDINGS) return;
   const last = out[first + MAX_SCHEMA_FINDINGS];
   out.length = first + MAX_SCHEMA_FINDINGS;
@@ -235,7 +235,13 @@ function check(validate: ValidateFunction, subject: Subject, owners: Owners, out
   });
 }
 
-function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: Owners, out: Diagnostic[]): void {
+/**
+ * Pushes the findings for these errors, the first MAX_SCHEMA_FINDINGS + 1 of them in full; returns how many more
+ * there are, counted without their messages (a 47,000-item list of wrong rules spent a second writing them).
+ */
+function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: Owners, out: Diagnostic[]): number {
+  const first = out.length;
+  let unwritten = 0;
   let suggestions = 0;
   // GitLab names every unknown key of a map in one message
   const unknownKeys = new Map<string, string[]>();
@@ -253,6 +259,10 @@ function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: O
     let entrySrc: Src | undefined;
     const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
     if (e.keyword === "propertyNames") continue; // the specific error about the name comes with it
+    if (out.length - first > MAX_SCHEMA_FINDINGS) {
+      unwritten++;
+      continue;
+    }
     if (propertyName !== undefined) {
       const map = at.node?.kind === "map" ? at.node : undefined;
       src = map?.entries.get(propertyName)?.keySrc ?? at.node?.src ?? subject.keySrc;
@@ -307,6 +317,7 @@ function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: O
       job: subject.job,
     });
   }
+  return unwritten;
 }
 
 /** Keywords that only exist at the top level. */

@@ -428,6 +428,18 @@ export const TOO_BIG =
   `The parsed YAML is too big (more than ${MAX_PARSED_BYTES / 1024 / 1024} MB as GitLab counts it, ` +
   `with every alias expanded, or nested deeper than ${MAX_DEPTH})`;
 
+export const TOO_LARGE_TEXT =
+  `The provided YAML is too big (its text is more than ${MAX_PARSED_BYTES / 1024 / 1024} MB, ` +
+  `GitLab's default max_yaml_size_bytes)`;
+
+/** A file whose text GitLab refuses to parse for its size: said at its first character, nothing loaded. */
+export function tooLargeText(path: string, text: string): ParsedFile {
+  const diagnostics: Diagnostic[] = [
+    { src: { file: path, start: 0, end: 1 }, severity: "error", code: "yaml-text-too-big", message: TOO_LARGE_TEXT },
+  ];
+  return { path, text, lines: new LineIndex(text), anchors: [], diagnostics };
+}
+
 /** A file GitLab refuses for its size or depth, said at `at`, with nothing loaded. */
 export function tooBigFile(path: string, text: string, at: number): ParsedFile {
   const diagnostics: Diagnostic[] = [
