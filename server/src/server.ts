@@ -3,16 +3,16 @@ import * as lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import * as convert from "./lsp/convert";
 import { Analyses } from "./lsp/analysis";
+import { onPipewrightRequests } from "./lsp/custom-requests";
 import { Lenses } from "./lsp/lenses";
 import { location } from "./lsp/folders";
-import type { PipelineParams, PipelineResult, ScenariosParams, ScenariosResult } from "./lsp/pipeline-protocol";
 import { Requests } from "./lsp/requests";
 import { Session } from "./lsp/session";
 import { startFromArgs } from "./lsp/transport";
 
 // The language server: LSP in, Workspace calls, LSP out (lsp/convert.ts), nothing else. When to analyse and what
 // to publish is lsp/analysis.ts, how a request is answered lsp/requests.ts, what the client said at the start
-// lsp/session.ts. No module-level state: startServer runs in process.
+// lsp/session.ts, Pipewright's own requests lsp/custom-requests.ts. No module-level state: startServer runs in process.
 
 export interface ServerOptions {
   /** True when a message the client sent is waiting (the two-thread server's; see lsp/threads.ts). */
@@ -110,39 +110,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
       ),
     ),
   );
-  connection.onRequest("pipewright/merged", (p: { uri?: string; job?: string }) =>
-    inFolder(
-      "merged view",
-      { error: "the merged view failed; see the server log" },
-      p.uri,
-      (ws, file, f) => convert.mergedView(f, ws.merged(file, p.job)),
-      "editing",
-    ),
-  );
-  connection.onRequest("pipewright/usedBy", (p: { uri?: string; name?: string }) =>
-    inFolder("used by", [], p.uri, (ws, file, f) =>
-      ws.usedByUsers(file ?? "", String(p.name)).map((l) => location(f, l)),
-    ),
-  );
-  connection.onRequest("pipewright/jobs", (p: { uri?: string; position?: lsp.Position }) =>
-    inFolder("jobs", convert.jobList(undefined, { jobs: [] }), p.uri, (ws, file, f) =>
-      convert.jobList(f, ws.jobList(file, p.position)),
-    ),
-  );
-  connection.onRequest("pipewright/scenarios", (p: ScenariosParams): ScenariosResult =>
-    inFolder("scenarios", { scenarios: [] }, p.uri, (ws) => ({ scenarios: convert.scenarios(ws.editorScenarios()) })),
-  );
-  connection.onRequest("pipewright/pipeline", (p: PipelineParams): PipelineResult =>
-    inFolder(
-      "pipeline",
-      { error: "the pipeline could not be simulated; see the server log" },
-      p.uri,
-      (ws, file, folder): PipelineResult => {
-        const view = ws.viewPipeline({ label: p.scenario, args: p.args }, file);
-        return "error" in view ? view : convert.pipelineView(folder, view.title, view.pipeline);
-      },
-    ),
-  );
+  onPipewrightRequests(connection, requests);
 
   connection.onShutdown(() => analyses.persist());
   process.on("uncaughtException", (e) => connection.console.error(`pipewright: ${e.stack ?? e.message}`));
