@@ -244,3 +244,35 @@ test("the user's ciConfigPath is the folder's: its root is analysed beside a pro
     await s.close();
   }
 });
+
+test("pipewright/inConfig: a YAML file is part of a configuration when a project includes it, whatever its name", async () => {
+  const dir = project({
+    ".gitlab-ci.yml": y("include:", "  - local: ci/build.yml", "test:", "  script: [rspec]"),
+    "ci/build.yml": y("build:", "  script: [make]"),
+    "ci/unused.yml": y("other:", "  script: [x]"),
+    "sub/.gitlab-ci.yml": y("include: jobs.yaml", "a:", "  script: [x]"),
+    "sub/jobs.yaml": y("b:", "  script: [y]"),
+  });
+  const s = await serve(dir);
+  const inConfig = (file: string) => s.client.sendRequest<boolean>("pipewright/inConfig", { uri: s.uri(file) });
+  try {
+    assert.deepEqual(
+      await Promise.all(
+        [".gitlab-ci.yml", "ci/build.yml", "ci/unused.yml", "sub/jobs.yaml", "docs/x.yml"].map(inConfig),
+      ),
+      [true, true, false, true, false],
+    );
+    // an include added to an open buffer makes the file part of it at once
+    s.client.sendNotification("textDocument/didOpen", {
+      textDocument: {
+        uri: s.uri(".gitlab-ci.yml"),
+        languageId: "gitlab-ci",
+        version: 1,
+        text: y("include:", "  - local: ci/build.yml", "  - local: ci/unused.yml", "test:", "  script: [rspec]"),
+      },
+    });
+    assert.equal(await inConfig("ci/unused.yml"), true);
+  } finally {
+    await s.close();
+  }
+});

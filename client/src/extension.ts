@@ -131,6 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   lc.onNotification("pipewright/analysisDone", (p: AnalysisDone) => {
     last = { ...p, projects: p.projects ?? [] };
     showStatus();
+    adoptAll();
     merged.refreshAll();
     void pipelines.refresh();
   });
@@ -270,6 +271,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   vscode.workspace.textDocuments.forEach(applyPatterns);
+
+  // ---- a YAML file a configuration includes is GitLab CI whatever its name (`ci/build.yml`): once the server
+  // says so, it becomes one, so that its grammar is ours and a YAML extension's "Unresolved tag: !reference"
+  // stops appearing beside our findings
+  const asked = new Set<string>();
+  const adopt = async (doc: vscode.TextDocument) => {
+    if (doc.languageId !== "yaml" || doc.uri.scheme !== "file" || asked.has(doc.uri.toString())) return;
+    asked.add(doc.uri.toString());
+    const uri = lc.code2ProtocolConverter.asUri(doc.uri);
+    if (await lc.sendRequest<boolean>("pipewright/inConfig", { uri }).catch(() => false))
+      await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+    else asked.delete(doc.uri.toString()); // an include added later makes it one: asked again after analyses
+  };
+  const adoptAll = () => vscode.workspace.textDocuments.forEach((d) => void adopt(d));
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void adopt(d)));
 
   try {
     await lc.start();

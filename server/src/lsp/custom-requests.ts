@@ -4,8 +4,9 @@ import { location } from "./folders";
 import type { PipelineParams, PipelineResult, ScenariosParams, ScenariosResult } from "./pipeline-protocol";
 import type { Requests } from "./requests";
 
-// Pipewright's own requests (client/src asks them): the merged views, the used-by list, the job picker and the
-// pipeline view. Like server.ts, only a translation: Workspace calls in, lsp/convert.ts out.
+// Pipewright's own requests (client/src asks them): the merged views, the used-by list, whether a file is part
+// of a configuration, the job picker and the pipeline view. Like server.ts, only a translation: Workspace calls
+// in, lsp/convert.ts out.
 
 export function onPipewrightRequests(connection: lsp.Connection, { inFolder }: Requests): void {
   connection.onRequest("pipewright/merged", (p: { uri?: string; job?: string }) =>
@@ -21,6 +22,10 @@ export function onPipewrightRequests(connection: lsp.Connection, { inFolder }: R
     inFolder("used by", [], p.uri, (ws, file, f) =>
       ws.usedByUsers(file ?? "", String(p.name)).map((l) => location(f, l)),
     ),
+  );
+  // a YAML file an include names, whatever its name: the client makes it a GitLab CI file
+  connection.onRequest("pipewright/inConfig", (p: { uri?: string }) =>
+    inFolder("in config", false, p.uri, (ws, file) => file !== undefined && ws.inConfig(file)),
   );
   connection.onRequest("pipewright/jobs", (p: { uri?: string; position?: lsp.Position }) =>
     inFolder("jobs", convert.jobList(undefined, { jobs: [] }), p.uri, (ws, file, f) =>

@@ -566,6 +566,11 @@ export class Workspace {
     return out.sort((a, b) => rank(a.file) - rank(b.file));
   }
 
+  /** Whether the file is part of a configuration: a root or a file one includes, whatever its name. */
+  inConfig(file: string): boolean {
+    return this.analyze().models.some((m) => m.files.has(file));
+  }
+
   // ---- features, at a position of a file
 
   /** The model a file belongs to (the first root's first), with the file's line index. */
