@@ -245,7 +245,7 @@ test("the user's ciConfigPath is the folder's: its root is analysed beside a pro
   }
 });
 
-test("pipewright/inConfig: a YAML file is part of a configuration when a project includes it, whatever its name", async () => {
+test("pipewright/inConfig: a YAML file a project includes is part of its config, whatever its name", async () => {
   const dir = project({
     ".gitlab-ci.yml": y("include:", "  - local: ci/build.yml", "test:", "  script: [rspec]"),
     "ci/build.yml": y("build:", "  script: [make]"),
