@@ -47,6 +47,23 @@ test("the package's entry checks files in memory and a folder, and gives merged 
   await assert.rejects(api.check({}), /give either files or dir/);
 });
 
+test("merged() is JSON.parse of `pipewright merged --format json`: .inf is null, __proto__ a key", async () => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-api-merged-"));
+  const text = y("variables:", "  A: .inf", "  B: -.nan", "job:", "  script: [x]", "  __proto__: {a: 1}");
+  fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), text);
+  try {
+    const printed = JSON.parse(cli("merged", dir, "--format", "json").stdout);
+    const given = await api.merged({ files: { ".gitlab-ci.yml": text } });
+    assert.deepEqual(given, printed);
+    assert.equal((given as { variables: { A: unknown } }).variables.A, null);
+    assert.ok(Object.hasOwn((given as { job: object }).job, "__proto__"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("check() gives what `pipewright check --format json` prints, with the fixes besides", async () => {
   const dir = path.join("test", "fixtures", "broken");
   const printed = JSON.parse(cli("check", dir, "--format", "json").stdout);

@@ -128,18 +128,32 @@ function mergeFresh(left: CMap, right: CMap): CMap {
 
 /** Plain JavaScript form (for output and for ajv later); unresolved references stay tagged. */
 export function toJS(v: CValue): unknown {
+  return plain(v, false);
+}
+
+/** toJS as JSON has it: `.inf` and `.nan` are null, as JSON.stringify writes them (the API's merged()). */
+export function toJSON(v: CValue): unknown {
+  return plain(v, true);
+}
+
+function plain(v: CValue, json: boolean): unknown {
   switch (v.kind) {
     case "scalar":
-      return v.value;
+      return json && typeof v.value === "number" && !Number.isFinite(v.value) ? null : v.value;
     case "seq":
-      return v.items.map(toJS);
+      return v.items.map((i) => plain(i, json));
     case "ref":
-      return { "!reference": v.items.map(toJS) };
+      return { "!reference": v.items.map((i) => plain(i, json)) };
     case "map": {
       const out: Record<string, unknown> = {};
       // defineProperty, not assignment: a key named __proto__ must be a key, not set the prototype
       for (const [k, e] of v.entries)
-        Object.defineProperty(out, k, { value: toJS(e.value), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: plain(e.value, json),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return out;
     }
   }
