@@ -87,7 +87,9 @@ test("an unknown input name in a block is reported where it is used", () => {
     ".gitlab-ci.yml": y("include: t.yml", "j:", "  script: [x]"),
     "t.yml": y("spec:", "  inputs:", "    a: {default: x}", "---", "t:", "  script:", "    - echo $[[ inputs.b ]]"),
   });
-  assert.deepEqual(diags(m), ["t.yml 6:6-6:26 error interpolation-error unknown interpolation key: `b`"]);
+  assert.deepEqual(diags(m), [
+    "t.yml 6:6-6:26 error interpolation-error `t.yml`: unknown interpolation provided: `b` in `inputs.b`",
+  ]);
 });
 
 test("inputs interpolate inside include paths of the file that declares them", () => {
@@ -100,7 +102,7 @@ test("inputs interpolate inside include paths of the file that declares them", (
   assert.deepEqual(job(m, "fast"), { script: ["go"] });
 });
 
-test("functions in blocks: truncate and posix_quote", () => {
+test("functions in blocks: truncate and posix_escape", () => {
   const m = analyze({
     ".gitlab-ci.yml": y("include:", "  - local: f.yml", "    inputs: {name: abcdefgh}"),
     "f.yml": y(
@@ -111,11 +113,48 @@ test("functions in blocks: truncate and posix_quote", () => {
       "f:",
       "  script:",
       "    - echo $[[ inputs.name | truncate(1,3) ]]",
-      "    - echo $[[ inputs.name | posix_quote ]]",
+      "    - echo $[[ inputs.name | posix_escape ]]",
     ),
   });
   noDiagnostics(m);
-  assert.deepEqual(job(m, "f"), { script: ["echo bcd", "echo 'abcdefgh'"] });
+  assert.deepEqual(job(m, "f"), { script: ["echo bcd", "echo abcdefgh"] });
+});
+
+test("split() makes a list; list inputs are read by index; GitLab's errors for functions and access", () => {
+  const files = (...lines: string[]) => ({
+    ".gitlab-ci.yml": y("include:", "  - local: f.yml", "    inputs: {csv: ' a,, b ', n: 7, rows: [[x, y], {k: v}]}"),
+    "f.yml": y("spec:", "  inputs: {csv: null, n: {type: number}, rows: {type: array}}", "---", "f:", ...lines),
+  });
+  const ok = analyze(
+    files(
+      "  tags: $[[ inputs.csv | split(',') ]]",
+      "  script:",
+      "    - echo $[[ inputs.rows[0][1] ]] $[[ inputs.rows[1].k ]] $[[ inputs.csv | split(',') ]]",
+    ),
+  );
+  noDiagnostics(ok);
+  assert.deepEqual(job(ok, "f"), { tags: ["a", "b"], script: ['echo y v ["a", "b"]'] });
+  const bad = analyze(
+    files(
+      "  script:",
+      "    - $[[ inputs.n | truncate(0,1) ]]",
+      "    - $[[ inputs.csv | split(',') | truncate(0,1) ]]",
+      "    - $[[ inputs.rows[2] ]]",
+      "    - $[[ inputs.rows[a] ]]",
+      "    - $[[ inputs.n[0] ]]",
+      "    - $[[ nothing ]]",
+    ),
+  );
+  const at = "error interpolation-error `f.yml`: ";
+  assert.deepEqual(diags(bad), [
+    `f.yml 5:6-5:37 ${at}error in \`truncate\` function: invalid input type: truncate can only be used with ` +
+      "string inputs",
+    `f.yml 6:6-6:52 ${at}split() must be the last function in a chain (it returns an array, not a string)`,
+    `f.yml 7:6-7:27 ${at}array index 2 out of bounds (size: 2) in \`inputs.rows[2]\``,
+    `f.yml 8:6-8:27 ${at}invalid array index in \`inputs.rows[a]\`: \`a\` is not a valid index`,
+    `f.yml 9:6-9:24 ${at}cannot index into non-array value at [0] in \`inputs.n[0]\``,
+    `f.yml 10:6-10:20 ${at}invalid pattern used for interpolation. valid pattern is $[[ inputs.input ]]`,
+  ]);
 });
 
 test("pipeline inputs of the root file take their defaults; a required one is left for run time", () => {

@@ -94,14 +94,12 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/interpolator_spec.rb`,
     example: "when interpolation block is invalid",
-    pending: P.INTERPOLATION_WORDING,
     files: inputsCase("{website: null}", "{website: gitlab.com}", "deploy $[[ inputs.abc ]]"),
     expect: { error: "`t.yml`: unknown interpolation provided: `abc` in `inputs.abc`" },
   },
   {
     spec: `${DIR}/interpolator_spec.rb`,
     example: "when multiple interpolation blocks are invalid",
-    pending: P.INTERPOLATION_WORDING,
     files: inputsCase(
       "{website: null}",
       "{website: gitlab.com}",
@@ -118,14 +116,12 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/block_spec.rb`,
     example: "when functions are specified in the block › when there is an access error",
-    pending: P.INTERPOLATION_WORDING,
     files: block("$[[ inputs.undefined | truncate(1,5) ]]"),
     expect: { error: "`t.yml`: unknown interpolation provided: `undefined` in `inputs.undefined`" },
   },
   {
     spec: `${DIR}/block_spec.rb`,
     example: "when functions are specified in the block › when there is a function error",
-    pending: P.FUNCTION_WORDING,
     files: block("$[[ inputs.data | undefined ]]"),
     expect: { error: "`t.yml`: no function matching `undefined`" },
   },
@@ -144,7 +140,6 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/block_spec.rb`,
     example: "when multiple functions are specified › when a stack of functions errors in the middle",
-    pending: P.FUNCTION_WORDING,
     files: block("$[[ inputs.data | truncate(1,5) | truncate(2) ]]"),
     expect: { error: "`t.yml`: no function matching `truncate(2)`" },
   },
@@ -157,7 +152,6 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/functions_stack_spec.rb`,
     example: "when function expressions do not match any function",
-    pending: P.FUNCTION_WORDING,
     files: block("$[[ inputs.data | truncate(0) | unknown ]]"),
     expect: {
       error:
@@ -167,7 +161,6 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/functions/truncate_spec.rb`,
     example: "when given a non-string input › returns an error",
-    pending: P.FUNCTION_INPUT_TYPE,
     files: inputsCase("{data: {type: number}}", "{data: 100}", "$[[ inputs.data | truncate(1,2) ]]"),
     expect: {
       error: "`t.yml`: error in `truncate` function: invalid input type: truncate can only be used with string inputs",
@@ -188,7 +181,6 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/functions/posix_escape_spec.rb`,
     example: "when given a non-string input › returns an error",
-    pending: P.FUNCTION_INPUT_TYPE,
     files: inputsCase("{data: {type: number}}", "{data: 100}", "$[[ inputs.data | posix_escape ]]"),
     expect: {
       error:
@@ -199,7 +191,6 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/functions/split_spec.rb`,
     example: "#execute › with surrounding whitespace around elements › strips whitespace from each element",
-    pending: P.SPLIT_FUNCTION,
     files: {
       ...ci("include:", "  - local: t.yml", "    inputs: {data: 'a, b, c'}"),
       "t.yml": y(

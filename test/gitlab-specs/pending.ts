@@ -34,21 +34,6 @@ export const NEEDS_CYCLE_WORDING =
   "needs-cycle: GitLab's text is 'The pipeline has circular dependencies: topological sort failed: " +
   '["a", "c", "b"]\' or \'...: self-dependency: <job>\' (engine/semantics.ts)';
 
-export const INTERPOLATION_WORDING =
-  "interpolation-error for an unknown name: GitLab's is '`<file>`: unknown interpolation provided: `x` in " +
-  "`inputs.x`' (engine/inputs.ts)";
-
-export const FUNCTION_WORDING =
-  "interpolation-error for an unknown function: GitLab's is '`<file>`: no function matching `f`: check that the " +
-  "function name, arguments, and types are correct' (engine/inputs.ts)";
-
-export const FUNCTION_INPUT_TYPE =
-  "a function given a non-string input is GitLab's '`<file>`: error in `<f>` function: invalid input type: <f> " +
-  "can only be used with string inputs'; we report nothing (engine/inputs.ts)";
-
-export const SPLIT_FUNCTION =
-  "GitLab's `split('<separator>')` interpolation function is unknown to us (engine/inputs.ts)";
-
 export const REFERENCE_WORDING =
   "reference-invalid: GitLab echoes the value, '!reference [] is not valid', '!reference \"str\" is not valid', " +
   '\'!reference {"b"=>"c"} is not valid\' (engine/reference-tags.ts)';

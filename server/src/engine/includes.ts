@@ -173,7 +173,7 @@ export class IncludeExpander {
       const values = resolveInputValues(specs, given, givenAt, location, isRoot, report);
       const failed = frame.diagnostics.slice(before).find((d) => d.severity === "error");
       if (failed) frame.inputFailures.set(file.path, failed);
-      if (file.header) content = interpolate(content, values, report) as CMap;
+      if (file.header) content = interpolate(content, values, location, report) as CMap;
     }
     // the included files in order, then the including file's own keys: deep-merged, the last wins
     const parts: CMap[] = [];

@@ -213,34 +213,198 @@ function toPlain(v: CValue): unknown {
   return null;
 }
 
-function applyFunction(value: CValue, fn: string, src: Src, report: Report): CValue | undefined {
-  const m = /^(\w+)(?:\((.*)\))?$/.exec(fn.trim());
-  const name = m?.[1];
-  const args = m?.[2]?.split(",").map((a) => a.trim()) ?? [];
-  const text = value.kind === "scalar" ? String(value.value ?? "") : spliceText(value);
-  switch (name) {
-    case "expand_vars":
-      // Needs the project's CI/CD variables, which only exist on the server: keep the text.
-      return value;
-    case "truncate": {
-      const [offset, length] = args.map((a) => Number.parseInt(a, 10));
-      if (!Number.isInteger(offset) || !Number.isInteger(length)) break;
-      return scalar(text.slice(offset, offset + length), value.src);
+/** Ruby's String#strip: ASCII whitespace, and NULs at the end. */
+function rubyStrip(s: string): string {
+  return s.replace(/^[\t\n\v\f\r ]+/, "").replace(/[\0\t\n\v\f\r ]+$/, "");
+}
+
+type Applied = { readonly value: CValue } | { readonly error: string };
+
+/** Only a string may be given to a function (each of GitLab's functions/*.rb checks `is_a?(String)`). */
+function onString(name: string, value: CValue, f: (text: string) => Applied): Applied {
+  if (value.kind === "scalar" && typeof value.value === "string") return f(value.value);
+  return { error: `error in \`${name}\` function: invalid input type: ${name} can only be used with string inputs` };
+}
+
+/**
+ * GitLab's interpolation functions, in the order its FunctionsStack tries them: an expression is the first
+ * whose pattern it matches (lib/gitlab/ci/config/interpolation/functions_stack.rb, functions/*.rb).
+ */
+const FUNCTIONS: ReadonlyArray<{
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly apply: (value: CValue, args: RegExpExecArray) => Applied;
+}> = [
+  {
+    // functions/truncate.rb: the closing parenthesis is optional there too; Ruby's str[offset, length]
+    name: "truncate",
+    pattern: /^truncate\(\s*(\d+)\s*,\s*(\d+)\s*\)?$/,
+    apply: (value, m) =>
+      onString("truncate", value, (text) => {
+        const chars = [...text];
+        const offset = Number(m[1]);
+        return { value: scalar(chars.slice(offset, offset + Number(m[2])).join(""), value.src) };
+      }),
+  },
+  {
+    // functions/expand_vars.rb: needs the project's CI/CD variables, which only the server has: kept as written
+    name: "expand_vars",
+    pattern: /^expand_vars$/,
+    apply: (value) => onString("expand_vars", value, () => ({ value })),
+  },
+  {
+    // functions/posix_escape.rb: Ruby's Shellwords.shellescape
+    name: "posix_escape",
+    pattern: /^posix_escape$/,
+    apply: (value) =>
+      onString("posix_escape", value, (text) => ({
+        value: scalar(
+          text === "" ? "''" : text.replace(/([^A-Za-z0-9_\-.,:+/@\n])/g, "\\$1").replace(/\n/g, "'\n'"),
+          value.src,
+        ),
+      })),
+  },
+  {
+    // functions/split.rb: the parts stripped, empty ones dropped; a list, so it must come last
+    name: "split",
+    pattern: /^split\('([^']*)'\)$/,
+    apply: (value, m) =>
+      onString("split", value, (text) => {
+        const separator = m[1];
+        if (separator === "")
+          return { error: "error in `split` function: invalid argument: separator cannot be empty" };
+        // Ruby splits on runs of whitespace when the separator is one space
+        const parts = separator === " " ? text.split(/[\t\n\v\f\r ]+/) : text.split(separator);
+        const items = parts.map(rubyStrip).filter((p) => p !== "");
+        return {
+          value: seqOf(
+            items.map((p) => scalar(p, value.src)),
+            value.src,
+          ),
+        };
+      }),
+  },
+];
+
+/**
+ * Applies a block's functions to its value, as GitLab's FunctionsStack does: every expression must match a
+ * function (all that do not are errors), `split` only last; then each runs in turn until one fails.
+ * Returns the value, or the errors.
+ */
+function applyFunctions(value: CValue | undefined, expressions: readonly string[]): CValue | undefined | string[] {
+  const errors: string[] = [];
+  const stack: Array<{ fn: (typeof FUNCTIONS)[number]; args: RegExpExecArray }> = [];
+  expressions.forEach((expression, i) => {
+    for (const fn of FUNCTIONS) {
+      const args = fn.pattern.exec(expression);
+      if (!args) continue;
+      if (fn.name === "split" && i < expressions.length - 1)
+        errors.push("split() must be the last function in a chain (it returns an array, not a string)");
+      else stack.push({ fn, args });
+      return;
     }
-    case "posix_quote":
-      return scalar(`'${text.replace(/'/g, `'"'"'`)}'`, value.src);
-    case "posix_escape":
-      return scalar(
-        text === "" ? "''" : text.replace(/([^A-Za-z0-9_\-.,:+/@\n])/g, "\\$1").replace(/\n/g, "'\n'"),
-        value.src,
-      );
+    errors.push(
+      `no function matching \`${expression}\`: check that the function name, arguments, and types are correct`,
+    );
+  });
+  if (errors.length) return errors;
+  let v = value;
+  for (const { fn, args } of stack) {
+    if (v === undefined) return undefined; // a value we cannot know (a pipeline input)
+    const out = fn.apply(v, args);
+    if ("error" in out) return [out.error];
+    v = out.value;
   }
-  report(
-    src,
-    "interpolation-error",
-    `no function matching \`${fn.trim()}\`: known functions are expand_vars, truncate, posix_escape, posix_quote`,
-  );
-  return undefined;
+  return v;
+}
+
+/** Where an access path has got to: the whole context, the inputs, a value, or a value we cannot know. */
+type Place = { readonly at: "context" } | { readonly at: "inputs" } | { readonly at: "value"; readonly v: CValue };
+
+/**
+ * The value of a block's access path, `inputs.name`, `inputs.list[0].key`, ..., or its error, as GitLab's
+ * Interpolation::Access finds them (lib/gitlab/ci/config/interpolation/access.rb): at most 5 objects
+ * (the fifth keeps the rest of the dots), each a key or a key with up to 5 list indices.
+ */
+function access(
+  content: string,
+  values: ReadonlyMap<string, CValue | undefined>,
+): { readonly value: CValue | undefined } | { readonly errors: string[] } {
+  const split = content.split(".");
+  const objects = split.length > 5 ? [...split.slice(0, 4), split.slice(4).join(".")] : split;
+  const errors: string[] = [];
+  if (objects.length <= 1) errors.push("invalid pattern used for interpolation. valid pattern is $[[ inputs.input ]]");
+  if (new TextEncoder().encode(content).length > 1024) errors.push("maximum interpolation expression size exceeded");
+  if (errors.length) return { errors };
+  let place: Place | undefined = { at: "context" };
+  const key = (p: Place | undefined, k: string): Place | undefined | string => {
+    if (p === undefined) return undefined;
+    const unknown = `unknown interpolation provided: \`${k}\` in \`${content}\``;
+    if (p.at === "context") return k === "inputs" ? { at: "inputs" } : unknown;
+    if (p.at === "inputs") {
+      if (!values.has(k)) return unknown;
+      const v = values.get(k);
+      return v === undefined ? undefined : { at: "value", v };
+    }
+    return p.v.kind === "map" && p.v.entries.has(k) ? { at: "value", v: get(p.v, k)! } : unknown;
+  };
+  for (const segment of objects) {
+    let next: Place | undefined | string;
+    if (!segment.includes("[")) next = key(place, segment);
+    else {
+      const m = /^(\w*)((?:\[\d+\])+)$/.exec(segment);
+      if (!m) next = badIndex(segment, content);
+      else if (m[1] === "") next = `invalid indexed access without a key in \`${content}\``;
+      else {
+        const indices = [...m[2].matchAll(/\[(\d+)\]/g)].map((i) => BigInt(i[1]));
+        if (indices.length > 5) next = `too many array indices in \`${content}\` (maximum depth: 5)`;
+        else {
+          next = key(place, m[1]);
+          for (const i of indices) {
+            if (next === undefined || typeof next === "string") break;
+            if (next.at !== "value" || next.v.kind !== "seq")
+              next = `cannot index into non-array value at [${i}] in \`${content}\``;
+            else if (i >= BigInt(next.v.items.length))
+              next = `array index ${i} out of bounds (size: ${next.v.items.length}) in \`${content}\``;
+            else next = { at: "value", v: next.v.items[Number(i)] };
+          }
+        }
+      }
+    }
+    if (typeof next === "string") return { errors: [next] };
+    place = next;
+  }
+  return { value: place?.at === "value" ? place.v : undefined };
+}
+
+/** Why a segment with `[` is not a key and list indices (access.rb's parse_indexed_segment). */
+function badIndex(segment: string, content: string): string {
+  if (segment.split("[").length !== segment.split("]").length)
+    return `invalid array index in \`${content}\`: missing closing bracket`;
+  const invalid = [...segment.matchAll(/\[([^\]]*)\]/g)].map((b) => b[1]).find((b) => !/^\d+$/.test(b));
+  if (invalid !== undefined) return `invalid array index in \`${content}\`: \`${invalid}\` is not a valid index`;
+  return `invalid array index syntax in \`${content}\``;
+}
+
+/**
+ * A block's value, or its errors, as GitLab's Interpolation::Block gives them (block.rb): the access path,
+ * then at most 3 functions. Undefined where the block is left as written: `matrix.*`, filled in later by
+ * GitLab, `component.*`, known only to the server, and a value we cannot know.
+ */
+function evaluateBlock(
+  inner: string,
+  values: ReadonlyMap<string, CValue | undefined>,
+): { readonly value: CValue | undefined } | { readonly errors: string[] } {
+  const parts = inner.split("|");
+  while (parts.length > 1 && parts[parts.length - 1] === "") parts.pop(); // Ruby's split drops trailing empties
+  const [path, ...fns] = parts.map(rubyStrip);
+  const head = path.split(".")[0];
+  if (head === "matrix" || (head === "component" && path.includes("."))) return { value: undefined };
+  const found = access(path, values);
+  if ("errors" in found) return found;
+  if (fns.length > 3) return { errors: ["too many functions in interpolation block"] };
+  const out = applyFunctions(found.value, fns);
+  return Array.isArray(out) ? { errors: out } : { value: out };
 }
 
 /**
@@ -253,6 +417,8 @@ export const MAX_INTERPOLATED_GROWTH = 16 * 1024 * 1024;
 interface Budget {
   left: number;
   reported: boolean;
+  /** GitLab's "`file.yml`: " before the errors of an included file's blocks, empty at the root. */
+  readonly prefix: string;
 }
 
 /** Interpolates one string; returns the typed value, a new string, or undefined when unchanged. */
@@ -268,27 +434,15 @@ function interpolateString(
   if (blocks.length === 0) return undefined;
   const resolved: Array<CValue | undefined> = [];
   for (const b of blocks) {
-    const [access, ...fns] = b.inner.split("|");
-    const path = access.trim().split(".");
-    if (path[0] !== "inputs") {
-      resolved.push(undefined); // component.* and matrix.* are filled in later, on the server
-      continue;
-    }
-    if (path.length < 2 || path.length > 5 || path.some((p) => p === "")) {
-      report(src, "interpolation-error", "invalid interpolation access pattern");
+    const out = evaluateBlock(b.inner, values);
+    if ("errors" in out) {
+      for (const error of out.errors) report(src, "interpolation-error", `${budget.prefix}${error}`);
       resolved.push(undefined);
       continue;
     }
-    if (!values.has(path[1])) {
-      report(src, "interpolation-error", `unknown interpolation key: \`${path[1]}\``);
-      resolved.push(undefined);
-      continue;
-    }
-    let v = values.get(path[1]);
-    for (const key of path.slice(2)) v = v?.kind === "map" ? get(v, key) : undefined;
-    if (fns.length > 3) report(src, "interpolation-error", "too many functions in interpolation block");
-    for (const fn of fns) v = v === undefined ? undefined : applyFunction(v, fn, src, report);
-    resolved.push(v === undefined ? undefined : withVia(v, { kind: "input", name: path.slice(1).join("."), at: src }));
+    const v = out.value;
+    const name = rubyStrip(b.inner.split("|")[0]).split(".").slice(1).join(".");
+    resolved.push(v === undefined ? undefined : withVia(v, { kind: "input", name, at: src }));
   }
   if (blocks.length === 1 && blocks[0].text === text) return resolved[0] ?? undefined;
   if (resolved.every((r) => r === undefined)) return undefined;
@@ -316,9 +470,18 @@ function interpolateString(
   return scalar(out, src);
 }
 
-/** Interpolates every string of a content document, keys included. Unchanged subtrees are shared. */
-export function interpolate(value: CValue, values: ReadonlyMap<string, CValue | undefined>, report: Report): CValue {
-  return interpolateIn(value, values, report, { left: MAX_INTERPOLATED_GROWTH, reported: false });
+/**
+ * Interpolates every string of a content document, keys included. Unchanged subtrees are shared. `location`
+ * is the included file's, for GitLab's "`file.yml`: " before an error; empty for the root file.
+ */
+export function interpolate(
+  value: CValue,
+  values: ReadonlyMap<string, CValue | undefined>,
+  location: string,
+  report: Report,
+): CValue {
+  const prefix = location ? `\`${location}\`: ` : "";
+  return interpolateIn(value, values, report, { left: MAX_INTERPOLATED_GROWTH, reported: false, prefix });
 }
 
 function interpolateIn(
