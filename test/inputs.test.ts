@@ -296,3 +296,14 @@ test("what a failed input causes is listed under it, not reported beside it: Git
     [`t.yml:47 and so: a job: ${stage}`, `t.yml:97 and so: b job: ${stage}`],
   );
 });
+
+test("a header with unknown keys is reported as GitLab's header:spec, and its inputs are not read", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y("include:", "  - local: t.yml", "    inputs: {website: gitlab.com}"),
+    "t.yml": y("spec:", "  arguments: {website: null}", "---", "j:", "  script: deploy $[[ inputs.website ]]"),
+  });
+  assert.deepEqual(diags(m), [
+    "t.yml 1:2-1:11 error schema-unknown-keyword `t.yml`: header:spec config contains unknown keys: arguments. " +
+      'unknown keyword "arguments" in "spec"',
+  ]);
+});

@@ -107,8 +107,8 @@ test("include entries and the spec header are validated in the file that writes 
   assert.ok(
     d.some((x) =>
       x.startsWith(
-        't.yml 3:6-3:16 error schema-unknown-keyword unknown keyword "descripton" ' +
-          'in "spec:inputs:a" — did you mean "description"?',
+        "t.yml 3:6-3:16 error schema-unknown-keyword `t.yml`: header:spec:inputs:a config contains unknown keys: " +
+          'descripton. unknown keyword "descripton" in "spec:inputs:a" — did you mean "description"?',
       ),
     ),
     d.join("\n"),

@@ -1,7 +1,6 @@
 // spec/lib/gitlab/ci/config/interpolation/*_spec.rb: `spec:inputs` and `$[[ ]]` blocks of an included file
 // `t.yml`. GitLab reports a file's interpolation errors as "`t.yml`: <error>".
 import { y } from "../helpers";
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const DIR = "spec/lib/gitlab/ci/config/interpolation";
@@ -74,7 +73,6 @@ export const interpolationCases: SpecCase[] = [
   {
     spec: `${DIR}/interpolator_spec.rb`,
     example: "when spec header is invalid",
-    pending: P.SPEC_HEADER_WORDING,
     files: {
       ...ci("include:", "  - local: t.yml", "    inputs: {website: gitlab.com}"),
       "t.yml": y("spec:", "  arguments: {website: null}", "---", "j:", "  script: deploy $[[ inputs.website ]]"),

@@ -5,11 +5,6 @@ export const WHEN_NOT_A_STRING =
   "a `when` that is not a string (when: 1) is two errors in GitLab, '... when should be a string' and '... when " +
   "should be one of: ...'; our one finding starts with the first (engine/schema-wording.ts)";
 
-export const SPEC_HEADER_WORDING =
-  "an invalid spec: header of an included file is GitLab's '`<file>`: header:spec config contains unknown keys: " +
-  "...', reported instead of the inputs it was given; we say the inputs are not defined (engine/inputs.ts) and " +
-  "word the header's error our way (engine/validate.ts: spec: is not worded, it has no file prefix there)";
-
 export const NO_SCRIPT_WORDING =
   "job-no-script says 'jobs:<name> config should implement ...'; GitLab's Jobs entry says " +
   "'jobs <name> config should implement ...' (a space, the name lower-cased) (engine/jobs.ts, codes.ts)";

@@ -214,6 +214,7 @@ export class Engine {
       templates,
       memo: this.caches.validation,
       checkpoint,
+      root: rootPath,
     }).filter((d) => !overlaps(d.src));
     // "no script" next to a misspelt `scripts:` says the same thing twice: keep the one with the fix
     const misspelt = new Set(

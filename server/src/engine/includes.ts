@@ -1,6 +1,6 @@
 import { type ExternalAnswer, type ExternalIncludes, type ExternalRequest, requestKey } from "./external";
 import { type ExternalEntry, type FileContext, wantedFiles } from "./include-external";
-import { interpolate, readInputSpecs, resolveInputValues, type Report } from "./inputs";
+import { headerHasUnknownKeys, interpolate, readInputSpecs, resolveInputValues, type Report } from "./inputs";
 import type { ParsedFile } from "./load";
 import { fnmatcher } from "./fnmatch";
 import { normaliseLocalPath } from "./paths";
@@ -168,7 +168,8 @@ export class IncludeExpander {
       frame.diagnostics.push({ src, code, message, severity });
     const specs = readInputSpecs(file.header, report);
     let content: CMap = file.content?.kind === "map" ? file.content : emptyMap({ file: file.path, start: 0, end: 0 });
-    if (file.header || (given && given.entries.size > 0)) {
+    // an invalid header stands in for the inputs: GitLab reports its errors (validate.ts) and reads no inputs
+    if ((file.header || (given && given.entries.size > 0)) && !headerHasUnknownKeys(file.header)) {
       const before = frame.diagnostics.length;
       const values = resolveInputValues(specs, given, givenAt, location, isRoot, report);
       const failed = frame.diagnostics.slice(before).find((d) => d.severity === "error");

@@ -55,6 +55,25 @@ export function readInputSpecs(header: CMap | undefined, report: Report): Map<st
   return specs;
 }
 
+/** What a `spec:` header and each of its inputs may have (config/header/spec.rb, input.rb, entry/base_input.rb). */
+const SPEC_KEYS = ["inputs", "include", "component", "description"];
+const INPUT_KEYS = ["default", "description", "options", "regex", "type", "rules"];
+
+/**
+ * Whether a header has keys GitLab does not know: then its Interpolator reports the header's errors (which
+ * the schema check words as GitLab does) and reads no inputs (lib/gitlab/ci/config/interpolation/interpolator.rb).
+ */
+export function headerHasUnknownKeys(header: CMap | undefined): boolean {
+  const spec = get(header, "spec");
+  if (spec?.kind !== "map") return false;
+  if ([...spec.entries.keys()].some((k) => !SPEC_KEYS.includes(k))) return true;
+  const inputs = get(spec, "inputs");
+  if (inputs?.kind !== "map") return false;
+  return [...inputs.entries.values()].some(
+    (e) => e.value.kind === "map" && [...e.value.entries.keys()].some((k) => !INPUT_KEYS.includes(k)),
+  );
+}
+
 function typeMatches(type: InputType, v: CValue): boolean {
   switch (type) {
     case "array":

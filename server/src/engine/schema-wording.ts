@@ -9,7 +9,11 @@
 
 /** What is validated: a job, the top-level keywords (and each file's include), or something GitLab does not
  * validate as such (a hidden template, a key that is not a job, a spec: header). */
-export type WordingSubject = { readonly kind: "job"; readonly name: string } | { readonly kind: "global" | "none" };
+export type WordingSubject =
+  | { readonly kind: "job"; readonly name: string }
+  | { readonly kind: "global" | "none" }
+  /** A file's `spec:` header; `location` is GitLab's "`file.yml`: " before an included file's errors. */
+  | { readonly kind: "header"; readonly location: string };
 
 export interface WordingError {
   /** The ajv keyword. */
@@ -897,12 +901,23 @@ const DEFAULT = JOB.filter((r) => r.entry);
 /** Top-level keywords that are the job's entries, read by the same classes (entry/root.rb). */
 const JOB_SHAPED = ["image", "services", "cache", "before_script", "after_script"];
 
+/** A `spec:` header's errors, under `header` (config/header/root.rb, spec.rb, input.rb). */
+const HEADER: readonly Row[] = [
+  { at: "spec", keyword: "additionalProperties", entry: "spec", says: UNKNOWN },
+  { at: "spec/inputs/*", keyword: "additionalProperties", entry: "spec:inputs:*", says: UNKNOWN },
+];
+
 /** GitLab's message for a schema error, or undefined where GitLab has none. */
 export function gitlabWording(subject: WordingSubject, e: WordingError): string | undefined {
   if (subject.kind === "none") return undefined;
   let rows = GLOBAL;
   let path = e.path;
   let prefix = "";
+  if (subject.kind === "header") {
+    // the Interpolator reports an included file's header errors as the file's: "`t.yml`: header:spec ..."
+    const text = gitlabWordingIn(HEADER, "header", e, path);
+    return text === undefined ? undefined : `${subject.location}${text}`;
+  }
   if (subject.kind === "job") {
     rows = JOB;
     prefix = `jobs:${subject.name}`;
@@ -913,6 +928,15 @@ export function gitlabWording(subject: WordingSubject, e: WordingError): string 
   } else if (JOB_SHAPED.includes(path[0])) {
     rows = JOB;
   }
+  return gitlabWordingIn(rows, prefix, e, path);
+}
+
+function gitlabWordingIn(
+  rows: readonly Row[],
+  prefix: string,
+  e: WordingError,
+  path: readonly string[],
+): string | undefined {
   // an enum error on a value of the wrong type is the type error GitLab gives first, where it has one
   // (ajv's `false schema` is our schema's way of writing `not: {}`)
   const keywords =

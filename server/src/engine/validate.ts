@@ -26,6 +26,8 @@ export interface ValidationInput {
   readonly memo?: ValidationMemo;
   /** Called before each job is checked (see AnalyzeOptions.checkpoint). */
   readonly checkpoint?: () => void;
+  /** The root file's path: the other files' `spec:` header errors are worded as an included file's. */
+  readonly root?: string;
 }
 
 /** Which top-level key of its file a source position belongs to. */
@@ -418,8 +420,8 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
         owners,
         out,
       );
-    const spec =
-      f.header?.entries.get("spec") ?? (f.content?.kind === "map" ? f.content.entries.get("spec") : undefined);
+    const header = f.header?.entries.get("spec");
+    const spec = header ?? (f.content?.kind === "map" ? f.content.entries.get("spec") : undefined);
     if (spec)
       check(
         rootSchema,
@@ -427,7 +429,10 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
           title: "spec",
           value: mapOf(new Map([["spec", spec]]), spec.keySrc),
           keySrc: spec.keySrc,
-          wording: { kind: "none" },
+          // only a header is GitLab's: a spec: in the content document is a job to it
+          wording: header
+            ? { kind: "header", location: f.path === input.root ? "" : `\`${f.path}\`: ` }
+            : { kind: "none" },
         },
         owners,
         out,
