@@ -171,6 +171,14 @@ test("a content document that is not a mapping is refused", () => {
   ]);
 });
 
+test("an included file whose content is not a mapping is refused with the file before GitLab's text", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("include: t.yml", "j: {script: [x]}"), "t.yml": y("just text") });
+  assert.deepEqual(diags(m), [
+    "t.yml 0:0-0:9 error yaml-invalid-format `t.yml`: Invalid configuration " +
+      "format: the content must be a mapping of keywords and jobs",
+  ]);
+});
+
 test("an empty root config says so", () => {
   const m = analyze({ ".gitlab-ci.yml": "# nothing\n" });
   assert.deepEqual(diags(m), [".gitlab-ci.yml 0:0-0:0 error config-empty Please provide content of .gitlab-ci.yml"]);

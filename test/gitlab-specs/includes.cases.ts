@@ -170,7 +170,6 @@ export const includeCases: SpecCase[] = [
   {
     spec: PROCESSOR,
     example: "#perform › when external files are defined but not valid",
-    pending: P.INCLUDED_FORMAT,
     files: {
       ...ci("include: /lib/gitlab/ci/templates/template.yml", "image: image:1.0", "j: {script: x}"),
       "lib/gitlab/ci/templates/template.yml": "invalid content file ////\n",

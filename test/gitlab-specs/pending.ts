@@ -21,10 +21,6 @@ export const DEPENDENCY_UNKNOWN_STAGE =
   "a dependency on a job whose stage is not in `stages` is not reported as GitLab's '<job> job: dependency X is " +
   "not defined in current or prior stages' (engine/semantics.ts)";
 
-export const INCLUDED_FORMAT =
-  "an included file that is not a mapping is GitLab's '`<path>`: Invalid configuration format'; ours lacks the " +
-  "file prefix (engine/load.ts)";
-
 export const NEEDS_CYCLE_WORDING =
   "needs-cycle: GitLab's text is 'The pipeline has circular dependencies: topological sort failed: " +
   '["a", "c", "b"]\' or \'...: self-dependency: <job>\' (engine/semantics.ts)';

@@ -26,7 +26,7 @@ export const CODES = {
   "yaml-too-big": { severity: "error", section: "yaml", gitlab: "The parsed YAML is too big" },
   "yaml-text-too-big": { severity: "error", section: "yaml", gitlab: "The provided YAML is too big" },
   "yaml-too-many-documents": { severity: "error", section: "yaml" },
-  "yaml-invalid-format": { severity: "error", section: "yaml", gitlab: "Invalid configuration format" },
+  "yaml-invalid-format": { severity: "error", section: "yaml", gitlab: "%{location}Invalid configuration format" },
   "yaml-unknown-tag": { severity: "warning", section: "yaml" },
   "yaml-complex-key": { severity: "error", section: "yaml" },
 

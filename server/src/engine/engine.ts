@@ -144,7 +144,12 @@ export class Engine {
       const p = parse(f);
       if (p) {
         files.set(f, p);
-        pushAll(diagnostics, p.diagnostics);
+        // an included file's content that is not a mapping is GitLab's "`<file>`: Invalid configuration format"
+        // (lib/gitlab/ci/config/external/file/base.rb, load_and_validate_expanded_hash!); the root's has none
+        for (const d of p.diagnostics)
+          diagnostics.push(
+            d.code === "yaml-invalid-format" && f !== rootPath ? { ...d, message: `\`${f}\`: ${d.message}` } : d,
+          );
       }
     }
     pushAll(diagnostics, included.diagnostics);
