@@ -140,13 +140,27 @@ test("circular references are reported, not followed forever", () => {
   ]);
 });
 
-test("a reference must be a list of strings", () => {
-  const m = analyze({ ".gitlab-ci.yml": y("job:", "  script:", "    - !reference [.a, 1]", "    - !reference []") });
+test("a reference must be a list of strings; GitLab shows what it was given, as Ruby inspects it", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "job:",
+      "  script:",
+      "    - !reference [.a, 1]",
+      "    - !reference []",
+      "    - !reference [[a], null]",
+      "    - !reference str",
+      "    - !reference {b: c}",
+    ),
+  });
+  const says = 'is not valid: it takes a list of keys such as [".job", "script"]';
   assert.deepEqual(diags(m), [
     '.gitlab-ci.yml 2:6-2:24 error reference-invalid !reference [".a", 1] is ' +
       'not valid: it takes a list of keys such as [".job", "script"]',
     ".gitlab-ci.yml 3:6-3:19 error reference-invalid !reference [] is not valid: " +
       'it takes a list of keys such as [".job", "script"]',
+    `.gitlab-ci.yml 4:6-4:28 error reference-invalid !reference [["a"], nil] ${says}`,
+    `.gitlab-ci.yml 5:6-5:20 error reference-invalid !reference "str" ${says}`,
+    `.gitlab-ci.yml 6:6-6:23 error reference-invalid !reference {"b"=>"c"} ${says}`,
   ]);
 });
 

@@ -25,10 +25,6 @@ export const NEEDS_CYCLE_WORDING =
   "needs-cycle: GitLab's text is 'The pipeline has circular dependencies: topological sort failed: " +
   '["a", "c", "b"]\' or \'...: self-dependency: <job>\' (engine/semantics.ts)';
 
-export const REFERENCE_WORDING =
-  "reference-invalid: GitLab echoes the value, '!reference [] is not valid', '!reference \"str\" is not valid', " +
-  '\'!reference {"b"=>"c"} is not valid\' (engine/reference-tags.ts)';
-
 export const ALIAS_TOO_BIG =
   "a document that is an alias of itself is GitLab's 'The parsed YAML is too big'; we say unknown alias " +
   "(engine/yaml.ts)";

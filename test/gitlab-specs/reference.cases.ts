@@ -1,6 +1,5 @@
 // spec/lib/gitlab/ci/config/yaml/tags/reference_spec.rb: `!reference`, its errors and what it resolves to.
 // The spec's keys are hidden here (`.a`), so that the config has no invalid jobs; `j` is its one job.
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const SPEC = "spec/lib/gitlab/ci/config/yaml/tags/reference_spec.rb";
@@ -42,7 +41,6 @@ export const referenceCases: SpecCase[] = [
     example: `#resolve › with invalid references › ${tag}`,
     files: ci(`.a: ${tag}`, "j: {script: x}"),
     expect: { error },
-    ...(tag === "!reference [1]" ? {} : { pending: P.REFERENCE_WORDING }),
   })),
   {
     spec: SPEC,

@@ -1,4 +1,5 @@
 import { RegexpValue } from "./expression-pattern";
+import { rubyInspect } from "./values";
 
 // The values GitLab's expression language computes with, and the Ruby behaviour of each that the
 // evaluation (expression.ts) relies on: a variable is a String or nil, a literal also true/false or
@@ -74,18 +75,6 @@ export function rubyToS(value: ExprValue): string {
   // Object#to_s also prints the object's address, which cannot be known
   if (value instanceof RegexpValue) return "#<Gitlab::UntrustedRegexp>";
   return rubyInspect(value.value);
-}
-
-/** Ruby's `inspect` of an input's value (what an array's `to_s` is). */
-function rubyInspect(value: unknown): string {
-  if (value === null || value === undefined) return "nil";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(rubyInspect).join(", ")}]`;
-  if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`).join(", ")}}`;
-  }
-  return String(value);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

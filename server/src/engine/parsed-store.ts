@@ -12,7 +12,7 @@ import { EntryBase, EntrySrc } from "./yaml";
 // and their sizes — so a restored file is the file loaded again. Data is only used for the very
 // text it was made from (its length and hash), and anything malformed is ignored, never trusted.
 
-export const STORE_FORMAT = 2;
+export const STORE_FORMAT = 3;
 
 type S = [base: number, from: number, to: number];
 
@@ -72,7 +72,7 @@ class Encoder {
           this.src(v.src),
           this.via(v.via),
           this.items(v.items),
-          v.kind === "ref" && v.invalid ? 1 : 0,
+          v.kind === "ref" && v.invalid ? (v.written ?? 1) : 0,
           size,
         ]);
       case "map":
@@ -238,7 +238,9 @@ class Decoder {
           ? { kind: "seq", items, src }
           : r[4] === 1
             ? { kind: "ref", items, src, invalid: true }
-            : { kind: "ref", items, src };
+            : typeof r[4] === "string"
+              ? { kind: "ref", items, src, invalid: true, written: r[4] }
+              : { kind: "ref", items, src };
     } else {
       check(r[0] === "m");
       v = { kind: "map", entries: this.ref<Map<string, CEntry>>(r[3], "E"), src };

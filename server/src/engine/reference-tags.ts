@@ -1,7 +1,7 @@
 import type { Code } from "./codes";
 import { didYouMean } from "./did-you-mean";
 import type { CEntry, CMap, CRef, CValue, Diagnostic } from "./types";
-import { scalar, withVia } from "./values";
+import { rubyInspect, scalar, toJS, withVia } from "./values";
 
 // `!reference [key, subkey, ...]` as GitLab's Yaml::Tags::Resolver does it: after extends,
 // over the whole merged config, so a path may reach keys inherited through extends or
@@ -16,15 +16,7 @@ export interface ReferencesResult {
 
 /** Ruby's Array#inspect for the path, as GitLab prints it in its messages. */
 export function inspectPath(items: readonly CValue[]): string {
-  const inspect = (i: CValue) =>
-    i.kind !== "scalar"
-      ? "…"
-      : typeof i.value === "string"
-        ? JSON.stringify(i.value)
-        : i.value === null
-          ? "nil"
-          : String(i.value);
-  return `[${items.map(inspect).join(", ")}]`;
+  return rubyInspect(items.map(toJS));
 }
 
 export function referencePath(ref: CRef): string[] | undefined {
@@ -168,7 +160,8 @@ export function resolveReferences(
       report(
         ref,
         "reference-invalid",
-        `${ref.invalid ? "!reference" : text} is not valid: it takes a list of keys such as [".job", "script"]`,
+        `${ref.written !== undefined ? `!reference ${ref.written}` : text} is not valid: ` +
+          `it takes a list of keys such as [".job", "script"]`,
       );
       return scalar(null, ref.src);
     }

@@ -63,6 +63,8 @@ export interface CRef extends Base {
   readonly items: readonly CValue[];
   /** Set when the tag was put on something other than a sequence. */
   readonly invalid?: boolean;
+  /** For an invalid one: what the tag was put on, as GitLab's "!reference <it> is not valid" shows it. */
+  readonly written?: string;
 }
 
 export type CValue = CMap | CSeq | CScalar | CRef;

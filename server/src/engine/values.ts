@@ -127,6 +127,18 @@ function mergeFresh(left: CMap, right: CMap): CMap {
 }
 
 /** Plain JavaScript form (for output and for ajv later); unresolved references stay tagged. */
+/** Ruby's `inspect` of a plain value (what an array's `to_s` is; a hash as Ruby before 3.4 writes it). */
+export function rubyInspect(value: unknown): string {
+  if (value === null || value === undefined) return "nil";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(rubyInspect).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}=>${rubyInspect(v)}`).join(", ")}}`;
+  }
+  return String(value);
+}
+
 export function toJS(v: CValue): unknown {
   return plain(v, false);
 }

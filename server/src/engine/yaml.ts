@@ -18,7 +18,7 @@ import { LineIndex } from "./text";
 import { foldBlankRuns } from "./yaml-blank-runs";
 import { resolvePlainScalar } from "./scalars";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
-import { mapOf, scalar, seqOf, withVia } from "./values";
+import { mapOf, rubyInspect, scalar, seqOf, toJS, withVia } from "./values";
 
 // YAML text to CValues, as GitLab's Psych reads it: the `yaml` package parses (YAML 1.1, `!reference`
 // kept as a tag), DocumentLoader converts its nodes into values that carry their source, resolving
@@ -227,7 +227,18 @@ export class DocumentLoader {
     // The tag token sits before the node; include it so diagnostics underline `!reference [...]`.
     const tagStart = this.lookBack("!reference", start, 256);
     const from = tagStart >= 0 && /^\s*$/.test(this.text.slice(tagStart + 10, start)) ? tagStart : start;
-    if (!isSeq(n)) return { kind: "ref", items: [], invalid: true, src: this.src(from, end) };
+    if (!isSeq(n)) {
+      // GitLab shows the scalar, else the map, else the (empty) sequence Psych gave the tag, with Ruby's
+      // inspect (lib/gitlab/ci/config/yaml/tags/base.rb, validation_error_message)
+      const scalarText = isScalar(n) ? String(n.source ?? n.value ?? "") : "";
+      const map = isMap(n) ? toJS(this.map(n as YAMLMap, start, end, depth)) : {};
+      const written = scalarText
+        ? rubyInspect(scalarText)
+        : Object.keys(map as object).length
+          ? rubyInspect(map)
+          : "[]";
+      return { kind: "ref", items: [], invalid: true, written, src: this.src(from, end) };
+    }
     const items = (n as YAMLSeq).items.map((i) => this.convert(i, end, depth + 1));
     const size = items.reduce((s, i) => s + this.size(i), RUBY_OBJECT);
     return this.sized({ kind: "ref", items, src: this.src(from, end) }, size);
