@@ -55,6 +55,7 @@ const CASES: Record<string, Record<string, string>> = {
       ...[..."bcdefgh"].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`),
     ),
   },
+  "yaml-recursive-alias": { ".gitlab-ci.yml": y("--- &1", "- hi", "- *1") },
   "yaml-text-too-big": { ".gitlab-ci.yml": y("job: {script: [x]}", `a: "${"x".repeat(2 * 1024 * 1024)}"`) },
   "yaml-invalid-format": { ".gitlab-ci.yml": "- a\n- b\n" },
   "include-not-found": { ".gitlab-ci.yml": y("include: nope.yml", "j: {script: [x]}") },

@@ -53,6 +53,14 @@ test("a syntax error becomes a diagnostic at the parser's range, and other files
   assert.equal(m.merged.entries.has("bad"), false);
 });
 
+test("an alias inside the node its anchor is on makes the document endless: GitLab refuses it as too big", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("a: &x", "  b: [1, *x]", "j: {script: [x]}") });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 1:9-1:11 error yaml-recursive-alias The parsed YAML is too big: alias *x is inside the " +
+      "node it names, which makes it endless",
+  ]);
+});
+
 test("anchors do not cross files: an alias to another file's anchor is an error where it is written", () => {
   const m = analyze({
     ".gitlab-ci.yml": y("include: a.yml", "job:", "  script: *steps"),

@@ -32,7 +32,6 @@ export const includeCases: SpecCase[] = [
   {
     spec: CONFIG,
     example: "when config is invalid › when yml is too big",
-    pending: P.ALIAS_TOO_BIG,
     files: ci("--- &1", "- hi", "- *1"),
     expect: { error: "The parsed YAML is too big" },
   },

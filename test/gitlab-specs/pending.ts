@@ -25,10 +25,6 @@ export const NEEDS_CYCLE_WORDING =
   "needs-cycle: GitLab's text is 'The pipeline has circular dependencies: topological sort failed: " +
   '["a", "c", "b"]\' or \'...: self-dependency: <job>\' (engine/semantics.ts)';
 
-export const ALIAS_TOO_BIG =
-  "a document that is an alias of itself is GitLab's 'The parsed YAML is too big'; we say unknown alias " +
-  "(engine/yaml.ts)";
-
 export const INCLUDE_RULE_LOCATION =
   "an include rule's errors are GitLab's 'include:rule ...' (External::Rules prefixes 'include:' to the rule " +
   "entry's own error); ours say 'include:rules:rule' (engine/expression-checks.ts)";

@@ -21,7 +21,7 @@ export interface CodeInfo {
 export const CODES = {
   "yaml-syntax": { severity: "error", section: "yaml" },
   "yaml-unknown-alias": { severity: "error", section: "yaml" },
-  "yaml-recursive-alias": { severity: "error", section: "yaml" },
+  "yaml-recursive-alias": { severity: "error", section: "yaml", gitlab: "The parsed YAML is too big" },
   "yaml-duplicate-key": { severity: "warning", section: "yaml" },
   "yaml-too-big": { severity: "error", section: "yaml", gitlab: "The parsed YAML is too big" },
   "yaml-text-too-big": { severity: "error", section: "yaml", gitlab: "The provided YAML is too big" },

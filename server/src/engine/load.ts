@@ -175,7 +175,8 @@ export function loadWhole(path: string, text: string): ParsedFile {
     } catch (e) {
       if (!(e instanceof TooBig)) throw e;
       const r = toOriginal(doc.contents?.range?.[0] ?? 0);
-      if (!tooBigSaid)
+      if (e.finding) diagnostics.push({ ...e.finding, severity: "error" });
+      else if (!tooBigSaid)
         diagnostics.push({
           src: { file: path, start: r, end: r },
           severity: "error",

@@ -47,7 +47,12 @@ const referenceTag = { tag: "!reference", collection: "seq" as const, nodeClass:
 
 type YNode = YAMLMap | YAMLSeq | YScalar | Alias | null | undefined | unknown;
 
-export class TooBig extends Error {}
+/** GitLab refuses the document for its size; `finding` says why where it is more than the size. */
+export class TooBig extends Error {
+  constructor(readonly finding?: Pick<Diagnostic, "src" | "code" | "message">) {
+    super(finding?.message);
+  }
+}
 
 /**
  * Where a big file's top-level entry starts in the version of the file last handed out. The values of
@@ -145,6 +150,8 @@ export class DocumentLoader {
     let end = rawEnd;
     if (!isScalar(n)) while (end > start && /\s/.test(this.text[end - 1])) end--;
     let value: CValue;
+    // an alias inside the collection its anchor is on makes that collection contain itself
+    if (n.anchor && !isScalar(n)) this.anchors.set(n.anchor, "pending");
     if (n.tag === "!reference") {
       value = this.reference(n, start, end, depth);
     } else if (isMap(n)) {
@@ -198,16 +205,15 @@ export class DocumentLoader {
       );
       return scalar(null, at);
     }
-    if (target === "pending") {
-      this.report(
-        start,
-        end,
-        "error",
-        "yaml-recursive-alias",
-        `alias *${node.source} refers to the node that defines it`,
-      );
-      return scalar(null, at);
-    }
+    if (target === "pending")
+      // Psych builds a collection that contains itself, endless to GitLab's size count: the document is refused
+      // (lib/gitlab/config/loader/yaml.rb, too_big?)
+      throw new TooBig({
+        src: at,
+        code: "yaml-recursive-alias",
+        message:
+          `The parsed YAML is too big: alias *${node.source} is inside the node it names, ` + "which makes it endless",
+      });
     return this.sized(withVia(target, { kind: "alias", name: node.source, at }), this.size(target));
   }
 
