@@ -170,7 +170,7 @@ test("check reports if: and only:variables expressions GitLab cannot parse, once
   );
   assert.deepEqual(found, [
     ".gitlab-ci.yml:3:32-33 expression-invalid " +
-      "include:rules:rule if invalid expression syntax (Unknown lexeme found! at character 21)",
+      "include:rule if invalid expression syntax (Unknown lexeme found! at character 21)",
     ".gitlab-ci.yml:7:11-12 expression-invalid workflow:rules:rule if invalid expression syntax " +
       "(Unprocessable token found in parse tree: parenthesis_open at character 1)",
     ".gitlab-ci.yml:21:8-9 expression-invalid " +

@@ -1,7 +1,6 @@
 // Includes as GitLab's whole-config specs see them: spec/lib/gitlab/ci/config_spec.rb and
 // spec/lib/gitlab/ci/config/external/{processor,mapper/verifier,mapper/matcher}_spec.rb.
 import { y } from "../helpers";
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const CONFIG = "spec/lib/gitlab/ci/config_spec.rb";
@@ -270,7 +269,6 @@ export const includeCases: SpecCase[] = [
       "builds.yml": y("b: {script: x}"),
     },
     expect: { error },
-    ...(error.includes(" if ") ? { pending: P.INCLUDE_RULE_LOCATION } : {}),
   })),
   ...(
     [

@@ -25,10 +25,6 @@ export const NEEDS_CYCLE_WORDING =
   "needs-cycle: GitLab's text is 'The pipeline has circular dependencies: topological sort failed: " +
   '["a", "c", "b"]\' or \'...: self-dependency: <job>\' (engine/semantics.ts)';
 
-export const INCLUDE_RULE_LOCATION =
-  "an include rule's errors are GitLab's 'include:rule ...' (External::Rules prefixes 'include:' to the rule " +
-  "entry's own error); ours say 'include:rules:rule' (engine/expression-checks.ts)";
-
 export const NEED_NAME_TOO_LONG =
   "a need that names a parallel job whose expanded name is over 255 characters is GitLab's '<job> job: need " +
   "`<name>` name is too long (maximum is 255 characters)' (engine/semantics.ts)";

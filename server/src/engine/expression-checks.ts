@@ -38,9 +38,10 @@ export function expressionDiagnostics(input: ExpressionInput): Diagnostic[] {
       message: `${location} ${INVALID_EXPRESSION_SYNTAX} (${error.message} at character ${error.offset + 1})`,
     });
   };
-  const checkRules = (rules: CValue | undefined, location: string) => {
+  /** `rule` is GitLab's location of each rule entry. */
+  const checkRules = (rules: CValue | undefined, rule: string) => {
     if (rules?.kind !== "seq") return;
-    for (const rule of rules.items) check(get(rule, "if"), `${location}:rules:rule if`);
+    for (const r of rules.items) check(get(r, "if"), `${rule} if`);
   };
 
   for (const [name, info] of input.jobs) {
@@ -48,18 +49,19 @@ export function expressionDiagnostics(input: ExpressionInput): Diagnostic[] {
     input.checkpoint?.();
     const job = input.effectiveJob(name);
     if (!job) continue;
-    checkRules(get(job, "rules"), `jobs:${name}`);
+    checkRules(get(job, "rules"), `jobs:${name}:rules:rule`);
     for (const policy of ["only", "except"]) {
       const variables = get(get(job, policy), "variables");
       if (variables?.kind === "seq")
         for (const statement of variables.items) check(statement, `jobs:${name}:${policy} variables`);
     }
   }
-  checkRules(get(get(input.merged, "workflow"), "rules"), "workflow");
+  checkRules(get(get(input.merged, "workflow"), "rules"), "workflow:rules:rule");
   for (const file of input.files.values()) {
     const include = get(file.content, "include");
     for (const entry of include?.kind === "seq" ? include.items : include ? [include] : [])
-      checkRules(get(entry, "rules"), "include");
+      // External::Rules says `include:` before the rule entry's own error (config/external/rules.rb)
+      checkRules(get(entry, "rules"), "include:rule");
   }
   return out;
 }
