@@ -56,6 +56,7 @@ const CASES: Record<string, Record<string, string>> = {
     ),
   },
   "yaml-recursive-alias": { ".gitlab-ci.yml": y("--- &1", "- hi", "- *1") },
+  "variable-not-in-options": { ".gitlab-ci.yml": y("variables: {V: {value: c, options: [a, b]}}", "j: {script: [x]}") },
   "yaml-text-too-big": { ".gitlab-ci.yml": y("job: {script: [x]}", `a: "${"x".repeat(2 * 1024 * 1024)}"`) },
   "yaml-invalid-format": { ".gitlab-ci.yml": "- a\n- b\n" },
   "include-not-found": { ".gitlab-ci.yml": y("include: nope.yml", "j: {script: [x]}") },

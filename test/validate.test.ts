@@ -226,3 +226,21 @@ test("a rule list of 20,000 wrong items: 100 findings and a count (a fuzz find: 
   assert.equal(found.length, 101);
   assert.match(found[100].message, /^19900 more schema errors in job "j", from here on \(the first 100 are shown\)$/);
 });
+
+test("a top-level variable's value must be one of its options, compared as written", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "variables:",
+      "  ENV: {value: qa, options: [dev, prod]}",
+      "  N: {value: 1, options: ['1']}",
+      "  OK: {value: dev, options: [dev]}",
+      "j: {script: [x]}",
+    ),
+  });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 1:15-1:17 error variable-not-in-options variables:env config value must be present in options. " +
+      'ENV\'s value "qa" is not one of its options: "dev", "prod"',
+    ".gitlab-ci.yml 2:13-2:14 error variable-not-in-options variables:n config value must be present in options. " +
+      'N\'s value 1 is not one of its options: "1"',
+  ]);
+});

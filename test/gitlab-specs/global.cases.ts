@@ -116,7 +116,6 @@ export const globalCases: SpecCase[] = [
     spec: ROOT,
     example:
       "when configuration is valid › when variables have `options` data › and the value is not in the `options` array",
-    pending: P.VARIABLE_OPTIONS,
     files: ci("variables: {VAR: {value: val, options: [val1, val2]}}", "rspec: {script: bin/rspec}"),
     expect: { error: "variables:var config value must be present in options" },
   },

@@ -66,10 +66,6 @@ export const EXPOSE_AS_WILDCARD =
   "artifacts:paths with '*' and expose_as: GitLab's 'jobs:<job>:artifacts paths can't contain '*' when used with " +
   "'expose_as'' (schema)";
 
-export const VARIABLE_OPTIONS =
-  "a variable whose value is not one of its options: GitLab's 'variables:<name> config value must be present in " +
-  "options' (schema or engine)";
-
 export const BRIDGE_PARALLEL =
   "a trigger job with `parallel: <number>`: GitLab's 'jobs:<job>:parallel config cannot use \"parallel: " +
   "<number>\".' (schema)";

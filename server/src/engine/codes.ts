@@ -169,6 +169,11 @@ export const CODES = {
   "schema-pattern": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
   "schema-limit": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
   "schema-invalid": { severity: "error", section: "schema", gitlab: "%{location} %{error}" },
+  "variable-not-in-options": {
+    severity: "error",
+    section: "schema",
+    gitlab: "variables:%{name} config value must be present in options",
+  },
 
   "stage-unknown": {
     severity: "error",

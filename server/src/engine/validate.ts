@@ -7,7 +7,7 @@ import { allowedProperties, collapseErrors, suggest, typeWords } from "./schema-
 import type { CEntry, CMap, CValue, Diagnostic, Related, Src } from "./types";
 import { gatherRelated } from "./gather";
 import { gitlabWording, type WordingSubject } from "./schema-wording";
-import { mapOf, toJS } from "./values";
+import { get, mapOf, rubyInspect, toJS } from "./values";
 
 // Schema validation of what GitLab validates: the resolved config. Each error is mapped back
 // through provenance to the key or value where it is written, so an error inside a template
@@ -384,6 +384,31 @@ function flattenGlobal(key: string, v: CValue): CValue {
   return v;
 }
 
+/**
+ * A top-level variable's `value` must be one of its `options` (entry/variable.rb, ComplexVariable): GitLab's
+ * "variables:<name> config value must be present in options", the name lower-cased as its entries write it.
+ */
+function variableOptions(variables: CValue | undefined, out: Diagnostic[]): void {
+  if (variables?.kind !== "map") return;
+  for (const [name, e] of variables.entries) {
+    const options = get(e.value, "options");
+    if (options?.kind !== "seq" || options.items.length === 0) continue;
+    const value = get(e.value, "value");
+    const plain = JSON.stringify(value ? toJS(value) : null);
+    if (options.items.some((o) => JSON.stringify(toJS(o)) === plain)) continue;
+    const allowed = options.items.map((o) => rubyInspect(toJS(o))).join(", ");
+    out.push({
+      src: value?.src ?? e.keySrc,
+      severity: "error",
+      code: "variable-not-in-options",
+      message:
+        `variables:${name.toLowerCase()} config value must be present in options. ` +
+        (value ? `${name}'s value ${rubyInspect(toJS(value))} is not` : `${name} has no value, and it must be`) +
+        ` one of its options: ${allowed}`,
+    });
+  }
+}
+
 /** Schema diagnostics for a whole model: globals, each file's include and spec, jobs and templates. */
 export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
   const owners = new Owners(input.files);
@@ -405,6 +430,7 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
       owners,
       out,
     );
+  variableOptions(globals.get("variables")?.value, out);
   for (const f of input.files.values()) {
     // include: is gone from the merged config; check it in each file that writes one
     const include = f.content?.kind === "map" ? f.content.entries.get("include") : undefined;
