@@ -218,3 +218,56 @@ test("check --format sarif and --format github", () => {
       "Local file `ci/missing.yml` does not exist!",
   );
 });
+
+test("check: a trigger in a file included three times with inputs is one warning, each include entry related", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-inclusions-"));
+  try {
+    const entries = ["alpha", "beta", "gamma"].map((n) => `  - local: tpl.yml\n    inputs: { name: ${n} }\n`);
+    fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), `include:\n${entries.join("")}`);
+    fs.writeFileSync(
+      path.join(dir, "tpl.yml"),
+      "spec:\n  inputs:\n    name:\n---\n" +
+        "$[[ inputs.name ]]-bridge:\n  trigger:\n    include: child-$[[ inputs.name ]].yml\n",
+    );
+    const missing = (n: string) =>
+      `Local file \`child-${n}.yml\` does not exist!: job "${n}-bridge" cannot start its child pipeline`;
+    const r = run("check", dir, "--format", "json");
+    assert.equal(r.status, 0);
+    const at = (line: number, start: number, end: number) => ({
+      start: { line, character: start },
+      end: { line: line + 1, character: end },
+    });
+    assert.deepEqual(JSON.parse(r.stdout), [
+      {
+        file: "tpl.yml",
+        range: { start: { line: 6, character: 13 }, end: { line: 6, character: 41 } },
+        severity: "warning",
+        code: "include-not-found",
+        message: `${missing("alpha")} (also in 2 other inclusions of this file)`,
+        related: [
+          {
+            file: ".gitlab-ci.yml",
+            range: at(1, 4, 27),
+            message: 'from the include with inputs name: "alpha" (1 of 3)',
+          },
+          {
+            file: ".gitlab-ci.yml",
+            range: at(3, 4, 26),
+            message: `also from the include with inputs name: "beta" (2 of 3): ${missing("beta")}`,
+          },
+          {
+            file: ".gitlab-ci.yml",
+            range: at(5, 4, 27),
+            message: `also from the include with inputs name: "gamma" (3 of 3): ${missing("gamma")}`,
+          },
+        ],
+      },
+    ]);
+    assert.equal(
+      run("check", dir).stdout,
+      `tpl.yml:7:14: warning: ${missing("alpha")} (also in 2 other inclusions of this file) [include-not-found]\n`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

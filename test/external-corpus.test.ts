@@ -34,8 +34,9 @@ test(
     assert.deepEqual(Object.fromEntries(results.map((x) => [x.name, [brief(x.before), brief(x.after)]])), {
       cli: ["0/4/6 unread 6 failed 0 maybe 4", "0/0/0 unread 0 failed 0 maybe 0"],
       // after: names the corpus's copy uses but no file defines (its files come from different commits),
-      // errors now that no unreadable include could define them
-      gitlab: ["7/121/11 unread 11 failed 0 maybe 78", "77/40/0 unread 0 failed 0 maybe 0"],
+      // errors now that no unreadable include could define them; the 31 inclusions of gem.gitlab-ci.yml whose
+      // trigger names a missing child file are one warning
+      gitlab: ["7/91/11 unread 11 failed 0 maybe 78", "77/10/0 unread 0 failed 0 maybe 0"],
       "gitlab-runner": ["0/5/5 unread 5 failed 0 maybe 5", "0/0/0 unread 0 failed 0 maybe 0"],
       glib: ["0/0/1 unread 1 failed 0 maybe 0", "0/0/0 unread 0 failed 0 maybe 0"],
       librsvg: ["0/43/5 unread 5 failed 0 maybe 43", "0/0/0 unread 0 failed 0 maybe 0"],

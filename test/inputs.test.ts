@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyze, diags, job, noDiagnostics, y } from "./helpers";
+import { analyze, diags, job, js, noDiagnostics, y } from "./helpers";
 import { blocksOf } from "../server/src/engine/inputs";
 
 const TEMPLATE = y(
@@ -306,4 +306,97 @@ test("a header with unknown keys is reported as GitLab's header:spec, and its in
     "t.yml 1:2-1:11 error schema-unknown-keyword `t.yml`: header:spec config contains unknown keys: arguments. " +
       'unknown keyword "arguments" in "spec"',
   ]);
+});
+
+// One file with a `spec:` header included three times, with a mistake written in it: found once per
+// inclusion, each finding naming the inclusion (the include entry) it comes from.
+const THRICE = {
+  ".gitlab-ci.yml": y(
+    "include:",
+    "  - local: tpl.yml",
+    "    inputs: { name: alpha }",
+    "  - local: tpl.yml",
+    "    inputs: { name: beta }",
+    "  - local: tpl.yml",
+    "    inputs: { name: gamma }",
+  ),
+  "tpl.yml": y(
+    "spec:",
+    "  inputs:",
+    "    name:",
+    "---",
+    "$[[ inputs.name ]]-job:",
+    "  script: [echo]",
+    '  needs: ["missing-$[[ inputs.name ]]"]',
+    "  scirpt: x",
+  ),
+};
+
+/** Where `- local: tpl.yml` with `inputs: { name: <name> }` is written in the root: the include entry. */
+const entryOf = (root: string, name: string): [number, number] => {
+  const end = root.indexOf(`{ name: ${name} }`) + `{ name: ${name} }`.length;
+  return [root.lastIndexOf("local:", end), end];
+};
+
+test("a mistake in a file included three times with inputs is found once per inclusion, naming its include", () => {
+  const m = analyze(THRICE);
+  const [a, b, c] = ["alpha", "beta", "gamma"].map((n) => entryOf(THRICE[".gitlab-ci.yml"], n));
+  assert.deepEqual(
+    [a, b, c],
+    [
+      [13, 55],
+      [60, 101],
+      [106, 148],
+    ],
+  );
+  const keyword = (job: string) =>
+    `jobs:${job} config contains unknown keys: scirpt. ` +
+    'unknown keyword "scirpt" in "$[[ inputs.name ]]-job" — did you mean "script"?';
+  assert.deepEqual(
+    m.diagnostics.map((d) => [d.code, d.src.file, d.job, [d.inclusion?.at.start, d.inclusion?.at.end], d.message]),
+    [
+      ["schema-unknown-keyword", "tpl.yml", "alpha-job", a, keyword("alpha-job")],
+      ["schema-unknown-keyword", "tpl.yml", "beta-job", b, keyword("beta-job")],
+      ["schema-unknown-keyword", "tpl.yml", "gamma-job", c, keyword("gamma-job")],
+      ["needs-unknown", "tpl.yml", "alpha-job", a, "alpha-job job: undefined need: missing-alpha"],
+      ["needs-unknown", "tpl.yml", "beta-job", b, "beta-job job: undefined need: missing-beta"],
+      ["needs-unknown", "tpl.yml", "gamma-job", c, "gamma-job job: undefined need: missing-gamma"],
+    ],
+  );
+  assert.deepEqual(
+    m.inclusions.map((i) => [i.file, [i.at.start, i.at.end], js(i.inputs), i.keys]),
+    [
+      ["tpl.yml", a, { name: "alpha" }, ["alpha-job"]],
+      ["tpl.yml", b, { name: "beta" }, ["beta-job"]],
+      ["tpl.yml", c, { name: "gamma" }, ["gamma-job"]],
+    ],
+  );
+});
+
+test("an interpolation error in a file included with inputs names the inclusion it comes from", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "include:",
+      "  - local: tpl.yml",
+      "    inputs: { name: a }",
+      "  - local: tpl.yml",
+      "    inputs: { name: b }",
+    ),
+    "tpl.yml": y(
+      "spec:",
+      "  inputs:",
+      "    name:",
+      "---",
+      "$[[ inputs.name ]]-job:",
+      "  script:",
+      "    - echo $[[ inputs.nope ]]",
+    ),
+  });
+  assert.deepEqual(
+    m.diagnostics.map((d) => [d.code, d.src.file, d.inclusion?.at.start, d.message]),
+    [
+      ["interpolation-error", "tpl.yml", 13, "unknown interpolation key: `nope`"],
+      ["interpolation-error", "tpl.yml", 56, "unknown interpolation key: `nope`"],
+    ],
+  );
 });

@@ -338,3 +338,116 @@ test("the lenses' idle work stops as soon as a message waits, with its own signa
     ["MR – · main ✓ · tag ✓ · schedule ✓"],
   );
 });
+
+test("a mistake in a file included three times with inputs is one diagnostic, the three includes related", () => {
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y(
+        "include:",
+        "  - local: tpl.yml",
+        "    inputs: { name: alpha }",
+        "  - local: tpl.yml",
+        "    inputs: { name: beta }",
+        "  - local: tpl.yml",
+        "    inputs: { name: gamma }",
+      ),
+      "tpl.yml": y(
+        "spec:",
+        "  inputs:",
+        "    name:",
+        "---",
+        "$[[ inputs.name ]]-job:",
+        "  script: [echo]",
+        '  needs: ["missing-$[[ inputs.name ]]"]',
+        "  scirpt: x",
+      ),
+    }),
+  });
+  const range = (line: number, start: number, endLine: number, end: number) => ({
+    start: { line, character: start },
+    end: { line: endLine, character: end },
+  });
+  const [alpha, beta, gamma] = [range(1, 4, 2, 27), range(3, 4, 4, 26), range(5, 4, 6, 27)];
+  const keyword = (job: string) =>
+    `jobs:${job} config contains unknown keys: scirpt. ` +
+    'unknown keyword "scirpt" in "$[[ inputs.name ]]-job" — did you mean "script"?';
+  assert.deepEqual(
+    ws.diagnostics().map(({ file, range, code, message, related }) => ({ file, range, code, message, related })),
+    [
+      {
+        file: "tpl.yml",
+        range: range(6, 10, 6, 38),
+        code: "needs-unknown",
+        message: "alpha-job job: undefined need: missing-alpha (also in 2 other inclusions of this file)",
+        related: [
+          { file: ".gitlab-ci.yml", range: alpha, message: 'from the include with inputs name: "alpha" (1 of 3)' },
+          {
+            file: ".gitlab-ci.yml",
+            range: beta,
+            message:
+              'also from the include with inputs name: "beta" (2 of 3): beta-job job: undefined need: missing-beta',
+          },
+          {
+            file: ".gitlab-ci.yml",
+            range: gamma,
+            message:
+              'also from the include with inputs name: "gamma" (3 of 3): gamma-job job: undefined need: missing-gamma',
+          },
+        ],
+      },
+      {
+        file: "tpl.yml",
+        range: range(7, 2, 7, 8),
+        code: "schema-unknown-keyword",
+        message: `${keyword("alpha-job")} (also in 2 other inclusions of this file)`,
+        related: [
+          { file: ".gitlab-ci.yml", range: alpha, message: 'from the include with inputs name: "alpha" (1 of 3)' },
+          {
+            file: ".gitlab-ci.yml",
+            range: beta,
+            message: `also from the include with inputs name: "beta" (2 of 3): ${keyword("beta-job")}`,
+          },
+          {
+            file: ".gitlab-ci.yml",
+            range: gamma,
+            message: `also from the include with inputs name: "gamma" (3 of 3): ${keyword("gamma-job")}`,
+          },
+        ],
+      },
+    ],
+  );
+});
+
+test("a mistake in a file included 25 times with inputs lists the first 20 inclusions and counts the rest", () => {
+  const names = Array.from({ length: 25 }, (_, i) => `n${i}`);
+  const ws = new Workspace({
+    files: new MemoryHost({
+      ".gitlab-ci.yml": y("include:", ...names.map((n) => `  - { local: tpl.yml, inputs: { name: ${n} } }`)),
+      "tpl.yml": y(
+        "spec:",
+        "  inputs:",
+        "    name:",
+        "---",
+        "$[[ inputs.name ]]-job:",
+        "  script: [echo]",
+        "  when: x",
+      ),
+    }),
+  });
+  const [d, ...rest] = ws.diagnostics();
+  assert.equal(rest.length, 0);
+  const when = (job: string) =>
+    `jobs:${job} when should be one of: on_success, on_failure, always, manual, delayed. ` +
+    '"when" must be one of: on_success, on_failure, always, manual, delayed';
+  assert.equal(d.message, `${when("n0-job")} (also in 24 other inclusions of this file; the first 20 are listed)`);
+  assert.deepEqual(
+    d.related?.map((r) => `${r.range.start.line} ${r.message}`),
+    names
+      .slice(0, 20)
+      .map((n, i) =>
+        i === 0
+          ? `1 from the include with inputs name: "${n}" (1 of 25)`
+          : `${i + 1} also from the include with inputs name: "${n}" (${i + 1} of 25): ${when(`${n}-job`)}`,
+      ),
+  );
+});

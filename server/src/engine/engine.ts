@@ -16,6 +16,7 @@ import {
 } from "./jobs";
 import type { ParsedFile } from "./load";
 import { EngineCaches } from "./caches";
+import { markInclusions, type InclusionKeys } from "./inclusions";
 import { resolveReferences } from "./reference-tags";
 import type { CMap, Diagnostic, Src, SourceHost } from "./types";
 import { normaliseLocalPath } from "./paths";
@@ -38,8 +39,8 @@ const JOB_BODY = ["script", "run", "trigger"];
 export interface AnalyzeOptions {
   /** Project-relative path of the root config; `.gitlab-ci.yml` when not given. */
   readonly root?: string;
-  /** Inputs a parent pipeline passes to this root through `trigger:include:inputs`. */
-  readonly inputs?: { readonly value: CMap; readonly at: Src };
+  /** Inputs a parent pipeline passes to this root through `trigger:include:inputs` (`entry`: that include entry). */
+  readonly inputs?: { readonly value: CMap; readonly at: Src; readonly entry?: Src };
   /**
    * Called between steps (each file read, each stage, each job); it may throw to end the analysis
    * there, which leaves every cache as it was (they only ever keep finished work). The editor uses
@@ -80,6 +81,8 @@ export interface Model {
   /** Direct `extends` parents of every key that has them. */
   readonly extendsParents: ReadonlyMap<string, ReadonlyArray<{ name: string; src: Src }>>;
   readonly diagnostics: readonly Diagnostic[];
+  /** Every inclusion of a file with a `spec:` header, with the keys it defines; findings name theirs. */
+  readonly inclusions: readonly InclusionKeys[];
   /** Hidden keys that jobs inherit from through extends (job templates). */
   readonly templates: ReadonlySet<string>;
   /** Child pipelines this config's trigger jobs start from project files. */
@@ -190,7 +193,7 @@ export class Engine {
       const diagnostics = [
         ...(info.value.kind === "map" ? commandsNestingDiagnostics(`jobs:${name}`, info.value) : []),
         ...nestedListDiagnostics(name, value),
-      ];
+      ].map((d) => (d.job === undefined ? { ...d, job: name } : d));
       const def = { name, kind: info.kind, globals, value, diagnostics };
       this.caches.effective.set(info.value, def);
       return def;
@@ -220,6 +223,7 @@ export class Engine {
       memo: this.caches.validation,
       checkpoint,
       root: rootPath,
+      inclusions: included.inclusions,
     }).filter((d) => !overlaps(d.src));
     // "no script" next to a misspelt `scripts:` says the same thing twice: keep the one with the fix
     const misspelt = new Set(
@@ -261,7 +265,8 @@ export class Engine {
       jobs,
       stages,
       extendsParents: extended.parents,
-      diagnostics: foldFollowOns(dedupe(diagnostics), included.inputFailures),
+      diagnostics: foldFollowOns(dedupe(markInclusions(diagnostics, included.inclusions)), included.inputFailures),
+      inclusions: included.inclusions,
       childPipelines: childPipelines(jobs),
       templates,
       effectiveJob: (name) => effectiveOf(name)?.value,
@@ -274,32 +279,37 @@ export class Engine {
     const main = this.analyze(options);
     const children: Array<{ pipeline: ChildPipeline; model: Model }> = [];
     const seen = new Set([main.root]);
-    const queue = [...main.childPipelines];
+    const queue = main.childPipelines.map((pipeline) => ({ pipeline, parent: main }));
     while (queue.length && children.length < MAX_CHILD_PIPELINES) {
-      const pipeline = queue.shift()!;
+      const { pipeline, parent } = queue.shift()!;
       const key = `${pipeline.file}\u0000${pipeline.inputs ? JSON.stringify(toJS(pipeline.inputs.value)) : ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      let model = this.analyze({ root: pipeline.file, inputs: pipeline.inputs, checkpoint: options.checkpoint });
+      const inputs = pipeline.inputs && { ...pipeline.inputs, entry: pipeline.src };
+      let model = this.analyze({ root: pipeline.file, inputs, checkpoint: options.checkpoint });
       if (model.files.size === 0) {
         // Said at the trigger job, where the path is written. The parent pipeline still runs;
         // only this job fails when it tries to start the child, hence a warning.
         model = {
           ...model,
-          diagnostics: [
-            {
-              src: pipeline.src,
-              severity: "warning",
-              code: "include-not-found",
-              message:
-                `Local file \`${pipeline.file}\` does not exist!: job "${pipeline.job}" ` +
-                `cannot start its child pipeline`,
-            },
-          ],
+          diagnostics: markInclusions(
+            [
+              {
+                src: pipeline.src,
+                severity: "warning",
+                code: "include-not-found",
+                job: pipeline.job,
+                message:
+                  `Local file \`${pipeline.file}\` does not exist!: job "${pipeline.job}" ` +
+                  `cannot start its child pipeline`,
+              },
+            ],
+            parent.inclusions,
+          ),
         };
       }
       children.push({ pipeline, model });
-      queue.push(...model.childPipelines);
+      for (const child of model.childPipelines) queue.push({ pipeline: child, parent: model });
     }
     return { main, children };
   }
@@ -369,6 +379,7 @@ function emptyModel(root: string, diagnostics: Diagnostic[]): Model {
     stages: stagesOf(emptyMap({ file: root, start: 0, end: 0 })),
     extendsParents: new Map(),
     diagnostics,
+    inclusions: [],
     childPipelines: [],
     templates: new Set(),
     effectiveJob: () => undefined,

@@ -3,8 +3,9 @@ import { type ExternalEntry, type FileContext, wantedFiles } from "./include-ext
 import { headerHasUnknownKeys, interpolate, readInputSpecs, resolveInputValues, type Report } from "./inputs";
 import type { ParsedFile } from "./load";
 import { fnmatcher } from "./fnmatch";
+import { inclusionKey, markInclusion, type InclusionKeys } from "./inclusions";
 import { normaliseLocalPath } from "./paths";
-import type { CMap, CValue, Diagnostic, Src } from "./types";
+import type { CMap, CValue, Diagnostic, Inclusion, Src } from "./types";
 import { deepMergeAll, emptyMap, get, str, toJS, without } from "./values";
 import { matchWildcard } from "./wildcard";
 
@@ -48,6 +49,10 @@ export interface Expansion {
   readonly externals: ReadonlyMap<string, ExternalUse>;
   readonly inputFailures: ReadonlyMap<string, Diagnostic>;
   readonly external: boolean;
+  /** Inclusions of templated files below this one (not this file's own: that depends on where it is included). */
+  readonly inclusions: readonly InclusionKeys[];
+  /** This file's top-level keys after interpolation. */
+  readonly keys: readonly string[];
 }
 
 /** `include:rules` decided for one pipeline: whether the including file `from` includes the entry. */
@@ -73,6 +78,8 @@ export interface IncludeResult {
    * there, so what their uninterpolated `$[[ ]]` blocks cause next is a consequence, not a cause.
    */
   readonly inputFailures: ReadonlyMap<string, Diagnostic>;
+  /** Every inclusion of a file with a `spec:` header (and the child pipeline's root, given inputs). */
+  readonly inclusions: readonly InclusionKeys[];
 }
 
 /** An external request an expansion made, and the answer it got (as a signature). */
@@ -88,6 +95,7 @@ interface Frame {
   wildcards: Map<string, string>;
   externals: Map<string, ExternalUse>;
   inputFailures: Map<string, Diagnostic>;
+  inclusions: InclusionKeys[];
   count: number;
   external: boolean;
   /** False when the result depends on where the file was reached from (cycles, the global limit). */
@@ -113,8 +121,11 @@ export class IncludeExpander {
     private readonly externalIncludes?: ExternalIncludes,
   ) {}
 
-  /** `inputs` are those a parent pipeline passes to a child pipeline's root file. */
-  run(root: ParsedFile, inputs?: { value: CMap; at: Src }): IncludeResult {
+  /**
+   * `inputs` are those a parent pipeline passes to a child pipeline's root file; `entry` is the
+   * trigger's `include:` entry that passes them.
+   */
+  run(root: ParsedFile, inputs?: { value: CMap; at: Src; entry?: Src }): IncludeResult {
     const frame = newFrame();
     const config = this.expand(
       root,
@@ -125,6 +136,7 @@ export class IncludeExpander {
       inputs === undefined,
       frame,
       undefined,
+      inputs?.entry,
     );
     const files = [root.path];
     const seen = new Set(files);
@@ -142,6 +154,7 @@ export class IncludeExpander {
       hasExternal: frame.external,
       includeCount: this.total,
       inputFailures: frame.inputFailures,
+      inclusions: frame.inclusions,
     };
   }
 
@@ -154,12 +167,17 @@ export class IncludeExpander {
     isRoot: boolean,
     out: Frame,
     context: FileContext,
+    /** The include entry, when this expansion is an inclusion of a file with a `spec:` header. */
+    entry?: Src,
   ): CMap {
     const key = `${file.path}\u0000${given ? JSON.stringify(toJS(given)) : ""}`;
+    // kept out of the memo: the same file and inputs may be included by another entry
+    const inclusion: Inclusion | undefined =
+      file.header && entry ? { file: file.path, at: entry, inputs: given } : undefined;
     const cached = this.memo.get(key);
     if (cached && !isRoot && this.stillValid(cached) && this.total + cached.count <= MAX_INCLUDES) {
       this.total += cached.count;
-      absorb(out, cached, cached.count);
+      absorb(out, cached, cached.count, inclusion && { ...inclusion, keys: cached.keys });
       return cached.value;
     }
     const frame = newFrame();
@@ -184,6 +202,7 @@ export class IncludeExpander {
         this.includeEntry(item, file.path, stack, parts, frame, report, context);
     }
     const value = deepMergeAll([...parts, without(content, "include")]);
+    const keys = inclusion ? [...content.entries.keys()] : [];
     if (frame.pure && !isRoot) {
       this.memo.set(key, {
         value,
@@ -195,9 +214,11 @@ export class IncludeExpander {
         externals: frame.externals,
         inputFailures: frame.inputFailures,
         external: frame.external,
+        inclusions: frame.inclusions,
+        keys,
       });
     }
-    absorb(out, frame, frame.count);
+    absorb(out, frame, frame.count, inclusion && { ...inclusion, keys });
     return value;
   }
 
@@ -435,7 +456,8 @@ export class IncludeExpander {
       const given = inputs?.kind === "map" ? inputs : undefined;
       if (inputs && !given)
         report(inputs.src, "include-invalid", "include:inputs must be a map of input names to values");
-      const sub = this.expand(parsed, given, given?.src ?? item.src, target, [...stack, target], false, frame, context);
+      const at = given?.src ?? item.src;
+      const sub = this.expand(parsed, given, at, target, [...stack, target], false, frame, context, item.src);
       parts.push(sub);
     }
   }
@@ -534,6 +556,7 @@ export class IncludeExpander {
         false,
         frame,
         answer.context ?? null,
+        item.src,
       );
       parts.push(sub);
     }
@@ -602,6 +625,7 @@ function newFrame(): Frame {
     wildcards: new Map(),
     externals: new Map(),
     inputFailures: new Map(),
+    inclusions: [],
     count: 0,
     external: false,
     pure: true,
@@ -642,16 +666,27 @@ interface Absorbable {
   readonly externals: ReadonlyMap<string, ExternalUse>;
   readonly inputFailures: ReadonlyMap<string, Diagnostic>;
   readonly external: boolean;
+  readonly inclusions: readonly InclusionKeys[];
   readonly pure?: boolean;
 }
 
-function absorb(out: Frame, inner: Absorbable, count: number) {
+/** `inclusion`: this expansion's own, whose file's findings it marks. */
+function absorb(out: Frame, inner: Absorbable, count: number, inclusion?: InclusionKeys) {
   out.edges.push(...inner.edges);
-  out.diagnostics.push(...inner.diagnostics);
+  let marked = inner.diagnostics;
+  if (inclusion) {
+    out.inclusions.push(inclusion);
+    marked = markInclusion(inner.diagnostics, { file: inclusion.file, at: inclusion.at, inputs: inclusion.inputs });
+  }
+  out.diagnostics.push(...marked);
+  out.inclusions.push(...inner.inclusions);
   for (const [k, v] of inner.deps) out.deps.set(k, v);
   for (const [k, v] of inner.wildcards) out.wildcards.set(k, v);
   for (const [k, v] of inner.externals) out.externals.set(k, v);
-  for (const [k, v] of inner.inputFailures) if (!out.inputFailures.has(k)) out.inputFailures.set(k, v);
+  for (const [k, v] of inner.inputFailures)
+    // the failure as marked, the same object as in the findings (follow-ons are folded into it by identity)
+    if (!out.inputFailures.has(k))
+      out.inputFailures.set(k, marked === inner.diagnostics ? v : (marked[inner.diagnostics.indexOf(v)] ?? v));
   out.count += count;
   out.external ||= inner.external;
   if (inner.pure === false) out.pure = false;
@@ -660,7 +695,7 @@ function absorb(out: Frame, inner: Absorbable, count: number) {
 export function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diags.filter((d) => {
-    const k = `${d.src.file}:${d.src.start}:${d.src.end}:${d.code}:${d.message}`;
+    const k = `${d.src.file}:${d.src.start}:${d.src.end}:${d.code}:${d.message}:${inclusionKey(d)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

@@ -108,8 +108,17 @@ function matrixSize(parallel: CValue | undefined): number {
 
 export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const out: Diagnostic[] = [];
+  /** The job being checked, which the findings are about. */
+  let current: string | undefined;
   const report = (src: Src, code: Code, message: string, severity: Severity = "error", fixes?: Fix[]) =>
-    out.push(fixes ? { src, code, message, severity, fixes } : { src, code, message, severity });
+    out.push({
+      src,
+      code,
+      message,
+      severity,
+      ...(fixes ? { fixes } : {}),
+      ...(current !== undefined ? { job: current } : {}),
+    });
   const unknownSeverity: Severity = input.hasExternal ? "warning" : "error";
   const maybeExternal = input.hasExternal ? " (it may come from an include that cannot be read offline)" : "";
   const visible = [...input.jobs.values()].filter((j) => j.kind === "job" || j.kind === "bridge");
@@ -194,6 +203,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     checkpoint();
     const job = effective.get(j.name);
     if (!job) continue;
+    current = j.name;
     const length = [...j.name].length; // Ruby counts characters, not UTF-16 units
     if (length > MAX_JOB_NAME) {
       // GitLab prints the whole name; a name this long is shown by its start
@@ -314,6 +324,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     }
   }
 
+  current = undefined;
   // needs cycles: a depth-first walk, each cycle reported once at the need that closes it
   const state = new Map<string, "open" | "done">();
   const reported = new Set<string>();

@@ -101,6 +101,21 @@ export interface Diagnostic {
   readonly fixes?: readonly Fix[];
   /** The job the finding is about, when it is about one: lets later steps relate findings without reading messages. */
   readonly job?: string;
+  /**
+   * The inclusion of a file with a `spec:` header that the finding comes from, when known: a file
+   * included several times with different inputs is interpolated, and checked, once per inclusion.
+   */
+  readonly inclusion?: Inclusion;
+}
+
+/** One inclusion of a file with a `spec:` header: where it is included, and with which inputs. */
+export interface Inclusion {
+  /** The included file. */
+  readonly file: string;
+  /** The `include:` entry (for a child pipeline's root, the trigger's `include:` entry). */
+  readonly at: Src;
+  /** The inputs written there; undefined when none are (the file's defaults apply). */
+  readonly inputs?: CMap;
 }
 
 /**

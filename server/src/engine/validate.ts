@@ -6,6 +6,7 @@ import { flatten, flattenJob, GLOBAL_KEYWORDS, type JobInfo } from "./jobs";
 import { allowedProperties, collapseErrors, suggest, typeWords } from "./schema-errors";
 import type { CEntry, CMap, CValue, Diagnostic, Related, Src } from "./types";
 import { gatherRelated } from "./gather";
+import { markInclusions, type InclusionKeys } from "./inclusions";
 import { gitlabWording, type WordingSubject } from "./schema-wording";
 import { get, mapOf, rubyInspect, toJS } from "./values";
 
@@ -28,6 +29,8 @@ export interface ValidationInput {
   readonly checkpoint?: () => void;
   /** The root file's path: the other files' `spec:` header errors are worded as an included file's. */
   readonly root?: string;
+  /** Inclusions of templated files: a mistake in one is found once per inclusion, and kept so. */
+  readonly inclusions?: readonly InclusionKeys[];
 }
 
 /** Which top-level key of its file a source position belongs to. */
@@ -47,7 +50,19 @@ class Owners {
   }
 
   of(src: Src): string | undefined {
-    return this.byFile.get(src.file)?.find((s) => s.start <= src.start && src.start <= s.end)?.name;
+    return this.span(src)?.name;
+  }
+
+  /**
+   * Whether `src` is written in the top-level entry whose key is at `keySrc` (by place, not name: a
+   * job of a file with a `spec:` header is named by its inputs, and written as `$[[ inputs.name ]]`).
+   */
+  within(src: Src, keySrc: Src): boolean {
+    return src.file === keySrc.file && this.span(src)?.start === keySrc.start;
+  }
+
+  private span(src: Src): { name: string; start: number; end: number } | undefined {
+    return this.byFile.get(src.file)?.find((s) => s.start <= src.start && src.start <= s.end);
   }
 }
 
@@ -292,7 +307,7 @@ function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: O
     const related: Related[] = [];
     // written elsewhere (a template): one finding for all the jobs that use it, so in our words only (GitLab's
     // name the job)
-    const shared = subject.job !== undefined && owners.of(src) !== subject.job;
+    const shared = subject.job !== undefined && owners.of(src) !== subject.job && !owners.within(src, subject.keySrc);
     if (shared) related.push({ src: subject.keySrc, message: `used by job "${subject.job}"` });
     const hint =
       e.keyword === "additionalProperties" && suggestions++ < MAX_SUGGESTIONS
@@ -478,7 +493,7 @@ export function schemaDiagnostics(input: ValidationInput): Diagnostic[] {
     checkJob(j, input, owners, out);
     memo.set(j.value, { key, diagnostics: out.slice(before) });
   }
-  return gatherRelated(out);
+  return gatherRelated(input.inclusions ? markInclusions(out, input.inclusions) : out);
 }
 
 function checkJob(j: JobInfo, input: ValidationInput, owners: Owners, out: Diagnostic[]): void {

@@ -1,6 +1,7 @@
 import type { Model } from "../engine/engine";
 import type { Diagnostic } from "../engine/types";
 import { dedupe } from "../engine/includes";
+import { markInclusions } from "../engine/inclusions";
 import type { LintRule, LintSettings } from "./rule";
 import { forceGitlabCi } from "./force-gitlab-ci";
 import { conflictingRunnerTags } from "./conflicting-runner-tags";
@@ -35,7 +36,10 @@ export type { LintRule, LintContext, LintSettings, RuleSetting } from "./rule";
 
 /** The model with the lints' findings added to the engine's, duplicates dropped. */
 export function withLints(model: Model, settings: LintSettings = {}): Model {
-  return { ...model, diagnostics: dedupe([...model.diagnostics, ...lint(model, settings)]) };
+  return {
+    ...model,
+    diagnostics: dedupe([...model.diagnostics, ...markInclusions(lint(model, settings), model.inclusions)]),
+  };
 }
 
 export function lint(model: Model, settings: LintSettings = {}): Diagnostic[] {

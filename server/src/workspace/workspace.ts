@@ -4,6 +4,7 @@ import type { ParsedFile } from "../engine/load";
 import { restoreParsed, storeParsed } from "../engine/parsed-store";
 import { OverlayHost } from "../engine/memory-host";
 import { isExternalPath } from "../engine/external";
+import { markInclusions } from "../engine/inclusions";
 import { rehomeExternalFindings } from "./external-findings";
 import type { Mutable } from "./scenario-flags";
 import { HostWithExternals, type RemoteIncludesMode, WorkspaceExternals } from "./external-includes";
@@ -373,7 +374,8 @@ export class Workspace {
     for (const m of models) {
       for (const f of m.diagnostics) findings.push(f);
       // gitlab-org's conventions are for the project's own files, not for someone else's fetched ones
-      for (const f of lint(m, lintSettings)) if (!isExternalPath(f.src.file)) findings.push(f);
+      for (const f of markInclusions(lint(m, lintSettings), m.inclusions))
+        if (!isExternalPath(f.src.file)) findings.push(f);
     }
     // ---- pipewright-disable comments (workspace/suppressions.ts): what they silence goes, unused ones are said
     const unsuppressed = applySuppressions(findings, filesOf(models));
