@@ -395,8 +395,8 @@ test("an interpolation error in a file included with inputs names the inclusion 
   assert.deepEqual(
     m.diagnostics.map((d) => [d.code, d.src.file, d.inclusion?.at.start, d.message]),
     [
-      ["interpolation-error", "tpl.yml", 13, "unknown interpolation key: `nope`"],
-      ["interpolation-error", "tpl.yml", 56, "unknown interpolation key: `nope`"],
+      ["interpolation-error", "tpl.yml", 13, "`tpl.yml`: unknown interpolation provided: `nope` in `inputs.nope`"],
+      ["interpolation-error", "tpl.yml", 56, "`tpl.yml`: unknown interpolation provided: `nope` in `inputs.nope`"],
     ],
   );
 });
