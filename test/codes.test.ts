@@ -115,6 +115,8 @@ const CASES: Record<string, Record<string, string>> = {
   },
   "job-no-script": { ".gitlab-ci.yml": y("j:", "  image: alpine", "k: {script: [x]}") },
   "job-blank": { ".gitlab-ci.yml": y(".t:", "j: {script: [x]}") },
+  "job-name-blank": { ".gitlab-ci.yml": y("'': {script: [x]}") },
+  "default-conflict": { ".gitlab-ci.yml": y("image: a", "default: {image: b}", "j: {script: [x]}") },
   "config-no-visible-job": { ".gitlab-ci.yml": y(".t: {script: [x]}") },
   "config-empty": { ".gitlab-ci.yml": "# nothing yet\n" },
   "stage-unknown": { ".gitlab-ci.yml": y("j:", "  stage: nope", "  script: [x]") },

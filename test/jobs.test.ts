@@ -35,7 +35,7 @@ test("top-level keys are classified as GitLab does", () => {
 test("a key that is neither keyword nor job is GitLab's error; a config needs a visible job", () => {
   const m = analyze({ ".gitlab-ci.yml": y("stray:", "  stage: test", ".t:") });
   assert.deepEqual(diags(m), [
-    ".gitlab-ci.yml 0:0-0:5 error job-no-script jobs:stray config should implement " +
+    ".gitlab-ci.yml 0:0-0:5 error job-no-script jobs stray config should implement " +
       "the script:, run:, or trigger: keyword",
     ".gitlab-ci.yml 2:0-2:2 error job-blank jobs:.t config can't be blank",
     ".gitlab-ci.yml 0:0-0:0 error config-no-visible-job jobs config should contain at least one visible job",
@@ -132,4 +132,38 @@ test("effective jobs of hidden jobs and keywords do not exist", () => {
   const m = analyze({ ".gitlab-ci.yml": y(".h: {script: [x]}", "j: {script: [x]}") });
   assert.equal(m.effectiveJob(".h"), undefined);
   assert.equal(m.effectiveJob("variables"), undefined);
+});
+
+test("a job without script is worded as GitLab's Entry::Jobs does: its name humanized and lower-cased", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y("Build_Job.x:", "  stage: test", "owner_id: {image: a}", "j: {script: [x]}"),
+  });
+  assert.deepEqual(diags(m), [
+    ".gitlab-ci.yml 0:0-0:11 error job-no-script jobs build job x config should implement " +
+      "the script:, run:, or trigger: keyword",
+    ".gitlab-ci.yml 2:0-2:8 error job-no-script jobs owner config should implement " +
+      "the script:, run:, or trigger: keyword",
+  ]);
+});
+
+test("a keyword set both at the top level and in default: is GitLab's error, at the top-level key", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "image: a",
+      "cache: {paths: [x]}",
+      "default: {image: b, tags: [t]}",
+      "tags: [u]",
+      "j: {script: [x]}",
+    ),
+  });
+  const found = m.diagnostics.filter((d) => d.code === "default-conflict");
+  assert.deepEqual(
+    found.map((d) => [d.src.start, d.src.end, d.message, d.related?.map((r) => r.src.start)]),
+    [[0, 5, "image is defined in top-level and `default:` entry", [39]]],
+  );
+});
+
+test("a job named '' is GitLab's 'jobs:job name can't be blank', at its key", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("'': {script: [x]}") });
+  assert.deepEqual(diags(m), [".gitlab-ci.yml 0:0-0:2 error job-name-blank jobs:job name can't be blank"]);
 });

@@ -149,7 +149,7 @@ test("the spec header is split off at ---, and its anchors do not reach the cont
 test("spec without --- is an ordinary key (a job GitLab rejects)", () => {
   const m = analyze({ ".gitlab-ci.yml": y("spec:", "  inputs: {}", "job:", "  script: [x]") });
   assert.deepEqual(diags(m), [
-    ".gitlab-ci.yml 0:0-0:4 error job-no-script jobs:spec config should implement " +
+    ".gitlab-ci.yml 0:0-0:4 error job-no-script jobs spec config should implement " +
       "the script:, run:, or trigger: keyword",
   ]);
 });

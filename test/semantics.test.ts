@@ -68,7 +68,23 @@ test("circular needs are reported once", () => {
     ".gitlab-ci.yml": y("a:", "  needs: [b]", "  script: [x]", "b:", "  needs: [a]", "  script: [x]"),
   });
   assert.deepEqual(only(m, SEMANTIC), [
-    ".gitlab-ci.yml 4:10-4:11 error needs-cycle The pipeline has circular dependencies: a → b → a (in `needs`)",
+    '.gitlab-ci.yml 4:10-4:11 error needs-cycle The pipeline has circular dependencies: topological sort failed: ["a", "b"]',
+  ]);
+});
+
+test("circular needs are GitLab's: the loop's jobs in the order TSort visits them, or a self-dependency", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "job_a: {script: [x], needs: [job_c]}",
+      "job_b: {script: [x], needs: [job_a]}",
+      "job_c: {script: [x], needs: [job_b]}",
+      "solo: {script: [x], needs: [job_a, solo]}",
+    ),
+  });
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 1:29-1:34 error needs-cycle The pipeline has circular dependencies: topological sort failed: " +
+      '["job_a", "job_c", "job_b"]',
+    ".gitlab-ci.yml 3:35-3:39 error needs-cycle The pipeline has circular dependencies: self-dependency: solo",
   ]);
 });
 

@@ -256,14 +256,12 @@ export const globalCases: SpecCase[] = [
   {
     spec: DEFAULT,
     example: "#compose! › when default entry inherits configuration from root › raises error (image in both)",
-    pending: P.TOP_LEVEL_AND_DEFAULT,
     files: ci("image: ruby:3", "default: {image: some_image}", "rspec: {script: rspec}"),
     expect: { error: "image is defined in top-level and `default:` entry" },
   },
   {
     spec: DEFAULT,
     example: "#compose! › when default entry inherits configuration from root › raises error (before_script in both)",
-    pending: P.TOP_LEVEL_AND_DEFAULT,
     files: ci("before_script: [a]", "default: {before_script: [b]}", "rspec: {script: rspec}"),
     expect: { error: "before_script is defined in top-level and `default:` entry" },
   },

@@ -5,9 +5,6 @@ export const WHEN_NOT_A_STRING =
   "a `when` that is not a string (when: 1) is two errors in GitLab, '... when should be a string' and '... when " +
   "should be one of: ...'; our one finding starts with the first (engine/schema-wording.ts)";
 
-export const NO_SCRIPT_WORDING =
-  "job-no-script says 'jobs:<name> config should implement ...'; GitLab's Jobs entry says " +
-  "'jobs <name> config should implement ...' (a space, the name lower-cased) (engine/jobs.ts, codes.ts)";
 
 export const ENTRY_BEFORE_PROCESSOR =
   "GitLab validates entries before YamlProcessor's checks: a dependency outside `needs` is the Job entry's " +
@@ -21,9 +18,6 @@ export const DEPENDENCY_UNKNOWN_STAGE =
   "a dependency on a job whose stage is not in `stages` is not reported as GitLab's '<job> job: dependency X is " +
   "not defined in current or prior stages' (engine/semantics.ts)";
 
-export const NEEDS_CYCLE_WORDING =
-  "needs-cycle: GitLab's text is 'The pipeline has circular dependencies: topological sort failed: " +
-  '["a", "c", "b"]\' or \'...: self-dependency: <job>\' (engine/semantics.ts)';
 
 export const NEED_NAME_TOO_LONG =
   "a need that names a parallel job whose expanded name is over 255 characters is GitLab's '<job> job: need " +
@@ -44,8 +38,6 @@ export const ENVIRONMENT_NAME =
 export const ONLY_REGEX =
   "an only/except pattern that is not valid RE2 ('/*invalid/'): GitLab's 'jobs:<job>:only config should be an " +
   "array of strings or regular expressions using re2 syntax' (schema or engine)";
-
-export const JOB_NAME_BLANK = "a job named '' is GitLab's 'jobs:job name can't be blank' (engine/jobs.ts)";
 
 export const JOB_NAME_NOT_STRING =
   "a job whose key is not a string (10:) is GitLab's 'jobs:10 name should be a symbol' (engine/jobs.ts)";
@@ -74,7 +66,3 @@ export const EXISTS_FORMS =
   "rules:exists as a string, or an empty map, is accepted by GitLab and rejected by us (schemas/src)";
 
 export const MILESTONES_STRING = "release:milestones as one string is accepted by GitLab (schemas/src)";
-
-export const TOP_LEVEL_AND_DEFAULT =
-  "a keyword set both at the top level and in `default:`: GitLab's '<keyword> is defined in top-level and " +
-  "`default:` entry'; we report nothing (engine/jobs.ts, where default: is applied)";

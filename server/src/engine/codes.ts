@@ -116,7 +116,7 @@ export const CODES = {
   "job-no-script": {
     severity: "error",
     section: "jobs",
-    gitlab: "jobs:%{job} config should implement the script:, run:, or trigger: keyword",
+    gitlab: "jobs %{job} config should implement the script:, run:, or trigger: keyword",
   },
   "job-key-with-rules": {
     severity: "error",
@@ -149,6 +149,12 @@ export const CODES = {
     gitlab: "jobs:%{job} name is too long (maximum is %{limit} characters)",
   },
   "job-blank": { severity: "error", section: "jobs", gitlab: "jobs:%{job} config can't be blank" },
+  "job-name-blank": { severity: "error", section: "jobs", gitlab: "jobs:job name can't be blank" },
+  "default-conflict": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "%{key} is defined in top-level and `default:` entry",
+  },
   "config-no-visible-job": {
     severity: "error",
     section: "jobs",
@@ -191,7 +197,11 @@ export const CODES = {
     section: "logic",
     gitlab: "%{job} has the following needs duplicated: %{needs}.",
   },
-  "needs-cycle": { severity: "error", section: "logic", gitlab: "The pipeline has circular dependencies" },
+  "needs-cycle": {
+    severity: "error",
+    section: "logic",
+    gitlab: "The pipeline has circular dependencies: %{cycle}",
+  },
   "expression-invalid": { severity: "error", section: "logic", gitlab: "%{location} invalid expression syntax" },
   "needs-too-many": {
     severity: "error",

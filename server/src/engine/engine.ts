@@ -8,6 +8,7 @@ import {
   globalContext,
   injectEdgeStages,
   jobShapeDiagnostics,
+  defaultConflictDiagnostics,
   commandsNestingDiagnostics,
   nestedListDiagnostics,
   stagesOf,
@@ -174,6 +175,7 @@ export class Engine {
     const merged = injectEdgeStages(referenced.config);
     const jobs = classify(merged);
     if (root.content !== undefined) pushAll(diagnostics, jobShapeDiagnostics(jobs, rootPath, included.hasExternal));
+    pushAll(diagnostics, defaultConflictDiagnostics(merged, jobs));
     const workflowRules = get(get(merged, "workflow"), "rules");
     const workflowHasRules =
       workflowRules !== undefined && !(workflowRules.kind === "scalar" && workflowRules.value === null);

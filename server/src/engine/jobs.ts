@@ -86,6 +86,9 @@ export function jobShapeDiagnostics(
   for (const j of jobs.values()) {
     if (j.kind === "job" || j.kind === "bridge") visible++;
     if (j.kind === "invalid") {
+      // Entry::Jobs adds this error on the job's name, and Gitlab::Config::Entry::Validator words it as
+      // "<location> <Name humanized> <text>", all lower-cased: "jobs my job config should implement ..."
+      const text = `jobs ${humanizedName(j.name)} config should implement the script:, run:, or trigger: keyword`;
       // A job written only to adjust one from an unreadable include gets its script there.
       out.push(
         hasExternal
@@ -94,19 +97,14 @@ export function jobShapeDiagnostics(
               severity: "warning",
               code: "job-no-script",
               job: j.name,
-              message:
-                `jobs:${j.name} config should implement the script:, run:, or trigger: ` +
-                `keyword, unless an include that cannot be read offline defines the rest ` +
-                `of this job`,
+              message: `${text}, unless an include that cannot be read offline defines the rest of this job`,
             }
-          : {
-              src: j.keySrc,
-              severity: "error",
-              code: "job-no-script",
-              job: j.name,
-              message: `jobs:${j.name} config should implement the script:, run:, or trigger: keyword`,
-            },
+          : { src: j.keySrc, severity: "error", code: "job-no-script", job: j.name, message: text },
       );
+    }
+    if ((j.kind === "job" || j.kind === "bridge") && j.name === "") {
+      // Entry::Processable: `validates :name, presence: true` (lib/gitlab/ci/config/entry/processable.rb)
+      out.push({ src: j.keySrc, severity: "error", code: "job-name-blank", message: "jobs:job name can't be blank" });
     }
     if (j.kind === "hidden" && j.value.kind === "scalar" && (j.value.value === null || j.value.value === "")) {
       out.push({
@@ -124,6 +122,41 @@ export function jobShapeDiagnostics(
       code: "config-no-visible-job",
       message: "jobs config should contain at least one visible job",
     });
+  return out;
+}
+
+/**
+ * A job's name as ActiveModel words an error on it (String#humanize, then the whole message lower-cased by
+ * Gitlab::Config::Entry::Validator#messages): dots and underscores become spaces, leading spaces go, and
+ * a trailing "_id" is dropped.
+ */
+export function humanizedName(name: string): string {
+  let h = name.replace(/[._]/g, " ").replace(/^\s+/, "");
+  if (name.replace(/\./g, "_").endsWith("_id")) h = h.replace(/ id$/, "");
+  return h.toLowerCase();
+}
+
+/**
+ * A keyword that `default:` inherits from the top level (before_script, image, services, after_script,
+ * cache) set in both places: GitLab's Entry::Default#inherit! raises "<key> is defined in top-level and
+ * `default:` entry" (lib/gitlab/ci/config/entry/default.rb). Reported at the top-level key.
+ */
+export function defaultConflictDiagnostics(config: CMap, jobs: ReadonlyMap<string, JobInfo>): Diagnostic[] {
+  const d = config.entries.get("default");
+  if (!d || d.value.kind !== "map" || jobs.get("default")?.kind !== "keyword") return [];
+  const out: Diagnostic[] = [];
+  for (const key of ["before_script", "image", "services", "after_script", "cache"]) {
+    const top = config.entries.get(key);
+    const inDefault = d.value.entries.get(key);
+    if (!top || !inDefault || jobs.get(key)?.kind !== "keyword") continue;
+    out.push({
+      src: top.keySrc,
+      severity: "error",
+      code: "default-conflict",
+      message: `${key} is defined in top-level and \`default:\` entry`,
+      related: [{ src: inDefault.keySrc, message: `${key} in \`default:\`` }],
+    });
+  }
   return out;
 }
 

@@ -325,32 +325,43 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   }
 
   current = undefined;
-  // needs cycles: a depth-first walk, each cycle reported once at the need that closes it
-  const state = new Map<string, "open" | "done">();
-  const reported = new Set<string>();
-  const walk = (name: string, path: string[]) => {
-    state.set(name, "open");
-    for (const need of graph.get(name) ?? []) {
-      const n = { ...need, name: jobOf.get(need.name) ?? need.name };
-      if (state.get(n.name) === "open") {
-        const cycle = [...path.slice(path.indexOf(n.name)), name, n.name];
-        const key = [...new Set(cycle)].sort().join("\u0000");
-        if (!reported.has(key)) {
-          reported.add(key);
-          report(
-            n.src,
-            "needs-cycle",
-            // GitLab's words (YamlProcessor::Dag.check_circular_dependencies!), then the cycle
-            `The pipeline has circular dependencies: ${cycle.slice(cycle.indexOf(n.name)).join(" → ")} (in \`needs\`)`,
-          );
-        }
-      } else if (!state.has(n.name) && graph.has(n.name)) {
-        walk(n.name, [...path, name]);
-      }
+  // needs cycles, found as GitLab's Dag finds them (yaml_processor/dag.rb: Ruby's TSort, Tarjan's strongly
+  // connected components, jobs in the order they are defined, needs in the order written): a job that
+  // needs itself is "self-dependency: <job>", a loop "topological sort failed: [<jobs in visiting order>]".
+  // GitLab stops at the first; each loop is reported here, at the need that closes it.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const targets = (name: string) => (graph.get(name) ?? []).map((n) => ({ ...n, name: jobOf.get(n.name) ?? n.name }));
+  const connect = (name: string) => {
+    index.set(name, index.size);
+    low.set(name, index.get(name)!);
+    stack.push(name);
+    onStack.add(name);
+    for (const n of targets(name)) {
+      if (!index.has(n.name)) {
+        connect(n.name);
+        low.set(name, Math.min(low.get(name)!, low.get(n.name)!));
+      } else if (onStack.has(n.name)) low.set(name, Math.min(low.get(name)!, index.get(n.name)!));
     }
-    state.set(name, "done");
+    if (low.get(name) !== index.get(name)) return;
+    const component = stack.splice(stack.indexOf(name));
+    for (const c of component) onStack.delete(c);
+    const cyclic = (c: string) => targets(c).find((n) => n.name === name);
+    if (component.length === 1) {
+      const self = cyclic(name);
+      if (self) report(self.src, "needs-cycle", `The pipeline has circular dependencies: self-dependency: ${name}`);
+      return;
+    }
+    const closing = [...component].reverse().find(cyclic)!;
+    report(
+      cyclic(closing)!.src,
+      "needs-cycle",
+      `The pipeline has circular dependencies: topological sort failed: [${component.map((c) => JSON.stringify(c)).join(", ")}]`,
+    );
   };
-  for (const name of graph.keys()) if (!state.has(name)) walk(name, []);
+  for (const name of graph.keys()) if (!index.has(name)) connect(name);
 
   if (visible.length > 0 && visible.every((j) => stageOf(j.name) === ".pre" || stageOf(j.name) === ".post")) {
     report(
