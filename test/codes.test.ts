@@ -115,6 +115,33 @@ const CASES: Record<string, Record<string, string>> = {
   },
   "job-no-script": { ".gitlab-ci.yml": y("j:", "  image: alpine", "k: {script: [x]}") },
   "job-blank": { ".gitlab-ci.yml": y(".t:", "j: {script: [x]}") },
+  "job-publish-outside-pages": { ".gitlab-ci.yml": y("j: {script: [x], publish: public}") },
+  "bridge-parallel-number": { ".gitlab-ci.yml": y("j: {trigger: a/b, parallel: 2}") },
+  "needs-cross-pipeline-limit": {
+    ".gitlab-ci.yml": y(
+      "j:",
+      "  script: [x]",
+      `  needs: [${[..."123456"].map((n) => `{pipeline: p${n}, job: a}`).join(", ")}]`,
+    ),
+  },
+  "rules-too-deep": { ".gitlab-ci.yml": y("j:", "  script: [x]", "  rules: [[[[[[[[[[[{when: always}]]]]]]]]]]]") },
+  "needs-name-too-long": {
+    ".gitlab-ci.yml": y(
+      `${"a".repeat(252)}: {script: [x], parallel: 2}`,
+      "j:",
+      `  needs: [${"a".repeat(252)}]`,
+      "  script: [x]",
+    ),
+  },
+  "dependencies-cross-pipeline": {
+    ".gitlab-ci.yml": y(
+      "a: {script: [x]}",
+      "j:",
+      "  needs: [{pipeline: p, job: a}]",
+      "  dependencies: [a]",
+      "  script: [x]",
+    ),
+  },
   "job-name-blank": { ".gitlab-ci.yml": y("'': {script: [x]}") },
   "default-conflict": { ".gitlab-ci.yml": y("image: a", "default: {image: b}", "j: {script: [x]}") },
   "config-no-visible-job": { ".gitlab-ci.yml": y(".t: {script: [x]}") },

@@ -167,3 +167,30 @@ test("a job named '' is GitLab's 'jobs:job name can't be blank', at its key", ()
   const m = analyze({ ".gitlab-ci.yml": y("'': {script: [x]}") });
   assert.deepEqual(diags(m), [".gitlab-ci.yml 0:0-0:2 error job-name-blank jobs:job name can't be blank"]);
 });
+
+test("publish outside pages, parallel: N on a trigger job, too many cross-pipeline needs, rules too deep", () => {
+  const cross = Array.from({ length: 6 }, (_, i) => `{pipeline: p${i}, job: a}`).join(", ");
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "j: {script: [x], publish: public}",
+      "pages: {script: [x], publish: public}",
+      "site: {script: [x], publish: public, pages: true}",
+      "t: {trigger: a/b, parallel: 2}",
+      "u: {trigger: a/b, parallel: {matrix: [{A: [1, 2]}]}}",
+      `c: {script: [x], needs: [${cross}]}`,
+      "r: {script: [x], rules: [[[[[[[[[[[{when: always}]]]]]]]]]]]}",
+      "s: {script: [x], rules: [[[[[[[[[[{when: always}]]]]]]]]]]}",
+    ),
+  });
+  const codes = ["job-publish-outside-pages", "bridge-parallel-number", "needs-cross-pipeline-limit", "rules-too-deep"];
+  assert.deepEqual(
+    diags(m).filter((d) => codes.includes(d.split(" ")[3])),
+    [
+      ".gitlab-ci.yml 0:17-0:24 error job-publish-outside-pages jobs:j publish can only be used within a `pages` job",
+      '.gitlab-ci.yml 3:28-3:29 error bridge-parallel-number jobs:t:parallel config cannot use "parallel: <number>".',
+      ".gitlab-ci.yml 5:24-5:168 error needs-cross-pipeline-limit jobs:c:needs config must be less than or equal to 5",
+      ".gitlab-ci.yml 6:24-6:60 error rules-too-deep jobs:r rules should be an array containing hashes and arrays " +
+        "of hashes",
+    ],
+  );
+});

@@ -68,7 +68,8 @@ test("circular needs are reported once", () => {
     ".gitlab-ci.yml": y("a:", "  needs: [b]", "  script: [x]", "b:", "  needs: [a]", "  script: [x]"),
   });
   assert.deepEqual(only(m, SEMANTIC), [
-    '.gitlab-ci.yml 4:10-4:11 error needs-cycle The pipeline has circular dependencies: topological sort failed: ["a", "b"]',
+    ".gitlab-ci.yml 4:10-4:11 error needs-cycle The pipeline has circular dependencies: " +
+      'topological sort failed: ["a", "b"]',
   ]);
 });
 
@@ -98,7 +99,6 @@ test("dependencies: unknown, later stage, and not among needs", () => {
       "  stage: deploy",
       "  script: [x]",
       "c:",
-      "  needs: [a]",
       "  dependencies: [a, b, z]",
       "  script: [x]",
       "d:",
@@ -106,18 +106,63 @@ test("dependencies: unknown, later stage, and not among needs", () => {
       "  dependencies: [c]",
       "  script: [x]",
       "e:",
+      "  needs: [a]",
+      "  dependencies: [a, b, z]",
+      "  script: [x]",
+      "f:",
       "  needs: []",
+      "  dependencies: [a]",
+      "  script: [x]",
+      "g:",
+      "  needs: [{pipeline: other, job: a}]",
       "  dependencies: [a]",
       "  script: [x]",
     ),
   });
   assert.deepEqual(only(m, SEMANTIC), [
-    ".gitlab-ci.yml 8:20-8:21 error dependencies-later-stage c job: dependency " +
+    ".gitlab-ci.yml 7:20-7:21 error dependencies-later-stage c job: dependency " +
       "b is not defined in current or prior stages",
-    ".gitlab-ci.yml 8:23-8:24 error dependencies-unknown c job: undefined dependency: z",
-    ".gitlab-ci.yml 12:17-12:18 error dependencies-later-stage d job: dependency " +
+    ".gitlab-ci.yml 7:23-7:24 error dependencies-unknown c job: undefined dependency: z",
+    ".gitlab-ci.yml 11:17-11:18 error dependencies-later-stage d job: dependency " +
       "c is not defined in current or prior stages",
-    ".gitlab-ci.yml 16:17-16:18 error dependencies-not-in-needs jobs:e dependencies the a should be part of needs",
+    // GitLab's Job entry checks dependencies against needs first, all in one error, and stops there
+    ".gitlab-ci.yml 15:20-15:21 error dependencies-not-in-needs jobs:e dependencies the b, z should be part of needs",
+    // `needs: []` is no needs to the Job entry (an empty value is not present?)
+    ".gitlab-ci.yml 22:9-22:36 error dependencies-cross-pipeline jobs:g needs corresponding to dependencies " +
+      "must be from the same pipeline",
+  ]);
+});
+
+test("a dependency or need on a job of a stage that does not exist is not in current or prior stages", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "stages: [version]",
+      "version:",
+      "  stage: version",
+      "  dependencies: [other]",
+      "  needs: [other]",
+      "  script: [x]",
+      "other: {stage: build, script: [x]}",
+    ),
+  });
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 4:10-4:15 error needs-later-stage version job: need other is not defined in current or " +
+      "prior stages",
+    ".gitlab-ci.yml 3:17-3:22 error dependencies-later-stage version job: dependency " +
+      "other is not defined in current or prior stages",
+    ".gitlab-ci.yml 6:15-6:20 error stage-unknown other job: chosen stage build does not exist; available stages " +
+      "are .pre, version, .post",
+  ]);
+});
+
+test("a need on a parallel job whose copies' names are over 255 characters is GitLab's error", () => {
+  const long = "a".repeat(252);
+  const m = analyze({
+    ".gitlab-ci.yml": y(`${long}: {script: [x], parallel: 2}`, "t:", `  needs: [${long}]`, "  script: [x]"),
+  });
+  assert.deepEqual(only(m, SEMANTIC), [
+    `.gitlab-ci.yml 2:10-2:262 error needs-name-too-long t job: need \`${long} 1/2\` name is too long ` +
+      "(maximum is 255 characters)",
   ]);
 });
 

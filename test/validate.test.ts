@@ -244,3 +244,45 @@ test("a top-level variable's value must be one of its options, compared as writt
       'N\'s value 1 is not one of its options: "1"',
   ]);
 });
+
+test("an enum value of the wrong type is GitLab's two errors: the type, then the allowed values", () => {
+  const m = analyze({ ".gitlab-ci.yml": y("j:", "  script: [x]", "  when: 1", "  artifacts: {when: 2}") });
+  assert.deepEqual(schemaOnly(m), [
+    ".gitlab-ci.yml 3:20-3:21 error schema-type jobs:j:artifacts when should be a string. " +
+      '"artifacts:when" must be a string',
+    ".gitlab-ci.yml 3:20-3:21 error schema-enum jobs:j:artifacts when should be one of: on_success, on_failure, " +
+      'always. "artifacts:when" must be one of: on_success, on_failure, always',
+    '.gitlab-ci.yml 2:8-2:9 error schema-type jobs:j when should be a string. "when" must be a string',
+    ".gitlab-ci.yml 2:8-2:9 error schema-enum jobs:j when should be one of: on_success, on_failure, always, manual, " +
+      'delayed. "when" must be one of: on_success, on_failure, always, manual, delayed',
+  ]);
+});
+
+test("tags, release ref and milestones, rules:exists, expose_as: as GitLab's entries check them", () => {
+  const tags = Array.from({ length: 50 }, (_, i) => `t${i}`).join(", ");
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "j:",
+      "  script: [x]",
+      `  tags: [${tags}]`,
+      "  release: {tag_name: v1, description: d, ref: 'a..b', milestones: m1}",
+      "  rules: [{exists: {}}, {exists: {project: a/b}}]",
+      "  artifacts: {expose_as: report, paths: [a.txt, '*.txt']}",
+      "k:",
+      "  script: [x]",
+      `  tags: [${tags.replace(", t49", "")}]`,
+      "  release: {tag_name: v1, description: d, ref: 0123abc}",
+    ),
+  });
+  assert.deepEqual(schemaOnly(m), [
+    ".gitlab-ci.yml 5:48-5:55 error schema-pattern jobs:j:artifacts paths can't contain '*' when used with " +
+      "'expose_as'. \"artifacts:paths[1]\" must not hold a '*' wildcard when expose_as is set: the merge request " +
+      "links to each path",
+    '.gitlab-ci.yml 3:47-3:53 error schema-pattern jobs:j:release ref must be a valid ref. "release:ref" must be ' +
+      "a commit SHA or a name git accepts for a branch (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')",
+    ".gitlab-ci.yml 4:33-4:47 error schema-invalid jobs:j:rules:rule:exists config missing required keys: paths. " +
+      '"rules[1]:exists" with "project" also needs "paths"',
+    ".gitlab-ci.yml 2:8-2:248 error schema-limit jobs:j:tags config must be less than the limit of 50 tags. " +
+      '"tags" must have at most 49 items',
+  ]);
+});

@@ -1,6 +1,5 @@
 // spec/lib/gitlab/ci/config/entry/job_spec.rb and processable_spec.rb: one job, named `rspec` as the specs
 // name it; GitLab prefixes the entry's "job ..." messages with the job's place, "jobs:rspec ...".
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const JOB = "spec/lib/gitlab/ci/config/entry/job_spec.rb";
@@ -200,7 +199,6 @@ export const jobCases: SpecCase[] = [
   {
     spec: JOB,
     example: "validations › ... › when the job has needs › ... › and they are only cross pipeline needs",
-    pending: P.CROSS_PIPELINE_DEPENDENCY,
     files: rspec(["script: echo", "dependencies: [rspec]", "needs: [{job: rspec, pipeline: other}]"]),
     expect: { error: "jobs:rspec needs corresponding to dependencies must be from the same pipeline" },
   },
@@ -240,7 +238,6 @@ export const jobCases: SpecCase[] = [
     example:
       "validations › when entry value is not correct › when invalid " +
       "rules are used › with rules nested more than max allowed levels",
-    pending: P.RULES_DEPTH,
     files: rspec(["script: ls", `rules: ${DEEP_RULES}`]),
     expect: { error: "jobs:rspec rules should be an array containing hashes and arrays of hashes" },
   },
@@ -313,7 +310,6 @@ export const jobCases: SpecCase[] = [
   {
     spec: JOB,
     example: "validations › when job is not a pages job › if the config contains a publish entry",
-    pending: P.PUBLISH_OUTSIDE_PAGES,
     files: rspec(["script: echo", "publish: foo"]),
     expect: { error: "jobs:rspec publish can only be used within a `pages` job" },
   },
@@ -369,7 +365,6 @@ export const jobCases: SpecCase[] = [
   {
     spec: JOB,
     example: "when composed › when job is using tags › when limit is reached",
-    pending: P.TAGS_LIMIT,
     files: rspec([`tags: [${Array.from({ length: 100 }, (_, i) => `tag-${i}`).join(", ")}]`, "script: test"]),
     expect: { error: "jobs:rspec:tags config must be less than the limit of 50 tags" },
   },

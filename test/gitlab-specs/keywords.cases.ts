@@ -1,7 +1,6 @@
 // spec/lib/gitlab/ci/config/entry/{environment,release,trigger,bridge}_spec.rb: keywords of one job, which GitLab
 // names "jobs:<job>:environment ...", "jobs:<job>:release ...", "jobs:<job>:trigger ...".
-import * as P from "./pending";
-import { ci, pend, type SpecCase } from "./types";
+import { ci, type SpecCase } from "./types";
 
 const ENVIRONMENT = "spec/lib/gitlab/ci/config/entry/environment_spec.rb";
 const RELEASE = "spec/lib/gitlab/ci/config/entry/release_spec.rb";
@@ -118,12 +117,9 @@ export const keywordCases: SpecCase[] = [
       `{tag_name: v0.06, description: d, ref: ${ref}}`,
     ),
   ),
-  pend(
-    P.MILESTONES_STRING,
-    release(
-      "validation › when value includes 'milestones' keyword › for a single milestone",
-      "{tag_name: v0.06, description: d, milestones: m1}",
-    ),
+  release(
+    "validation › when value includes 'milestones' keyword › for a single milestone",
+    "{tag_name: v0.06, description: d, milestones: m1}",
   ),
   release("validation › when 'tag_message' is nil", "{tag_name: v0.06, description: d, tag_message: null}"),
   release(
@@ -146,13 +142,10 @@ export const keywordCases: SpecCase[] = [
     "{tag_name: v, description: d, released_at: ABC123}",
     "released at must be a valid datetime",
   ),
-  pend(
-    P.RELEASE_REF,
-    release(
-      "#errors › when `ref` is not valid",
-      "{tag_name: v, description: d, ref: 'invalid\\branch'}",
-      "ref must be a valid ref",
-    ),
+  release(
+    "#errors › when `ref` is not valid",
+    "{tag_name: v, description: d, ref: 'invalid\\branch'}",
+    "ref must be a valid ref",
   ),
   release(
     "#errors › when `milestones` is not an array of strings",
@@ -236,13 +229,10 @@ export const keywordCases: SpecCase[] = [
     ["trigger: some/project", "unknown: 123"],
     "jobs:my_bridge config contains unknown keys: unknown",
   ),
-  pend(
-    P.BRIDGE_PARALLEL,
-    bridge(
-      "when bridge config contains parallel › when parallel config is a number",
-      ["trigger: some/project", "parallel: 2"],
-      'jobs:my_bridge:parallel config cannot use "parallel: <number>".',
-    ),
+  bridge(
+    "when bridge config contains parallel › when parallel config is a number",
+    ["trigger: some/project", "parallel: 2"],
+    'jobs:my_bridge:parallel config cannot use "parallel: <number>".',
   ),
   bridge("when bridge config contains parallel › when parallel config is a matrix", [
     "trigger: some/project",

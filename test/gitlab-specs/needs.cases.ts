@@ -1,6 +1,5 @@
 // spec/lib/gitlab/ci/config/entry/needs_spec.rb and need_spec.rb: the needs of job `rspec`, which GitLab names
 // "jobs:rspec:needs ..." and each need "jobs:rspec:needs:need ...". `job_name` is a job of an earlier stage.
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const NEEDS = "spec/lib/gitlab/ci/config/entry/needs_spec.rb";
@@ -95,7 +94,6 @@ export const needsCases: SpecCase[] = [
   {
     spec: NEEDS,
     example: "validations › with too many cross pipeline dependencies",
-    pending: P.CROSS_PIPELINE_LIMIT,
     files: needs(
       `[${Array.from({ length: 6 }, (_, i) => `{pipeline: $UPSTREAM_PIPELINE_${i}, job: job-1}`).join(", ")}]`,
     ),

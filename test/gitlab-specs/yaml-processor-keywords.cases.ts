@@ -156,7 +156,6 @@ export const yamlProcessorKeywordCases: SpecCase[] = [
     "returns errors if job when is not on_success, on_failure or always",
     ["rspec: {script: test, when: 1}"],
     `jobs:rspec when should be one of: ${ALLOWED_WHEN}`,
-    P.WHEN_NOT_A_STRING,
   ),
   errorCase(
     "returns errors if job artifacts:name is not an a string",
@@ -167,7 +166,6 @@ export const yamlProcessorKeywordCases: SpecCase[] = [
     "returns errors if job artifacts:when is not an a predefined value",
     ["stages: [build, test]", "rspec: {script: test, artifacts: {when: 1}}"],
     "jobs:rspec:artifacts when should be one of: on_success, on_failure, always",
-    P.WHEN_NOT_A_STRING,
   ),
   errorCase(
     "returns errors if job artifacts:expire_in is not an a string",

@@ -118,6 +118,26 @@ export const CODES = {
     section: "jobs",
     gitlab: "jobs %{job} config should implement the script:, run:, or trigger: keyword",
   },
+  "job-publish-outside-pages": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "jobs:%{job} publish can only be used within a `pages` job",
+  },
+  "bridge-parallel-number": {
+    severity: "error",
+    section: "jobs",
+    gitlab: 'jobs:%{job}:parallel config cannot use "parallel: <number>".',
+  },
+  "needs-cross-pipeline-limit": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "jobs:%{job}:needs config must be less than or equal to %{limit}",
+  },
+  "rules-too-deep": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "jobs:%{job} rules should be an array containing hashes and arrays of hashes",
+  },
   "job-key-with-rules": {
     severity: "error",
     section: "jobs",
@@ -202,6 +222,11 @@ export const CODES = {
     section: "logic",
     gitlab: "The pipeline has circular dependencies: %{cycle}",
   },
+  "needs-name-too-long": {
+    severity: "error",
+    section: "logic",
+    gitlab: "%{job} job: need `%{need}` name is too long (maximum is %{limit} characters)",
+  },
   "expression-invalid": { severity: "error", section: "logic", gitlab: "%{location} invalid expression syntax" },
   "needs-too-many": {
     severity: "error",
@@ -224,6 +249,11 @@ export const CODES = {
     severity: "error",
     section: "logic",
     gitlab: "jobs:%{job} dependencies the %{dependency} should be part of needs",
+  },
+  "dependencies-cross-pipeline": {
+    severity: "error",
+    section: "logic",
+    gitlab: "jobs:%{job} needs corresponding to dependencies must be from the same pipeline",
   },
   "parallel-matrix-too-many": {
     severity: "error",

@@ -13,6 +13,12 @@ import { get, str } from "./values";
 // - `when: delayed` with no `start_in`: "start in should be a duration";
 // - without `workflow:rules`, a last rule that is only a `when` other than `never` "may allow multiple
 //   pipelines to run" (a warning; processable.rb#validate_against_warnings).
+// - `publish` outside a pages job (named `pages`, or with `pages:` set): "publish can only be used within a
+//   `pages` job" (entry/job.rb);
+// - a trigger job with `parallel: <number>`: "parallel config cannot use "parallel: <number>"." (entry/bridge.rb
+//   allows only the matrix strategy);
+// - more than 5 needs on other pipelines' (or other projects') jobs: "needs config must be less than or equal
+//   to 5" (entry/needs.rb).
 // A job-level `when` with `rules` was refused once; GitLab accepts it now (the spec that said so is gone).
 
 const NOT_WITH_RULES = ["only", "except", "start_in"];
@@ -28,6 +34,17 @@ const MULTIPLE_PIPELINES_DOCS =
   "https://docs.gitlab.com/ee/ci/jobs/job_troubleshooting.html#job-may-allow-multiple-pipelines-to-run-for-a-single-action-warning";
 
 const isNull = (v: CValue | undefined) => v === undefined || (v.kind === "scalar" && v.value === null);
+/** Ruby's `present?`: not nil, false, blank text or an empty list or map. */
+const present = (v: CValue | undefined) =>
+  v !== undefined &&
+  !(
+    v.kind === "scalar" &&
+    (v.value === null || v.value === false || (typeof v.value === "string" && !v.value.trim()))
+  ) &&
+  !(v.kind === "seq" && v.items.length === 0) &&
+  !(v.kind === "map" && v.entries.size === 0);
+/** Needs on jobs of other pipelines (`{pipeline:, job:}`), or of other projects, a job may have (Entry::Needs). */
+export const MAX_CROSS_PIPELINE_NEEDS = 5;
 
 /** Rules as GitLab reads them: nested lists (from `!reference`) flattened, at most 10 levels. */
 export function flatRules(rules: CValue, depth = 0): CValue[] {
@@ -67,6 +84,44 @@ export function keywordCombinationDiagnostics(
           job: job.name,
         });
     }
+    const publish = value.entries.get("publish");
+    if (
+      job.kind === "job" &&
+      publish &&
+      !isNull(publish.value) &&
+      job.name !== "pages" &&
+      !present(get(value, "pages"))
+    )
+      out.push({
+        src: publish.keySrc,
+        severity: "error",
+        code: "job-publish-outside-pages",
+        message: `${where} publish can only be used within a \`pages\` job`,
+        job: job.name,
+      });
+    const parallel = get(value, "parallel");
+    if (job.kind === "bridge" && parallel?.kind === "scalar" && typeof parallel.value === "number")
+      out.push({
+        src: parallel.src,
+        severity: "error",
+        code: "bridge-parallel-number",
+        message: `${where}:parallel config cannot use "parallel: <number>".`,
+        job: job.name,
+      });
+    const needs = get(value, "needs");
+    // other pipelines' jobs, and (GitLab EE's Needs) other projects' jobs, count separately
+    const cross = (key: string) =>
+      needs?.kind === "seq"
+        ? needs.items.filter((n) => n.kind === "map" && n.entries.has(key) && n.entries.has("job")).length
+        : 0;
+    if (cross("pipeline") > MAX_CROSS_PIPELINE_NEEDS || cross("project") > MAX_CROSS_PIPELINE_NEEDS)
+      out.push({
+        src: needs!.src,
+        severity: "error",
+        code: "needs-cross-pipeline-limit",
+        message: `${where}:needs config must be less than or equal to ${MAX_CROSS_PIPELINE_NEEDS}`,
+        job: job.name,
+      });
     if (job.kind === "job") {
       const delayed = str(get(value, "when")) === "delayed";
       const startIn = value.entries.get("start_in");

@@ -243,7 +243,7 @@ function tooDeep(v: CValue, max: number): CSeq | undefined {
 }
 
 /**
- * Script lists nested deeper than GitLab accepts, reported with GitLab's message at the keyword's
+ * Script lists (and rules) nested deeper than GitLab accepts, reported with GitLab's message at the keyword's
  * value (at its !reference when it came through one: the inner reference that went one level too
  * far can be many files away from the job). `job` is the job before flattening.
  */
@@ -261,6 +261,15 @@ export function commandsNestingDiagnostics(name: string, job: CMap): Diagnostic[
     });
   };
   for (const k of SCRIPT_KEYS) check(job.entries.get(k)?.value, k);
+  // rules are flattened as deep (NestedArrayOfHashesOrArraysValidator, lib/gitlab/config/entry/validators.rb)
+  const rules = job.entries.get("rules")?.value;
+  if (rules && tooDeep(rules, MAX_COMMANDS_NESTING))
+    out.push({
+      src: rules.via?.[0]?.at ?? rules.src,
+      severity: "error",
+      code: "rules-too-deep",
+      message: `${name} rules should be an array containing hashes and arrays of hashes`,
+    });
   const hooks = job.entries.get("hooks")?.value;
   if (hooks?.kind === "map") check(hooks.entries.get("pre_get_sources_script")?.value, "hooks:pre_get_sources_script");
   return out;

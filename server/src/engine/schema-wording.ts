@@ -112,6 +112,8 @@ const JOB: readonly Row[] = [
   // config/entry/array_of_strings.rb (tags)
   { at: "tags", keyword: "type", entry: "tags", says: STRINGS },
   { at: "tags/#", keyword: "type", entry: "tags", says: STRINGS },
+  // entry/tags.rb: 50 tags or more (TAGS_LIMIT)
+  { at: "tags", keyword: "maxItems", entry: "tags", says: "config must be less than the limit of 50 tags" },
   // entry/boolean.rb (interruptible)
   { at: "interruptible", keyword: "type", entry: "interruptible", says: "config should be a boolean value" },
   // entry/timeout.rb
@@ -255,6 +257,13 @@ const JOB: readonly Row[] = [
   { at: "artifacts/untracked", keyword: "type", entry: "artifacts", says: "untracked should be a boolean value" },
   { at: "artifacts/paths", keyword: "type", entry: "artifacts", says: "paths should be an array of strings" },
   { at: "artifacts/paths/#", keyword: "type", entry: "artifacts", says: "paths should be an array of strings" },
+  // artifacts.rb: with expose_as, no wildcard in paths
+  {
+    at: "artifacts/paths/#",
+    keyword: "pattern",
+    entry: "artifacts",
+    says: "paths can't contain '*' when used with 'expose_as'",
+  },
   { at: "artifacts/exclude", keyword: "type", entry: "artifacts", says: "exclude should be an array of strings" },
   { at: "artifacts/exclude/#", keyword: "type", entry: "artifacts", says: "exclude should be an array of strings" },
   { at: "artifacts/expose_as", keyword: "type", entry: "artifacts", says: "expose as should be a string" },
@@ -394,6 +403,8 @@ const JOB: readonly Row[] = [
   { at: "release/name", keyword: "type", entry: "release", says: "name should be a string" },
   { at: "release/description", keyword: "type", entry: "release", says: "description should be a string" },
   { at: "release/ref", keyword: "type", entry: "release", says: "ref should be a string" },
+  // release.rb: a commit SHA (Commit.reference_valid?) or a name Gitlab::GitRefValidator accepts
+  { at: "release/ref", keyword: "pattern", entry: "release", says: "ref must be a valid ref" },
   { at: "release/released_at", keyword: "type", entry: "release", says: "released at should be a string" },
   { at: "release/released_at", keyword: "pattern", entry: "release", says: "released at must be a valid datetime" },
   {
@@ -734,12 +745,16 @@ const JOB: readonly Row[] = [
     says: "config has too many entries (maximum %{limit})",
   },
   { at: "rules/#/exists", keyword: "additionalProperties", entry: "rules:rule:exists", says: UNKNOWN },
-  {
-    at: "rules/#/exists",
-    keyword: "required",
-    entry: "rules:rule:exists",
-    says: "config missing required keys: paths",
-  },
+  // an empty map is accepted (exists.rb's ComplexExists); one with project: or ref: needs paths:
+  ...["dependencies", "dependentRequired"].flatMap((keyword) =>
+    ["paths", "project"].map((key) => ({
+      at: "rules/#/exists",
+      keyword,
+      key,
+      entry: "rules:rule:exists",
+      says: `config missing required keys: ${key}`,
+    })),
+  ),
   {
     at: "rules/#/exists/paths",
     keyword: "type",
@@ -866,6 +881,15 @@ const GLOBAL: readonly Row[] = [
     says: "should be a string, an array of strings, or a hash",
   },
   { at: "workflow/rules/#/exists/#", keyword: "type", entry: "workflow:rules:rule:exists", says: STRINGS },
+  ...["dependencies", "dependentRequired"].flatMap((keyword) =>
+    ["paths", "project"].map((key) => ({
+      at: "workflow/rules/#/exists",
+      keyword,
+      key,
+      entry: "workflow:rules:rule:exists",
+      says: `config missing required keys: ${key}`,
+    })),
+  ),
   {
     at: "workflow/rules/#/auto_cancel",
     keyword: "additionalProperties",
@@ -909,14 +933,22 @@ const HEADER: readonly Row[] = [
 
 /** GitLab's message for a schema error, or undefined where GitLab has none. */
 export function gitlabWording(subject: WordingSubject, e: WordingError): string | undefined {
-  if (subject.kind === "none") return undefined;
+  return gitlabWordings(subject, e)[0];
+}
+
+/**
+ * Every error GitLab gives where ours has one: an enum error on a value of the wrong type is two in GitLab,
+ * the type error first and then the allowed values (`when: 1`: "when should be a string" and "when should be
+ * one of: ..."; entry/job.rb validates both), where it has words for both.
+ */
+export function gitlabWordings(subject: WordingSubject, e: WordingError): string[] {
+  if (subject.kind === "none") return [];
   let rows = GLOBAL;
   let path = e.path;
   let prefix = "";
   if (subject.kind === "header") {
     // the Interpolator reports an included file's header errors as the file's: "`t.yml`: header:spec ..."
-    const text = gitlabWordingIn(HEADER, "header", e, path);
-    return text === undefined ? undefined : `${subject.location}${text}`;
+    return wordingsIn(HEADER, "header", e, path).map((text) => `${subject.location}${text}`);
   }
   if (subject.kind === "job") {
     rows = JOB;
@@ -928,22 +960,17 @@ export function gitlabWording(subject: WordingSubject, e: WordingError): string 
   } else if (JOB_SHAPED.includes(path[0])) {
     rows = JOB;
   }
-  return gitlabWordingIn(rows, prefix, e, path);
+  return wordingsIn(rows, prefix, e, path);
 }
 
-function gitlabWordingIn(
-  rows: readonly Row[],
-  prefix: string,
-  e: WordingError,
-  path: readonly string[],
-): string | undefined {
-  // an enum error on a value of the wrong type is the type error GitLab gives first, where it has one
+function wordingsIn(rows: readonly Row[], prefix: string, e: WordingError, path: readonly string[]): string[] {
   // (ajv's `false schema` is our schema's way of writing `not: {}`)
   const keywords =
     e.keyword === "enum" && typeof e.value !== "string"
       ? ["type", "enum"]
       : [e.keyword === "false schema" ? "not" : e.keyword];
   const named = e.params.additionalProperty ?? e.params.missingProperty;
+  const out: string[] = [];
   for (const keyword of keywords)
     for (const row of byKeyword(rows, keyword)) {
       if (row.key !== undefined && row.key !== named) continue;
@@ -951,9 +978,10 @@ function gitlabWordingIn(
       if (row.map !== undefined && row.map !== isMap) continue;
       const names = match(row.at, path);
       if (!names) continue;
-      return fill(row, e, prefix, names, path);
+      out.push(fill(row, e, prefix, names, path));
+      break;
     }
-  return undefined;
+  return out;
 }
 
 /** Each table's rows by keyword, and each pattern's segments, worked out once. */

@@ -106,6 +106,9 @@ function matrixSize(parallel: CValue | undefined): number {
   return total;
 }
 
+/** A job's name as Ruby's String#inspect writes it in a list (GitLab's job names are plain text). */
+const inspect = (name: string) => JSON.stringify(name);
+
 export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const out: Diagnostic[] = [];
   /** The job being checked, which the findings are about. */
@@ -139,10 +142,21 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   }
   const stageOf = (name: string): string => str(get(effective.get(jobOf.get(name) ?? name), "stage")) ?? "test";
   const stageIndex = (name: string) => input.stages.indexOf(stageOf(name));
-  /** True when `dep` runs in a later stage than `job`; unknown stages are reported on their own. */
+  /**
+   * True when `dep` runs in a later stage than `job`, or in a stage that does not exist (YamlProcessor's
+   * validate_job_dependency!: "not defined in current or prior stages"); a job whose own stage does not exist
+   * is reported for that alone (GitLab checks a job's stage first).
+   */
   const later = (dep: string, job: string) =>
-    stageIndex(dep) >= 0 && stageIndex(job) >= 0 && stageIndex(dep) > stageIndex(job);
+    stageIndex(job) >= 0 && (stageIndex(dep) < 0 || stageIndex(dep) > stageIndex(job));
+  /** A dependency in no stage may be in one of the stages of an include that cannot be read. */
+  const laterSeverity = (dep: string): Severity => (stageIndex(dep) < 0 ? unknownSeverity : "error");
   const graph = new Map<string, NeedRef[]>();
+  /** The names a need on this job stands for: its copies', if it is parallel. */
+  const expandedNames = (name: string): string[] =>
+    jobOf.get(name) === name && (instancesOf.get(name) ?? 0) > 0
+      ? instanceNames(name, get(effective.get(name), "parallel"))
+      : [name];
   // GitLab counts needs after its Normalizer has expanded them: a need on a parallel job is a need
   // on each copy, one with `parallel:matrix` a need on each chosen permutation
   const expandedCount = (n: NeedRef): number =>
@@ -185,8 +199,22 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
             unknownSeverity,
           );
         }
-      } else if (later(n.name, job)) {
-        report(n.src, "needs-later-stage", `${job} job: need ${n.name} is not defined in current or prior stages`);
+      } else {
+        // a need on a parallel job is a need on each copy, whose names GitLab checks again (yaml_processor.rb)
+        const long = n.matrix ? undefined : expandedNames(n.name).find((e) => [...e].length > MAX_JOB_NAME);
+        if (long !== undefined)
+          report(
+            n.src,
+            "needs-name-too-long",
+            `${job} job: need \`${long}\` name is too long (maximum is ${MAX_JOB_NAME} characters)`,
+          );
+        else if (later(n.name, job))
+          report(
+            n.src,
+            "needs-later-stage",
+            `${job} job: need ${n.name} is not defined in current or prior stages`,
+            laterSeverity(n.name),
+          );
       }
     }
     const duplicated = [...seen].filter(([, c]) => c > 1).map(([n]) => n);
@@ -254,27 +282,44 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
 
     const deps = get(job, "dependencies");
     if (deps?.kind === "seq") {
+      // the Job entry's check comes first, and GitLab stops there (entry/job.rb): with needs, every dependency
+      // must be one of them, and needs only on other pipelines cannot serve any
+      const needsValue = get(job, "needs");
+      const hasNeeds = needsValue?.kind === "seq" && needsValue.items.length > 0;
       const needNames = new Set(needs.map((n) => n.name));
-      const hasNeeds = get(job, "needs")?.kind === "seq";
-      for (const d of deps.items) {
-        const name = str(d);
-        if (name === undefined) continue;
-        if (!jobOf.has(name))
-          report(
-            d.src,
-            "dependencies-unknown",
-            `${j.name} job: undefined dependency: ${name}${maybeExternal}`,
-            unknownSeverity,
-          );
-        else if (later(name, j.name))
-          report(
-            d.src,
-            "dependencies-later-stage",
-            `${j.name} job: dependency ${name} is not defined in current or prior stages`,
-          );
-        else if (hasNeeds && !needNames.has(name))
-          report(d.src, "dependencies-not-in-needs", `jobs:${j.name} dependencies the ${name} should be part of needs`);
-      }
+      const crossOnly = hasNeeds && needs.length === 0;
+      const named = deps.items.filter((d) => str(d) !== undefined);
+      const missing = hasNeeds && !crossOnly ? named.filter((d) => !needNames.has(str(d)!)) : [];
+      if (crossOnly && named.length > 0)
+        report(
+          needsValue!.src,
+          "dependencies-cross-pipeline",
+          `jobs:${j.name} needs corresponding to dependencies must be from the same pipeline`,
+        );
+      else if (missing.length > 0)
+        report(
+          missing[0].src,
+          "dependencies-not-in-needs",
+          `jobs:${j.name} dependencies the ${missing.map((d) => str(d)).join(", ")} should be part of needs`,
+        );
+      else
+        for (const d of named) {
+          const name = str(d)!;
+          if (!jobOf.has(name))
+            report(
+              d.src,
+              "dependencies-unknown",
+              `${j.name} job: undefined dependency: ${name}${maybeExternal}`,
+              unknownSeverity,
+            );
+          else if (later(name, j.name))
+            report(
+              d.src,
+              "dependencies-later-stage",
+              `${j.name} job: dependency ${name} is not defined in current or prior stages`,
+              laterSeverity(name),
+            );
+        }
     }
 
     const parallel = get(job, "parallel");
@@ -358,7 +403,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     report(
       cyclic(closing)!.src,
       "needs-cycle",
-      `The pipeline has circular dependencies: topological sort failed: [${component.map((c) => JSON.stringify(c)).join(", ")}]`,
+      `The pipeline has circular dependencies: topological sort failed: [${component.map(inspect).join(", ")}]`,
     );
   };
   for (const name of graph.keys()) if (!index.has(name)) connect(name);

@@ -7,7 +7,7 @@ import { allowedProperties, collapseErrors, suggest, typeWords } from "./schema-
 import type { CEntry, CMap, CValue, Diagnostic, Related, Src } from "./types";
 import { gatherRelated } from "./gather";
 import { markInclusions, type InclusionKeys } from "./inclusions";
-import { gitlabWording, type WordingSubject } from "./schema-wording";
+import { gitlabWordings, type WordingSubject } from "./schema-wording";
 import { get, mapOf, rubyInspect, toJS } from "./values";
 
 // Schema validation of what GitLab validates: the resolved config. Each error is mapped back
@@ -124,8 +124,11 @@ interface Subject {
   readonly wording: WordingSubject;
 }
 
-/** GitLab's message where it has one, then ours: "<GitLab's>. <ours>". */
-function message(
+/**
+ * GitLab's message where it has one, then ours: "<GitLab's>. <ours>". Two where GitLab gives two errors for
+ * ours (an enum value of the wrong type: its type, then the allowed values), each with our words for it.
+ */
+function messages(
   e: ErrorObject,
   at: Located,
   subject: Subject,
@@ -134,9 +137,10 @@ function message(
   hint: string | undefined,
   wording: WordingSubject,
   unknownKeys: readonly string[] | undefined,
-): string {
+): { code: Code; message: string }[] {
   const ours = ourMessage(e, at, subject, owners, entrySrc, hint);
-  const gitlab = gitlabWording(wording, {
+  const code = SCHEMA_CODES[e.keyword] ?? "schema-invalid";
+  const gitlab = gitlabWordings(wording, {
     keyword: e.keyword,
     path: e.instancePath
       .split("/")
@@ -146,8 +150,14 @@ function message(
     value: e.keyword === "additionalProperties" ? undefined : shallow(at.node),
     unknownKeys,
   });
-  if (!gitlab) return ours;
-  return `${gitlab}${gitlab.endsWith(".") ? "" : "."} ${ours}`;
+  const joined = (g: string, o: string) => `${g}${g.endsWith(".") ? "" : "."} ${o}`;
+  if (gitlab.length === 0) return [{ code, message: ours }];
+  if (gitlab.length === 1) return [{ code, message: joined(gitlab[0], ours) }];
+  const label = at.label ? `"${at.label}"` : subject.title;
+  return [
+    { code: "schema-type", message: joined(gitlab[0], `${label} must be ${typeWords("string")}`) },
+    { code, message: joined(gitlab[1], ours) },
+  ];
 }
 
 /** The value at an error, as much as its wording needs: a scalar, a list (items left out), a map's keys. */
@@ -315,24 +325,18 @@ function checkErrors(errors: readonly ErrorObject[], subject: Subject, owners: O
         : undefined;
     const fixes =
       hint && entrySrc ? [{ title: `Change to "${hint}"`, edits: [{ src: entrySrc, newText: hint }] }] : undefined;
-    out.push({
-      src,
-      severity: "error",
-      code: SCHEMA_CODES[e.keyword] ?? "schema-invalid",
-      message: message(
-        e,
-        at,
-        subject,
-        owners,
-        entrySrc,
-        hint,
-        shared ? { kind: "none" } : subject.wording,
-        unknownKeys.get(e.instancePath),
-      ),
-      related,
-      fixes,
-      job: subject.job,
-    });
+    const wording = shared ? ({ kind: "none" } as const) : subject.wording;
+    for (const { code, message } of messages(
+      e,
+      at,
+      subject,
+      owners,
+      entrySrc,
+      hint,
+      wording,
+      unknownKeys.get(e.instancePath),
+    ))
+      out.push({ src, severity: "error", code, message, related, fixes, job: subject.job });
   }
   return unwritten;
 }
