@@ -142,6 +142,17 @@ const CASES: Record<string, Record<string, string>> = {
       "  script: [x]",
     ),
   },
+  "job-name-type": { ".gitlab-ci.yml": y("10: {script: [x]}") },
+  "policy-regexp-invalid": { ".gitlab-ci.yml": y("j: {script: [x], only: ['/*x/']}") },
+  "needs-matrix-unknown": {
+    ".gitlab-ci.yml": y(
+      "a: {script: [x], parallel: {matrix: [{OS: [l]}]}}",
+      "j:",
+      "  script: [x]",
+      "  parallel: {matrix: [{OS: [l]}]}",
+      "  needs: [{job: a, parallel: {matrix: [{OS: ['$[[ matrix.NOPE ]]']}]}}]",
+    ),
+  },
   "job-name-blank": { ".gitlab-ci.yml": y("'': {script: [x]}") },
   "default-conflict": { ".gitlab-ci.yml": y("image: a", "default: {image: b}", "j: {script: [x]}") },
   "config-no-visible-job": { ".gitlab-ci.yml": y(".t: {script: [x]}") },

@@ -194,3 +194,38 @@ test("publish outside pages, parallel: N on a trigger job, too many cross-pipeli
     ],
   );
 });
+
+test("a job key YAML reads as a number or boolean is GitLab's 'name should be a symbol', as Ruby prints it", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y("10: {script: [x]}", "3.5: {script: [x]}", "yes: {script: [x]}", "'11': {script: [x]}"),
+  });
+  assert.deepEqual(
+    diags(m).filter((d) => d.includes("job-name-type")),
+    [
+      ".gitlab-ci.yml 0:0-0:2 error job-name-type jobs:10 name should be a symbol",
+      ".gitlab-ci.yml 1:0-1:3 error job-name-type jobs:3.5 name should be a symbol",
+      ".gitlab-ci.yml 2:0-2:3 error job-name-type jobs:true name should be a symbol",
+    ],
+  );
+});
+
+test("an only/except ref that RE2 cannot read is GitLab's re2 error, at the ref", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "a: {script: [x], only: [main, '/^release-.*$/i', '/*x/']}",
+      "b: {script: [x], except: {refs: ['/a(?=b)/']}}",
+      "c: {script: [x], only: ['/ok/x']}",
+    ),
+  });
+  assert.deepEqual(
+    diags(m).filter((d) => d.includes("policy-regexp-invalid")),
+    [
+      ".gitlab-ci.yml 0:49-0:55 error policy-regexp-invalid jobs:a:only config should be an array of strings or " +
+        "regular expressions using re2 syntax",
+      ".gitlab-ci.yml 1:33-1:43 error policy-regexp-invalid jobs:b:except refs should be an array of strings or " +
+        "regular expressions using re2 syntax",
+      ".gitlab-ci.yml 2:24-2:31 error policy-regexp-invalid jobs:c:only config should be an array of strings or " +
+        "regular expressions using re2 syntax",
+    ],
+  );
+});

@@ -409,3 +409,18 @@ test("a need with a huge name gets no did-you-mean, and no edit distance of huge
   assert.equal(suggest("x".repeat(256), ["x".repeat(255)]), undefined);
   assert.equal(suggest("build", ["x".repeat(100_000), "biuld"]), "biuld");
 });
+
+test("$[[ matrix.X ]] in a need's matrix must name a dimension of each entry of the job's own matrix", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "build: {script: [x], parallel: {matrix: [{OS: [linux], ARCH: [amd64, arm64]}]}}",
+      "test:",
+      "  script: [x]",
+      "  parallel: {matrix: [{OS: [linux], ARCH: [amd64]}, {OS: [mac]}]}",
+      "  needs: [{job: build, parallel: {matrix: [{OS: ['$[[ matrix.OS ]]'], ARCH: ['$[[ matrix.ARCH ]]']}]}}]",
+    ),
+  });
+  assert.deepEqual(only(m, SEMANTIC), [
+    ".gitlab-ci.yml 4:77-4:97 error needs-matrix-unknown test job: 'ARCH' does not exist in matrix configuration",
+  ]);
+});

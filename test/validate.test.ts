@@ -286,3 +286,22 @@ test("tags, release ref and milestones, rules:exists, expose_as: as GitLab's ent
       '"tags" must have at most 49 items',
   ]);
 });
+
+test("an environment name outside GitLab's characters, or starting or ending with '/', is GitLab's error", () => {
+  const m = analyze({
+    ".gitlab-ci.yml": y(
+      "a: {script: [x], environment: 'production:staging'}",
+      "b: {script: [x], environment: {name: review/}}",
+      "c: {script: [x], environment: {name: 'review/${CI_COMMIT_REF_SLUG} 1.0'}}",
+    ),
+  });
+  assert.deepEqual(
+    schemaOnly(m).map((d) => d.split(". ")[0]),
+    [
+      ".gitlab-ci.yml 0:30-0:50 error schema-pattern jobs:a:environment name can contain only letters, digits, '-', " +
+        "'_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/'",
+      ".gitlab-ci.yml 1:37-1:44 error schema-pattern jobs:b:environment name can contain only letters, digits, '-', " +
+        "'_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/'",
+    ],
+  );
+});

@@ -1,5 +1,4 @@
 // spec/lib/gitlab/ci/yaml_processor_spec.rb: artifacts, release, environments, timeout, dependencies, needs.
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const SPEC = "spec/lib/gitlab/ci/yaml_processor_spec.rb";
@@ -107,7 +106,6 @@ export const yamlProcessorErrorCases: SpecCase[] = [
     "#environment › is not a valid string",
     ["deploy_to_production: {stage: deploy, script: test, environment: 'production:staging'}"],
     `jobs:deploy_to_production:environment name ${ENV_NAME}`,
-    P.ENVIRONMENT_NAME,
   ),
   {
     spec: SPEC,

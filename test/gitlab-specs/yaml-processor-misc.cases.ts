@@ -1,6 +1,5 @@
 // spec/lib/gitlab/ci/yaml_processor_spec.rb: when/rules, cross-pipeline needs, hidden jobs, anchors, "#execute",
 // parent-child pipelines; and the smaller spec/lib/gitlab/ci/yaml_processor/test_cases/*_spec.rb split from it.
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const SPEC = "spec/lib/gitlab/ci/yaml_processor_spec.rb";
@@ -249,7 +248,6 @@ export const yamlProcessorMiscCases: SpecCase[] = [
   {
     spec: "spec/lib/gitlab/ci/yaml_processor/test_cases/needs_parallel_matrix_spec.rb",
     example: "when using matrix expressions › when matrix expressions reference non-existent values",
-    pending: P.MATRIX_EXPRESSION,
     files: ci(
       "build:",
       "  script: echo build",

@@ -1,5 +1,4 @@
 // spec/lib/gitlab/ci/yaml_processor_spec.rb: workflow, warnings, rules:needs, only/except.
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const SPEC = "spec/lib/gitlab/ci/yaml_processor_spec.rb";
@@ -22,7 +21,6 @@ const onlyExcept: SpecCase[] = (["only", "except"] as const).flatMap((key): Spec
   {
     spec: SPEC,
     example: `only / except policies validations › when \`${key}\` has an invalid value › when it is invalid regex`,
-    pending: P.ONLY_REGEX,
     files: ci("rspec:", "  script: rspec", `  ${key}: ["/*invalid/"]`),
     expect: { error: `jobs:rspec:${key} config should be an array of strings or regular expressions using re2 syntax` },
   },

@@ -169,6 +169,12 @@ export const CODES = {
     gitlab: "jobs:%{job} name is too long (maximum is %{limit} characters)",
   },
   "job-blank": { severity: "error", section: "jobs", gitlab: "jobs:%{job} config can't be blank" },
+  "job-name-type": { severity: "error", section: "jobs", gitlab: "jobs:%{job} name should be a symbol" },
+  "policy-regexp-invalid": {
+    severity: "error",
+    section: "jobs",
+    gitlab: "jobs:%{job}:%{keyword} %{attribute} should be an array of strings or regular expressions using re2 syntax",
+  },
   "job-name-blank": { severity: "error", section: "jobs", gitlab: "jobs:job name can't be blank" },
   "default-conflict": {
     severity: "error",
@@ -249,6 +255,11 @@ export const CODES = {
     severity: "error",
     section: "logic",
     gitlab: "jobs:%{job} dependencies the %{dependency} should be part of needs",
+  },
+  "needs-matrix-unknown": {
+    severity: "error",
+    section: "logic",
+    gitlab: "%{job} job: '%{name}' does not exist in matrix configuration",
   },
   "dependencies-cross-pipeline": {
     severity: "error",

@@ -1,5 +1,6 @@
 import type { JobInfo } from "./jobs";
 import type { CMap, CValue, Diagnostic } from "./types";
+import { untrustedRegexp } from "./untrusted-regexp";
 import { get, str } from "./values";
 
 // Keywords a job may not combine, and the one warning GitLab gives about `rules`, as its job entries
@@ -19,6 +20,9 @@ import { get, str } from "./values";
 //   allows only the matrix strategy);
 // - more than 5 needs on other pipelines' (or other projects') jobs: "needs config must be less than or equal
 //   to 5" (entry/needs.rb).
+// - an only/except ref written as a regular expression (`/.../flags`) that RE2 cannot compile, or with flags
+//   other than i, s, m, U: "config should be an array of strings or regular expressions using re2 syntax"
+//   (ArrayOfStringsOrRegexpsValidator, lib/gitlab/config/entry/validators.rb, and UntrustedRegexp::RubySyntax).
 // A job-level `when` with `rules` was refused once; GitLab accepts it now (the spec that said so is gone).
 
 const NOT_WITH_RULES = ["only", "except", "start_in"];
@@ -53,6 +57,32 @@ export function flatRules(rules: CValue, depth = 0): CValue[] {
   return rules.items.flatMap((r) => (r.kind === "seq" ? flatRules(r, depth + 1) : [r]));
 }
 
+/** Whether GitLab takes an only/except ref: a plain name, or `/pattern/flags` that RE2 compiles. */
+function validRef(ref: string): boolean {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(ref);
+  if (!m) return true;
+  if (!/^[ismU]*$/.test(m[2])) return false;
+  return untrustedRegexp(m[2] ? `(?${m[2]})${m[1]}` : m[1]) !== undefined;
+}
+
+/** The only/except refs RE2 cannot read, each with GitLab's error for its place. */
+function policyRefs(where: string, key: "only" | "except", policy: CValue | undefined, job: string): Diagnostic[] {
+  const list = policy?.kind === "map" ? get(policy, "refs") : policy;
+  if (list?.kind !== "seq") return [];
+  const bad = list.items.find((r) => r.kind === "scalar" && typeof r.value === "string" && !validRef(r.value));
+  if (!bad) return [];
+  const attribute = policy?.kind === "map" ? "refs" : "config";
+  return [
+    {
+      src: bad.src,
+      severity: "error",
+      code: "policy-regexp-invalid",
+      message: `${where}:${key} ${attribute} should be an array of strings or regular expressions using re2 syntax`,
+      job,
+    },
+  ];
+}
+
 export function keywordCombinationDiagnostics(
   jobs: ReadonlyMap<string, JobInfo>,
   workflowHasRules: boolean,
@@ -84,6 +114,7 @@ export function keywordCombinationDiagnostics(
           job: job.name,
         });
     }
+    for (const key of ["only", "except"] as const) out.push(...policyRefs(where, key, get(value, key), job.name));
     const publish = value.entries.get("publish");
     if (
       job.kind === "job" &&

@@ -1,4 +1,5 @@
 import type { CEntry, CMap, CSeq, CValue, Diagnostic, Src, Via } from "./types";
+import { resolvePlainScalar } from "./scalars";
 import { get, mapOf, scalar, str, throughVia, withVia } from "./values";
 
 // What each top-level key is (Entry::Root / Entry::Jobs), and a job's effective definition:
@@ -52,6 +53,8 @@ export interface JobInfo {
   readonly keySrc: Src;
   /** After includes, extends and !reference; not yet flattened or defaulted. */
   readonly value: CValue;
+  /** The key was quoted: it is a string whatever it says. */
+  readonly quoted?: boolean;
 }
 
 function jobType(name: string, v: CValue): JobKind | undefined {
@@ -70,7 +73,12 @@ export function classify(config: CMap): Map<string, JobInfo> {
     // a keyword stays a keyword unless it holds a job (GitLab's filter_jobs! quirk: `default: {script: …}`)
     const keyword = GLOBAL_KEYWORDS.includes(name) && type !== "job" && type !== "bridge";
     const kind: JobKind = keyword ? "keyword" : (type ?? "invalid");
-    out.set(name, { name, kind, keySrc: e.keySrc, value: e.value });
+    out.set(
+      name,
+      e.keyInner
+        ? { name, kind, keySrc: e.keySrc, value: e.value, quoted: true }
+        : { name, kind, keySrc: e.keySrc, value: e.value },
+    );
   }
   return out;
 }
@@ -101,6 +109,19 @@ export function jobShapeDiagnostics(
             }
           : { src: j.keySrc, severity: "error", code: "job-no-script", job: j.name, message: text },
       );
+    }
+    const key = j.quoted || j.kind === "keyword" || j.kind === "hidden" ? j.name : resolvePlainScalar(j.name);
+    if (typeof key === "number" || typeof key === "boolean") {
+      // Psych reads `10:` as an Integer and `yes:` as true; Entry::Job wants a Symbol (`validates :name, type:
+      // Symbol`, entry/job.rb) and names the key as Ruby prints it
+      // (a float key such as `3.0:` reaches us as "3": GitLab prints 3.0)
+      const shown = String(key);
+      out.push({
+        src: j.keySrc,
+        severity: "error",
+        code: "job-name-type",
+        message: `jobs:${shown} name should be a symbol`,
+      });
     }
     if ((j.kind === "job" || j.kind === "bridge") && j.name === "") {
       // Entry::Processable: `validates :name, presence: true` (lib/gitlab/ci/config/entry/processable.rb)

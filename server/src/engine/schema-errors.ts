@@ -83,6 +83,8 @@ function mergeTypes(errors: ErrorObject[]): ErrorObject {
   return { ...atRoot[0], keyword: "type", params: { type: [...types].join(",") } };
 }
 
+const STRING_KEYWORDS = new Set(["pattern", "minLength", "maxLength", "format"]);
+
 function dedupeByPath(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   const out: ErrorObject[] = [];
@@ -96,7 +98,10 @@ function dedupeByPath(errors: ErrorObject[]): ErrorObject[] {
   // the paths that have either are gathered once, so this stays linear in the number of errors
   const outranked = new Set<string>();
   for (const o of out) {
-    if (o.keyword === "enum") outranked.add(o.instancePath);
+    // a string-only keyword that failed means the value is a string that one branch took: a type error at the
+    // same place comes from a branch the value was never meant for (its schema reached through a $ref, whose
+    // errors do not carry the anyOf's path)
+    if (o.keyword === "enum" || STRING_KEYWORDS.has(o.keyword)) outranked.add(o.instancePath);
     for (let i = o.instancePath.lastIndexOf("/"); i >= 0; i = o.instancePath.lastIndexOf("/", i - 1)) {
       outranked.add(o.instancePath.slice(0, i));
       if (i === 0) break;

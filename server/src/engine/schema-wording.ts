@@ -352,6 +352,15 @@ const JOB: readonly Row[] = [
   { at: "environment", keyword: "type", entry: "environment", says: "config should be a hash or a string" },
   { at: "environment", keyword: "additionalProperties", entry: "environment", says: UNKNOWN },
   { at: "environment", keyword: "required", key: "name", entry: "environment", says: "name can't be blank" },
+  // environment.rb: Gitlab::Regex.environment_name_regex, for the name alone or in the hash
+  ...["environment", "environment/name"].map((at) => ({
+    at,
+    keyword: "pattern",
+    entry: "environment",
+    says:
+      "name can contain only letters, digits, '-', '_', '/', '$', '{', '}', '.', and spaces, but it cannot start " +
+      "or end with '/'",
+  })),
   { at: "environment/url", keyword: "type", entry: "environment", says: "url should be a string" },
   {
     at: "environment/url",

@@ -226,6 +226,31 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
       );
   };
   const templateStages = new Map<string, Diagnostic & { related: Related[] }>();
+  /**
+   * `$[[ matrix.X ]]` in a need's parallel:matrix takes X from each of the job's own permutations, so X must be a
+   * dimension of every entry of its matrix (Gitlab::Ci::Config::Interpolation::MatrixInterpolator's error).
+   */
+  const matrixExpressions = (name: string, job: CMap, needs: readonly NeedRef[]) => {
+    const own = get(get(job, "parallel"), "matrix");
+    if (own?.kind !== "seq") return;
+    const entries = own.items.filter((e): e is CMap => e.kind === "map");
+    if (entries.length === 0) return;
+    const known = (v: string) => entries.every((e) => e.entries.has(v));
+    for (const n of needs) {
+      const matrix = get(get(n.entry, "parallel"), "matrix");
+      if (!n.matrix || matrix?.kind !== "seq") continue;
+      for (const entry of matrix.items) {
+        if (entry.kind !== "map") continue;
+        for (const e of entry.entries.values())
+          for (const v of e.value.kind === "seq" ? e.value.items : [e.value]) {
+            if (v.kind !== "scalar" || typeof v.value !== "string") continue;
+            for (const m of v.value.matchAll(/\$\[\[\s*matrix\.([\w-]+)\s*\]\]/g))
+              if (!known(m[1]))
+                report(v.src, "needs-matrix-unknown", `${name} job: '${m[1]}' does not exist in matrix configuration`);
+          }
+      }
+    }
+  };
 
   for (const j of visible) {
     checkpoint();
@@ -274,6 +299,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
 
     const needs = needRefs(get(job, "needs"));
     graph.set(j.name, needs);
+    matrixExpressions(j.name, job, needs);
     checkNeeds(j.name, get(job, "needs"), needs);
     // a rule's needs are checked as the job's own are (YamlProcessor#validate_job_needs! on each rule)
     const rules = get(job, "rules");
