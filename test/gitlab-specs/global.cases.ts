@@ -1,5 +1,4 @@
 // The global keywords: spec/lib/gitlab/ci/config/entry/{root,variables,workflow,default}_spec.rb.
-import * as P from "./pending";
 import { ci, type SpecCase } from "./types";
 
 const ROOT = "spec/lib/gitlab/ci/config/entry/root_spec.rb";

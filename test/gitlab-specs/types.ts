@@ -41,7 +41,7 @@ export function ci(...lines: string[]): Record<string, string> {
   return { ".gitlab-ci.yml": y(...lines) };
 }
 
-/** The case, marked as one we fail today, for this reason (one of ./pending's). */
+/** The case, marked as one we fail today, for this reason (what GitLab does, and where ours is made). */
 export function pend(pending: string, c: SpecCase): SpecCase {
   return { ...c, pending };
 }
