@@ -2,6 +2,8 @@
 // ../shared/corpus/real is converted (Docker executor, or both with --all-executors), the edited
 // config is analysed again and must gain no error, no YAML error and no runner-tag finding, and
 // all generated functions of a config, put in one module, must type-check against the real SDK.
+// A converted job keeps its effective runner tags unless the action's title names the new ones
+// ("runs on gitlab-org-docker"): a change the title does not announce is a failure.
 // Skips cleanly without ../shared. Needs a build (out/).
 import fs from "node:fs";
 import path from "node:path";
@@ -21,7 +23,7 @@ const { DiskHost } = out("server/src/node/disk-host.js");
 const { OverlayHost } = out("server/src/engine/memory-host.js");
 const { readProjectSettings } = out("server/src/workspace/settings.js");
 const { withLints } = out("server/src/lint/registry.js");
-const { convertJob } = out("server/src/features/dagger/convert.js");
+const { convertJob, effectiveTags } = out("server/src/features/dagger/convert.js");
 const { newModuleFiles } = out("server/src/features/dagger/module.js");
 const { typecheckModule } = out("test/typecheck.js");
 
@@ -29,6 +31,7 @@ const executors = process.argv.includes("--all-executors") ? ["docker", "kuberne
 const key = (d) => `${d.code}|${d.src.file}|${d.message}`;
 const TAGS = new Set(["conflicting-runner-tags", "dind-without-docker-tag"]);
 let failures = 0;
+const totals = { converted: 0, announced: 0, silent: 0, cacheDropped: 0 };
 for (const name of fs.readdirSync(real).sort()) {
   const dir = path.join(real, name);
   const settingsFile = path.join(dir, ".pipewright.yml");
@@ -46,12 +49,15 @@ for (const name of fs.readdirSync(real).sort()) {
   const methods = new Map();
   let converted = 0;
   const broken = [];
+  const tagged = { announced: 0, silent: [] };
   for (const job of model.jobs.values()) {
     if (job.kind !== "job") continue;
     for (const executor of executors) {
       const c = convertJob(model, job.name, { executor });
       if (!c) continue;
       converted++;
+      if (/drops its cache/.test(c.title)) totals.cacheDropped++;
+      const tagsBefore = effectiveTags(model, job.name);
       methods.set(c.method.match(/^ {2}(\w+)\(/m)[1], c.method);
       const edited = new Map();
       for (const e of [...c.configEdits].sort((a, b) => b.src.start - a.src.start)) {
@@ -60,6 +66,19 @@ for (const name of fs.readdirSync(real).sort()) {
       }
       engine.setHost(new OverlayHost(disk, edited));
       const after = withLints(engine.analyze({ root: rootFile }), lint);
+      // the job really extends `.dagger` (a `- .dagger` item once landed in a new script instead)
+      if (!(after.extendsParents.get(job.name) ?? []).some((p) => p.name === ".dagger"))
+        broken.push(`${job.name} (${executor}): does not extend .dagger after the edit`);
+      const tagsAfter = effectiveTags(after, job.name);
+      const same = (a, b) => a.length === b.length && a.every((t, i) => t === b[i]);
+      if (!same(tagsBefore, tagsAfter)) {
+        if (
+          c.title.includes(`runs on ${tagsAfter.join(", ")})`) ||
+          c.title.includes(`runs on ${tagsAfter.join(", ")},`)
+        )
+          tagged.announced++;
+        else tagged.silent.push(`${job.name} (${executor}): tags [${tagsBefore}] became [${tagsAfter}]: "${c.title}"`);
+      }
       // the edited version reused the entries of big files and moved them; analysing the original
       // again puts them back where `model`, used for the next job, has them
       engine.setHost(disk);
@@ -82,12 +101,22 @@ for (const name of fs.readdirSync(real).sort()) {
   const ms = Math.round(performance.now() - t0);
   console.log(
     `${name}: ${converted} conversions, ${broken.length} broke the config, ` +
+      `${tagged.announced} tag changes announced, ${tagged.silent.length} silent, ` +
       `${methods.size} functions, ${typeErrors.length} type errors, ${ms} ms`,
   );
   for (const b of broken.slice(0, 5)) console.log(`  ${b}`);
+  for (const b of tagged.silent.slice(0, 5)) console.log(`  ${b}`);
+  totals.converted += converted;
+  totals.announced += tagged.announced;
+  totals.silent += tagged.silent.length;
+  failures += tagged.silent.length;
   for (const t of typeErrors.slice(0, 5)) console.log(`  ${t}`);
   failures += broken.length + typeErrors.length;
 }
+console.log(
+  `${totals.converted} conversions: ${totals.announced} change the job's tags as their title says, ` +
+    `${totals.silent} silently; ${totals.cacheDropped} drop the job's cache`,
+);
 console.log(
   failures
     ? `dagger corpus check: ${failures} failures`

@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import type { Model } from "../server/src/engine/engine";
-import { convertJob, type Conversion, type Executor } from "../server/src/features/dagger/convert";
+import { conversions } from "../server/src/features/dagger/actions";
+import { convertJob, effectiveTags, type Conversion, type Executor } from "../server/src/features/dagger/convert";
 import { findModule, newModuleFiles } from "../server/src/features/dagger/module";
 import { analyze, applyFix, y } from "./helpers";
 import { typecheckModule } from "./typecheck";
@@ -158,6 +159,7 @@ test(
       ),
     };
     const { c, after } = convert(files, "test");
+    assert.equal(c.title, 'Convert job "test" to a Dagger Function (Docker executor, runs on gitlab-org-docker)');
     assert.equal(
       c.call,
       'dagger call test --source=. --ci-commit-sha="$CI_COMMIT_SHA" --ci-api-v-4-url="$CI_API_V4_URL" ' +
@@ -334,7 +336,7 @@ test(
       ),
     };
     const { c, after } = convert(files, "unit", "kubernetes");
-    assert.equal(c.title, 'Convert job "unit" to a Dagger Function (Kubernetes executor)');
+    assert.equal(c.title, 'Convert job "unit" to a Dagger Function (Kubernetes executor, runs on dagger-node)');
     assert.deepEqual(c.createFiles, {});
     assert.equal(
       after[".gitlab-ci.yml"],
@@ -480,3 +482,195 @@ test(
     checkResult(after);
   },
 );
+
+// The job keeps its runners: `.dagger` comes last in `extends`, so its tags would beat those the job
+// inherits; the title names the tags whenever they change.
+
+const SETUP_DOCKER_ORG = SETUP_DOCKER(true);
+
+test("tags a job takes from a template stay: the job gets them as its own, over .dagger's", () => {
+  const files = {
+    ".gitlab-ci.yml": y(
+      "default:",
+      "  tags: [gitlab-org]",
+      ".arm:",
+      "  tags: [saas-linux-medium-arm64]",
+      "build:",
+      "  extends: .arm",
+      "  script: [make]",
+    ),
+  };
+  const { c, after } = convert(files, "build");
+  assert.equal(c.title, 'Convert job "build" to a Dagger Function (Docker executor)');
+  assert.equal(
+    after[".gitlab-ci.yml"],
+    y(
+      "default:",
+      "  tags: [gitlab-org]",
+      ".arm:",
+      "  tags: [saas-linux-medium-arm64]",
+      "",
+      SETUP_DOCKER_ORG,
+      "build:",
+      "  tags: [saas-linux-medium-arm64]",
+      "  extends: [.arm, .dagger]",
+      "  script:",
+      "    - dagger call build --source=. stdout",
+    ),
+  );
+  const m = checkResult(after);
+  assert.deepEqual(effectiveTags(m, "build"), ["saas-linux-medium-arm64"]);
+});
+
+test("a gitlab-org job from default: the Docker executor moves it to gitlab-org-docker, and the title says so", () => {
+  const files = {
+    ".gitlab-ci.yml": y("default:", "  tags: [gitlab-org]", "lint:", "  script: [make lint]"),
+  };
+  const { c, after } = convert(files, "lint");
+  assert.equal(c.title, 'Convert job "lint" to a Dagger Function (Docker executor, runs on gitlab-org-docker)');
+  assert.deepEqual(c.tags, ["gitlab-org-docker"]);
+  assert.deepEqual(c.notes, [
+    "The job's runner tags change from [gitlab-org] to [gitlab-org-docker]: Docker-in-Docker needs privileged runners.",
+  ]);
+  assert.equal(
+    after[".gitlab-ci.yml"],
+    y(
+      "default:",
+      "  tags: [gitlab-org]",
+      "",
+      SETUP_DOCKER_ORG,
+      "lint:",
+      "  extends: .dagger",
+      "  script:",
+      "    - dagger call lint --source=. stdout",
+    ),
+  );
+  assert.deepEqual(effectiveTags(checkResult(after), "lint"), ["gitlab-org-docker"]);
+});
+
+test(
+  "a job on $KUBERNETES_RUNNER_TAG: Kubernetes is offered first (dagger-node, named); " +
+    "with Docker it keeps its runner",
+  () => {
+    const text = y(
+      "default:",
+      "  tags: [gitlab-org]",
+      ".k8s:",
+      "  tags:",
+      "    - $KUBERNETES_RUNNER_TAG",
+      "unit:",
+      "  extends: [.k8s]",
+      "  script: [go test ./...]",
+    );
+    const files = { ".gitlab-ci.yml": text };
+    const model = analyze(files);
+    const offered = conversions(model, ".gitlab-ci.yml", text.indexOf("unit:"), undefined, () => undefined);
+    assert.deepEqual(
+      offered.map((c) => [c.title, c.preferred]),
+      [
+        ['Convert job "unit" to a Dagger Function (Kubernetes executor, runs on dagger-node)', true],
+        ['Convert job "unit" to a Dagger Function (Docker executor)', false],
+      ],
+    );
+    const { after } = convert(files, "unit", "docker");
+    assert.equal(
+      after[".gitlab-ci.yml"],
+      y(
+        "default:",
+        "  tags: [gitlab-org]",
+        ".k8s:",
+        "  tags:",
+        "    - $KUBERNETES_RUNNER_TAG",
+        "",
+        SETUP_DOCKER_ORG,
+        "unit:",
+        "  tags: [$KUBERNETES_RUNNER_TAG]",
+        "  extends: [.k8s, .dagger]",
+        "  script:",
+        "    - dagger call unit --source=. stdout",
+      ),
+    );
+    assert.deepEqual(effectiveTags(checkResult(after), "unit"), ["$KUBERNETES_RUNNER_TAG"]);
+    const k8s = convert(files, "unit", "kubernetes");
+    assert.deepEqual(effectiveTags(checkResult(k8s.after), "unit"), ["dagger-node"]);
+    // a job without a Kubernetes hint gets Docker first
+    const plain = analyze({ ".gitlab-ci.yml": y("lint:", "  script: [x]") });
+    assert.deepEqual(
+      conversions(plain, ".gitlab-ci.yml", 0, undefined, () => undefined).map((c) => [c.title, c.preferred]),
+      [
+        ['Convert job "lint" to a Dagger Function (Docker executor)', true],
+        ['Convert job "lint" to a Dagger Function (Kubernetes executor, runs on dagger-node)', false],
+      ],
+    );
+  },
+);
+
+test("the job's own cache is removed, an inherited one turned off with cache: []; the title says so", () => {
+  const files = {
+    ".gitlab-ci.yml": y(
+      ".gems:",
+      "  cache:",
+      "    key: gems",
+      "    paths: [vendor/ruby]",
+      "rspec:",
+      "  image: ruby:3.3",
+      "  cache:",
+      "    key: rspec",
+      "    paths: [tmp/cache]",
+      "  script: [bundle exec rspec]",
+      "rubocop:",
+      "  extends: .gems",
+      "  script: [bundle exec rubocop]",
+    ),
+  };
+  const own = convert(files, "rspec");
+  assert.equal(own.c.title, 'Convert job "rspec" to a Dagger Function (Docker executor, drops its cache)');
+  assert.deepEqual(own.c.notes, [
+    "The job's cache is removed: the function runs its commands inside Dagger, where the folders GitLab " +
+      "caches are not used; Dagger caches by itself.",
+  ]);
+  assert.equal(
+    own.after[".gitlab-ci.yml"],
+    y(
+      ".gems:",
+      "  cache:",
+      "    key: gems",
+      "    paths: [vendor/ruby]",
+      "",
+      SETUP_DOCKER(false),
+      "rspec:",
+      "  extends: .dagger",
+      "  script:",
+      "    - dagger call rspec --source=. stdout",
+      "rubocop:",
+      "  extends: .gems",
+      "  script: [bundle exec rubocop]",
+    ),
+  );
+  checkResult(own.after);
+  const inherited = convert(files, "rubocop");
+  assert.equal(inherited.c.title, 'Convert job "rubocop" to a Dagger Function (Docker executor, drops its cache)');
+  assert.match(inherited.c.notes[0], /^The job's cache is turned off \(cache: \[\]\)/);
+  assert.match(inherited.after[".gitlab-ci.yml"], /^rubocop:\n {2}cache: \[\]\n {2}extends: \[\.gems, \.dagger\]\n/m);
+  const m = checkResult(inherited.after);
+  const cache = m.effectiveJob("rubocop")?.entries.get("cache")?.value;
+  assert.ok(cache?.kind === "seq" && cache.items.length === 0);
+});
+
+test("a job in an included file: .dagger goes at the end of the root file, the job's file keeps only the job", () => {
+  const files = {
+    ".gitlab-ci.yml": y("include:", "  - local: ci/test.yml", "", "stages: [test]"),
+    "ci/test.yml": y("unit:", "  stage: test", "  script: [make test]"),
+  };
+  const { c, after } = convert(files, "unit");
+  assert.equal(c.title, 'Convert job "unit" to a Dagger Function (Docker executor)');
+  assert.equal(
+    after[".gitlab-ci.yml"],
+    y("include:", "  - local: ci/test.yml", "", "stages: [test]", "", SETUP_DOCKER(false).trimEnd()),
+  );
+  assert.equal(
+    after["ci/test.yml"],
+    y("unit:", "  extends: .dagger", "  stage: test", "  script:", "    - dagger call unit --source=. stdout"),
+  );
+  checkResult(after);
+});

@@ -231,7 +231,7 @@ test(
       actions.map((a) => [a.title, a.kind]),
       [
         ['Convert job "unit" to a Dagger Function (Docker executor)', "refactor.rewrite"],
-        ['Convert job "unit" to a Dagger Function (Kubernetes executor)', "refactor.rewrite"],
+        ['Convert job "unit" to a Dagger Function (Kubernetes executor, runs on dagger-node)', "refactor.rewrite"],
       ],
     );
     const changes = actions[0].edit.documentChanges;

@@ -302,3 +302,100 @@ test("a client that takes a shared edit range gets it once, and each item's text
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("Convert to a Dagger Function asks a client that takes change annotations to confirm every change", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-inproc-dagger-"));
+  fs.mkdirSync(path.join(dir, "ci"));
+  fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), y("include: ci/jobs.yml", "default:", "  tags: [gitlab-org]"));
+  fs.writeFileSync(path.join(dir, "ci", "jobs.yml"), y("unit:", "  cache:", "    paths: [vendor]", "  script: [make]"));
+  type Edit = { range: unknown; newText: string; annotationId?: string };
+  type Change = { kind?: string; uri?: string; annotationId?: string; textDocument?: { uri: string }; edits?: Edit[] };
+  type Action = {
+    title: string;
+    isPreferred?: boolean;
+    edit: { documentChanges?: Change[]; changes?: unknown; changeAnnotations?: Record<string, unknown> };
+  };
+  const ask = async (capabilities: object): Promise<{ actions: Action[]; uri: (rel: string) => string }> => {
+    const s = serve(dir);
+    try {
+      await s.client.sendRequest("initialize", { processId: null, rootUri: pathToFileURL(dir).href, capabilities });
+      s.client.sendNotification("initialized", {});
+      while (!s.published.length) await s.next();
+      const actions = await s.client.sendRequest<Action[]>("textDocument/codeAction", {
+        textDocument: { uri: s.uri("ci/jobs.yml") },
+        range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } },
+        context: { diagnostics: [] },
+      });
+      return { actions, uri: s.uri };
+    } finally {
+      await s.client.sendRequest("shutdown").catch(() => undefined);
+      s.client.dispose();
+    }
+  };
+  const title = 'Convert job "unit" to a Dagger Function (Docker executor, runs on gitlab-org-docker, drops its cache)';
+  try {
+    const annotated = await ask({
+      workspace: { workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } } },
+    });
+    assert.deepEqual(
+      annotated.actions.map((a) => [a.title, a.isPreferred]),
+      [
+        [title, true],
+        [
+          'Convert job "unit" to a Dagger Function (Kubernetes executor, runs on dagger-node, drops its cache)',
+          undefined,
+        ],
+      ],
+    );
+    const edit = annotated.actions[0].edit;
+    assert.deepEqual(edit.changeAnnotations, {
+      "pipewright.confirm": {
+        label: title,
+        needsConfirmation: true,
+        description:
+          "The job's cache is removed: the function runs its commands inside Dagger, where the folders GitLab " +
+          "caches are not used; Dagger caches by itself. The job's runner tags change from [gitlab-org] to " +
+          "[gitlab-org-docker]: Docker-in-Docker needs privileged runners.",
+      },
+    });
+    const changes = edit.documentChanges!;
+    // every file created and every edit carries the annotation: the editor previews them all
+    assert.deepEqual(
+      changes
+        .filter((c) => c.kind === "create")
+        .map((c) => [c.uri!.slice(annotated.uri("").length + 1), c.annotationId]),
+      [
+        ["dagger.json", "pipewright.confirm"],
+        [".dagger/package.json", "pipewright.confirm"],
+        [".dagger/tsconfig.json", "pipewright.confirm"],
+        [".dagger/.gitignore", "pipewright.confirm"],
+        [".dagger/.gitattributes", "pipewright.confirm"],
+        [".dagger/src/index.ts", "pipewright.confirm"],
+      ],
+    );
+    const edited = changes.filter((c) => c.textDocument);
+    assert.ok(edited.every((c) => c.edits!.every((e) => e.annotationId === "pipewright.confirm")));
+    // .dagger goes into the root file, the job's own file keeps the job
+    const root = edited.find((c) => c.textDocument!.uri === annotated.uri(".gitlab-ci.yml"))!;
+    assert.match(root.edits![0].newText, /^\n\.dagger:\n/);
+    const job = edited.find((c) => c.textDocument!.uri === annotated.uri("ci/jobs.yml"))!;
+    assert.deepEqual(
+      job.edits!.map((e) => e.newText),
+      // the cache's lines become the new extends
+      ["  extends: .dagger\n", "  script:\n    - dagger call unit --source=. stdout\n"],
+    );
+
+    // a client without them gets the same changes, not annotated
+    const plain = await ask({ workspace: { workspaceEdit: { documentChanges: true } } });
+    assert.equal(plain.actions[0].title, title);
+    assert.equal(plain.actions[0].edit.changeAnnotations, undefined);
+    assert.deepEqual(
+      plain.actions[0].edit.documentChanges!.map((c) =>
+        c.kind ? c.annotationId : c.edits!.map((e) => e.annotationId ?? "none").join(),
+      ),
+      changes.map((c) => (c.kind ? undefined : c.edits!.map(() => "none").join())),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -92,7 +92,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
       [],
       (ws, file, p, folder) => [
         ...convert.quickFixes(p.context.diagnostics),
-        ...ws.actions(file, p.range.start, p.context.only).map((a) => convert.codeAction(folder, a)),
+        ...ws.actions(file, p.range.start, p.context.only).map((a) => session.codeAction(folder, a)),
       ],
       "editing",
     ),

@@ -94,23 +94,38 @@ export function quickFixes(diagnostics: readonly lsp.Diagnostic[]): lsp.CodeActi
   return out;
 }
 
-/** A refactoring or source action: documentChanges when it creates files, plain changes otherwise. */
-export function codeAction(folder: Folder, a: Action): lsp.CodeAction {
-  if (a.change.create.length === 0)
-    return { title: a.title, kind: a.kind, edit: { changes: editsByUri(folder, a.change.edits) } };
+/**
+ * A refactoring or source action: documentChanges when it creates files, plain changes otherwise. One the user
+ * should confirm, for a client that takes change annotations (LSP 3.16), has every file created and every edit
+ * annotated with `needsConfirmation`: VS Code shows its refactor preview, listing each change, before applying.
+ */
+export function codeAction(folder: Folder, a: Action, annotations = false): lsp.CodeAction {
+  const base = { title: a.title, kind: a.kind, ...(a.preferred ? { isPreferred: true } : {}) };
+  const annotate = annotations && a.confirm !== undefined;
+  if (a.change.create.length === 0 && !annotate)
+    return { ...base, edit: { changes: editsByUri(folder, a.change.edits) } };
+  const annotationId = annotate ? CONFIRM : undefined;
+  const edit = (e: lsp.TextEdit): lsp.TextEdit | lsp.AnnotatedTextEdit => (annotationId ? { ...e, annotationId } : e);
   const start = { line: 0, character: 0 };
   const documentChanges: Array<lsp.CreateFile | lsp.TextDocumentEdit> = [];
   for (const c of a.change.create) {
-    documentChanges.push({ kind: "create", uri: folder.uri(c.file), options: { ignoreIfExists: true } });
+    const create: lsp.CreateFile = { kind: "create", uri: folder.uri(c.file), options: { ignoreIfExists: true } };
+    documentChanges.push(annotationId ? { ...create, annotationId } : create);
     documentChanges.push({
       textDocument: { uri: folder.uri(c.file), version: null },
-      edits: [{ range: { start, end: start }, newText: c.text }],
+      edits: [edit({ range: { start, end: start }, newText: c.text })],
     });
   }
   for (const [uri, edits] of Object.entries(editsByUri(folder, a.change.edits)))
-    documentChanges.push({ textDocument: { uri, version: null }, edits });
-  return { title: a.title, kind: a.kind, edit: { documentChanges } };
+    documentChanges.push({ textDocument: { uri, version: null }, edits: edits.map(edit) });
+  if (!annotate) return { ...base, edit: { documentChanges } };
+  const annotation: lsp.ChangeAnnotation = { label: a.title, needsConfirmation: true };
+  if (a.confirm?.description) annotation.description = a.confirm.description;
+  return { ...base, edit: { documentChanges, changeAnnotations: { [CONFIRM]: annotation } } };
 }
+
+/** The one change annotation of an action the user confirms. */
+const CONFIRM = "pipewright.confirm";
 
 /** At most this many items go to the client at once (GitLab's config has a thousand templates). */
 export const MAX_COMPLETIONS = 200;

@@ -6,9 +6,9 @@ import { cacheDir } from "../node/parse-store";
 import { discoverProjects } from "../node/discover-projects";
 import { Workspace } from "../workspace/workspace";
 import { CAPABILITIES } from "./capabilities";
-import type { CompletionAnswer } from "../workspace/workspace";
-import { completionList } from "./convert";
-import { Folders } from "./folders";
+import type { Action, CompletionAnswer } from "../workspace/workspace";
+import { codeAction, completionList } from "./convert";
+import { type Folder, Folders } from "./folders";
 import type { Requests } from "./requests";
 
 // What the client told the server when it started, and the settings it gives since: the workspace folders (and
@@ -31,6 +31,8 @@ export class Session {
   private readonly folderSettings = new Map<string, unknown>();
   /** Whether a workspace folder's settings named root files when its projects were last found. */
   private readonly rootNamed = new Map<string, boolean>();
+  /** The client takes change annotations in workspace edits (LSP 3.16), so a refactoring can ask for a preview. */
+  private annotations = false;
   /** The client takes a completion list's shared edit range once (LSP 3.17 itemDefaults.editRange). */
   private editRangeDefault = false;
 
@@ -147,6 +149,8 @@ export class Session {
     this.canChangeFolders = !!params.capabilities.workspace?.workspaceFolders;
     this.editRangeDefault =
       params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes("editRange") ?? false;
+    const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+    this.annotations = !!workspaceEdit?.documentChanges && workspaceEdit.changeAnnotationSupport !== undefined;
     return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
   }
 
@@ -202,6 +206,11 @@ export class Session {
   /** Completion answers as this client takes them best. */
   completionList(answers: readonly CompletionAnswer[]): lsp.CompletionList {
     return completionList(answers, this.editRangeDefault);
+  }
+
+  /** A code action as this client takes it best: with a preview to confirm, when it can show one. */
+  codeAction(folder: Folder, action: Action): lsp.CodeAction {
+    return codeAction(folder, action, this.annotations);
   }
 
   /** Asks the client to ask for the CodeLens again, when it can. */

@@ -181,6 +181,13 @@ export interface Action {
   readonly title: string;
   readonly kind: ActionKind;
   readonly change: ProjectChange;
+  /** The one to offer first for this cursor (LSP isPreferred). */
+  readonly preferred?: boolean;
+  /**
+   * A change the user should look at before it is applied (several files, files created): an editor
+   * that can shows a preview, with `description` under the title.
+   */
+  readonly confirm?: { readonly description?: string };
 }
 
 export interface Symbol {
@@ -736,6 +743,8 @@ export class Workspace {
           title: c.title,
           kind: "refactor.rewrite",
           change: { create, edits: this.fileEdits([...c.configEdits, ...c.moduleEdits], at.positions) },
+          preferred: c.preferred,
+          confirm: { description: c.notes.length ? c.notes.join(" ") : undefined },
         });
       }
     }

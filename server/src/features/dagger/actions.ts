@@ -3,7 +3,7 @@ import type { LineIndex } from "../../engine/text";
 import type { TextEdit } from "../../engine/types";
 import { spotAt } from "../../model/locate";
 import { completeCall, daggerJobText, hoverCall, type CallSuggestion } from "./call";
-import { convertJob, setupJobText, SETUP_JOB, type Conversion, type Executor } from "./convert";
+import { convertJob, likelyExecutor, setupJobText, SETUP_JOB, type Conversion, type Executor } from "./convert";
 import { DEFAULT_ENGINE_VERSION, type DaggerModule } from "./module";
 
 // Where the Dagger features apply in a CI file, for the language server: which job a code
@@ -24,20 +24,23 @@ export function conversionTarget(model: Model, file: string, offset: number): st
   return onName || inScript ? name : undefined;
 }
 
+/** One conversion per executor, the one matching how the job runs today first and preferred. */
 export function conversions(
   model: Model,
   file: string,
   offset: number,
   module: DaggerModule | undefined,
   read: Read,
-): Conversion[] {
+): Array<Conversion & { readonly preferred: boolean }> {
   const name = conversionTarget(model, file, offset);
   if (!name) return [];
   const moduleSource = module ? read(module.entryFile) : undefined;
-  const executors: Executor[] = ["docker", "kubernetes"];
-  return executors
-    .map((executor) => convertJob(model, name, { executor, module, moduleSource }))
-    .filter((c): c is Conversion => c !== undefined);
+  const likely = likelyExecutor(model, name);
+  const executors: Executor[] = likely === "kubernetes" ? ["kubernetes", "docker"] : ["docker", "kubernetes"];
+  return executors.flatMap((executor) => {
+    const c = convertJob(model, name, { executor, module, moduleSource });
+    return c ? [{ ...c, preferred: executor === likely }] : [];
+  });
 }
 
 export interface InsertJob {

@@ -23,6 +23,10 @@ import {
 export type Executor = "docker" | "kubernetes";
 
 export const SETUP_JOB = ".dagger";
+const GITLAB_ORG = "gitlab-org";
+const GITLAB_ORG_DOCKER = "gitlab-org-docker";
+/** The runners whose node runs a Dagger engine, for the Kubernetes executor. */
+const DAGGER_NODE = "dagger-node";
 /** Where the function mounts the source directory; also what it sets CI_PROJECT_DIR to. */
 export const WORKDIR = "/src";
 /** For jobs that name no image: the runner's default is unknown here, so a small shell image. */
@@ -32,7 +36,12 @@ const SDK_IMPORTS = ["dag", "Container", "Directory", "Secret", "object", "func"
 
 /** What the conversion produces: edits of the CI files, and of or for the module's files. */
 export interface Conversion {
+  /** Names the executor and every change the job's runners would not expect: new tags, a dropped cache. */
   readonly title: string;
+  /** The same changes in sentences, for the preview (LSP change annotation's description). */
+  readonly notes: readonly string[];
+  /** The job's effective tags once converted (equal to before unless the title names them). */
+  readonly tags: readonly string[];
   /** Edits of existing CI config files. */
   readonly configEdits: readonly TextEdit[];
   /** Module files to create, project-relative path → text. */
@@ -87,6 +96,16 @@ function usedVariables(script: readonly string[]): string[] {
 }
 
 const q = (s: string) => JSON.stringify(s);
+
+/** A string as a YAML flow-sequence item: plain when YAML reads it back as the same string. */
+function flowItem(s: string): string {
+  const plain = /^[A-Za-z_$][A-Za-z0-9_$./-]*$/.test(s) && !/^(true|false|yes|no|on|off|y|n|null)$/i.test(s);
+  return plain ? s : q(s);
+}
+
+const flowList = (items: readonly string[]) => `[${items.map(flowItem).join(", ")}]`;
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Paths GitLab collects as artifacts, as include patterns: a plain path means the path and what is under it. */
 function includePatterns(paths: readonly string[]): string[] {
@@ -202,11 +221,43 @@ function callLine(fn: string, p: JobPlan): string {
 /** The config runs on gitlab-org runners: some job or default asks for the gitlab-org tag. */
 export function usesGitlabOrgTags(model: Model): boolean {
   const has = (v: CValue | undefined) =>
-    v?.kind === "seq" && v.items.some((t) => str(t) === "gitlab-org" || str(t) === "gitlab-org-docker");
+    v?.kind === "seq" && v.items.some((t) => str(t) === GITLAB_ORG || str(t) === GITLAB_ORG_DOCKER);
   if (has(get(get(model.merged, "default"), "tags"))) return true;
   for (const j of model.jobs.values())
     if (j.kind === "job" && has(get(model.effectiveJob(j.name), "tags"))) return true;
   return false;
+}
+
+/** The runner tags a new `.dagger` set-up job asks for. */
+export function setupTags(model: Model, executor: Executor): string[] {
+  if (executor === "kubernetes") return [DAGGER_NODE];
+  return usesGitlabOrgTags(model) ? [GITLAB_ORG_DOCKER] : [];
+}
+
+/** A job's runner tags as GitLab matches them: its effective `tags`, nested lists flattened; [] for none. */
+export function effectiveTags(model: Model, name: string): string[] {
+  return tagStrings(get(model.effectiveJob(name), "tags"));
+}
+
+function tagStrings(v: CValue | undefined): string[] {
+  if (!v) return [];
+  if (v.kind === "scalar") return v.value === null ? [] : [String(v.value)];
+  if (v.kind === "seq") return v.items.flatMap(tagStrings);
+  return [];
+}
+
+/**
+ * The executor a job most likely runs on today, offered first: Kubernetes when a tag says so
+ * (`kubernetes`, `k8s`, a `$KUBERNETES_...` variable, `dagger-node`) or the job sets the Kubernetes
+ * executor's own variables (`KUBERNETES_CPU_REQUEST`, ...); Docker otherwise, the common case.
+ */
+export function likelyExecutor(model: Model, name: string): Executor {
+  if (effectiveTags(model, name).some((t) => /kubernetes|k8s/i.test(t) || t === DAGGER_NODE)) return "kubernetes";
+  const variables = get(model.effectiveJob(name), "variables");
+  if (variables?.kind === "map")
+    for (const e of variables.entries.values())
+      if (/^KUBERNETES_/.test(e.key) && !e.value.via?.some((h) => h.kind === "global-variables")) return "kubernetes";
+  return "docker";
 }
 
 /** Images of the set-up job go through the dependency proxy where the config has one, as the lint asks. */
@@ -236,13 +287,14 @@ export function setupJobText(model: Model, executor: Executor, daggerVersion: st
       "    DOCKER_HOST: tcp://docker:2375",
       '    DOCKER_TLS_CERTDIR: ""',
     );
-    if (usesGitlabOrgTags(model)) out.push("  tags: [gitlab-org-docker]");
+    const tags = setupTags(model, executor);
+    if (tags.length) out.push(`  tags: ${flowList(tags)}`);
   } else {
     out.push(
       "  # Kubernetes runners on dagger-node hosts reach the node's Dagger engine through its socket;",
       "  # DAGGER_VERSION pins the CLI to the engine version of dagger.json.",
       `  image: ${proxy}alpine:3.20`,
-      "  tags: [dagger-node]",
+      `  tags: ${flowList(setupTags(model, executor))}`,
       "  variables:",
       `    DAGGER_VERSION: "${daggerVersion}"`,
       "    _EXPERIMENTAL_DAGGER_RUNNER_HOST: unix:///var/run/dagger/engine.sock",
@@ -250,6 +302,13 @@ export function setupJobText(model: Model, executor: Executor, daggerVersion: st
   }
   out.push("  before_script:", ...install.map((l) => `    - ${l}`));
   return out.join("\n") + "\n";
+}
+
+/** Whether job `name` would still get a cache without its own `cache:`: from a parent or `default:`. */
+function inheritsCache(model: Model, name: string): boolean {
+  for (const p of model.extendsParents.get(name) ?? [])
+    if (get(model.jobs.get(p.name)?.value, "cache") !== undefined) return true;
+  return get(get(model.merged, "default"), "cache") !== undefined;
 }
 
 /** Where the line after `offset`'s starts (the end of the text on the last line). */
@@ -323,11 +382,23 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   const daggerVersion = engineVersion.replace(/^v/, "");
 
   const edits: TextEdit[] = [];
-  const at = (start: number, end: number, newText: string): TextEdit => ({
-    src: { file: file.path, start, end } as Src,
+  const at = (start: number, end: number, newText: string, path = file.path): TextEdit => ({
+    src: { file: path, start, end } as Src,
     newText,
   });
-  const own = (k: string) => (raw.value.kind === "map" ? raw.value.entries.get(k) : undefined);
+  // an entry a `<<: *anchor` brought is written elsewhere: removing its lines would edit the anchor
+  const jobStart = raw.keySrc.start;
+  const jobEnd = raw.value.src.end;
+  const writtenHere = (e: CEntry) =>
+    e.keySrc.file === file.path && e.keySrc.start >= jobStart && e.keySrc.end <= jobEnd;
+  const own = (k: string) => {
+    const e = raw.value.kind === "map" ? raw.value.entries.get(k) : undefined;
+    return e && writtenHere(e) ? e : undefined;
+  };
+  const ownAnywhere = (k: string) => (raw.value.kind === "map" ? raw.value.entries.get(k) : undefined);
+  const jobLineStart = file.lines.startOfLine(first.keySrc.start);
+  /** Keys the job gets of its own, written first, after a new `extends`. */
+  const added: string[] = [];
   // the function now does these; the job's own copies would override `.dagger`'s
   for (const k of ["image", "before_script"]) {
     const e = own(k);
@@ -336,6 +407,96 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
       edits.push(at(r.start, r.end, ""));
     }
   }
+
+  // Tags: the job keeps the runners it has unless the title says otherwise. `.dagger` comes last in
+  // `extends`, so its tags beat those of the other parents and of `default:`; where that would move
+  // the job, it gets its own `tags:`, which beat every parent.
+  const before = effectiveTags(model, name);
+  const setup = model.jobs.get(SETUP_JOB);
+  const inherited = setup ? tagStrings(get(setup.value, "tags")) : setupTags(model, options.executor);
+  let tags: string[];
+  if (options.executor === "kubernetes") tags = inherited.length ? inherited : before;
+  else if (before.length === 0) tags = inherited;
+  // Docker-in-Docker on gitlab-org needs the privileged gitlab-org-docker runners
+  else tags = [...new Set(before.map((t) => (t === GITLAB_ORG ? GITLAB_ORG_DOCKER : t)))];
+  const ownTags = own("tags");
+  const rawTags = ownAnywhere("tags");
+  const tagsLine = `${indent}tags: ${flowList(tags)}\n`;
+  if (ownTags) {
+    const items = ownTags.value.kind === "seq" ? ownTags.value.items : [];
+    const plainItems =
+      items.length === before.length &&
+      items.every((t, i) => t.kind === "scalar" && writtenHere({ ...ownTags, keySrc: t.src }) && str(t) === before[i]);
+    const fromSetup = inherited.length > 0 && sameList(tags, inherited);
+    if (sameList(tags, before)) {
+      // unchanged
+    } else if (fromSetup && options.executor === "kubernetes") {
+      const r = entryLines(file.lines, ownTags);
+      edits.push(at(r.start, r.end, "")); // `.dagger` sends the job to the dagger-node runners
+    } else if (plainItems && tags.length === items.length) {
+      items.forEach((t, i) => {
+        if (tags[i] !== before[i]) edits.push(at(t.src.start, t.src.end, flowItem(tags[i])));
+      });
+    } else if (fromSetup) {
+      const r = entryLines(file.lines, ownTags);
+      edits.push(at(r.start, r.end, ""));
+    } else {
+      const r = entryLines(file.lines, ownTags);
+      edits.push(at(r.start, r.end, tagsLine));
+    }
+  } else if (rawTags || !sameList(inherited.length ? inherited : before, tags)) {
+    added.push(tagsLine);
+  }
+
+  // cache: the function's commands run inside Dagger, where GitLab's cache folders are not seen
+  const notes: string[] = [];
+  const cache = get(job, "cache");
+  const caches =
+    cache !== undefined &&
+    !(cache.kind === "seq" && cache.items.length === 0) &&
+    !(cache.kind === "scalar" && cache.value === null);
+  if (caches) {
+    const ownCache = own("cache");
+    const inheritedCache = !ownCache || inheritsCache(model, name);
+    const off = `${indent}cache: []\n`;
+    if (ownCache) {
+      const r = entryLines(file.lines, ownCache);
+      edits.push(at(r.start, r.end, inheritedCache ? off : ""));
+    } else added.push(off);
+    notes.push(
+      `The job's cache is ${inheritedCache ? "turned off (cache: [])" : "removed"}: the function runs its ` +
+        "commands inside Dagger, where the folders GitLab caches are not used; Dagger caches by itself.",
+    );
+  }
+  if (!sameList(tags, before))
+    notes.push(
+      `The job's runner tags change from ${before.length ? flowList(before) : "none"} to ${flowList(tags)}` +
+        (options.executor === "kubernetes"
+          ? ": the Kubernetes executor needs runners whose node runs a Dagger engine."
+          : ": Docker-in-Docker needs privileged runners."),
+    );
+
+  const ext = own("extends");
+  if (!ext) {
+    edits.push(at(jobLineStart, jobLineStart, `${indent}extends: ${SETUP_JOB}\n${added.join("")}`));
+  } else {
+    if (added.length) edits.push(at(jobLineStart, jobLineStart, added.join("")));
+    if (ext.value.kind === "scalar") {
+      edits.push(
+        at(
+          ext.value.src.start,
+          ext.value.src.end,
+          `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${SETUP_JOB}]`,
+        ),
+      );
+    } else if (ext.value.kind === "seq" && !ext.value.items.some((i) => str(i) === SETUP_JOB)) {
+      // last, so the set-up's image and before_script win over the other parents'
+      const edit = insertItem(model, ext.value, ext.value.items.length, SETUP_JOB);
+      if (edit) edits.push(edit);
+    }
+  }
+  // after the `extends` edits: a new script key and a `.dagger` item added to a block list that ends the
+  // job are insertions at the same offset, joined in this order
   const scriptText = `${indent}script:\n${blockItems([call], indent)}\n`;
   const script = own("script");
   if (script) {
@@ -348,37 +509,19 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
     );
     edits.push(at(r, r, scriptText));
   }
-  const tags = own("tags");
-  if (tags) {
-    if (options.executor === "kubernetes") {
-      const r = entryLines(file.lines, tags);
-      edits.push(at(r.start, r.end, "")); // `.dagger` sends the job to the dagger-node runners
-    } else if (tags.value.kind === "seq") {
-      for (const t of tags.value.items)
-        if (str(t) === "gitlab-org") edits.push(at(t.src.start, t.src.end, "gitlab-org-docker"));
+  if (!setup) {
+    const text = setupJobText(model, options.executor, daggerVersion);
+    const root = model.files.get(model.root);
+    if (root && root.path !== file.path) {
+      // in the root file, where a reader looks for the pipeline's set-up, not in an included one
+      const t = root.text;
+      const lead = t.length === 0 || t.endsWith("\n\n") ? "" : t.endsWith("\n") ? "\n" : "\n\n";
+      edits.push(at(t.length, t.length, `${lead}${text}`, root.path));
+    } else {
+      const s = aboveComments(file.lines, info.keySrc.start);
+      const blankBefore = s === 0 || /\n\s*\n$/.test(file.text.slice(0, s)) ? "" : "\n";
+      edits.push(at(s, s, `${blankBefore}${text}\n`));
     }
-  }
-  const ext = own("extends");
-  if (!ext) {
-    const s = file.lines.startOfLine(first.keySrc.start);
-    edits.push(at(s, s, `${indent}extends: ${SETUP_JOB}\n`));
-  } else if (ext.value.kind === "scalar") {
-    edits.push(
-      at(
-        ext.value.src.start,
-        ext.value.src.end,
-        `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${SETUP_JOB}]`,
-      ),
-    );
-  } else if (ext.value.kind === "seq" && !ext.value.items.some((i) => str(i) === SETUP_JOB)) {
-    // last, so the set-up's image and before_script win over the other parents'
-    const edit = insertItem(model, ext.value, ext.value.items.length, SETUP_JOB);
-    if (edit) edits.push(edit);
-  }
-  if (!model.jobs.has(SETUP_JOB)) {
-    const s = aboveComments(file.lines, info.keySrc.start);
-    const blankBefore = s === 0 || /\n\s*\n$/.test(file.text.slice(0, s)) ? "" : "\n";
-    edits.push(at(s, s, `${blankBefore}${setupJobText(model, options.executor, daggerVersion)}\n`));
   }
 
   const imports = [...SDK_IMPORTS].filter((n) => {
@@ -397,9 +540,13 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   } else {
     createFiles = newModuleFiles("ci", engineVersion, method, imports);
   }
-  const where = options.executor === "docker" ? "Docker executor" : "Kubernetes executor";
+  const where = [options.executor === "docker" ? "Docker executor" : "Kubernetes executor"];
+  if (!sameList(tags, before)) where.push(`runs on ${tags.join(", ")}`);
+  if (caches) where.push("drops its cache");
   return {
-    title: `Convert job "${name}" to a Dagger Function (${where})`,
+    title: `Convert job "${name}" to a Dagger Function (${where.join(", ")})`,
+    notes,
+    tags,
     configEdits: joinEdits(edits),
     createFiles,
     moduleEdits,
