@@ -351,7 +351,7 @@ test("Convert to a Dagger Function asks a client that takes change annotations t
     assert.deepEqual(edit.changeAnnotations, {
       "pipewright.confirm": {
         label: title,
-        needsConfirmation: true,
+        needsConfirmation: false,
         description:
           "The job's cache is removed: the function runs its commands inside Dagger, where the folders GitLab " +
           "caches are not used; Dagger caches by itself. The job's runner tags change from [gitlab-org] to " +

@@ -95,9 +95,9 @@ export function quickFixes(diagnostics: readonly lsp.Diagnostic[]): lsp.CodeActi
 }
 
 /**
- * A refactoring or source action: documentChanges when it creates files, plain changes otherwise. One the user
- * should confirm, for a client that takes change annotations (LSP 3.16), has every file created and every edit
- * annotated with `needsConfirmation`: VS Code shows its refactor preview, listing each change, before applying.
+ * A refactoring or source action: documentChanges when it creates files, plain changes otherwise. One with a
+ * description, for a client that takes change annotations (LSP 3.16), has every file created and every edit
+ * annotated with the title and description: the preview VS Code shows on request lists the change under them.
  */
 export function codeAction(folder: Folder, a: Action, annotations = false): lsp.CodeAction {
   const base = { title: a.title, kind: a.kind, ...(a.preferred ? { isPreferred: true } : {}) };
@@ -119,7 +119,10 @@ export function codeAction(folder: Folder, a: Action, annotations = false): lsp.
   for (const [uri, edits] of Object.entries(editsByUri(folder, a.change.edits)))
     documentChanges.push({ textDocument: { uri, version: null }, edits: edits.map(edit) });
   if (!annotate) return { ...base, edit: { documentChanges } };
-  const annotation: lsp.ChangeAnnotation = { label: a.title, needsConfirmation: true };
+  // not needsConfirmation: VS Code shows such changes unchecked in its Refactor Preview, and Apply then applies
+  // none of them (found by the e2e test). The label and description group the change in the preview the user
+  // opens with Ctrl+Enter in the Quick Fix menu.
+  const annotation: lsp.ChangeAnnotation = { label: a.title, needsConfirmation: false };
   if (a.confirm?.description) annotation.description = a.confirm.description;
   return { ...base, edit: { documentChanges, changeAnnotations: { [CONFIRM]: annotation } } };
 }
