@@ -18,7 +18,9 @@ const node = {
 
 await Promise.all([
   build({ ...node, entryPoints: { cli: "server/src/cli.ts", api: "server/src/api.ts" } }),
-  build({ ...node, entryPoints: { server: "server/src/server.ts" } }),
+  // the language server's command only carries messages; the server runs in a worker, from its own bundle
+  build({ ...node, entryPoints: { server: "server/src/launch.ts" } }),
+  build({ ...node, entryPoints: { "server-thread": "server/src/server.ts" } }),
 ]);
 if (fs.existsSync("client/src/main.ts")) {
   // minified: the pipeline view's layout library (elkjs) is most of it, and it is loaded with the extension

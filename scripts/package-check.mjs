@@ -26,6 +26,7 @@ const VSIX_FILES = [
   "LICENSE.txt",
   "dist/extension.js",
   "dist/server.js",
+  "dist/server-thread.js",
   "syntaxes/gitlab-ci.tmLanguage.json",
   "language-configuration.json",
   "images/icon.png",
@@ -50,7 +51,15 @@ function run(command, args) {
 
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 
-for (const f of ["dist/extension.js", "dist/server.js", "dist/cli.js", "dist/api.js", "dist/api.d.ts"])
+const BUILT = [
+  "dist/extension.js",
+  "dist/server.js",
+  "dist/server-thread.js",
+  "dist/cli.js",
+  "dist/api.js",
+  "dist/api.d.ts",
+];
+for (const f of BUILT)
   if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: run npm run build first`);
 
 // ---- 1. the VSIX

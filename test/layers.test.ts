@@ -23,7 +23,8 @@ const LAYERS: ReadonlyArray<{ name: string; rank: number; match: (rel: string) =
 ];
 
 /** Modules that do IO or speak LSP: only node/ and the hosts may import them. */
-const IO_MODULES = /^(node:)?(fs|child_process|net|http|https|worker_threads|os)(\/|$)|^vscode-languageserver/;
+const IO_MODULES =
+  /^(node:)?(fs|child_process|net|http|https|worker_threads|os)(\/|$)|^vscode-(languageserver|jsonrpc)/;
 
 function layerOf(rel: string) {
   const layer = LAYERS.find((l) => l.match(rel));

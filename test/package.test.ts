@@ -43,7 +43,13 @@ test(
     const files = info.files.map((f) => f.path);
     for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/cli.js", "dist/server.js"])
       assert.ok(files.includes(f), `${f} is packed`);
-    for (const f of ["dist/api.js", "dist/api.d.ts", "docs/diagnostics.md", "schemas/gitlab-ci.json"])
+    for (const f of [
+      "dist/server-thread.js",
+      "dist/api.js",
+      "dist/api.d.ts",
+      "docs/diagnostics.md",
+      "schemas/gitlab-ci.json",
+    ])
       assert.ok(files.includes(f), `${f} is packed`);
     assert.deepEqual(
       files.filter((f) => /\.map$|^(out|server|client|test|scripts|node_modules|examples)\//.test(f)),

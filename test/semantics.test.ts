@@ -410,6 +410,44 @@ test("a need with a huge name gets no did-you-mean, and no edit distance of huge
   assert.equal(suggest("build", ["x".repeat(100_000), "biuld"]), "biuld");
 });
 
+test("did-you-mean picks the first name at the least edit distance, as the whole table would", () => {
+  // the banded table and the letter-count bound must agree with the plain Levenshtein distance
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  const plain = (word: string, candidates: string[]): string | undefined => {
+    let best: string | undefined;
+    let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+    for (const c of candidates) {
+      const d = distance(word.toLowerCase(), c.toLowerCase());
+      if (d < bestDistance) [best, bestDistance] = [c, d];
+    }
+    return best;
+  };
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const word = () => Array.from({ length: 1 + random(14) }, () => "abcAB:- é"[random(9)]).join("");
+  let suggested = 0;
+  for (let round = 0; round < 400; round++) {
+    const w = word();
+    const candidates = Array.from({ length: 30 }, word);
+    const expected = plain(w, candidates);
+    if (expected !== undefined) suggested++;
+    assert.equal(suggest(w, candidates), expected, `${JSON.stringify(w)} among ${JSON.stringify(candidates)}`);
+  }
+  assert.ok(suggested > 100, `${suggested} of 400 rounds had a suggestion`);
+  assert.equal(suggest("performance", ["perfromance", "performnce", "preformance"]), "performnce");
+  assert.equal(
+    suggest("gdk:compile-test-assets", ["compile-test-assets", "gdk:compile-test-asset"]),
+    "gdk:compile-test-asset",
+  );
+});
+
 test("$[[ matrix.X ]] in a need's matrix must name a dimension of each entry of the job's own matrix", () => {
   const m = analyze({
     ".gitlab-ci.yml": y(

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import * as lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import * as convert from "./lsp/convert";
@@ -8,7 +7,7 @@ import { Lenses } from "./lsp/lenses";
 import { location } from "./lsp/folders";
 import { Requests } from "./lsp/requests";
 import { Session } from "./lsp/session";
-import { startFromArgs } from "./lsp/transport";
+import { connectHere } from "./lsp/transport";
 
 // The language server: LSP in, Workspace calls, LSP out (lsp/convert.ts), nothing else. When to analyse and what
 // to publish is lsp/analysis.ts, how a request is answered lsp/requests.ts, what the client said at the start
@@ -118,4 +117,13 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
   connection.listen();
 }
 
-if (require.main === module) startFromArgs(startServer, __filename);
+/**
+ * Runs the server on this thread: the worker that launch.ts starts, or with PIPEWRIGHT_ONE_THREAD=1 (or a
+ * socket or pipe) the whole process.
+ */
+export function serveHere(args: readonly string[]): void {
+  const { connection, options } = connectHere(args);
+  startServer(connection, options);
+}
+
+if (require.main === module) serveHere(process.argv.slice(2));

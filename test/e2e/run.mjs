@@ -32,7 +32,7 @@ const { values: opt } = parseArgs({
 const vscodeDir = process.env.VSCODE_E2E_DIR || path.join(ROOT, ".vscode-e2e");
 const JOBS = ".gitlab/ci/jobs.gitlab-ci.yml";
 
-for (const f of ["dist/extension.js", "dist/server.js"]) {
+for (const f of ["dist/extension.js", "dist/server.js", "dist/server-thread.js"]) {
   if (!fs.existsSync(path.join(ROOT, f))) {
     console.error(`${f} is missing: run npm run build first`);
     process.exit(2);

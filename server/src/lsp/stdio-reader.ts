@@ -1,4 +1,4 @@
-import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from "vscode-languageserver/node";
+import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from "vscode-jsonrpc/node";
 
 // Reads LSP messages from stdin, as vscode-jsonrpc's StreamMessageReader does, but a broken frame
 // costs that frame only. The stock reader throws on a header without a valid Content-Length and

@@ -7,7 +7,7 @@ import {
   type Message,
   type MessageReader,
   type MessageWriter,
-} from "vscode-languageserver/node";
+} from "vscode-jsonrpc/node";
 
 // The language server runs on two threads. The main thread only carries messages: it reads the
 // client's transport and writes the answers, so it is never busy. The analysis thread (a worker)
