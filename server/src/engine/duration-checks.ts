@@ -57,18 +57,29 @@ export function durationDiagnostics(jobs: ReadonlyMap<string, JobInfo>, merged: 
   if (defaults?.kind === "map") checkKeywords(defaults, "default", undefined, out);
   for (const job of jobs.values()) {
     if (job.kind !== "job" || job.value.kind !== "map") continue;
-    const value = job.value;
-    const where = `jobs:${job.name}`;
-    checkKeywords(value, where, job.name, out);
-    check(get(get(value, "pages"), "expire_in"), `${where}:pages expire in`, undefined, job.name, out, true);
-    const rules = get(value, "rules");
-    if (rules && (rules.kind === "seq" || rules.kind === "ref")) {
-      for (const rule of flatRules(rules))
-        if (str(get(rule, "when")) === "delayed")
-          check(get(rule, "start_in"), `${where}:rules:rule start in`, MAX_START_IN_SECONDS, job.name, out);
-    } else if (str(get(value, "when")) === "delayed") {
-      check(get(value, "start_in"), `${where} start in`, MAX_START_IN_SECONDS, job.name, out);
-    }
+    let kept = perJob.get(job.value);
+    if (kept?.name !== job.name)
+      perJob.set(job.value, (kept = { name: job.name, found: jobDiagnostics(job.name, job.value) }));
+    out.push(...kept.found);
+  }
+  return out;
+}
+
+/** Each job's findings, kept with its resolved value: an edit changes few jobs, and the rest cost a lookup. */
+const perJob = new WeakMap<CMap, { readonly name: string; readonly found: readonly Diagnostic[] }>();
+
+function jobDiagnostics(name: string, value: CMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const where = `jobs:${name}`;
+  checkKeywords(value, where, name, out);
+  check(get(get(value, "pages"), "expire_in"), `${where}:pages expire in`, undefined, name, out, true);
+  const rules = get(value, "rules");
+  if (rules && (rules.kind === "seq" || rules.kind === "ref")) {
+    for (const rule of flatRules(rules))
+      if (str(get(rule, "when")) === "delayed")
+        check(get(rule, "start_in"), `${where}:rules:rule start in`, MAX_START_IN_SECONDS, name, out);
+  } else if (str(get(value, "when")) === "delayed") {
+    check(get(value, "start_in"), `${where} start in`, MAX_START_IN_SECONDS, name, out);
   }
   return out;
 }

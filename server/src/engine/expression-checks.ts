@@ -10,6 +10,18 @@ import { get } from "./values";
 // (Entry::Policy#variables_expressions_syntax). Its message is "<location> if invalid expression
 // syntax" ("<location> variables ..." for only/except); we add what is wrong and point at it.
 
+/** An if: text's syntax error (or none): a config repeats its rules in many jobs, and from analysis to analysis. */
+const verdicts = new Map<string, ExprSyntaxError | undefined>();
+const MAX_VERDICTS = 10_000;
+
+function syntaxError(text: string): ExprSyntaxError | undefined {
+  if (verdicts.has(text)) return verdicts.get(text);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  const error = validateExpression(text);
+  verdicts.set(text, error);
+  return error;
+}
+
 export interface ExpressionInput {
   readonly files: ReadonlyMap<string, ParsedFile>;
   readonly merged: CMap;
@@ -29,7 +41,7 @@ export function expressionDiagnostics(input: ExpressionInput): Diagnostic[] {
     const key = `${v.src.file}:${v.src.start}:${v.src.end}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const error = validateExpression(v.value);
+    const error = syntaxError(v.value);
     if (!error) return;
     out.push({
       src: narrowed(v.inner ?? v.src, v.value, error, input.files.get(v.src.file)) ?? v.src,

@@ -57,8 +57,22 @@ export function flatRules(rules: CValue, depth = 0): CValue[] {
   return rules.items.flatMap((r) => (r.kind === "seq" ? flatRules(r, depth + 1) : [r]));
 }
 
+/** Whether each only/except ref text seen is valid: compiling them for every job on every analysis was the costly part. */
+const refVerdicts = new Map<string, boolean>();
+const MAX_REF_VERDICTS = 10_000;
+
 /** Whether GitLab takes an only/except ref: a plain name, or `/pattern/flags` that RE2 compiles. */
 function validRef(ref: string): boolean {
+  let valid = refVerdicts.get(ref);
+  if (valid === undefined) {
+    if (refVerdicts.size >= MAX_REF_VERDICTS) refVerdicts.clear();
+    valid = compiles(ref);
+    refVerdicts.set(ref, valid);
+  }
+  return valid;
+}
+
+function compiles(ref: string): boolean {
   const m = /^\/(.*)\/([a-z]*)$/s.exec(ref);
   if (!m) return true;
   if (!/^[ismU]*$/.test(m[2])) return false;

@@ -40,6 +40,27 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "all dropped past 10,000",
   },
   {
+    name: "expression verdicts",
+    module: "engine/expression-checks.ts",
+    key: "an if: or only/except variables text",
+    validity: "always (the syntax error depends on the text only)",
+    eviction: "all dropped past 10,000",
+  },
+  {
+    name: "only/except ref verdicts",
+    module: "engine/job-combinations.ts",
+    key: "a ref's text",
+    validity: "always (whether RE2 compiles it depends on the text only)",
+    eviction: "all dropped past 10,000",
+  },
+  {
+    name: "duration findings",
+    module: "engine/duration-checks.ts",
+    key: "resolved job value",
+    validity: "the same job name",
+    eviction: "with the value (WeakMap)",
+  },
+  {
     name: "parsed expressions",
     module: "engine/simulation/clauses.ts",
     key: "an if: text",
