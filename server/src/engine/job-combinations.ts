@@ -57,7 +57,7 @@ export function flatRules(rules: CValue, depth = 0): CValue[] {
   return rules.items.flatMap((r) => (r.kind === "seq" ? flatRules(r, depth + 1) : [r]));
 }
 
-/** Whether each only/except ref text seen is valid: compiling them for every job on every analysis was the costly part. */
+/** Whether each only/except ref text seen is valid: compiling them for every job on every analysis cost most. */
 const refVerdicts = new Map<string, boolean>();
 const MAX_REF_VERDICTS = 10_000;
 
