@@ -5,7 +5,7 @@ import { IPCMessageReader, IPCMessageWriter, StreamMessageWriter } from "vscode-
 import { ResyncingReader } from "./lsp/stdio-reader";
 import { carry } from "./lsp/threads";
 import { isOtherTransport, isStdio } from "./lsp/transport-args";
-import { codeCacheFile, requireCached } from "./node/code-cache";
+import { requireCached } from "./node/code-cache";
 import { cacheDir } from "./node/parse-store";
 
 // `pipewright-language-server` (dist/server.js). Over stdio and node IPC the main thread only carries
@@ -22,8 +22,7 @@ const args = process.argv.slice(2);
 /** The editor's cache folder: PIPEWRIGHT_CACHE_DIR, else `--cache-dir DIR` (the VS Code client's storage). */
 const cacheArg = args.indexOf("--cache-dir");
 const cache = cacheDir(cacheArg >= 0 ? args[cacheArg + 1] : undefined);
-const serveHere = () =>
-  (requireCached(SERVER_THREAD, codeCacheFile(SERVER_THREAD, cache)) as ServerBundle).serveHere(args);
+const serveHere = () => (requireCached(SERVER_THREAD, cache).exports as ServerBundle).serveHere(args);
 
 if (!isMainThread || process.env.PIPEWRIGHT_ONE_THREAD === "1" || isOtherTransport(args)) serveHere();
 else if (isStdio(args))

@@ -8,40 +8,34 @@ import * as vm from "node:vm";
 // (node/parse-store.ts's), as v8-compile-cache and Node 22's module.enableCompileCache do: without it every
 // start compiles the bundle, and the first analysis compiles each function it calls, ~150 ms before the
 // first diagnostics on GitLab's own config. The cache is written once the server has run for a while, so it
-// holds the functions an analysis compiled too. V8 checks the cache against the source and its own version
-// and flags, and refuses a cache that does not match (the bundle is then compiled as usual); the file name
-// also carries the bundle's size and time, so a new build starts a new cache.
+// holds the functions an analysis compiled too. V8 refuses a cache made by another V8 or with other flags,
+// but of the source it checks only the length: the file is named by a hash of the bundle's text, Node's
+// version and the architecture, so a cache is only ever given the very text it was made from.
 
 /** How long after loading the cache is written: the first analysis of a large config is done by then. */
 const SAVE_AFTER_MS = 20_000;
 
-/** The file a bundle's code cache is kept in, or undefined without a cache folder. */
-export function codeCacheFile(bundle: string, dir: string | undefined): string | undefined {
-  if (!dir) return undefined;
-  try {
-    const stat = fs.statSync(bundle);
-    const id = createHash("sha1")
-      .update(`${bundle}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`)
-      .digest("hex")
-      .slice(0, 20);
-    return path.join(dir, "code-cache", `${path.basename(bundle, ".js")}-${id}.bin`);
-  } catch {
-    return undefined;
-  }
+/** The file the code cache of a bundle with this text is kept in. */
+export function codeCacheFile(bundle: string, source: string, dir: string): string {
+  const id = createHash("sha1").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex");
+  return path.join(dir, "code-cache", `${path.basename(bundle, ".js")}-${id.slice(0, 20)}.bin`);
 }
 
 /**
- * Loads a CommonJS bundle as `require` would, but compiled with the code cache in `cacheFile` when there is
- * a usable one; when there is none, writes one SAVE_AFTER_MS later, or at exit if that is sooner (whole or
- * not at all).
+ * Loads a CommonJS bundle as `require` would, compiled with its code cache in `dir` when there is a usable one;
+ * when there is none, writes one `saveAfterMs` later, or at exit if that is sooner (whole or not at all).
+ * Without a folder it is simply required.
  */
-export function requireCached(bundle: string, cacheFile: string | undefined): unknown {
-  if (!cacheFile) return createRequire(__filename)(bundle);
+export function requireCached(
+  bundle: string,
+  dir: string | undefined,
+  saveAfterMs = SAVE_AFTER_MS,
+): { readonly exports: unknown; readonly fromCache: boolean } {
+  if (!dir) return { exports: createRequire(__filename)(bundle), fromCache: false };
+  const source = fs.readFileSync(bundle, "utf8");
+  const cacheFile = codeCacheFile(bundle, source, dir);
   const cachedData = readCache(cacheFile);
-  const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, "utf8").replace(/^#!.*/, "")), {
-    filename: bundle,
-    cachedData,
-  });
+  const script = new vm.Script(Module.wrap(source.replace(/^#!.*/, "")), { filename: bundle, cachedData });
   const mod = new Module(bundle);
   mod.filename = bundle;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(bundle));
@@ -54,10 +48,10 @@ export function requireCached(bundle: string, cacheFile: string | undefined): un
       process.off("exit", save);
       writeCache(cacheFile, script);
     };
-    const timer = setTimeout(save, SAVE_AFTER_MS).unref();
+    const timer = setTimeout(save, saveAfterMs).unref();
     process.on("exit", save); // a session shorter than that
   }
-  return mod.exports;
+  return { exports: mod.exports, fromCache: !!cachedData && !script.cachedDataRejected };
 }
 
 function readCache(file: string): Buffer | undefined {
