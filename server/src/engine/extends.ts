@@ -1,4 +1,4 @@
-import { didYouMean } from "./did-you-mean";
+import { ClosestNames } from "./did-you-mean";
 import type { Code } from "./codes";
 import type { CMap, CValue, Diagnostic, Fix, Src } from "./types";
 import { deepMerge, emptyMap, withVia } from "./values";
@@ -23,6 +23,9 @@ export interface ExtendsResult {
  */
 export type ExtendsMemo = WeakMap<CValue, { readonly bases: readonly CValue[]; readonly result: CMap }>;
 
+/** Did-you-mean for unknown parents, kept while the top-level keys stay the same. */
+const closestKeys = new ClosestNames();
+
 export function resolveExtends(
   config: CMap,
   hasExternal: boolean,
@@ -36,7 +39,7 @@ export function resolveExtends(
   // through parents already resolved: remember each key's deepest extending descendant.
   const deepest = new Map<string, { key: string; depth: number; src: Src }>();
   const parents = new Map<string, Array<{ name: string; src: Src }>>();
-  const closestKey = new Map<string, string | undefined>();
+  const closestKey = closestKeys.among(config.entries.keys());
   const report = (src: Src, code: Code, message: string, severity: Diagnostic["severity"] = "error", fixes?: Fix[]) =>
     diagnostics.push(fixes ? { src, code, message, severity, fixes } : { src, code, message, severity });
 
@@ -104,7 +107,7 @@ export function resolveExtends(
             "extends-unknown-parent",
             `${key}: unknown keys in \`extends\` (${name})`,
             "error",
-            didYouMean(name, src, config.entries.keys(), closestKey),
+            closestKey.fix(name, src),
           );
         }
         continue;

@@ -377,7 +377,7 @@ export class IncludeExpander {
       );
       return;
     }
-    let targets: string[];
+    let targets: readonly string[];
     if (context !== undefined) {
       // GitLab matches the wildcard against that project's files, which only its server can list
       frame.external = true;

@@ -1,7 +1,7 @@
 import type { Code } from "./codes";
 import type { JobInfo } from "./jobs";
 import type { CMap, CValue, Diagnostic, Fix, Related, Severity, Src } from "./types";
-import { didYouMean } from "./did-you-mean";
+import { ClosestNames } from "./did-you-mean";
 import { gatherRelated } from "./gather";
 import { get, str } from "./values";
 
@@ -13,6 +13,9 @@ import { get, str } from "./values";
 
 /** Undefined needs reported one by one per `needs` list; the rest are counted in one more finding. */
 const MAX_UNKNOWN_NEEDS = 100;
+/** Did-you-mean for unknown needs and stages, kept while the jobs and the stages stay the same. */
+const closestJobs = new ClosestNames();
+const closestStages = new ClosestNames();
 
 export interface SemanticInput {
   readonly jobs: ReadonlyMap<string, JobInfo>;
@@ -174,11 +177,11 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
           "See needs keyword documentation for more details",
       );
   };
-  const closestJob = new Map<string, string | undefined>();
+  const closestJob = closestJobs.among(jobOf.keys());
   // once, not per job: a fuzzed config with 10,000 stages and a thousand jobs in a missing one spent seconds
   // comparing each job's stage with every stage and writing the list again
   const stageSet = new Set(input.stages);
-  const closestStage = new Map<string, string | undefined>();
+  const closestStage = closestStages.among(input.stages);
   const availableStages = `available stages are ${input.stages.join(", ")}`;
   /** One `needs` list (a job's, or one of its rules'): too many, unknown, in a later stage, listed twice. */
   const checkNeeds = (job: string, written: CValue | undefined, needs: NeedRef[]) => {
@@ -196,7 +199,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
             "needs-unknown",
             `${job} job: undefined need: ${n.name}${maybeExternal}`,
             unknownSeverity,
-            didYouMean(n.name, n.src, jobOf.keys(), closestJob),
+            closestJob.fix(n.name, n.src),
           );
         else if (unknown === MAX_UNKNOWN_NEEDS + 1) {
           const rest = needs.filter((m) => !m.optional && !jobOf.has(m.name)).length - MAX_UNKNOWN_NEEDS;
@@ -300,7 +303,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
           "stage-unknown",
           `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
           severity,
-          written ? didYouMean(stageName, stage.src, input.stages, closestStage) : undefined,
+          written ? closestStage.fix(stageName, stage.src) : undefined,
         );
       }
     }

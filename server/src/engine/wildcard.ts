@@ -17,8 +17,21 @@ function wildcardSteps(pattern: string): Step[] {
   return out;
 }
 
+/**
+ * What each wildcard matched in a listing, kept with the listing: hosts hand out the same array while no file
+ * was added or removed, and every analysis checks each wildcard include again (includes.ts, stillValid).
+ */
+const matched = new WeakMap<readonly string[], Map<string, readonly string[]>>();
+
 /** Files matching a wildcard include, in repository path order. */
-export function matchWildcard(pattern: string, files: readonly string[]): string[] {
-  const steps = wildcardSteps(pattern);
-  return files.filter((f) => matchSteps(steps, f)).sort();
+export function matchWildcard(pattern: string, files: readonly string[]): readonly string[] {
+  let byPattern = matched.get(files);
+  if (!byPattern) matched.set(files, (byPattern = new Map()));
+  let out = byPattern.get(pattern);
+  if (!out) {
+    const steps = wildcardSteps(pattern);
+    out = files.filter((f) => matchSteps(steps, f)).sort();
+    byPattern.set(pattern, out);
+  }
+  return out;
 }

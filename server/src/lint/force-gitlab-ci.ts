@@ -1,4 +1,4 @@
-import type { CValue, Diagnostic } from "../engine/types";
+import type { CEntry, CValue, Diagnostic } from "../engine/types";
 import { anchorCopy } from "../engine/values";
 import type { LintRule } from "./rule";
 
@@ -32,8 +32,27 @@ export const forceGitlabCi: LintRule = {
     };
     for (const f of model.files.values()) {
       context.checkpoint?.();
-      if (f.content) visit(f.content);
+      if (f.content?.kind !== "map") {
+        if (f.content) visit(f.content);
+        continue;
+      }
+      // top-level entry by entry, each kept with its value: a keystroke changes one (engine/load-by-entry.ts)
+      for (const e of f.content.entries.values()) {
+        const found = perEntry.get(e);
+        if (found) {
+          out.push(...found);
+          continue;
+        }
+        const start = out.length;
+        if (e.key === "FORCE_GITLAB_CI" && e.value.via?.[0]?.kind !== "merge-key")
+          out.push({ src: e.keySrc, severity: "warning", code: "force-gitlab-ci", message: MESSAGE });
+        visit(e.value);
+        perEntry.set(e, out.slice(start));
+      }
     }
     return out;
   },
 };
+
+/** What each top-level entry of a file yields, kept with the entry (its value and key positions never change). */
+const perEntry = new WeakMap<CEntry, readonly Diagnostic[]>();

@@ -20,7 +20,16 @@ function keysOf(vars: CValue | undefined, out: CEntry[]): void {
 }
 
 /** Every variable the config defines, where written: global, workflow, job, rules and matrix variables. */
-export function definedVariables(model: Model): VariableSite[] {
+export function definedVariables(model: Model): readonly VariableSite[] {
+  let sites = sitesOf.get(model);
+  if (!sites) sitesOf.set(model, (sites = collect(model)));
+  return sites;
+}
+
+/** The variables of each model, asked for by several lints in one analysis. */
+const sitesOf = new WeakMap<Model, readonly VariableSite[]>();
+
+function collect(model: Model): VariableSite[] {
   const entries: CEntry[] = [];
   const ofRules = (rules: CValue | undefined) => {
     if (rules?.kind === "seq") for (const r of rules.items) keysOf(get(r, "variables"), entries);

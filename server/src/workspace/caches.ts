@@ -26,6 +26,13 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "with either map (WeakMap)",
   },
   {
+    name: "wildcard matches",
+    module: "engine/wildcard.ts",
+    key: "a file listing and a wildcard",
+    validity: "the same listing (hosts hand out a new one when a file is added or removed)",
+    eviction: "with the listing (WeakMap)",
+  },
+  {
     name: "compiled globs",
     module: "engine/fnmatch.ts",
     key: "a glob's text",
@@ -38,6 +45,13 @@ export const CACHES: readonly RegisteredCache[] = [
     key: "a /pattern/flags text",
     validity: "always (the RE2 program depends on the text only)",
     eviction: "all dropped past 10,000",
+  },
+  {
+    name: "did-you-mean names",
+    module: "engine/did-you-mean.ts",
+    key: "a misspelt name, per list of names in scope (jobs, stages, top-level keys)",
+    validity: "the same list of names",
+    eviction: "dropped when the list changes; all dropped past 10,000",
   },
   {
     name: "expression verdicts",
@@ -87,6 +101,20 @@ export const CACHES: readonly RegisteredCache[] = [
     key: "top-level variables and the matched workflow rule's",
     validity: "the same two (immutable)",
     eviction: "with them (WeakMap)",
+  },
+  {
+    name: "force-gitlab-ci findings",
+    module: "lint/force-gitlab-ci.ts",
+    key: "a file's top-level entry",
+    validity: "always (an entry's value and positions never change)",
+    eviction: "with the entry (WeakMap)",
+  },
+  {
+    name: "defined variables",
+    module: "model/variables.ts",
+    key: "model",
+    validity: "the model's lifetime",
+    eviction: "with the model (WeakMap)",
   },
   {
     name: "!reference index",
