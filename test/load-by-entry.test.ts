@@ -154,6 +154,24 @@ test("an edit in one entry keeps every other entry's values, moved to where the 
   assert.equal(value(changed, "job-80"), value(before, "job-80"));
 });
 
+test("a version that does not load by entry (a quote being typed) loses no entry: the next one reuses them", () => {
+  const text = bigFile();
+  const before = loadFile("r.yml", text);
+  const at = text.indexOf("job-3:");
+  const broken = text.slice(0, at) + "job-2b: {script: ['unclosed}\n" + text.slice(at);
+  const during = loadFile("r.yml", broken, before);
+  assert.equal(during.entries, undefined, "loaded whole");
+  assert.equal(sig(during), sig(loadWhole("r.yml", broken)));
+  const fixed = text.slice(0, at) + "job-2b: {script: ['closed']}\n" + text.slice(at);
+  const after = loadFile("r.yml", fixed, during);
+  assert.ok(after.entries, "loaded by entry again");
+  assert.equal(sig(after), sig(loadWhole("r.yml", fixed)));
+  const value = (f: ParsedFile, key: string) =>
+    (f.content?.kind === "map" ? f.content.entries.get(key)!.value : undefined)!;
+  assert.equal(value(after, "job-80"), value(before, "job-80"), "the entries of the version before the typo");
+  assert.equal(value(after, ".rules:set-2"), value(before, ".rules:set-2"));
+});
+
 const corpus = path.resolve(__dirname, "..", "..", "..", "shared", "corpus", "real");
 test(
   "GitLab's own big files, loaded by entry, edited, equal loading them whole",

@@ -86,7 +86,7 @@ export function loadByEntry(
   if (text.length < LOAD_BY_ENTRY_FROM) return undefined;
   const starts = entryStarts(text);
   if (!starts) return undefined;
-  const prev = previous?.entries;
+  const prev = previous?.entries ?? previous?.earlierEntries;
   // the last version's entries by text, each reusable once
   const reusable = new Map<string, LoadedEntry[]>();
   for (const { entry } of prev?.placed ?? []) reusable.set(entry.text, [...(reusable.get(entry.text) ?? []), entry]);

@@ -33,6 +33,11 @@ export interface ParsedFile {
   readonly diagnostics: readonly Diagnostic[];
   /** A big file's top-level entries as parsed, for its next version to reuse (load-by-entry.ts). */
   readonly entries?: EntriesState;
+  /**
+   * A big file loaded whole (its text did not load entry by entry, say while a quote is being typed): the entries
+   * of the last version that did, for the next version to reuse. Not this version's: never seated or stored.
+   */
+  readonly earlierEntries?: EntriesState;
   /** Rebuilt from the last session's store rather than parsed (parsed-store.ts). */
   readonly restored?: true;
 }
@@ -51,7 +56,12 @@ export function loadFile(path: string, text: string, previous?: ParsedFile, chec
   if (deep !== undefined) return tooBigFile(path, text, deep);
   if (!previous && text.length >= LOAD_WHOLE_FIRST_FROM && text.length <= MAX_PARSED_BYTES)
     return loadWhole(path, text);
-  return loadByEntry(path, text, previous, checkpoint) ?? loadWhole(path, text);
+  const byEntry = loadByEntry(path, text, previous, checkpoint);
+  if (byEntry) return byEntry;
+  const whole = loadWhole(path, text);
+  // typing passes through texts that do not load entry by entry: the text after them still reuses the entries
+  const earlier = previous?.entries ?? previous?.earlierEntries;
+  return earlier ? { ...whole, earlierEntries: earlier } : whole;
 }
 
 /** Whether the text is more than `limit` bytes in UTF-8 (Ruby's bytesize); counts no further than the limit. */
