@@ -300,8 +300,8 @@ const yamlSettings = {
   kubernetesCRDStore: { enable: false },
 };
 
-// Pipewright keeps parsed files between sessions in a cache folder; the bench gives it one of its
-// own, empty at first: the first startup measures a first session, the later runs a usual one.
+// Pipewright keeps parsed files and its compiled code between sessions in a cache folder; the bench gives it
+// one of its own, empty at first: the first startup measures a first session, the later runs a usual one.
 const pipewrightCache = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-bench-cache-"));
 process.on("exit", () => fs.rmSync(pipewrightCache, { recursive: true, force: true }));
 
@@ -1044,9 +1044,9 @@ lines.push(
     "edit waits for it (and for Pipewright, for `pipewright/analysisDone`).",
 );
 lines.push(
-  "Startup: Pipewright keeps parsed files between sessions (in a cache folder " +
-    "of the bench's own here); its first session starts with none, later ones " +
-    "rebuild unchanged files from what the last one kept.",
+  "Startup: Pipewright keeps parsed files and its compiled code between sessions (in a cache folder " +
+    "of the bench's own here); its first session starts with neither, later ones " +
+    "rebuild unchanged files from what the last one kept and load the code compiled.",
 );
 lines.push(
   `Memory: fresh processes; RSS once every file has diagnostics, then after ` +
