@@ -657,6 +657,33 @@ test("the job's own cache is removed, an inherited one turned off with cache: []
   assert.ok(cache?.kind === "seq" && cache.items.length === 0);
 });
 
+test("a .dagger set up for Docker is not reused for the Kubernetes executor: .dagger:kubernetes is added", () => {
+  const files = {
+    ".gitlab-ci.yml": y(
+      SETUP_DOCKER(false).trimEnd(),
+      "",
+      "lint:",
+      "  extends: .dagger",
+      "  script: [dagger call lint]",
+    ),
+    "ci.yml": "",
+  };
+  files[".gitlab-ci.yml"] += y("", "unit:", "  tags: [k8s]", "  script: [make test]");
+  const k8s = convert(files, "unit", "kubernetes");
+  assert.equal(k8s.c.title, 'Convert job "unit" to a Dagger Function (Kubernetes executor, runs on dagger-node)');
+  const text = k8s.after[".gitlab-ci.yml"];
+  assert.ok(text.startsWith(SETUP_DOCKER(false)), "the Docker set-up stays as it was");
+  assert.match(text, /\n\.dagger:kubernetes:\n {2}# Kubernetes runners on dagger-node hosts/);
+  assert.match(text, /\nunit:\n {2}extends: \.dagger:kubernetes\n/);
+  const m = checkResult(k8s.after);
+  assert.deepEqual(effectiveTags(m, "unit"), ["dagger-node"]);
+  assert.deepEqual(effectiveTags(m, "lint"), []);
+  // the Docker executor reuses it
+  const docker = convert(files, "unit", "docker");
+  assert.doesNotMatch(docker.after[".gitlab-ci.yml"], /\.dagger:(kubernetes|docker)/);
+  assert.match(docker.after[".gitlab-ci.yml"], /\nunit:\n {2}extends: \.dagger\n/);
+});
+
 test("a job in an included file: .dagger goes at the end of the root file, the job's file keeps only the job", () => {
   const files = {
     ".gitlab-ci.yml": y("include:", "  - local: ci/test.yml", "", "stages: [test]"),

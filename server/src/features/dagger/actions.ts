@@ -3,7 +3,7 @@ import type { LineIndex } from "../../engine/text";
 import type { TextEdit } from "../../engine/types";
 import { spotAt } from "../../model/locate";
 import { completeCall, daggerJobText, hoverCall, type CallSuggestion } from "./call";
-import { convertJob, likelyExecutor, setupJobText, SETUP_JOB, type Conversion, type Executor } from "./convert";
+import { convertJob, likelyExecutor, setupJobName, setupJobText, type Conversion, type Executor } from "./convert";
 import { DEFAULT_ENGINE_VERSION, type DaggerModule } from "./module";
 
 // Where the Dagger features apply in a CI file, for the language server: which job a code
@@ -58,9 +58,10 @@ export function insertJobActions(model: Model, file: string, module: DaggerModul
   const text = parsed.text;
   const end = text.length;
   const lead = text.length === 0 || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";
-  const setup = model.jobs.has(SETUP_JOB)
+  const setupName = setupJobName(model, "docker");
+  const setup = model.jobs.has(setupName)
     ? ""
-    : `${setupJobText(model, "docker", (module.engineVersion ?? DEFAULT_ENGINE_VERSION).replace(/^v/, ""))}\n`;
+    : `${setupJobText(model, "docker", (module.engineVersion ?? DEFAULT_ENGINE_VERSION).replace(/^v/, ""), setupName)}\n`;
   const free = (wanted: string) => {
     let name = wanted;
     for (let i = 2; model.jobs.has(name); i++) name = `${wanted}-dagger${i === 2 ? "" : `-${i - 1}`}`;
@@ -69,7 +70,7 @@ export function insertJobActions(model: Model, file: string, module: DaggerModul
   return module.functions.map((fn) => ({
     title: `Insert a Dagger job calling ${fn.cliName}`,
     edits: [
-      { src: { file, start: end, end }, newText: `${lead}${setup}${daggerJobText(fn, SETUP_JOB, free(fn.cliName))}` },
+      { src: { file, start: end, end }, newText: `${lead}${setup}${daggerJobText(fn, setupName, free(fn.cliName))}` },
     ],
   }));
 }

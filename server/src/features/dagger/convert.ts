@@ -266,15 +266,38 @@ function proxyPrefix(model: Model): string {
   return variable ? `\${${variable}}` : "";
 }
 
+/**
+ * The set-up job a conversion for this executor extends: `.dagger`, unless the config's `.dagger` sets up the
+ * other executor (a Docker-in-Docker service, or the Kubernetes runners' engine socket); then one of its own,
+ * `.dagger:kubernetes` or `.dagger:docker`, so that no job is sent to runners set up for the other.
+ */
+export function setupJobName(model: Model, executor: Executor): string {
+  const existing = model.jobs.get(SETUP_JOB);
+  if (!existing) return SETUP_JOB;
+  const its = setupExecutor(existing.value);
+  return its === undefined || its === executor ? SETUP_JOB : `${SETUP_JOB}:${executor}`;
+}
+
+/** The executor a set-up job is written for, when it says so; undefined for one written otherwise. */
+function setupExecutor(job: CValue): Executor | undefined {
+  const variables = get(job, "variables");
+  if (get(variables, "_EXPERIMENTAL_DAGGER_RUNNER_HOST") || tagStrings(get(job, "tags")).includes(DAGGER_NODE))
+    return "kubernetes";
+  const services = get(job, "services");
+  const dind = (s: CValue) => /dind/.test(str(s) ?? str(get(s, "name")) ?? "");
+  if (get(variables, "DOCKER_HOST") || (services?.kind === "seq" && services.items.some(dind))) return "docker";
+  return undefined;
+}
+
 /** The hidden job every converted job extends: CLI pinned to the engine, executor set-up. */
-export function setupJobText(model: Model, executor: Executor, daggerVersion: string): string {
+export function setupJobText(model: Model, executor: Executor, daggerVersion: string, name = SETUP_JOB): string {
   const proxy = proxyPrefix(model);
   const install = [
     "apk add --no-cache curl",
     "curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin sh",
     "dagger version",
   ];
-  const out = [`${SETUP_JOB}:`];
+  const out = [`${name}:`];
   if (executor === "docker") {
     out.push(
       "  # The Dagger CLI starts its engine in the Docker-in-Docker service; DAGGER_VERSION pins the CLI",
@@ -412,7 +435,8 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   // `extends`, so its tags beat those of the other parents and of `default:`; where that would move
   // the job, it gets its own `tags:`, which beat every parent.
   const before = effectiveTags(model, name);
-  const setup = model.jobs.get(SETUP_JOB);
+  const setupName = setupJobName(model, options.executor);
+  const setup = model.jobs.get(setupName);
   const inherited = setup ? tagStrings(get(setup.value, "tags")) : setupTags(model, options.executor);
   let tags: string[];
   if (options.executor === "kubernetes") tags = inherited.length ? inherited : before;
@@ -478,7 +502,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
 
   const ext = own("extends");
   if (!ext) {
-    edits.push(at(jobLineStart, jobLineStart, `${indent}extends: ${SETUP_JOB}\n${added.join("")}`));
+    edits.push(at(jobLineStart, jobLineStart, `${indent}extends: ${setupName}\n${added.join("")}`));
   } else {
     if (added.length) edits.push(at(jobLineStart, jobLineStart, added.join("")));
     if (ext.value.kind === "scalar") {
@@ -486,12 +510,12 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
         at(
           ext.value.src.start,
           ext.value.src.end,
-          `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${SETUP_JOB}]`,
+          `[${file.text.slice(ext.value.src.start, ext.value.src.end)}, ${setupName}]`,
         ),
       );
-    } else if (ext.value.kind === "seq" && !ext.value.items.some((i) => str(i) === SETUP_JOB)) {
+    } else if (ext.value.kind === "seq" && !ext.value.items.some((i) => str(i) === setupName)) {
       // last, so the set-up's image and before_script win over the other parents'
-      const edit = insertItem(model, ext.value, ext.value.items.length, SETUP_JOB);
+      const edit = insertItem(model, ext.value, ext.value.items.length, setupName);
       if (edit) edits.push(edit);
     }
   }
@@ -510,7 +534,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
     edits.push(at(r, r, scriptText));
   }
   if (!setup) {
-    const text = setupJobText(model, options.executor, daggerVersion);
+    const text = setupJobText(model, options.executor, daggerVersion, setupName);
     const root = model.files.get(model.root);
     if (root && root.path !== file.path) {
       // in the root file, where a reader looks for the pipeline's set-up, not in an included one
