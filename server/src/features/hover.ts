@@ -24,12 +24,19 @@ export interface HoverResult {
 
 const MAX_YAML_LINES = 60;
 
+/** Each value's block, kept with the value (values never change): writing a job as YAML was most of a hover. */
+const blocks = new WeakMap<CValue, string>();
+
 function yamlBlock(v: CValue): string {
+  const kept = blocks.get(v);
+  if (kept !== undefined) return kept;
   let text = renderValue(v, "yaml").trimEnd();
   const lines = text.split("\n");
   if (lines.length > MAX_YAML_LINES)
     text = [...lines.slice(0, MAX_YAML_LINES), `# … ${lines.length - MAX_YAML_LINES} more lines`].join("\n");
-  return "```yaml\n" + text + "\n```";
+  const block = "```yaml\n" + text + "\n```";
+  blocks.set(v, block);
+  return block;
 }
 
 /**

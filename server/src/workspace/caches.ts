@@ -124,6 +124,13 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "with the model (WeakMap)",
   },
   {
+    name: "hover YAML blocks",
+    module: "features/hover.ts",
+    key: "a resolved value",
+    validity: "always (values never change)",
+    eviction: "with the value (WeakMap)",
+  },
+  {
     name: "template and rule set users",
     module: "features/used-by.ts",
     key: "model",
