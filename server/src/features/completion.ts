@@ -86,13 +86,13 @@ function jobNames(model: Model, hidden: boolean): CompletionItem[] {
   return out;
 }
 
-/** Whether the letters typed so far appear in the name, in order (as editors filter), ignoring case. */
+/** Whether the letters typed so far (lower case) appear in the name, in order (as editors filter), ignoring case. */
 function matches(typed: string, name: string): boolean {
+  if (typed === "") return true;
   let i = 0;
-  const t = typed.toLowerCase();
   const n = name.toLowerCase();
-  for (let j = 0; j < n.length && i < t.length; j++) if (n[j] === t[i]) i++;
-  return i === t.length;
+  for (let j = 0; j < n.length && i < typed.length; j++) if (n[j] === typed[i]) i++;
+  return i === typed.length;
 }
 
 /**
@@ -100,7 +100,7 @@ function matches(typed: string, name: string): boolean {
  * typed. Filtered here too, not only by the client: GitLab's config offers a thousand templates.
  */
 function replacing(items: CompletionItem[], token: ValueToken, text: string, offset: number): CompletionItem[] {
-  const typed = text.slice(token.start + (token.quote ? 1 : 0), offset);
+  const typed = text.slice(token.start + (token.quote ? 1 : 0), offset).toLowerCase();
   // no spreads: a thousand templates are offered on every keystroke after `extends:`
   return items
     .filter((i) => matches(typed, i.label))
