@@ -15,7 +15,7 @@ import {
 import type { Code } from "./codes";
 import type { AnchorDef, ParsedFile } from "./load";
 import { LineIndex } from "./text";
-import { foldBlankRuns } from "./yaml-blank-runs";
+import { parseAllDocumentsShortened } from "./yaml-blank-runs";
 import { resolvePlainScalar } from "./scalars";
 import type { CEntry, CMap, CValue, Diagnostic, Src } from "./types";
 import { mapOf, rubyInspect, scalar, seqOf, toJS, withVia } from "./values";
@@ -365,8 +365,7 @@ export function parseDocuments(text: string): Document.Parsed[] {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    const docs = parseAllDocuments(foldBlankRuns(text), PARSE_OPTIONS as Parameters<typeof parseAllDocuments>[1]);
-    return Array.isArray(docs) ? docs : [];
+    return parseAllDocumentsShortened(text, PARSE_OPTIONS as Parameters<typeof parseAllDocuments>[1]);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
