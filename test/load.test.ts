@@ -107,6 +107,20 @@ test("a merged value remembers the alias it came through", () => {
   assert.equal(f.text.slice(image!.src.start, image!.src.end), "ruby");
 });
 
+test("a collection's source ends at its last text, not in the whitespace after it", () => {
+  // a |+ block scalar keeps its empty lines (a fuzzed config had a million), the collection ends at x
+  const text = `job:\n  script:\n    - |+\n      x\n${"\n".repeat(1000)}other: 1\n`;
+  const f = loadFile("a.yml", text);
+  const job = f.content!.kind === "map" ? f.content!.entries.get("job")!.value : undefined;
+  const script = job?.kind === "map" ? job.entries.get("script")!.value : undefined;
+  assert.equal(f.text.slice(job!.src.start, job!.src.end), "script:\n    - |+\n      x");
+  assert.equal(f.text.slice(script!.src.start, script!.src.end), "- |+\n      x");
+  // what /\s/ matches beyond ASCII is left out too (YAML reads it as part of the scalar)
+  const nbsp = loadFile("b.yml", "job:\n  a: x\u00a0\u2003\nother: 1\n");
+  const j = nbsp.content!.kind === "map" ? nbsp.content!.entries.get("job")!.value : undefined;
+  assert.equal(nbsp.text.slice(j!.src.start, j!.src.end), "a: x");
+});
+
 test("duplicate keys keep the last value and warn", () => {
   const m = analyze({ ".gitlab-ci.yml": y("job:", "  script: [a]", "  script: [b]") });
   assert.deepEqual(job(m, "job"), { script: ["b"] });
