@@ -230,6 +230,13 @@ export const CACHES: readonly RegisteredCache[] = [
     validity: "the same size and mtime on disk",
     eviction: "dropped on a watch event for the file",
   },
+  {
+    name: "compiled code between sessions",
+    module: "node/code-cache.ts",
+    key: "the server bundle's text, Node's version and the architecture",
+    validity: "always (V8 also refuses a cache of another V8 or other flags)",
+    eviction: "in the editor's cache folder; an older build's removed when a newer one is written",
+  },
 ];
 
 /** The caching table of ARCHITECTURE.md. */
