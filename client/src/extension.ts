@@ -6,6 +6,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import type { ProjectSummary } from "../../server/src/lsp/analysis";
 import type { PipelineResult, ScenariosResult } from "../../server/src/lsp/pipeline-protocol";
 import { askCredentials, storedCredentials } from "./credentials";
+import { DOCS_PAGE, docsPage, SHOW_DOCS, showDocsQuery } from "./docs-links";
 import { PipelineView, type PipelineRequest } from "./pipeline-view";
 
 const LANGUAGE_ID = "gitlab-ci";
@@ -67,6 +68,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     // files changed on disk: the server registers its own watchers (workspace/didChangeWatchedFiles)
     synchronize: { configurationSection: "pipewright" },
+    middleware: {
+      // a code's link to its page in this extension's docs/ opens the page rendered (docs-links.ts); the
+      // diagnostics are changed in place, so they keep what the client keeps with them (data: the fixes)
+      handleDiagnostics(uri, diagnostics, next) {
+        for (const d of diagnostics) {
+          const target = typeof d.code === "object" ? d.code.target : undefined;
+          const page = target?.scheme === "file" ? docsPage(context.extensionUri.fsPath, target.fsPath) : undefined;
+          if (page && typeof d.code === "object")
+            d.code = {
+              value: d.code.value,
+              target: vscode.Uri.from({ scheme: "command", path: SHOW_DOCS, query: showDocsQuery(page) }),
+            };
+        }
+        next(uri, diagnostics);
+      },
+    },
   };
   client = new LanguageClient("pipewright", "Pipewright", serverOptions, clientOptions);
   const lc = client;
@@ -96,6 +113,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.commands.registerCommand("pipewright.showLog", () => output.show(true)),
+  );
+
+  // ---- a diagnostic's rule page (docs/rules/<id>.md, shipped in the extension) in the Markdown preview; the
+  // raw file where the preview is not there (the built-in Markdown extension disabled)
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SHOW_DOCS, async (page?: unknown) => {
+      if (typeof page !== "string" || !DOCS_PAGE.test(page)) return;
+      const uri = vscode.Uri.joinPath(context.extensionUri, ...page.split("/"));
+      try {
+        await vscode.commands.executeCommand("markdown.showPreview", uri);
+      } catch {
+        await vscode.window.showTextDocument(uri);
+      }
+    }),
   );
 
   // ---- merged views: read-only virtual documents, refreshed after each analysis
