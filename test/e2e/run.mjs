@@ -6,7 +6,9 @@
 //
 // 1. UI tests on a copy of test/e2e/workspace/ (a config in three files, with one error in
 //    an included file): the Problems panel, hover, go to definition, a quick fix, and last
-//    the Dagger conversion refactoring (it rewrites the copy). Saves docs/screenshot.png.
+//    the Dagger conversion refactoring (it rewrites the copy); and a second project in images/: its
+//    finding and rule page, completion, the Dagger preview; the merged job and the CodeLens. Saves
+//    docs/screenshot.png and the other docs/*.png screenshots (see test/e2e/README.md).
 // 2. The Mocha suite test/e2e/suite/ inside the extension host (commands, merged views,
 //    vscode.languages.getDiagnostics), on a fresh copy of the workspace.
 // With --vsix FILE the UI tests run on that packaged extension, installed, instead of the
@@ -183,6 +185,30 @@ async function uiTests() {
     });
 
     await check(
+      "(f1) the merged job says where values come from; F12 on a value opens where it is written",
+      async () => {
+        await vsc.waitForEditor(/Merged job compile\.yml$/, 15000);
+        const lines = (await vsc.editorText()).split("\n");
+        const at = lines.findIndex((l) => l.includes("- bundle install"));
+        assert(at >= 0, `no "- bundle install" in the merged job:\n${lines.join("\n")}`);
+        // provenance: each value's file and line, and the hop that brought it (the .ruby template)
+        const from = lines.find((l) => /^before_script:/.test(l));
+        assert(/# \.gitlab-ci\.yml:\d+, via extends \.ruby$/.test(from ?? ""), `merged job:\n${lines.join("\n")}`);
+        // the view wide, for the screenshot (closing editors would ask to save the job file, edited by (d))
+        await vsc.runCommand("View: Join All Editor Groups");
+        await vsc.waitForEditor(/Merged job compile\.yml$/, 15000);
+        await sleep(500);
+        await vsc.screenshot(path.join(ROOT, "docs/merged-job.png"), { x: 0, y: 0, width: 1400, height: 500 });
+        await vsc.gotoLine(at + 1, lines[at].indexOf("bundle") + 1);
+        await vsc.page.keyboard.press("F12");
+        await vsc.waitForEditor(".gitlab-ci.yml", 15000);
+        const def = position(".gitlab-ci.yml", "- bundle install");
+        await vsc.waitForStatus(`Ln ${def.line}, Col `);
+        return `${lines.length} lines; F12 on "${lines[at].trim()}" opened .gitlab-ci.yml at line ${def.line}`;
+      },
+    );
+
+    await check(
       '(f2) "Pipewright: Show pipeline…" draws the pipeline of a push to main; a click opens the job',
       async () => {
         // room for the screenshot: the job file alone, no panel, no side bar
@@ -232,6 +258,197 @@ async function uiTests() {
         return `${title}: stages ${stages.join(", ")}; jobs ${jobs.join(", ")}; ${edges} edge; a click opened the job`;
       },
     );
+
+    // A second project in a subfolder (images/.gitlab-ci.yml): its own findings, jobs named with spaces, a
+    // Kubernetes job
+    const NESTED = "images/.gitlab-ci.yml";
+    await check(
+      "(h) a nested project's finding is listed; its rule link opens the rule page rendered (Markdown preview)",
+      async () => {
+        await vsc.runCommand("View: Close Editors in Other Groups"); // the pipeline view
+        await vsc.page.keyboard.press("Control+Shift+E"); // the Explorer, to show where the file is
+        await vsc.openFile(NESTED);
+        const forced = /\$FORCE_GITLAB_CI forces a pipeline/;
+        const { ok: found, problems } = await vsc.waitForProblems((ps) => ps.some((p) => forced.test(p.message)), {
+          ms: 30000,
+        });
+        assert(found, `no force-gitlab-ci finding listed:\n${show(problems)}`);
+        const p = problems.find((x) => forced.test(x.message));
+        const want = position(NESTED, "if: $FORCE_GITLAB_CI");
+        want.col += "if: ".length;
+        assert(
+          p.file === ".gitlab-ci.yml" && p.severity === "warning" && p.code === "force-gitlab-ci",
+          `listed as ${JSON.stringify(p)}`,
+        );
+        assert(
+          p.line === want.line && p.column === want.col,
+          `at ${p.line}:${p.column}, expected ${want.line}:${want.col}`,
+        );
+        await sleep(500);
+        await vsc.screenshot(path.join(ROOT, "docs/nested-project.png"));
+        // the code after the message is the link: clicking it shows the page, rendered
+        await vsc.page
+          .locator(".markers-panel .monaco-list-row", { hasText: "$FORCE_GITLAB_CI forces" })
+          .locator(".marker-code")
+          .click();
+        await vsc.page.waitForSelector('.tabs-container .tab.active:has-text("Preview force-gitlab-ci.md")', {
+          timeout: 20000,
+        });
+        let heading;
+        for (const end = Date.now() + 20000; !heading && Date.now() < end; await sleep(250))
+          for (const f of vsc.page.frames())
+            heading ??= await f.$eval("h1#force-gitlab-ci", (e) => e.textContent.trim()).catch(() => undefined);
+        assert(heading === "force-gitlab-ci", "no rendered rule page (h1 force-gitlab-ci) in a webview within 20 s");
+        const raw = await vsc.page.$$eval(".monaco-editor[data-uri]", (es) =>
+          es.filter((e) => /\.md$/.test(e.getAttribute("data-uri"))).map((e) => e.getAttribute("data-uri")),
+        );
+        assert(!raw.length, `the page was opened as text: ${raw.join(", ")}`);
+        // closed with the mouse: keys would go to the preview's frame, which has the focus
+        await vsc.page.click(".tabs-container .tab.active .tab-actions .codicon-close");
+        await vsc.page.waitForSelector('.tabs-container .tab:has-text("Preview force-gitlab-ci.md")', {
+          state: "detached",
+          timeout: 10000,
+        });
+        return `${show([p])}\nits link opened "Preview force-gitlab-ci.md"`;
+      },
+    );
+
+    await check('(i) completion of a need named with spaces: "- clone te" becomes "- clone test images"', async () => {
+      await vsc.runCommand("View: Close Panel");
+      await vsc.openFile(NESTED);
+      const at = position(NESTED, "    - build images");
+      await vsc.gotoLine(at.line, 1);
+      await vsc.page.keyboard.press("End");
+      await vsc.page.keyboard.press("Enter");
+      await vsc.page.keyboard.type("- clone te");
+      await vsc.page.keyboard.press("Control+Space");
+      const row = ".suggest-widget.visible .monaco-list-row";
+      await vsc.page.waitForSelector(row, { timeout: 15000 });
+      await sleep(500);
+      const offered = await vsc.page.$$eval(row, (rs) => rs.map((r) => r.getAttribute("aria-label")));
+      assert(/^clone test images\b/.test(offered[0] ?? ""), `offered: ${offered.join(" | ")}`);
+      const box = await vsc.page.$eval(".suggest-widget.visible", (e) => e.getBoundingClientRect().toJSON());
+      const y = Math.max(0, Math.round(box.y) - 240);
+      await vsc.screenshot(path.join(ROOT, "docs/completion.png"), { x: 340, y, width: 840, height: 320 });
+      await vsc.page.keyboard.press("Enter");
+      let lines = [];
+      for (const end = Date.now() + 5000; Date.now() < end; await sleep(200)) {
+        lines = (await vsc.editorText()).split("\n");
+        if (lines[lines.indexOf("    - build images") + 1] === "    - clone test images") break;
+      }
+      const after = lines[lines.indexOf("    - build images") + 1];
+      assert(after === "    - clone test images", `the line reads "${after}"`);
+      await vsc.runCommand("File: Revert File");
+      return `offered: ${offered.join(" | ")}; accepted: "${after.trim()}"`;
+    });
+
+    await check(
+      "(j) Ctrl+Enter previews the Dagger conversion of a Kubernetes job: same runner tags, nothing applied",
+      async () => {
+        await vsc.runCommand("View: Close Primary Side Bar");
+        await vsc.openFile(NESTED);
+        const at = position(NESTED, "build images:");
+        await vsc.gotoLine(at.line, at.col + 1);
+        await vsc.page.keyboard.press("Escape");
+        await vsc.page.keyboard.press("Control+.");
+        const rows = ".action-widget .monaco-list-row.action";
+        await vsc.page.waitForSelector(rows, { state: "visible", timeout: 15000 });
+        const titles = await vsc.page.$$eval(rows, (rs) => rs.map((r) => r.getAttribute("aria-label")));
+        // Kubernetes first (the job's tags and variables say so), and no "runs on ...": the tags stay
+        const title = 'Convert job "build images" to a Dagger Function (Kubernetes executor)';
+        assert(titles[0] === title, `offered: ${titles.join(" | ")}`);
+        for (let i = 0; i < 10; i++) {
+          const focused = await vsc.page
+            .$eval(`${rows}.focused`, (r) => r.getAttribute("aria-label"))
+            .catch(() => null);
+          if (focused === title) break;
+          await vsc.page.keyboard.press("ArrowDown");
+        }
+        await vsc.page.keyboard.press("Control+Enter");
+        const tree = "#refactorPreview .monaco-list-row";
+        await vsc.page.waitForSelector(tree, { state: "visible", timeout: 15000 });
+        await sleep(1000);
+        // the changed files, then the edits of .gitlab-ci.yml last: open its diff (the list shows only some rows)
+        await vsc.page.click(tree);
+        await sleep(500);
+        await vsc.page.click(tree);
+        await vsc.page.keyboard.press("End");
+        const row = vsc.page.locator(tree, { hasText: ".gitlab-ci.yml" }).first();
+        await row.waitFor({ timeout: 10000 }).catch(async () => {
+          const shown = await vsc.page.$$eval(tree, (rs) => rs.map((r) => r.textContent));
+          throw new Error(`no .gitlab-ci.yml in the Refactor Preview:\n${shown.join("\n")}`);
+        });
+        await row.click();
+        await vsc.page.waitForSelector('.tabs-container .tab.active:has-text("Refactor Preview")', { timeout: 15000 });
+        // the new text's own lines (in an inline diff, removed lines are in view zones)
+        const editor = '.monaco-editor.modified-in-monaco-diff-editor[data-uri*="images/.gitlab-ci.yml"]';
+        const modified = `${editor} .lines-content > .view-lines`;
+        let text = "";
+        for (
+          const end = Date.now() + 15000;
+          !/dagger call build-images/.test(text) && Date.now() < end;
+          await sleep(250)
+        )
+          text = await vsc.page
+            .$eval(modified, (e) =>
+              [...e.querySelectorAll(".view-line")]
+                .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+                .map((l) => l.textContent.replace(/\u00a0/g, " "))
+                .join("\n"),
+            )
+            .catch(() => "");
+        assert(
+          /^build images:\n {2}extends: \.dagger\n {2}stage: build\n {2}tags: \[dagger-node\]$/m.test(text) &&
+            /^ {4}- dagger call build-images --source=\. stdout$/m.test(text),
+          `the preview of images/.gitlab-ci.yml:\n${text}`,
+        );
+        assert(
+          /^ {2}tags: \[dagger-node\]\n {2}variables:\n {4}DAGGER_VERSION:/m.test(text),
+          `no .dagger on dagger-node:\n${text}`,
+        );
+        const tab = await vsc.page.$eval(".tabs-container .tab.active", (e) => e.textContent.trim());
+        await sleep(500);
+        await vsc.screenshot(path.join(ROOT, "docs/dagger-preview.png"));
+        await vsc.page.click('#refactorPreview .monaco-button:has-text("Discard")');
+        await vsc.page.waitForSelector(tree, { state: "hidden", timeout: 10000 }).catch(() => {});
+        assert(!fs.existsSync(path.join(ws, "images/dagger.json")), "discarded, yet images/dagger.json was created");
+        return `offered: ${titles.join(" | ")}; "${tab}" shows the job on dagger-node still; discarded`;
+      },
+    );
+
+    await check('(k) the "used by 2 jobs" CodeLens on template .ruby opens the jobs that extend it', async () => {
+      // this run turns CodeLens off (vscode.mjs): on for this test only, in the workspace's settings
+      const settings = path.join(ws, ".vscode/settings.json");
+      const before = fs.readFileSync(settings, "utf8");
+      fs.writeFileSync(settings, JSON.stringify({ ...JSON.parse(before), "editor.codeLens": true }, null, 2));
+      try {
+        await vsc.openFile(".gitlab-ci.yml");
+        const lens = '.monaco-editor .codelens-decoration a:has-text("used by 2 jobs")';
+        await vsc.page.waitForSelector(lens, { timeout: 30000 });
+        const lenses = await vsc.page.$$eval(".monaco-editor .codelens-decoration", (es) =>
+          es.map((e) => e.textContent.trim()),
+        );
+        await vsc.page.click(lens);
+        const ref = ".peekview-widget .ref-tree .monaco-list-row";
+        await vsc.page.waitForSelector(ref, { timeout: 15000 });
+        await sleep(800);
+        const refs = await vsc.page.$$eval(ref, (rs) => rs.map((r) => r.textContent.trim()));
+        // a row per file, with its count (the first one open, on job compile)
+        const files = refs.flatMap((r) => /^(\S+\.yml)\D*(\d+)$/.exec(r)?.slice(1) ?? []);
+        assert(
+          files.join("|") === ".gitlab-ci.yml|1|jobs.gitlab-ci.yml|1" && refs.includes("compile:"),
+          `references peek:\n${refs.join("\n")}`,
+        );
+        await vsc.screenshot(path.join(ROOT, "docs/codelens.png"), { x: 0, y: 0, width: 1400, height: 620 });
+        await vsc.page.keyboard.press("Escape");
+        return `lenses: ${lenses.join(" | ")}\npeek: ${refs.join(" | ")}`;
+      } finally {
+        fs.writeFileSync(settings, before);
+        await vsc.page
+          .waitForSelector(".monaco-editor .codelens-decoration", { state: "detached", timeout: 10000 })
+          .catch(() => {});
+      }
+    });
 
     // Last: it rewrites .gitlab-ci.yml and creates the Dagger module (in this run's copy).
     await check(

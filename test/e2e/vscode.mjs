@@ -441,7 +441,8 @@ export async function launch({
         if (missing.length) throw new Error(`documentText: lines ${missing.join(", ")} were not rendered`);
         return Array.from({ length: n }, (_, i) => lines.get(i + 1)).join("\n");
       },
-      screenshot: (p) => page.screenshot({ path: p }),
+      /** A PNG of the window, or of a part of it (`clip`: x, y, width, height). */
+      screenshot: (p, clip) => page.screenshot({ path: p, ...(clip ? { clip } : {}) }),
     };
     if (file) await vsc.waitForEditor(file, timeoutMs);
     return vsc;
