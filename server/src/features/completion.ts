@@ -140,6 +140,28 @@ function users(model: Model): Map<string, number> {
   return out;
 }
 
+/**
+ * What `extends:` may name, ranked: templates (hidden maps; a hidden key holding a list or a scalar is data), the
+ * most extended first, then jobs. Kept with the model: GitLab's config offers a thousand on every keystroke.
+ */
+function parentCandidates(model: Model): readonly CompletionItem[] {
+  let out = parentsOf.get(model);
+  if (!out) {
+    const used = users(model);
+    const isMap = (name: string) => model.jobs.get(name)?.value.kind === "map";
+    const hidden = jobNames(model, true)
+      .filter((i) => isMap(i.label))
+      .map((i) => ({ ...i, rank: Math.max(0, 100 - (used.get(i.label) ?? 0)) }));
+    const visible = jobNames(model, false).map((i) => ({ ...i, rank: 200 }));
+    // in rank order already: the host sorts by rank to keep the best, and a sorted list sorts at once
+    out = [...hidden, ...visible].sort((a, b) => a.rank - b.rank);
+    parentsOf.set(model, out);
+  }
+  return out;
+}
+
+const parentsOf = new WeakMap<Model, readonly CompletionItem[]>();
+
 function stageOf(model: Model, job: string): number {
   const s = model.effectiveJob(job)?.entries.get("stage")?.value;
   return model.stages.indexOf(s?.kind === "scalar" ? String(s.value) : "test");
@@ -218,14 +240,8 @@ export function complete(
       // a parent must be a map (a hidden key holding a list or a scalar is data, not a template),
       // not the job itself, not one already listed; the most extended first
       const taken = listed(parsed, listPath, token);
-      const used = users(model);
-      const isMap = (name: string) => model.jobs.get(name)?.value.kind === "map";
-      const hidden = jobNames(model, true)
-        .filter((i) => isMap(i.label))
-        .map((i) => ({ ...i, rank: Math.max(0, 100 - (used.get(i.label) ?? 0)) }));
-      const visible = jobNames(model, false).map((i) => ({ ...i, rank: 200 }));
       return replacing(
-        [...hidden, ...visible].filter((i) => i.label !== job && !taken.has(i.label)),
+        parentCandidates(model).filter((i) => i.label !== job && !taken.has(i.label)),
         token,
         text,
         offset,

@@ -124,6 +124,13 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "with the model (WeakMap)",
   },
   {
+    name: "extends: candidates",
+    module: "features/completion.ts",
+    key: "model",
+    validity: "the model's lifetime",
+    eviction: "with the model (WeakMap)",
+  },
+  {
     name: "hover YAML blocks",
     module: "features/hover.ts",
     key: "a resolved value",
