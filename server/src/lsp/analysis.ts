@@ -24,6 +24,9 @@ export interface ProjectSummary {
   readonly warnings: number;
 }
 
+/** The shortest wait before an analysis: events that come together (a file saved and its watch event) go as one. */
+const MIN_WAIT_MS = 20;
+
 export class Analyses {
   private timer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -50,7 +53,7 @@ export class Analyses {
   ) {}
 
   /** Something changed: analyse after a third of the last analysis's time, between 20 and 200 ms. */
-  schedule(ms = Math.min(200, Math.max(20, this.lastMs / 3))): void {
+  schedule(ms = Math.min(200, Math.max(MIN_WAIT_MS, this.lastMs / 3))): void {
     this.unannounced = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.safely("analysis", () => this.run()), ms);
@@ -59,8 +62,9 @@ export class Analyses {
   /** A document was edited or opened: its diagnostics go out first. */
   touched(uri: string): void {
     this.recent = [uri, ...this.recent.filter((u) => u !== uri).slice(0, 20)];
-    // an edit that comes while the last one still waits is typing: analyse when it pauses
-    this.schedule(this.timer ? Math.min(300, Math.max(150, this.lastMs)) : undefined);
+    // an edit that comes while the last one still waits is typing: analyse when it pauses; one on its own is
+    // analysed at once (an analysis gives way to the next edit anyway, and what it finished stays cached)
+    this.schedule(this.timer ? Math.min(300, Math.max(150, this.lastMs)) : MIN_WAIT_MS);
   }
 
   /** Before answering a request: a pending analysis runs now, so answers see the latest keystroke. */
