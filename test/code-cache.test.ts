@@ -73,6 +73,13 @@ test("a code cache is used by a process that has not compiled the bundle, and a 
     const third = load();
     assert.equal(third.fromCache, false);
     assert.equal(third.value, first.value);
+    // a FIFO where the cache should be is not read (the read would wait for a writer forever)
+    const fifo = path.join(cache, "code-cache", file);
+    fs.rmSync(fifo);
+    execFileSync("mkfifo", [fifo]);
+    const fourth = load();
+    assert.equal(fourth.fromCache, false);
+    assert.equal(fourth.value, first.value);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -54,9 +54,13 @@ export function requireCached(
   return { exports: mod.exports, fromCache: !!cachedData && !script.cachedDataRejected };
 }
 
+/** A code cache is some MB; anything else in its place (a FIFO would block the read) is no cache. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
 function readCache(file: string): Buffer | undefined {
   try {
-    return fs.readFileSync(file);
+    const stat = fs.statSync(file);
+    return stat.isFile() && stat.size <= MAX_CACHE_BYTES ? fs.readFileSync(file) : undefined;
   } catch {
     return undefined;
   }
