@@ -24,7 +24,7 @@ const { OverlayHost } = out("server/src/engine/memory-host.js");
 const { readProjectSettings } = out("server/src/workspace/settings.js");
 const { withLints } = out("server/src/lint/registry.js");
 const { convertJob, effectiveTags } = out("server/src/features/dagger/convert.js");
-const { newModuleFiles } = out("server/src/features/dagger/module.js");
+const { newModuleFiles } = out("server/src/features/dagger/new-module.js");
 const { typecheckModule } = out("test/typecheck.js");
 
 const executors = process.argv.includes("--all-executors") ? ["docker", "kubernetes"] : ["docker"];

@@ -7,7 +7,8 @@ import { test } from "node:test";
 import type { Model } from "../server/src/engine/engine";
 import { conversions } from "../server/src/features/dagger/actions";
 import { convertJob, effectiveTags, type Conversion, type Executor } from "../server/src/features/dagger/convert";
-import { findModule, newModuleFiles } from "../server/src/features/dagger/module";
+import { findModule } from "../server/src/features/dagger/module";
+import { newModuleFiles } from "../server/src/features/dagger/new-module";
 import { analyze, applyFix, y } from "./helpers";
 import { typecheckModule } from "./typecheck";
 

@@ -1,16 +1,10 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  addFunctionEdits,
-  camelCase,
-  DEFAULT_ENGINE_VERSION,
-  findModule,
-  kebabCase,
-  newModuleFiles,
-  parseFunctions,
-  pascalCase,
-  type SourceEdit,
-} from "../server/src/features/dagger/module";
+import { parseFunctions } from "../server/src/features/dagger/functions";
+import { DEFAULT_ENGINE_VERSION, findModule } from "../server/src/features/dagger/module";
+import { addFunctionEdits, type SourceEdit } from "../server/src/features/dagger/module-edits";
+import { camelCase, kebabCase, pascalCase } from "../server/src/features/dagger/names";
+import { newModuleFiles } from "../server/src/features/dagger/new-module";
 import { typecheckModule } from "./typecheck";
 
 const lines = (...l: string[]): string => l.join("\n") + "\n";

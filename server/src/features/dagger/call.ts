@@ -1,4 +1,5 @@
-import type { DaggerFunction, DaggerModule } from "./module";
+import type { DaggerFunction } from "./functions";
+import type { DaggerModule } from "./module";
 
 // Inside a script line that runs `dagger call`, the words after `call` are the module's
 // functions and their flags, in kebab-case. These functions read one line of text and the

@@ -4,14 +4,10 @@ import type { LineIndex } from "../../engine/text";
 import { get, str } from "../../engine/values";
 import { proxyVariable } from "../../model/images";
 import { insertItem } from "../../model/list-edits";
-import {
-  camelCase,
-  DEFAULT_ENGINE_VERSION,
-  kebabCase,
-  newModuleFiles,
-  addFunctionEdits,
-  type DaggerModule,
-} from "./module";
+import { DEFAULT_ENGINE_VERSION, type DaggerModule } from "./module";
+import { addFunctionEdits } from "./module-edits";
+import { camelCase, kebabCase } from "./names";
+import { newModuleFiles } from "./new-module";
 
 // "Convert job to Dagger Function": the job's work (image, variables, before_script and script,
 // artifacts) moves into a method of the workspace's Dagger module, and the job keeps only what
