@@ -1,7 +1,8 @@
 // Dagger conversion on real configs (npm run dagger:corpus): every job of every config in
 // ../shared/corpus/real is converted (Docker executor, or both with --all-executors), the edited
 // config is analysed again and must gain no error, no YAML error and no runner-tag finding, and
-// all generated functions of a config, put in one module, must type-check against the real SDK.
+// all generated functions of a config, put in one module, must type-check against the real SDK, and
+// the server's scanner must find in that module what the TypeScript compiler's parser finds.
 // A converted job keeps its effective runner tags unless the action's title names the new ones
 // ("runs on gitlab-org-docker"): a change the title does not announce is a failure.
 // Skips cleanly without ../shared. Needs a build (out/).
@@ -25,7 +26,9 @@ const { readProjectSettings } = out("server/src/workspace/settings.js");
 const { withLints } = out("server/src/lint/registry.js");
 const { convertJob, effectiveTags } = out("server/src/features/dagger/convert.js");
 const { newModuleFiles } = out("server/src/features/dagger/new-module.js");
+const { parseFunctions } = out("server/src/features/dagger/functions.js");
 const { typecheckModule } = out("test/typecheck.js");
+const { scannerDifferences } = out("test/compiler-functions.js");
 
 const executors = process.argv.includes("--all-executors") ? ["docker", "kubernetes"] : ["docker"];
 const key = (d) => `${d.code}|${d.src.file}|${d.message}`;
@@ -98,11 +101,16 @@ for (const name of fs.readdirSync(real).sort()) {
     "argument",
   ]);
   const typeErrors = typecheckModule(module);
+  const index = module[".dagger/src/index.ts"];
+  const misread = scannerDifferences(index, "Ci");
+  // agreeing on nothing would pass too: the scanner must also find every generated function
+  const found = parseFunctions(index, "Ci").functions.length;
+  if (found !== methods.size) misread.push(`the scanner found ${found} of ${methods.size} functions`);
   const ms = Math.round(performance.now() - t0);
   console.log(
     `${name}: ${converted} conversions, ${broken.length} broke the config, ` +
       `${tagged.announced} tag changes announced, ${tagged.silent.length} silent, ` +
-      `${methods.size} functions, ${typeErrors.length} type errors, ${ms} ms`,
+      `${methods.size} functions, ${typeErrors.length} type errors, ${misread.length} misread, ${ms} ms`,
   );
   for (const b of broken.slice(0, 5)) console.log(`  ${b}`);
   for (const b of tagged.silent.slice(0, 5)) console.log(`  ${b}`);
@@ -111,7 +119,8 @@ for (const name of fs.readdirSync(real).sort()) {
   totals.silent += tagged.silent.length;
   failures += tagged.silent.length;
   for (const t of typeErrors.slice(0, 5)) console.log(`  ${t}`);
-  failures += broken.length + typeErrors.length;
+  for (const m of misread.slice(0, 5)) console.log(`  scanner and compiler differ: ${m}`);
+  failures += broken.length + typeErrors.length + misread.length;
 }
 console.log(
   `${totals.converted} conversions: ${totals.announced} change the job's tags as their title says, ` +
@@ -120,6 +129,6 @@ console.log(
 console.log(
   failures
     ? `dagger corpus check: ${failures} failures`
-    : "dagger corpus check: all conversions keep the config valid and type-check",
+    : "dagger corpus check: all conversions keep the config valid and type-check, and the scanner reads them right",
 );
 process.exit(failures ? 1 : 0);

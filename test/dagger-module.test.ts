@@ -5,6 +5,7 @@ import { DEFAULT_ENGINE_VERSION, findModule } from "../server/src/features/dagge
 import { addFunctionEdits, type SourceEdit } from "../server/src/features/dagger/module-edits";
 import { camelCase, kebabCase, pascalCase } from "../server/src/features/dagger/names";
 import { newModuleFiles } from "../server/src/features/dagger/new-module";
+import { scannerDifferences } from "./compiler-functions";
 import { typecheckModule } from "./typecheck";
 
 const lines = (...l: string[]): string => l.join("\n") + "\n";
@@ -377,6 +378,17 @@ test("parseFunctions: flags and CLI names are Dagger's kebab-case of the engine'
       ["--my-apikey", "string", true, "''"],
     ],
   );
+});
+
+test("parseFunctions finds what the TypeScript compiler's parser finds in the sample modules", () => {
+  const generated = newModuleFiles("ci", DEFAULT_ENGINE_VERSION, SAMPLE_METHOD, SAMPLE_IMPORTS)[".dagger/src/index.ts"];
+  for (const [source, preferred] of [
+    [SHOP, undefined],
+    [SHOP, "Other"],
+    [QUICKSTART, undefined],
+    [generated, "Ci"],
+  ] as const)
+    assert.deepEqual(scannerDifferences(source, preferred), [], `${preferred ?? ""} ${source.slice(0, 60)}`);
 });
 
 test("kebabCase and camelCase follow Dagger's name conversions", () => {
