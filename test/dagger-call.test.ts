@@ -174,6 +174,7 @@ test(
         "  variables:",
         '    DAGGER_VERSION: "0.19.2"',
         "  before_script: [install]",
+        "  tags: [dagger-node]",
         "job:",
         "  extends: .dagger",
         "  variables:",

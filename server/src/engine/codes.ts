@@ -292,6 +292,7 @@ export const CODES = {
   "custom-exit-code": { severity: "hint", section: "lint" },
   "dependency-proxy": { severity: "hint", section: "lint" },
   "dagger-version-drift": { severity: "warning", section: "lint" },
+  "dagger-without-engine": { severity: "warning", section: "lint" },
   "anchor-instead-of-extends": { severity: "information", section: "lint" },
 
   "settings-invalid": { severity: "warning", section: "settings" },

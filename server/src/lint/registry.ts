@@ -13,6 +13,7 @@ import { customExitCode } from "./custom-exit-code";
 import { dependencyProxy } from "./dependency-proxy";
 import { anchorInsteadOfExtends } from "./anchor-instead-of-extends";
 import { daggerVersionDrift } from "./dagger-version-drift";
+import { daggerWithoutEngine } from "./dagger-without-engine";
 
 // Lints for gitlab-org's CI conventions: a registry of rules, each with an id (its diagnostic
 // code), a default severity and a rule page. Rules read the resolved model and the context the
@@ -30,6 +31,7 @@ export const RULES: readonly LintRule[] = [
   dependencyProxy,
   anchorInsteadOfExtends,
   daggerVersionDrift,
+  daggerWithoutEngine,
 ];
 
 export type { LintRule, LintContext, LintSettings, RuleSetting } from "./rule";
