@@ -33,8 +33,11 @@ const { scannerDifferences } = out("test/compiler-functions.js");
 const executors = process.argv.includes("--all-executors") ? ["docker", "kubernetes"] : ["docker"];
 const key = (d) => `${d.code}|${d.src.file}|${d.message}`;
 const TAGS = new Set(["conflicting-runner-tags", "dind-without-docker-tag"]);
+// A converted job the dagger-without-engine lint finds without an engine is listed, not failed: the
+// conversion keeps a job's own services:, which replace the Docker-in-Docker service of .dagger.
+const ENGINE = "dagger-without-engine";
 let failures = 0;
-const totals = { converted: 0, announced: 0, silent: 0, cacheDropped: 0 };
+const totals = { converted: 0, announced: 0, silent: 0, cacheDropped: 0, noEngine: 0 };
 for (const name of fs.readdirSync(real).sort()) {
   const dir = path.join(real, name);
   const settingsFile = path.join(dir, ".pipewright.yml");
@@ -48,10 +51,13 @@ for (const name of fs.readdirSync(real).sort()) {
   const disk = new DiskHost(dir);
   const engine = new Engine(disk);
   const model = withLints(engine.analyze({ root: rootFile }), lint);
-  const before = new Set(model.diagnostics.filter((d) => d.severity === "error" || TAGS.has(d.code)).map(key));
+  const before = new Set(
+    model.diagnostics.filter((d) => d.severity === "error" || TAGS.has(d.code) || d.code === ENGINE).map(key),
+  );
   const methods = new Map();
   let converted = 0;
   const broken = [];
+  const noEngine = [];
   const tagged = { announced: 0, silent: [] };
   for (const job of model.jobs.values()) {
     if (job.kind !== "job") continue;
@@ -88,6 +94,8 @@ for (const name of fs.readdirSync(real).sort()) {
       engine.analyze({ root: rootFile });
       const bad = after.diagnostics.filter((d) => (d.severity === "error" || TAGS.has(d.code)) && !before.has(key(d)));
       if (bad.length) broken.push(`${job.name} (${executor}): ${bad.map((d) => `${d.code} ${d.message}`).join("; ")}`);
+      for (const d of after.diagnostics)
+        if (d.code === ENGINE && !before.has(key(d))) noEngine.push(`${job.name} (${executor}): ${d.message}`);
     }
   }
   engine.setHost(disk);
@@ -114,6 +122,8 @@ for (const name of fs.readdirSync(real).sort()) {
   );
   for (const b of broken.slice(0, 5)) console.log(`  ${b}`);
   for (const b of tagged.silent.slice(0, 5)) console.log(`  ${b}`);
+  for (const b of noEngine.slice(0, 5)) console.log(`  no engine: ${b}`);
+  totals.noEngine += noEngine.length;
   totals.converted += converted;
   totals.announced += tagged.announced;
   totals.silent += tagged.silent.length;
@@ -124,7 +134,8 @@ for (const name of fs.readdirSync(real).sort()) {
 }
 console.log(
   `${totals.converted} conversions: ${totals.announced} change the job's tags as their title says, ` +
-    `${totals.silent} silently; ${totals.cacheDropped} drop the job's cache`,
+    `${totals.silent} silently; ${totals.cacheDropped} drop the job's cache; ` +
+    `${totals.noEngine} leave a job without a Dagger engine (its own services: replace .dagger's)`,
 );
 console.log(
   failures
