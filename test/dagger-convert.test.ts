@@ -16,7 +16,7 @@ import { typecheckModule } from "./typecheck";
 // a config that still passes `pipewright check` without tag findings, and a module that
 // type-checks against the real SDK.
 
-const TAG_RULES = new Set(["conflicting-runner-tags", "dind-without-docker-tag"]);
+const TAG_RULES = new Set(["conflicting-runner-tags", "dind-without-docker-tag", "dagger-without-engine"]);
 
 function convert(
   files: Record<string, string>,
@@ -683,6 +683,25 @@ test("a .dagger set up for Docker is not reused for the Kubernetes executor: .da
   const docker = convert(files, "unit", "docker");
   assert.doesNotMatch(docker.after[".gitlab-ci.yml"], /\.dagger:(kubernetes|docker)/);
   assert.match(docker.after[".gitlab-ci.yml"], /\nunit:\n {2}extends: \.dagger\n/);
+});
+
+test("a job with services of its own drops them on the Docker executor: they would replace .dagger's engine", () => {
+  const files = {
+    ".gitlab-ci.yml": y("fixtures:", "  services:", "    - postgres:16", "  script: [rake db:fixtures]"),
+  };
+  const { c, after } = convert(files, "fixtures");
+  assert.equal(c.title, 'Convert job "fixtures" to a Dagger Function (Docker executor, drops its services)');
+  assert.ok(after[".gitlab-ci.yml"].startsWith(SETUP_DOCKER(false)));
+  assert.match(
+    after[".gitlab-ci.yml"],
+    /\nfixtures:\n {2}extends: \.dagger\n {2}script:\n {4}- dagger call fixtures --source=\. stdout\n$/,
+  );
+  assert.ok(c.notes.some((n) => n.startsWith("The job's services are dropped")));
+  checkResult(after);
+  // the Kubernetes executor reaches the engine through its socket: the services stay
+  const k8s = convert(files, "fixtures", "kubernetes");
+  assert.doesNotMatch(k8s.c.title, /services/);
+  assert.match(k8s.after[".gitlab-ci.yml"], /\n {2}services:\n {4}- postgres:16\n/);
 });
 
 test("a job in an included file: .dagger goes at the end of the root file, the job's file keeps only the job", () => {

@@ -324,6 +324,11 @@ export function setupJobText(model: Model, executor: Executor, daggerVersion: st
 }
 
 /** Whether job `name` would still get a cache without its own `cache:`: from a parent or `default:`. */
+/** An empty list or null: no services. */
+function isEmpty(v: CValue): boolean {
+  return (v.kind === "seq" && v.items.length === 0) || (v.kind === "scalar" && v.value === null);
+}
+
 function inheritsCache(model: Model, name: string): boolean {
   for (const p of model.extendsParents.get(name) ?? [])
     if (get(model.jobs.get(p.name)?.value, "cache") !== undefined) return true;
@@ -488,6 +493,21 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
         "commands inside Dagger, where the folders GitLab caches are not used; Dagger caches by itself.",
     );
   }
+  // services: on the Docker executor the job's own list would replace `.dagger`'s Docker-in-Docker service, and
+  // `dagger` would find no engine; the function's containers could not reach GitLab's services anyway
+  const ownServices = options.executor === "docker" ? ownAnywhere("services") : undefined;
+  const dropsServices = ownServices !== undefined && !isEmpty(ownServices.value);
+  if (dropsServices) {
+    const written = own("services");
+    if (written) {
+      const r = entryLines(file.lines, written);
+      edits.push(at(r.start, r.end, ""));
+    } else added.push(`${indent}services: [${proxyPrefix(model)}docker:27-dind]\n`);
+    notes.push(
+      "The job's services are dropped: they would replace the Docker-in-Docker service the Dagger CLI needs, " +
+        "and the function's containers run inside Dagger, where GitLab's services are not reachable.",
+    );
+  }
   if (!sameList(tags, before))
     notes.push(
       `The job's runner tags change from ${before.length ? flowList(before) : "none"} to ${flowList(tags)}` +
@@ -563,6 +583,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   const where = [options.executor === "docker" ? "Docker executor" : "Kubernetes executor"];
   if (!sameList(tags, before)) where.push(`runs on ${tags.join(", ")}`);
   if (caches) where.push("drops its cache");
+  if (dropsServices) where.push("drops its services");
   return {
     title: `Convert job "${name}" to a Dagger Function (${where.join(", ")})`,
     notes,
