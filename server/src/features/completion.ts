@@ -1,4 +1,5 @@
 import type { Model } from "../engine/engine";
+import { hiddenKind } from "./hover";
 import { loadFile, type ParsedFile } from "../engine/load";
 import type { CEntry, CValue, Src } from "../engine/types";
 import { anchorCopy } from "../engine/values";
@@ -79,7 +80,8 @@ function jobNames(model: Model, hidden: boolean): CompletionItem[] {
     out.push({
       label: j.name,
       kind: hidden ? "template" : "job",
-      detail: hidden ? "hidden job" : "job",
+      // what the hidden key is for, as its hover says: a template, a rule set, ...
+      detail: hidden ? hiddenKind(model, j.name, j.value) : "job",
       rank: model.templates.has(j.name) ? 0 : 1,
     });
   }
