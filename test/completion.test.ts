@@ -47,13 +47,7 @@ test("keys under a nested keyword come from its schema", () => {
 });
 
 test("extends offers templates first, the ones jobs already use before the rest", () => {
-  const items = at(files[".gitlab-ci.yml"] + "lint:\n  extends: |");
-  assert.deepEqual(labels(items).slice(0, 2), [".base", ".unused"]);
-  // each says what it is, as its hover does: .base is extended by a job, .unused holds only tags
-  assert.deepEqual(
-    items.slice(0, 2).map((i) => i.detail),
-    ["template", "hidden key"],
-  );
+  assert.deepEqual(labels(at(files[".gitlab-ci.yml"] + "lint:\n  extends: |")).slice(0, 2), [".base", ".unused"]);
 });
 
 test("needs offers this stage's and earlier stages' jobs, never a later one's, never the job itself", () => {

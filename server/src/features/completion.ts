@@ -1,5 +1,4 @@
 import type { Model } from "../engine/engine";
-import { hiddenKind } from "./hover";
 import { loadFile, type ParsedFile } from "../engine/load";
 import type { CEntry, CValue, Src } from "../engine/types";
 import { anchorCopy } from "../engine/values";
@@ -80,8 +79,7 @@ function jobNames(model: Model, hidden: boolean): CompletionItem[] {
     out.push({
       label: j.name,
       kind: hidden ? "template" : "job",
-      // what the hidden key is for, as its hover says: a template, a rule set, ...
-      detail: hidden ? hiddenKind(model, j.name, j.value) : "job",
+      detail: hidden ? "hidden job" : "job",
       rank: model.templates.has(j.name) ? 0 : 1,
     });
   }

@@ -97,7 +97,7 @@ const RULE_KEYS = new Set([
 ]);
 
 /** What a hidden key is for, in the words users use: a rule set, a rule, a template, a hidden job. */
-export function hiddenKind(model: Model, name: string, value: CValue): string {
+function hiddenKind(model: Model, name: string, value: CValue): string {
   const keys = value.kind === "map" ? [...value.entries.keys()] : [];
   if (keys.length && keys.every((k) => k === "rules")) return "rule set";
   if (
