@@ -106,29 +106,9 @@ function methodRest(tokens: readonly Token[], open: number, end: number, base: M
     typeTo = typeEnd(tokens, typeFrom, end, ["{", ";"]);
     i = typeTo + 1;
   }
-  if (isPunct(tokens[i], "{")) {
-    const bodyClose = closing(tokens, i);
-    return {
-      ...base,
-      isMethod: true,
-      paramsOpen: open,
-      paramsClose: close,
-      typeFrom,
-      typeTo,
-      hasBody: true,
-      next: bodyClose + 1,
-    };
-  }
-  return {
-    ...base,
-    isMethod: true,
-    paramsOpen: open,
-    paramsClose: close,
-    typeFrom,
-    typeTo,
-    hasBody: false,
-    next: isPunct(tokens[i], ";") ? i + 1 : i,
-  };
+  const hasBody = isPunct(tokens[i], "{");
+  const next = hasBody ? closing(tokens, i) + 1 : isPunct(tokens[i], ";") ? i + 1 : i;
+  return { ...base, isMethod: true, paramsOpen: open, paramsClose: close, typeFrom, typeTo, hasBody, next };
 }
 
 function propertyRest(tokens: readonly Token[], at: number, end: number, base: MemberBase): Member {
