@@ -159,22 +159,41 @@ test("a workspace started on the last session's store parses only what changed s
   assert.deepEqual(second.merged(undefined, "j"), first.merged(undefined, "j"));
 });
 
-test("the language server keeps parsed files when it shuts down, in the cache folder it is given", async () => {
+test("the language server keeps parsed files and findings at shutdown, in the cache folder it is given", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-store-"));
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-cache-"));
   try {
-    fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), y("j:", "  script: [x]"));
-    const client = new LspClient(dir, cache);
-    await client.start();
-    await client.waitFor("pipewright/analysisDone", () => true, 30000);
-    await client.stop();
+    fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), y("j:", "  script: [x]", "  stage: nope"));
+    const session = async () => {
+      const client = new LspClient(dir, cache);
+      await client.start();
+      await client.waitFor("pipewright/analysisDone", () => true, 30000);
+      await client.stop();
+      return client.received<{ uri: string; diagnostics: Array<{ code: string }> }>("textDocument/publishDiagnostics");
+    };
+    const first = await session();
     const stored = fs
       .readdirSync(cache, { recursive: true })
       .map(String)
-      .filter((f) => f.endsWith(".json"));
-    assert.equal(stored.length, 1);
-    const data = JSON.parse(fs.readFileSync(path.join(cache, stored[0]), "utf8"));
+      .filter((f) => f.endsWith(".json"))
+      .sort();
+    assert.equal(stored.length, 2, "parsed files and findings");
+    assert.match(stored[0], /^findings-/);
+    assert.match(stored[1], /^parsed-/);
+    const data = JSON.parse(fs.readFileSync(path.join(cache, stored[1]), "utf8"));
     assert.deepEqual(Object.keys(data), [".gitlab-ci.yml"]);
+    const findings = JSON.parse(fs.readFileSync(path.join(cache, stored[0]), "utf8"));
+    assert.deepEqual(
+      findings.reads.map((r: [string, string]) => r[0]),
+      ["r .pipewright.yml", "r .gitlab-ci.yml", "r dagger.json"],
+    );
+    // the next session shows them before its analysis, which agrees and publishes nothing more
+    const second = await session();
+    assert.deepEqual(
+      first.map((p) => p.diagnostics.map((d) => d.code)),
+      [["stage-unknown"]],
+    );
+    assert.deepEqual(second, first);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(cache, { recursive: true, force: true });

@@ -39,6 +39,8 @@ function shellText(line: string): string {
 
 /** The line of a command that runs dagger, if one does. */
 function daggerLine(command: string): string | undefined {
+  // most scripts never name dagger: one search rules them out before the per-line pattern
+  if (!command.includes("dagger")) return undefined;
   for (const line of command.split("\n")) {
     const m = COMMAND.exec(shellText(line));
     if (m && !NO_ENGINE.test(m[2])) return line;

@@ -3,13 +3,15 @@ import { pathToFileURL } from "node:url";
 import type * as lsp from "vscode-languageserver/node";
 import * as convert from "./convert";
 import type { Folder, Folders } from "./folders";
+import type { PositionedDiagnostic } from "../workspace/diagnostics";
 
 // When the server analyses and what it publishes: an edit is analysed after a short while that
 // adapts to how long the last analysis took, and a burst of keystrokes (edits that come while the
 // last one still waits) once it pauses; only files whose diagnostics changed are
 // published, the recently edited ones first; the git baseline is computed after that, and the
 // lints run again with it. A file several projects hold is published once, with the findings of all of
-// them, each finding once (same range, code and message).
+// them, each finding once (same range, code and message). A project's first analysis is preceded by
+// the last session's findings, when its files and settings are as they were then.
 
 /** One project's counts in `pipewright/analysisDone` (its `projects`, innermost first). */
 export interface ProjectSummary {
@@ -108,6 +110,7 @@ export class Analyses {
       if (!changed) void this.connection.sendNotification("pipewright/analysisStarted", {});
       changed = true;
     }
+    this.publishKept(folders.list);
     for (const folder of folders.list) {
       const analysis = folder.workspace.analyze();
       const summary = analysis.summary;
@@ -129,18 +132,7 @@ export class Analyses {
         errors: summary.errors,
         warnings: summary.warnings,
       });
-      const byUri = this.found.get(folder) ?? new Map<string, lsp.Diagnostic[]>();
-      this.found.set(folder, byUri);
-      for (const { file, diagnostics } of folder.workspace.diagnosticChanges()) {
-        const uri = folder.uri(file);
-        if (diagnostics.length)
-          byUri.set(
-            uri,
-            diagnostics.map((d) => convert.diagnostic(folder, d)),
-          );
-        else byUri.delete(uri);
-        dirty.add(uri);
-      }
+      this.take(folder, folder.workspace.diagnosticChanges(), dirty);
     }
     this.publish(dirty);
     if (this.resuming) {
@@ -159,6 +151,38 @@ export class Analyses {
     setImmediate(() =>
       this.safely("git baseline", () => folders.list.some((f) => f.workspace.computeBaseline()) && this.schedule(0)),
     );
+  }
+
+  /**
+   * A new project's findings from the last session, published at once when they still hold (its files
+   * and settings are as they were): its first analysis, which follows, then publishes only what it finds
+   * differently.
+   */
+  private publishKept(folders: readonly Folder[]): void {
+    const dirty = new Set<string>();
+    for (const folder of folders)
+      if (!this.found.has(folder)) this.take(folder, folder.workspace.keptFindings(), dirty);
+    this.publish(dirty);
+  }
+
+  /** Notes a project's changed findings by URI, and which URIs they touched. */
+  private take(
+    folder: Folder,
+    changes: ReadonlyArray<{ file: string; diagnostics: readonly PositionedDiagnostic[] }>,
+    dirty: Set<string>,
+  ): void {
+    const byUri = this.found.get(folder) ?? new Map<string, lsp.Diagnostic[]>();
+    this.found.set(folder, byUri);
+    for (const { file, diagnostics } of changes) {
+      const uri = folder.uri(file);
+      if (diagnostics.length)
+        byUri.set(
+          uri,
+          diagnostics.map((d) => convert.diagnostic(folder, d)),
+        );
+      else byUri.delete(uri);
+      dirty.add(uri);
+    }
   }
 
   /** Publishes the files whose findings changed, the recently edited ones first: every project's, each once. */

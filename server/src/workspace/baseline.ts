@@ -27,6 +27,24 @@ export class Baseline {
     return c && c.roots === roots.join("\n") && c.commit === this.git.baselineCommit() ? { names: c.names } : undefined;
   }
 
+  /** What was computed, as data the next session can start from; undefined outside git or before. */
+  get kept(): { commit: string; roots: string; names: string[] } | undefined {
+    const c = this.computed;
+    return c?.commit && c.names ? { commit: c.commit, roots: c.roots, names: [...c.names].sort() } : undefined;
+  }
+
+  /**
+   * Starts from what an earlier session computed (`kept`): `known` answers with it while its commit is
+   * still the baseline commit, as it would with names computed now. Malformed data is ignored.
+   */
+  seed(data: unknown): void {
+    if (this.computed || !data || typeof data !== "object") return;
+    const d = data as { commit?: unknown; roots?: unknown; names?: unknown };
+    if (typeof d.commit !== "string" || typeof d.roots !== "string" || !Array.isArray(d.names)) return;
+    if (!d.names.every((n) => typeof n === "string")) return;
+    this.computed = { commit: d.commit, roots: d.roots, names: new Set(d.names as string[]) };
+  }
+
   /** The names, computed now when not known; undefined when there is no baseline (outside git). */
   variables(roots: readonly string[]): ReadonlySet<string> | undefined {
     const known = this.known(roots);

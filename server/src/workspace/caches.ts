@@ -184,7 +184,7 @@ export const CACHES: readonly RegisteredCache[] = [
     module: "workspace/baseline.ts",
     key: "baseline commit and roots",
     validity: "the same commit (asked of git at most every 5 s, node/git.ts) and roots",
-    eviction: "replaced when either changes",
+    eviction: "replaced when either changes; kept between sessions with the findings",
   },
   {
     name: "Dagger module",
@@ -213,6 +213,15 @@ export const CACHES: readonly RegisteredCache[] = [
     key: "project, Pipewright version, file path",
     validity: "the file's text has the same length and hash (engine/parsed-store.ts)",
     eviction: "rewritten with the files of the last analysis when the editor is quiet and at shutdown",
+  },
+  {
+    name: "findings between sessions",
+    module: "workspace/kept-findings.ts",
+    key: "project, Pipewright version and build",
+    validity:
+      "the same settings, and every read of the analysis that made them answers the same: each file's text " +
+      "(length and hash), missing and unreadable files, the file listing, the git baseline's names",
+    eviction: "rewritten with the last analysis when the editor is quiet and at shutdown; another build's removed",
   },
   {
     name: "include cache",

@@ -49,6 +49,12 @@ export interface ParseStore {
   save(files: ReadonlyMap<string, unknown>): void;
 }
 
+/** The last analysis's findings kept between sessions (workspace/kept-findings.ts's data). */
+export interface FindingsStore {
+  load(): unknown;
+  save(data: unknown): void;
+}
+
 /**
  * Files of other projects, CI templates and remote files (`include:project`, `component`, `template`,
  * `remote`), kept in an on-disk cache and fetched from a GitLab instance on request. Only given when the
@@ -91,4 +97,6 @@ export interface WorkspaceIO {
   readonly git?: GitFacts;
   /** The editor's store of parsed files; the CLI has none. */
   readonly store?: ParseStore;
+  /** The editor's store of the last analysis's findings; the CLI has none. */
+  readonly findings?: FindingsStore;
 }

@@ -182,7 +182,11 @@ function readLayer(raw: unknown, problem: Problem, at: At, keyAt: KeyAt, strict:
     remoteIncludes,
     gitlabUrl,
     includeRefreshMinutes,
-    scenarios: readScenarios(s.scenarios, (m, ...keys) => problem(m, at("scenarios", ...keys))),
+    // none written is none, as with no settings at all: the same settings again change nothing
+    scenarios:
+      s.scenarios === undefined
+        ? undefined
+        : readScenarios(s.scenarios, (m, ...keys) => problem(m, at("scenarios", ...keys))),
     severity,
     rules: mergeRules(
       severityRules(severity),

@@ -24,6 +24,7 @@ import { outline, workspaceSymbols, type OutlineSymbol, type SymbolKind } from "
 import { lint } from "../lint/registry";
 import type { LintSettings } from "../lint/rule";
 import { Baseline } from "./baseline";
+import { askingHost, keep, ReadRecorder, stillHolding, type Answer, type Reads } from "./kept-findings";
 import {
   diagnosticsByFile,
   Positions,
@@ -241,6 +242,13 @@ export class Workspace {
   private stored: ReadonlyMap<string, unknown> | undefined | null = null;
   private readonly storedData = new WeakMap<ParsedFile, unknown>();
   private storedFiles = new Map<string, ParsedFile>();
+  /** What the running analysis reads, noted when findings are kept between sessions. */
+  private recorder: ReadRecorder | undefined;
+  /** Each finished analysis's reads, for keeping its findings. */
+  private readonly readsOf = new WeakMap<Analysis, Reads>();
+  /** The analysis whose findings were kept last, and whether the last session's were looked at. */
+  private keptAnalysis: Analysis | undefined;
+  private keptLookedAt = false;
 
   constructor(
     readonly io: WorkspaceIO,
@@ -258,12 +266,16 @@ export class Workspace {
   /** An editor buffer's text, which wins over the disk until it is closed. */
   setDocument(file: string, text: string): void {
     if (this.overlay.get(file) === text) return;
+    // opening a file as it is on disk changes nothing the analysis reads: an editor that opens files while
+    // the first analysis runs does not make it run again
+    const asOnDisk = !this.overlay.has(file) && this.io.files.readFile(file) === text;
     this.overlay.set(file, text);
-    this.changed();
+    if (!asOnDisk) this.changed();
   }
 
   closeDocument(file: string): void {
-    if (this.overlay.delete(file)) this.changed();
+    const text = this.overlay.get(file);
+    if (this.overlay.delete(file) && this.io.files.readFile(file) !== text) this.changed();
   }
 
   /** Files changed on disk (these, or any): read them again. */
@@ -275,6 +287,8 @@ export class Workspace {
   /** The editor's `pipewright.*` settings; returns what had to be ignored, for the host to log. */
   setUserSettings(raw: unknown): string[] {
     const { settings, problems } = readUserSettings(raw);
+    // the client sends its settings when the server starts, and on every change of any setting of its own
+    if (JSON.stringify(settings) === JSON.stringify(this.user)) return problems;
     this.user = settings;
     this.changed();
     return problems;
@@ -365,12 +379,37 @@ export class Workspace {
     return { ...last, diagnostics, summary: { ...last.summary, ms: Math.round(spentMs) } };
   }
 
+  /** An analysis of every root; with a store of findings, every read it makes is noted with it. */
   private run(settings: Settings, started: number, checkpoint: () => void): Analysis {
+    if (!this.io.findings || this.externals.externals) return this.runOnce(settings, started, checkpoint);
+    const host = this.host;
+    const recorder = new ReadRecorder(host, (p) => this.io.files.exists?.(p) ?? false);
+    recorder.reads.set(`r ${PROJECT_SETTINGS_FILE}`, this.project?.text);
+    this.recorder = recorder;
+    this.host = recorder;
+    this.engine.setHost(recorder);
+    try {
+      const analysis = this.runOnce(settings, started, checkpoint);
+      this.readsOf.set(analysis, recorder.reads);
+      return analysis;
+    } finally {
+      this.recorder = undefined;
+      this.host = host;
+      this.engine.setHost(host);
+    }
+  }
+
+  /** Whether a file is there, readable or not (noted when reads are). */
+  private there(path: string): boolean {
+    return this.recorder ? this.recorder.exists(path) : (this.io.files.exists?.(path) ?? false);
+  }
+
+  private runOnce(settings: Settings, started: number, checkpoint: () => void): Analysis {
     const roots: RootAnalysis[] = [];
     const missingRoots: string[] = [];
     for (const root of settings.roots) {
       // a root that is there but cannot be read (too big, not a file) is analysed, and says so
-      const there = this.host.readFile(root) !== undefined || (this.io.files.exists?.(root) ?? false);
+      const there = this.host.readFile(root) !== undefined || this.there(root);
       if (there) roots.push({ root, ...this.engine.analyzeProject({ root, checkpoint }) });
       else missingRoots.push(root);
     }
@@ -484,13 +523,55 @@ export class Workspace {
       rules: settings.rules,
       baselineVariables: () => {
         if (!this.baseline) return undefined;
-        if (this.options.baseline !== "later") return this.baseline.variables(settings.roots);
-        const known = this.baseline.known(settings.roots);
-        if (!known) this.baselineWanted = true;
-        return known?.names;
+        const names = this.baselineNames(settings.roots);
+        this.recorder?.reads.set("b", names && [...names].sort());
+        return names;
       },
       daggerEngineVersion: () => moduleEngineVersion((p) => this.host.readFile(p)),
     };
+  }
+
+  /** The git baseline's names as the GLCI_ rule is given them now. */
+  private baselineNames(roots: readonly string[]): ReadonlySet<string> | undefined {
+    if (!this.baseline) return undefined;
+    if (this.options.baseline !== "later") return this.baseline.variables(roots);
+    const known = this.baseline.known(roots);
+    if (!known) this.baselineWanted = true;
+    return known?.names;
+  }
+
+  /** What, besides what it reads, the findings of an analysis depend on. */
+  private findingsContext(): string {
+    return JSON.stringify([this.user, this.options.roots ?? null, this.options.baseline ?? null]);
+  }
+
+  /**
+   * The last session's findings, when every read of its last analysis answers the same now (the files
+   * have not changed, nor the settings, nor the git baseline): what an editor can show before the first
+   * analysis of this session ends. Looked at once, before any analysis; the files returned count as
+   * handed out, so `diagnosticChanges` then gives only those the analysis sees differently.
+   */
+  keptFindings(): Array<{ file: string; diagnostics: readonly PositionedDiagnostic[] }> {
+    if (this.keptLookedAt || this.finished || !this.io.findings) return [];
+    this.keptLookedAt = true;
+    const data = this.io.findings.load();
+    if (data && typeof data === "object") this.baseline?.seed((data as { baseline?: unknown }).baseline);
+    const settings = this.settings();
+    this.configureExternals(settings);
+    if (this.externals.externals) return [];
+    const ask = askingHost(this.host, (p) => this.io.files.exists?.(p) ?? false);
+    const files = stillHolding(data, this.findingsContext(), (question): Answer | null => {
+      if (question !== "b") return ask(question);
+      const names = this.baselineNames(settings.roots);
+      return names && [...names].sort();
+    });
+    if (!files) return [];
+    const out: Array<{ file: string; diagnostics: readonly PositionedDiagnostic[] }> = [];
+    for (const [file, diagnostics] of files) {
+      this.handedOut.set(file, JSON.stringify(diagnostics));
+      out.push({ file, diagnostics });
+    }
+    return out;
   }
 
   /**
@@ -502,7 +583,8 @@ export class Workspace {
     this.baselineWanted = false;
     const roots = this.settings().roots;
     if (this.baseline.known(roots)) return false;
-    this.baseline.variables(roots);
+    // outside git there is no baseline, and the rule stays as quiet as it was
+    if (this.baseline.variables(roots) === undefined) return false;
     this.changed();
     return true;
   }
@@ -525,10 +607,22 @@ export class Workspace {
   }
 
   /**
-   * Keeps the files of the last analysis for the next session, when any differs from what is kept;
-   * true when it wrote. Each file is turned into data once per version.
+   * Keeps the last analysis for the next session: its findings with what it read, and its parsed files
+   * when any differs from what is kept; true when it wrote.
    */
   persist(): boolean {
+    const reads = this.current && this.readsOf.get(this.current);
+    let wrote = false;
+    if (this.io.findings && this.current && reads && this.keptAnalysis !== this.current) {
+      this.io.findings.save(keep(this.findingsContext(), reads, this.current.diagnostics, this.baseline?.kept));
+      this.keptAnalysis = this.current;
+      wrote = true;
+    }
+    return this.persistParsed() || wrote;
+  }
+
+  /** The parsed files of the last analysis, when any differs from what is kept; each is made data once per version. */
+  private persistParsed(): boolean {
     if (!this.io.store || !this.current) return false;
     const files = new Map<string, ParsedFile>();
     for (const m of this.current.models)
