@@ -50,6 +50,39 @@ test("extends offers templates first, the ones jobs already use before the rest"
   assert.deepEqual(labels(at(files[".gitlab-ci.yml"] + "lint:\n  extends: |")).slice(0, 2), [".base", ".unused"]);
 });
 
+test("extends says what each hidden key is for, as its hover says: template, rule set, rule, hidden job or key", () => {
+  const kinds = {
+    ".gitlab-ci.yml": y(
+      ".base: {image: ruby}",
+      ".rules:",
+      "  rules: [{if: $A}]",
+      ".rule: {if: $B, when: manual}",
+      ".changes: {changes: [a/*]}",
+      ".manual-job: {script: [x]}",
+      ".trigger-job: {trigger: child.yml}",
+      ".tags: {tags: [x]}",
+      "unit: {extends: .base, script: [test]}",
+    ),
+  };
+  const text = kinds[".gitlab-ci.yml"] + "lint:\n  extends: ";
+  const items = complete(analyze(kinds), ".gitlab-ci.yml", text, text.length, () => []);
+  assert.deepEqual(Object.fromEntries(items.map((i) => [i.label, i.detail])), {
+    ".base": "template",
+    ".rules": "rule set",
+    ".rule": "rule",
+    ".changes": "rule",
+    ".manual-job": "hidden job",
+    ".trigger-job": "hidden job",
+    ".tags": "hidden key",
+    unit: "job",
+  });
+  // the same words after `!reference [`
+  const ref = kinds[".gitlab-ci.yml"] + "lint:\n  script: !reference [";
+  const refItems = complete(analyze(kinds), ".gitlab-ci.yml", ref, ref.length, () => []);
+  assert.equal(refItems.find((i) => i.label === ".rules")?.detail, "rule set");
+  assert.equal(refItems.find((i) => i.label === ".base")?.detail, "template");
+});
+
 test("needs offers this stage's and earlier stages' jobs, never a later one's, never the job itself", () => {
   assert.deepEqual(
     labels(at(files[".gitlab-ci.yml"].replace("  extends: .base", "  extends: .base\n  needs:\n    - |"))),

@@ -4,6 +4,7 @@ import type { CEntry, CValue, Src } from "../engine/types";
 import { anchorCopy } from "../engine/values";
 import { GLOBAL_KEYWORDS } from "../engine/jobs";
 import { keywordsAt } from "./keywords";
+import { hiddenKinds } from "./hidden-kinds";
 import { PREDEFINED_VARIABLES } from "../gitlab/predefined-variables";
 import { valueText, valueToken, type ValueToken } from "./completion-token";
 
@@ -74,12 +75,14 @@ export function enclosingKeys(file: ParsedFile, offset: number, indent: number):
 
 function jobNames(model: Model, hidden: boolean): CompletionItem[] {
   const out: CompletionItem[] = [];
+  // what each hidden key is for (template, rule set, ...), as its hover says: one index per model
+  const kinds = hidden ? hiddenKinds(model) : undefined;
   for (const j of model.jobs.values()) {
     if (hidden ? j.kind !== "hidden" : j.kind !== "job" && j.kind !== "bridge") continue;
     out.push({
       label: j.name,
       kind: hidden ? "template" : "job",
-      detail: hidden ? "hidden job" : "job",
+      detail: kinds?.get(j.name) ?? "job",
       rank: model.templates.has(j.name) ? 0 : 1,
     });
   }

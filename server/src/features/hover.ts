@@ -12,6 +12,7 @@ import { PREDEFINED_VARIABLES, PREDEFINED_VARIABLES_DOCS } from "../gitlab/prede
 import { inputAt, inputSpec, variableAt } from "./variables";
 import { jobAt, variableDefinitions } from "../model/variables";
 import { usages } from "./used-by";
+import { hiddenKind } from "./hidden-kinds";
 
 // Hover texts, as Markdown: keywords explained from our schema; jobs, templates and rule sets
 // shown resolved, with where they are defined, the comment above them and who uses them.
@@ -83,40 +84,12 @@ function nameList(names: readonly string[]): string {
     .join(", ")}${names.length > 8 ? ", …" : ""}`;
 }
 
-/** Keys a rule has (GitLab's Entry::Rules::Rule): a hidden key holding only these is a rule. */
-const RULE_KEYS = new Set([
-  "if",
-  "changes",
-  "exists",
-  "when",
-  "allow_failure",
-  "variables",
-  "needs",
-  "start_in",
-  "interruptible",
-]);
-
-/** What a hidden key is for, in the words users use: a rule set, a rule, a template, a hidden job. */
-function hiddenKind(model: Model, name: string, value: CValue): string {
-  const keys = value.kind === "map" ? [...value.entries.keys()] : [];
-  if (keys.length && keys.every((k) => k === "rules")) return "rule set";
-  if (
-    keys.length &&
-    keys.every((k) => RULE_KEYS.has(k)) &&
-    keys.some((k) => k === "if" || k === "changes" || k === "exists")
-  )
-    return "rule";
-  if (usersOf(model, name).length) return "template";
-  return keys.some((k) => k === "script" || k === "trigger" || k === "run") ? "hidden job" : "hidden key";
-}
-
 /** "2 jobs and 1 template", "1 rule set": who the names are, counted by kind. */
 function counted(model: Model, names: readonly string[]): string {
   const kinds = new Map<string, number>();
   for (const n of names) {
     const info = model.jobs.get(n);
-    const kind =
-      info?.kind === "hidden" ? hiddenKind(model, n, info.value) : info?.kind === "keyword" ? "keyword" : "job";
+    const kind = info?.kind === "hidden" ? hiddenKind(model, n) : info?.kind === "keyword" ? "keyword" : "job";
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const parts = [...kinds].map(([k, n]) => `${n} ${n === 1 ? k : `${k}s`}`);
@@ -130,7 +103,7 @@ export function describeJob(model: Model, name: string): string | undefined {
   const defs = topLevelDefinitions(model, name);
   const kind =
     info.kind === "hidden"
-      ? hiddenKind(model, name, info.value)
+      ? hiddenKind(model, name)
       : info.kind === "bridge"
         ? "trigger job"
         : info.kind === "keyword"

@@ -131,6 +131,13 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "with the model (WeakMap)",
   },
   {
+    name: "hidden key kinds",
+    module: "features/hidden-kinds.ts",
+    key: "model",
+    validity: "the model's lifetime",
+    eviction: "with the model (WeakMap)",
+  },
+  {
     name: "hover YAML blocks",
     module: "features/hover.ts",
     key: "a resolved value",
