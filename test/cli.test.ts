@@ -19,6 +19,7 @@ test("check --format json prints exact diagnostics with file, range, severity, c
       range: { start: { line: 2, character: 11 }, end: { line: 2, character: 25 } },
       severity: "error",
       code: "include-not-found",
+      docs: "docs/diagnostics.md#include-not-found",
       message: "Local file `ci/missing.yml` does not exist!",
     },
     {
@@ -26,6 +27,7 @@ test("check --format json prints exact diagnostics with file, range, severity, c
       range: { start: { line: 3, character: 4 }, end: { line: 4, character: 29 } },
       severity: "information",
       code: "include-external",
+      docs: "docs/diagnostics.md#include-external",
       message:
         "include:project `group/shared-ci` file `/templates/base.yml` cannot be " +
         "read offline: jobs and templates it defines are unknown to this analysis",
@@ -35,6 +37,7 @@ test("check --format json prints exact diagnostics with file, range, severity, c
       range: { start: { line: 9, character: 6 }, end: { line: 9, character: 33 } },
       severity: "warning",
       code: "reference-not-found",
+      docs: "docs/diagnostics.md#reference-not-found",
       message:
         '!reference [".setup", "script"] could not be found; `.setup` may be defined ' +
         "in an include that cannot be read offline",
@@ -44,6 +47,7 @@ test("check --format json prints exact diagnostics with file, range, severity, c
       range: { start: { line: 2, character: 11 }, end: { line: 2, character: 21 } },
       severity: "warning",
       code: "extends-unknown-parent",
+      docs: "docs/diagnostics.md#extends-unknown-parent",
       message:
         ".compile: unknown keys in `extends` (.toolchain); it may be defined in an include that cannot be read offline",
     },
@@ -243,6 +247,7 @@ test("check: a trigger in a file included three times with inputs is one warning
         range: { start: { line: 6, character: 13 }, end: { line: 6, character: 41 } },
         severity: "warning",
         code: "include-not-found",
+        docs: "docs/diagnostics.md#include-not-found",
         message: `${missing("alpha")} (also in 2 other inclusions of this file)`,
         related: [
           {

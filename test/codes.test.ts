@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { CODES, isCode, templatePattern, type Code } from "../server/src/engine/codes";
+import { CODES, docsPage, isCode, templatePattern, type Code } from "../server/src/engine/codes";
 import { RULES } from "../server/src/lint/registry";
 import { analyze, y } from "./helpers";
 
@@ -14,9 +14,38 @@ const root = path.resolve(__dirname, "..", "..");
 const doc = fs.readFileSync(path.join(root, "docs", "diagnostics.md"), "utf8");
 
 test("docs/diagnostics.md lists every code of the table, with its default severity, and no other", () => {
-  const documented = new Map([...doc.matchAll(/^\| `([a-z-]+)` \| (\w+)/gm)].map((m) => [m[1], m[2]]));
+  const documented = new Map(
+    [...doc.matchAll(/^\| (?:<a id="([a-z-]+)"><\/a>)?`([a-z-]+)` \| (\w+)/gm)].map((m) => [m[2], m[3]]),
+  );
   const table = new Map(Object.entries(CODES).map(([code, info]) => [code, info.severity]));
   assert.deepEqual([...documented].sort(), [...table].sort());
+});
+
+test("every code has a page that explains it: a lint its rule page, any other code its anchored row", () => {
+  const missing: string[] = [];
+  for (const code of Object.keys(CODES) as Code[]) {
+    const [file, anchor] = docsPage(code).split("#");
+    const page = path.join(root, file);
+    if (!fs.existsSync(page)) missing.push(`${code}: no ${file}`);
+    else if (CODES[code].section === "lint") assert.equal(anchor, undefined, code);
+    else if (!new RegExp(`^\\| <a id="${anchor}"></a>\`${code}\` \\|`, "m").test(fs.readFileSync(page, "utf8")))
+      missing.push(`${code}: no row anchored #${anchor} in ${file}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test("where GitLab has its own message for a code, its row in docs/diagnostics.md quotes it", () => {
+  const rows = new Map([...doc.matchAll(/^\| (?:<a id="[a-z-]+"><\/a>)?`([a-z-]+)` \|.*$/gm)].map((m) => [m[1], m[0]]));
+  const unquoted = Object.entries(CODES as Record<string, { gitlab?: string }>)
+    .filter(([, info]) => info.gitlab)
+    // the message's longest fixed part (what varies is written `<job>`, `%{job}` in the table)
+    .filter(([code, info]) => {
+      const fixed = info.gitlab!.split(/%\{\w+\}/).map((s) => s.trim());
+      const longest = fixed.sort((a, b) => b.length - a.length)[0].replace(/`/g, "");
+      return !(rows.get(code) ?? "").replace(/\\?`/g, "").includes(longest);
+    })
+    .map(([code]) => code);
+  assert.deepEqual(unquoted, []);
 });
 
 test("every lint rule is a code of the table, in the lint section, with the rule's severity", () => {

@@ -27,6 +27,8 @@ const FINDINGS: readonly ReportFinding[] = [
     severity: "error",
     code: "include-not-found",
     message: "Local file `ci/missing.yml` does not exist!",
+    // an engine code's docs: its anchored row of the list of codes
+    docs: "docs/diagnostics.md#include-not-found",
   },
   {
     file: ".gitlab-ci.yml",
@@ -231,7 +233,11 @@ test("sarif: the exact SARIF 2.1.0 log of the fixed findings", () => {
             version: "0.1.0",
             informationUri: "https://docs.example.test/pipewright/",
             rules: [
-              { id: "include-not-found", shortDescription: { text: "include-not-found" } },
+              {
+                id: "include-not-found",
+                shortDescription: { text: "include-not-found" },
+                helpUri: "https://docs.example.test/pipewright/docs/diagnostics.md#include-not-found",
+              },
               { id: "reference-not-found", shortDescription: { text: "reference-not-found" } },
               { id: "include-external", shortDescription: { text: "include-external" } },
               {

@@ -209,6 +209,29 @@ test(
   },
 );
 
+test("an engine finding links to its code's row of docs/diagnostics.md, by the code's anchor", async () => {
+  const main = ".gitlab-ci.yml";
+  const text = fs.readFileSync(path.join(dir, main), "utf8");
+  client.notify("textDocument/didOpen", {
+    textDocument: {
+      uri: client.uri(main),
+      languageId: "gitlab-ci",
+      version: 1,
+      text: `${text}\nlost:\n  extends: .nowhere\n  script: [x]\n`,
+    },
+  });
+  const d = await client.waitFor<PublishParams>(
+    "textDocument/publishDiagnostics",
+    (p) => p.uri === client.uri(main) && p.diagnostics.some((x) => x.code === "extends-unknown-parent"),
+  );
+  const href = d.diagnostics.find((x) => x.code === "extends-unknown-parent")!.codeDescription!.href;
+  assert.match(href, /^file:\/\/.*\/docs\/diagnostics\.md#extends-unknown-parent$/);
+  const page = new URL(href);
+  page.hash = "";
+  assert.ok(fs.readFileSync(page, "utf8").includes('<a id="extends-unknown-parent"></a>'));
+  client.notify("textDocument/didClose", { textDocument: { uri: client.uri(main) } });
+});
+
 test(
   "code actions on a job offer the Dagger conversion as one workspace edit " +
     "that creates the module and rewrites the job",

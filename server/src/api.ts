@@ -46,7 +46,10 @@ export interface Diagnostic extends Location {
     readonly title: string;
     readonly edits: ReadonlyArray<Location & { readonly newText: string }>;
   }>;
-  /** A lint's rule page, relative to the package (`docs/rules/<id>.md`). */
+  /**
+   * Where the code is explained, relative to the package: a lint's rule page (`docs/rules/<id>.md`), any
+   * other code's row of the list of codes (`docs/diagnostics.md#<code>`).
+   */
   readonly docs?: string;
 }
 

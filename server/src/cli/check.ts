@@ -181,7 +181,7 @@ export function asJson(d: PositionedDiagnostic, prefix = ""): ReportFinding {
 
 /** `check`'s machine-readable reports. */
 function machineReport(format: string, findings: readonly ReportFinding[]): string {
-  // no docsBaseUrl: the rule pages have no published address yet, and SARIF wants absolute links
+  // no docsBaseUrl: the docs pages have no published address yet, and SARIF wants absolute links
   const options = { version: VERSION };
   if (format === "json") return JSON.stringify(findings, null, 2) + "\n";
   if (format === "codequality") return codeQualityReport(findings, options);

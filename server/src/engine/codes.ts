@@ -6,7 +6,8 @@ import type { Severity } from "./types";
 // it, and — where GitLab reports the same problem — GitLab's message, with `%{...}` for what varies:
 // our message then starts with GitLab's text (a test checks both against the messages we emit and
 // the docs). `%{location}` is GitLab's "`file.yml`: " before a problem of an included file, empty
-// at the root. Lint rules' codes are their ids; their pages are docs/rules/<id>.md. A new code goes into
+// at the root. Lint rules' codes are their ids; their pages are docs/rules/<id>.md; every other code has
+// its row in docs/diagnostics.md, anchored by the code (docsPage). A new code goes into
 // schemas/pipewright.schema.json too (`severity:` and `rules:` name codes; a test keeps the two in step).
 
 export type Section = "yaml" | "includes" | "extends" | "jobs" | "schema" | "logic" | "lint" | "settings";
@@ -312,7 +313,10 @@ export function templatePattern(template: string): RegExp {
   return new RegExp(`^${parts.join("[^]*?")}`);
 }
 
-/** Where a code is explained: its rule page for a lint, the section of docs/diagnostics.md otherwise. */
+/**
+ * Where a code is explained: its rule page for a lint; otherwise its row of docs/diagnostics.md, whose
+ * anchor is the code (`docs/diagnostics.md#yaml-syntax`): GitLab's message, what triggers it, the fix.
+ */
 export function docsPage(code: Code): string {
-  return CODES[code].section === "lint" ? `docs/rules/${code}.md` : "docs/diagnostics.md";
+  return CODES[code].section === "lint" ? `docs/rules/${code}.md` : `docs/diagnostics.md#${code}`;
 }

@@ -49,12 +49,18 @@ export function editsByUri(folder: Folder, edits: readonly FileEdit[]): Record<s
 
 const docsLinks = new Map<string, { href: string } | undefined>();
 
-/** A rule page shipped with the extension (next to dist/), so it opens offline. */
+/**
+ * A code's page shipped with the extension (next to dist/), so it opens offline: a rule page, or the list
+ * of codes with the code's anchor (`docs/diagnostics.md#<code>`), kept in the link.
+ */
 function docsLink(page: string | undefined): { href: string } | undefined {
   if (!page) return undefined;
   if (!docsLinks.has(page)) {
-    const abs = path.join(__dirname, "..", page);
-    docsLinks.set(page, fs.existsSync(abs) ? { href: pathToFileURL(abs).href } : undefined);
+    const [file, anchor] = page.split("#");
+    const abs = path.join(__dirname, "..", file);
+    const url = fs.existsSync(abs) ? pathToFileURL(abs) : undefined;
+    if (url && anchor) url.hash = anchor;
+    docsLinks.set(page, url ? { href: url.href } : undefined);
   }
   return docsLinks.get(page);
 }

@@ -1,4 +1,4 @@
-import { CODES, docsPage, type Code } from "../engine/codes";
+import { docsPage, type Code } from "../engine/codes";
 import type { Model } from "../engine/engine";
 import { isExternalPath } from "../engine/external";
 import { inclusionKey } from "../engine/inclusions";
@@ -37,7 +37,10 @@ export interface PositionedDiagnostic extends Located {
   readonly message: string;
   readonly related?: ReadonlyArray<Located & { readonly message: string }>;
   readonly fixes?: readonly PositionedFix[];
-  /** The rule page, project-relative (`docs/rules/<id>.md`), for lint findings. */
+  /**
+   * Where the code is explained, relative to Pipewright's own folder: a lint's rule page (`docs/rules/<id>.md`),
+   * any other code's row of the list of codes (`docs/diagnostics.md#<code>`).
+   */
   readonly docs?: string;
 }
 
@@ -179,7 +182,7 @@ export function diagnosticsByFile(
       message: members.length > 1 ? foldedMessage(d, members.length) : d.message,
       related: related?.length ? related.map((r) => ({ ...positions.located(r.src), message: r.message })) : undefined,
       fixes: d.fixes?.length ? d.fixes.map((f) => positions.fix(f)) : undefined,
-      docs: CODES[d.code].section === "lint" ? docsPage(d.code) : undefined,
+      docs: docsPage(d.code),
     };
     const list = out.get(d.src.file);
     if (list) list.push(p);

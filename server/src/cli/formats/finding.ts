@@ -14,7 +14,10 @@ export interface ReportFinding {
   readonly code: string;
   readonly message: string;
   readonly related?: ReadonlyArray<{ readonly file: string; readonly range: Range; readonly message: string }>;
-  /** The rule's page, relative to Pipewright's own repository, like `docs/rules/<id>.md`. */
+  /**
+   * Where the code is explained, relative to Pipewright's own repository: a lint's rule page
+   * (`docs/rules/<id>.md`), any other code's row of the list of codes (`docs/diagnostics.md#<code>`).
+   */
   readonly docs?: string;
 }
 
@@ -35,7 +38,7 @@ export function reportPath(file: string, options: ReportOptions): string {
   return prefix && prefix !== "." ? `${prefix}/${path}` : path;
 }
 
-/** The absolute address of a finding's rule page, when it has one and we know where docs live. */
+/** The absolute address of the page that explains a finding's code, when we know where docs live. */
 export function docsUrl(docs: string | undefined, options: ReportOptions): string | undefined {
   if (docs === undefined || !options.docsBaseUrl) return undefined;
   return `${options.docsBaseUrl.replace(/\/+$/, "")}/${docs.replace(/^\/+/, "")}`;

@@ -100,7 +100,8 @@ export function sarifReport(findings: readonly ReportFinding[], options: ReportO
 
 /**
  * One rule per code used, in order of first use. A finding only carries its code, so the code is
- * the rule's short description too; the rule page, when there is one, is its help.
+ * the rule's short description too; the page that explains the code (a lint's rule page, another code's
+ * row of docs/diagnostics.md) is its help.
  */
 function sarifRules(findings: readonly ReportFinding[], options: ReportOptions): SarifRule[] {
   const rules = new Map<string, SarifRule>();
