@@ -315,3 +315,71 @@ test("includes read, a missing name is an error: nothing from before the fetch s
     'error !reference [".teardown", "script"] could not be found',
   ]);
 });
+
+test("a finding inside a component is shown on the include entry of its own inclusion, not the first", async () => {
+  const component = (name: string, ...body: string[]): [ExternalRequest, ExternalAnswer, string] => [
+    { kind: "component", host: "gitlab.example.com", project: "components/lint", name, version: "1.0" },
+    { status: "found", path: projectFilePath(COMP, `templates/${name}.yml`), context: COMP },
+    y(...body),
+  ];
+  const remote = new FakeRemote(
+    served([
+      // a typo in the job the component defines, once per inclusion (its name comes from the inputs)
+      component(
+        "check",
+        "spec:",
+        "  inputs:",
+        "    name:",
+        "---",
+        "$[[ inputs.name ]]-check:",
+        "  script: [x]",
+        "  scripts: [y]",
+      ),
+      component(
+        "audit",
+        "spec:",
+        "  inputs:",
+        "    stage:",
+        "      default: test",
+        "---",
+        "audit:",
+        "  script: [x]",
+        "  nope: 1",
+      ),
+    ]),
+  );
+  const root = y(
+    "include:",
+    "  - component: $CI_SERVER_FQDN/components/lint/check@1.0",
+    "    inputs: {name: unit}",
+    "  - component: $CI_SERVER_FQDN/components/lint/audit@1.0",
+    "  - component: $CI_SERVER_FQDN/components/lint/check@1.0",
+    "    inputs: {name: e2e}",
+    "build: {script: [make]}",
+  );
+  const { ws } = workspace({ ".gitlab-ci.yml": root }, remote);
+  const settled = await ws.analyzeSettled();
+  const file = (name: string) => `gitlab.example.com/components/lint/-/blob/${SHA_C}/templates/${name}.yml`;
+  assert.deepEqual(
+    settled.diagnostics.get(".gitlab-ci.yml")!.map((d) => [d.range, d.code, d.message]),
+    [
+      [
+        { start: { line: 1, character: 4 }, end: { line: 2, character: 24 } },
+        "schema-unknown-keyword",
+        `\`${file("check")}\`: jobs:unit-check config contains unknown keys: scripts. ` +
+          'unknown keyword "scripts" in "$[[ inputs.name ]]-check" — did you mean "script"?',
+      ],
+      [
+        { start: { line: 3, character: 4 }, end: { line: 3, character: 56 } },
+        "schema-unknown-keyword",
+        `\`${file("audit")}\`: jobs:audit config contains unknown keys: nope. unknown keyword "nope" in job "audit"`,
+      ],
+      [
+        { start: { line: 4, character: 4 }, end: { line: 5, character: 23 } },
+        "schema-unknown-keyword",
+        `\`${file("check")}\`: jobs:e2e-check config contains unknown keys: scripts. ` +
+          'unknown keyword "scripts" in "$[[ inputs.name ]]-check" — did you mean "script"?',
+      ],
+    ],
+  );
+});
