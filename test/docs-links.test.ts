@@ -19,6 +19,12 @@ test("a rule page of the extension's folder becomes a page the showDocs command 
 
 test("the command takes only a page of docs/, as JSON arguments", () => {
   assert.equal(showDocsQuery("docs/rules/a-b.md"), '["docs/rules/a-b.md"]');
+  assert.equal(
+    showDocsQuery("docs/diagnostics.md", "extends-unknown-parent"),
+    '["docs/diagnostics.md","extends-unknown-parent"]',
+  );
+  assert.equal(showDocsQuery("docs/diagnostics.md", '"><script>'), '["docs/diagnostics.md"]', "no other anchor");
+  assert.equal(showDocsQuery("docs/diagnostics.md", ""), '["docs/diagnostics.md"]');
   for (const bad of ["../x.md", "docs/rules/../../x.md", "/etc/passwd", "docs/rules/x.js", "docs/a/b.md"])
     assert.equal(DOCS_PAGE.test(bad), false, bad);
 });

@@ -19,7 +19,13 @@ export function docsPage(extensionDir: string, file: string, p: typeof path = pa
   return DOCS_PAGE.test(rel) ? rel : undefined;
 }
 
-/** The command URI's query that shows `page` (the command's arguments, as JSON). */
-export function showDocsQuery(page: string): string {
-  return JSON.stringify([page]);
+/** An anchor the command may scroll to: a diagnostic code's row of docs/diagnostics.md. */
+export const DOCS_ANCHOR = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * The command URI's query that shows `page`, scrolled to `anchor` when there is one (a code's row of
+ * docs/diagnostics.md: the preview starts at the element of that id), as the command's JSON arguments.
+ */
+export function showDocsQuery(page: string, anchor?: string): string {
+  return JSON.stringify(anchor && DOCS_ANCHOR.test(anchor) ? [page, anchor] : [page]);
 }

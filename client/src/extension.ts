@@ -6,7 +6,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import type { ProjectSummary } from "../../server/src/lsp/analysis";
 import type { PipelineResult, ScenariosResult } from "../../server/src/lsp/pipeline-protocol";
 import { askCredentials, storedCredentials } from "./credentials";
-import { DOCS_PAGE, docsPage, SHOW_DOCS, showDocsQuery } from "./docs-links";
+import { DOCS_ANCHOR, DOCS_PAGE, docsPage, SHOW_DOCS, showDocsQuery } from "./docs-links";
 import { PipelineView, type PipelineRequest } from "./pipeline-view";
 
 const LANGUAGE_ID = "gitlab-ci";
@@ -78,7 +78,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           if (page && typeof d.code === "object")
             d.code = {
               value: d.code.value,
-              target: vscode.Uri.from({ scheme: "command", path: SHOW_DOCS, query: showDocsQuery(page) }),
+              target: vscode.Uri.from({
+                scheme: "command",
+                path: SHOW_DOCS,
+                query: showDocsQuery(page, target?.fragment),
+              }),
             };
         }
         next(uri, diagnostics);
@@ -118,9 +122,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // ---- a diagnostic's rule page (docs/rules/<id>.md, shipped in the extension) in the Markdown preview; the
   // raw file where the preview is not there (the built-in Markdown extension disabled)
   context.subscriptions.push(
-    vscode.commands.registerCommand(SHOW_DOCS, async (page?: unknown) => {
+    vscode.commands.registerCommand(SHOW_DOCS, async (page?: unknown, anchor?: unknown) => {
       if (typeof page !== "string" || !DOCS_PAGE.test(page)) return;
-      const uri = vscode.Uri.joinPath(context.extensionUri, ...page.split("/"));
+      const fragment = typeof anchor === "string" && DOCS_ANCHOR.test(anchor) ? anchor : "";
+      // the Markdown preview starts scrolled to the element its URI's fragment names
+      const uri = vscode.Uri.joinPath(context.extensionUri, ...page.split("/")).with({ fragment });
       try {
         await vscode.commands.executeCommand("markdown.showPreview", uri);
       } catch {
