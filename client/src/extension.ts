@@ -2,8 +2,19 @@
 // gives files matching `pipewright.filePatterns` the `gitlab-ci` language, and adds the
 // merged-configuration views, the pipeline view, the status bar item and the log. All analysis happens in the server.
 import * as vscode from "vscode";
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
 import type { ProjectSummary } from "../../server/src/lsp/analysis";
+import {
+  WRITE_RUNNER_COMMAND,
+  type RunnerCommandParams,
+  type RunnerCommandResult,
+} from "../../server/src/lsp/dagger-protocol";
 import type { PipelineResult, ScenariosResult } from "../../server/src/lsp/pipeline-protocol";
 import { askCredentials, storedCredentials } from "./credentials";
 import { DOCS_ANCHOR, DOCS_PAGE, docsPage, SHOW_DOCS, showDocsQuery } from "./docs-links";
@@ -296,6 +307,38 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         );
       },
     ),
+  );
+
+  // ---- the runner side of the jobs converted to Dagger for the Kubernetes executor: the server makes the edit and
+  // asks VS Code to apply it, which shows it in its Refactor Preview first (docs/dagger-kubernetes.md)
+  context.subscriptions.push(
+    vscode.commands.registerCommand("pipewright.writeDaggerKubernetesRunner", async () => {
+      const active = vscode.window.activeTextEditor?.document.uri;
+      const at = active?.scheme === "file" ? active : vscode.workspace.workspaceFolders?.[0]?.uri;
+      const params: RunnerCommandParams = { uri: at ? lc.code2ProtocolConverter.asUri(at) : undefined };
+      const result = (await lc.sendRequest(ExecuteCommandRequest.type, {
+        command: WRITE_RUNNER_COMMAND,
+        arguments: [params],
+      })) as RunnerCommandResult | null;
+      if (!result) return;
+      if ("error" in result) {
+        void vscode.window.showErrorMessage(`Pipewright: ${result.error}.`);
+        return;
+      }
+      const kept = result.kept.length ? ` Kept ${result.kept.join(", ")}, which differ.` : "";
+      if (result.applied) {
+        const written = result.files.filter((f) => f.status !== "same").length;
+        void vscode.window.showInformationMessage(
+          `Pipewright: ${plural(written, "manifest")} written in ${result.folder}: see runner.yaml before ` +
+            `kubectl apply -k ${result.folder}.${kept}`,
+        );
+      } else if (result.files.every((f) => f.status === "same"))
+        void vscode.window.showInformationMessage(`Pipewright: the manifests in ${result.folder} are up to date.`);
+      else
+        void vscode.window.showInformationMessage(
+          `Pipewright: nothing written${result.reason ? ` (${result.reason})` : ""}.${kept}`,
+        );
+    }),
   );
 
   // ---- pipewright.filePatterns: user globs that also mean "this YAML file is GitLab CI"

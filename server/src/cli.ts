@@ -11,6 +11,7 @@ import { withNamed } from "./workspace/scenario-flags";
 import { scenarioJunit, scenarioText } from "./cli/scenario-report";
 import { parseArgs, usage, UsageError, type Args } from "./cli/args";
 import { check, openProject } from "./cli/check";
+import { daggerRunner } from "./cli/dagger";
 import { err, guardOutput, out } from "./cli/output";
 import { resolveTargets, type Target } from "./cli/project";
 import { findingText, plural, wantsColor, type TextStyle } from "./cli/text";
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     return status;
   }
   const target = targets[0];
+  if (args.command === "dagger") return daggerRunner(args, target);
   const { workspace, first } = await openProject(target, args);
   // a FILE given is the one root
   const root = target.roots?.length === 1 ? target.roots[0] : undefined;

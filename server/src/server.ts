@@ -2,6 +2,7 @@ import * as lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import * as convert from "./lsp/convert";
 import { Analyses } from "./lsp/analysis";
+import { onPipewrightCommands } from "./lsp/commands";
 import { onPipewrightRequests } from "./lsp/custom-requests";
 import { Lenses } from "./lsp/lenses";
 import { location } from "./lsp/folders";
@@ -110,6 +111,7 @@ export function startServer(connection: lsp.Connection, options: ServerOptions =
     ),
   );
   onPipewrightRequests(connection, requests);
+  onPipewrightCommands(connection, requests, session);
 
   connection.onShutdown(() => analyses.persist());
   process.on("uncaughtException", (e) => connection.console.error(`pipewright: ${e.stack ?? e.message}`));

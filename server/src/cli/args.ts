@@ -49,12 +49,23 @@ export interface Args {
   readonly fix?: "write" | "dry-run";
   /** --color / --no-color; undefined: colour on a terminal unless NO_COLOR is set. */
   readonly color?: boolean;
+  /** `dagger runner`'s: the documents' settings, and what to do with files there already. */
+  readonly runner: DaggerRunnerArgs;
+}
+
+export interface DaggerRunnerArgs {
+  /** Settings of the documents (features/dagger/kubernetes-runner.ts RunnerOptions), from their flags. */
+  readonly options: Readonly<Record<string, string>>;
+  /** --force: replace files that say something else. */
+  readonly force: boolean;
+  /** --check: write nothing; fail when a file is missing or says something else. */
+  readonly check: boolean;
 }
 
 /** What the command line asks for: a run, a usage text, or the version. */
 export type Request = { readonly kind: "run"; readonly args: Args } | { readonly kind: "help"; readonly text: string };
 
-export const COMMANDS = ["check", "merged", "pipeline", "test", "fetch"] as const;
+export const COMMANDS = ["check", "merged", "pipeline", "test", "fetch", "dagger"] as const;
 
 const FORMATS: Record<string, string[]> = {
   check: ["text", "json", "codequality", "sarif", "github"],
@@ -62,10 +73,22 @@ const FORMATS: Record<string, string[]> = {
   pipeline: ["text", "json"],
   test: ["text", "junit"],
   fetch: ["text"],
+  dagger: ["text"],
 };
 
 /** Commands that take several folders or files in one run; the others take one. */
 const MANY_PATHS = ["check", "fetch"];
+
+/** `pipewright dagger runner`'s flags for the documents' settings, and the setting each gives. */
+const RUNNER_FLAGS: Readonly<Record<string, string>> = {
+  "--out": "folder",
+  "--namespace": "namespace",
+  "--engine-namespace": "engineNamespace",
+  "--node-label": "nodeLabel",
+  "--name": "name",
+  "--token-secret": "tokenSecret",
+  "--runner-image": "runnerImage",
+};
 
 /** Flags that take a value, which may also be given as `--flag=value`. */
 const VALUE_FLAGS = new Set([
@@ -90,6 +113,8 @@ const VALUE_FLAGS = new Set([
   "--var",
   "--changed",
   "--changes",
+  // pipewright dagger runner's
+  ...Object.keys(RUNNER_FLAGS),
 ]);
 
 const CHECK_USAGE = `  pipewright check [DIR|FILE]... [--root FILE] [--format text|json|codequality|sarif|github]
@@ -129,18 +154,34 @@ const COMMON_USAGE = `  Every command reads external includes as the remoteInclu
   pipewright COMMAND --help shows one command's usage; pipewright --version the version.
 `;
 
+const DAGGER_USAGE = `  pipewright dagger runner [DIR] [--out FOLDER] [--force | --check] [--namespace NS]
+      [--engine-namespace NS] [--node-label KEY] [--name NAME] [--token-secret NAME]
+      [--runner-image IMAGE] [--gitlab-url URL]
+      Write the Kubernetes side of the jobs converted to Dagger Functions for the Kubernetes
+      executor (docs/dagger-kubernetes.md): the Dagger Engine DaemonSet, pinned to dagger.json's
+      engineVersion, on nodes labelled and tainted KEY=true (default dagger-node), and a privileged
+      GitLab runner whose jobs run there with the engine's socket. Into FOLDER of the project
+      (default .gitlab/dagger/kubernetes); never outside it. A file that says something else is
+      left alone, and nothing is written, unless --force.
+      --check                 write nothing; exit 1 when a file is missing or out of date
+      --gitlab-url URL        the instance the runner registers with (else the project's gitlabUrl,
+                              else https://gitlab.com)
+`;
+
 const USAGES: Record<string, string> = {
   check: CHECK_USAGE,
   fetch: FETCH_USAGE,
   merged: MERGED_USAGE,
   pipeline: PIPELINE_USAGE,
   test: TEST_USAGE,
+  dagger: DAGGER_USAGE,
 };
 
 /** The usage of one command, or of all. */
 export function usage(command?: string): string {
   if (command && USAGES[command]) return `usage:\n${USAGES[command]}${COMMON_USAGE}`;
-  return `usage:\n${CHECK_USAGE}${FETCH_USAGE}${MERGED_USAGE}${PIPELINE_USAGE}${TEST_USAGE}${COMMON_USAGE}`;
+  const all = [CHECK_USAGE, FETCH_USAGE, MERGED_USAGE, PIPELINE_USAGE, TEST_USAGE, DAGGER_USAGE, COMMON_USAGE];
+  return `usage:\n${all.join("")}`;
 }
 
 const isHelp = (a: string) => a === "-h" || a === "--help";
@@ -182,6 +223,9 @@ export function parseArgs(argv: readonly string[], version: string): Request {
   let maxWarnings: number | undefined;
   let fix: Args["fix"];
   let color: boolean | undefined;
+  const runnerOptions: Record<string, string> = {};
+  let force = false;
+  let checkFiles = false;
   let onlyPaths = false;
   const checkOnly = (a: string) => {
     if (command !== "check") fail(`${a} is an option of pipewright check`);
@@ -219,7 +263,12 @@ export function parseArgs(argv: readonly string[], version: string): Request {
       if (!/^https?:\/\/[^/\s]+$/i.test(gitlabUrl))
         fail("--gitlab-url must be an address like https://gitlab.example.com");
     } else if (a === "--color" || a === "--no-color") color = a === "--color";
-    else if (a === "--quiet" || a === "-q") {
+    else if (RUNNER_FLAGS[a] !== undefined || a === "--force" || a === "--check") {
+      if (command !== "dagger") fail(`${a} is an option of pipewright dagger runner`);
+      if (a === "--force") force = true;
+      else if (a === "--check") checkFiles = true;
+      else runnerOptions[RUNNER_FLAGS[a]] = value();
+    } else if (a === "--quiet" || a === "-q") {
       checkOnly(a);
       quiet = true;
     } else if (a === "--max-warnings") {
@@ -244,6 +293,12 @@ export function parseArgs(argv: readonly string[], version: string): Request {
       fix = mode;
     } else if (a.includes("=") && a.startsWith("--")) fail(`${a.slice(0, a.indexOf("="))} takes no value`);
     else fail(`unknown option ${a}`);
+  }
+  if (command === "dagger") {
+    if (paths[0] !== "runner")
+      fail(paths.length ? `unknown dagger command "${paths[0]}"` : "pipewright dagger needs a command: runner");
+    paths.shift();
+    if (force && checkFiles) fail("--force and --check contradict each other");
   }
   const formats = FORMATS[command];
   if (format && !formats.includes(format)) fail(`--format must be one of ${formats.join(", ")}`);
@@ -270,6 +325,7 @@ export function parseArgs(argv: readonly string[], version: string): Request {
       rules,
       fix,
       color,
+      runner: { options: runnerOptions, force, check: checkFiles },
     },
   };
 }

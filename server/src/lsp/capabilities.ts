@@ -1,4 +1,5 @@
 import * as lsp from "vscode-languageserver/node";
+import { WRITE_RUNNER_COMMAND } from "./dagger-protocol";
 
 /** What the server answers, as told to the client in `initialize`. */
 export const CAPABILITIES: lsp.ServerCapabilities = {
@@ -18,6 +19,7 @@ export const CAPABILITIES: lsp.ServerCapabilities = {
   referencesProvider: true,
   renameProvider: { prepareProvider: true },
   codeLensProvider: { resolveProvider: false },
+  executeCommandProvider: { commands: [WRITE_RUNNER_COMMAND] },
   // folders added and removed have their projects found and analysed (lsp/folders.ts)
   workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 };

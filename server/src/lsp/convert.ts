@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as lsp from "vscode-languageserver/node";
+import type { RunnerFiles } from "../workspace/dagger-runner";
 import type { FileEdit, Located, PositionedDiagnostic } from "../workspace/diagnostics";
 import { NOT_CREATED_REASONS, type JobDecisions, type LabelledScenario } from "../workspace/job-decisions";
 import { scenarioWords } from "../workspace/scenario";
@@ -135,6 +136,55 @@ export function codeAction(folder: Folder, a: Action, annotations = false): lsp.
 
 /** The one change annotation of an action the user confirms. */
 const CONFIRM = "pipewright.confirm";
+
+/** The change annotations of the runner manifests: files created, and files replaced (said apart in the preview). */
+export const RUNNER_NEW = "pipewright.runner.new";
+export const RUNNER_REPLACE = "pipewright.runner.replace";
+
+/**
+ * "Write Dagger Kubernetes runner manifests" as one edit: each new file created, each file that says something else
+ * replaced whole, those already there as written left out. For a client that takes change annotations every change
+ * carries one that needs confirmation, so the editor shows it before writing anything (VS Code: its Refactor
+ * Preview, each file to tick); a client that takes none gets the new files only, never a replaced one unseen.
+ * Undefined when nothing is left to write.
+ */
+export function runnerEdit(folder: Folder, r: RunnerFiles, annotations: boolean): lsp.WorkspaceEdit | undefined {
+  const start = { line: 0, character: 0 };
+  const documentChanges: Array<lsp.CreateFile | lsp.TextDocumentEdit> = [];
+  const annotated = <T extends object>(change: T, id: string): T =>
+    annotations ? { ...change, annotationId: id } : change;
+  for (const f of r.files) {
+    const uri = folder.uri(f.file);
+    if (f.status === "new") {
+      documentChanges.push(
+        annotated<lsp.CreateFile>({ kind: "create", uri, options: { ignoreIfExists: true } }, RUNNER_NEW),
+      );
+      documentChanges.push({
+        textDocument: { uri, version: null },
+        edits: [annotated<lsp.TextEdit>({ range: { start, end: start }, newText: f.text }, RUNNER_NEW)],
+      });
+    } else if (f.status === "replaces" && annotations && f.range)
+      documentChanges.push({
+        textDocument: { uri, version: null },
+        edits: [annotated<lsp.TextEdit>({ range: f.range, newText: f.text }, RUNNER_REPLACE)],
+      });
+  }
+  if (!documentChanges.length) return undefined;
+  if (!annotations) return { documentChanges };
+  const replaced = r.files.filter((f) => f.status === "replaces").map((f) => f.file);
+  const changeAnnotations: Record<string, lsp.ChangeAnnotation> = {
+    [RUNNER_NEW]: { label: r.title, needsConfirmation: true, description: r.description },
+  };
+  if (replaced.length)
+    changeAnnotations[RUNNER_REPLACE] = {
+      label: `Replace ${replaced.join(", ")}`,
+      needsConfirmation: true,
+      description:
+        `${replaced.length === 1 ? "This file says" : "These files say"} something else now: ` +
+        "the new text replaces it whole.",
+    };
+  return { documentChanges, changeAnnotations };
+}
 
 /** At most this many items go to the client at once (GitLab's config has a thousand templates). */
 export const MAX_COMPLETIONS = 200;

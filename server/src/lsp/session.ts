@@ -33,6 +33,8 @@ export class Session {
   private readonly rootNamed = new Map<string, boolean>();
   /** The client takes change annotations in workspace edits (LSP 3.16), so a refactoring can ask for a preview. */
   private annotations = false;
+  /** The client takes edits that create files (workspaceEdit.resourceOperations "create", with documentChanges). */
+  private createsFiles = false;
   /** The client takes a completion list's shared edit range once (LSP 3.17 itemDefaults.editRange). */
   private editRangeDefault = false;
 
@@ -151,6 +153,7 @@ export class Session {
       params.capabilities.textDocument?.completion?.completionList?.itemDefaults?.includes("editRange") ?? false;
     const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
     this.annotations = !!workspaceEdit?.documentChanges && workspaceEdit.changeAnnotationSupport !== undefined;
+    this.createsFiles = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes("create");
     return { capabilities: CAPABILITIES, serverInfo: { name: "pipewright" } };
   }
 
@@ -211,6 +214,11 @@ export class Session {
   /** A code action as this client takes it best: with a preview to confirm, when it can show one. */
   codeAction(folder: Folder, action: Action): lsp.CodeAction {
     return codeAction(folder, action, this.annotations);
+  }
+
+  /** What the client can be sent to write files: whether it creates files, and whether it previews changes first. */
+  get editing(): { readonly createsFiles: boolean; readonly annotations: boolean } {
+    return { createsFiles: this.createsFiles, annotations: this.annotations };
   }
 
   /** Asks the client to ask for the CodeLens again, when it can. */

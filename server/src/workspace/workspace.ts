@@ -13,6 +13,8 @@ import type { CMap, CValue, Diagnostic, SourceHost, Src, TextEdit } from "../eng
 import { complete, withLineBlanked, type CompletionKind } from "../features/completion";
 import { conversions, daggerCompletion, daggerHover, insertJobActions } from "../features/dagger/actions";
 import { findModule, moduleEngineVersion, type DaggerModule } from "../features/dagger/module";
+import type { RunnerOptions } from "../features/dagger/kubernetes-runner";
+import { daggerRunnerFiles, type RunnerFiles } from "./dagger-runner";
 import { definition } from "../features/definitions";
 import { occurrences, rename } from "../features/find-references";
 import { hover } from "../features/hover";
@@ -852,6 +854,20 @@ export class Workspace {
         });
     }
     return out;
+  }
+
+  /**
+   * "Write Dagger Kubernetes runner manifests": the runner side of the jobs converted for the Kubernetes executor
+   * (workspace/dagger-runner.ts), pinned to dagger.json's engine version, each file said new, the same, or replacing.
+   */
+  daggerKubernetesRunner(options: RunnerOptions = {}): RunnerFiles | { error: string } {
+    const read = (p: string) => this.host.readFile(p);
+    return daggerRunnerFiles(options, {
+      read,
+      exists: (p) => read(p) !== undefined || (this.io.files.exists?.(p) ?? false),
+      engineVersion: moduleEngineVersion(read),
+      gitlabUrl: this.options.gitlabUrl ?? this.settings().gitlabUrl,
+    });
   }
 
   private fileEdits(edits: readonly TextEdit[], positions: Positions): FileEdit[] {

@@ -22,7 +22,7 @@ export const SETUP_JOB = ".dagger";
 const GITLAB_ORG = "gitlab-org";
 const GITLAB_ORG_DOCKER = "gitlab-org-docker";
 /** The runners whose node runs a Dagger engine, for the Kubernetes executor. */
-const DAGGER_NODE = "dagger-node";
+export const DAGGER_NODE = "dagger-node";
 /** Where the function mounts the source directory; also what it sets CI_PROJECT_DIR to. */
 export const WORKDIR = "/src";
 /** For jobs that name no image: the runner's default is unknown here, so a small shell image. */
