@@ -37,7 +37,17 @@ const TAGS = new Set(["conflicting-runner-tags", "dind-without-docker-tag"]);
 // conversion keeps a job's own services:, which replace the Docker-in-Docker service of .dagger.
 const ENGINE = "dagger-without-engine";
 let failures = 0;
-const totals = { converted: 0, announced: 0, silent: 0, cacheDropped: 0, noEngine: 0 };
+const totals = {
+  converted: 0,
+  announced: 0,
+  silent: 0,
+  cacheMounted: 0,
+  cachePartly: 0,
+  cacheDropped: 0,
+  services: 0,
+  afterScript: 0,
+  noEngine: 0,
+};
 for (const name of fs.readdirSync(real).sort()) {
   const dir = path.join(real, name);
   const settingsFile = path.join(dir, ".pipewright.yml");
@@ -66,6 +76,10 @@ for (const name of fs.readdirSync(real).sort()) {
       if (!c) continue;
       converted++;
       if (/drops its cache/.test(c.title)) totals.cacheDropped++;
+      if (/drops part of its cache/.test(c.title)) totals.cachePartly++;
+      if (/withMountedCache\(/.test(c.method)) totals.cacheMounted++;
+      if (/withServiceBinding\(/.test(c.method)) totals.services++;
+      if (/after_script runs/.test(c.method)) totals.afterScript++;
       const tagsBefore = effectiveTags(model, job.name);
       methods.set(c.method.match(/^ {2}(\w+)\(/m)[1], c.method);
       const edited = new Map();
@@ -135,7 +149,9 @@ for (const name of fs.readdirSync(real).sort()) {
 }
 console.log(
   `${totals.converted} conversions: ${totals.announced} change the job's tags as their title says, ` +
-    `${totals.silent} silently; ${totals.cacheDropped} drop the job's cache; ` +
+    `${totals.silent} silently; ${totals.cacheMounted} mount cache volumes, ${totals.cachePartly} drop part of ` +
+    `the job's cache, ${totals.cacheDropped} all of it; ${totals.services} bind services; ` +
+    `${totals.afterScript} run an after_script; ` +
     `${totals.noEngine} leave a job without a Dagger engine`,
 );
 console.log(

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import type { Model } from "../server/src/engine/engine";
 import { conversions } from "../server/src/features/dagger/actions";
 import { convertJob, effectiveTags, type Conversion, type Executor } from "../server/src/features/dagger/convert";
+import { defaultAliases } from "../server/src/features/dagger/job-environment";
 import { findModule } from "../server/src/features/dagger/module";
 import { newModuleFiles } from "../server/src/features/dagger/new-module";
 import { analyze, applyFix, y } from "./helpers";
@@ -606,7 +607,7 @@ test(
   },
 );
 
-test("the job's own cache is removed, an inherited one turned off with cache: []; the title says so", () => {
+test("the job's own cache is removed, an inherited one turned off with cache: []; both become cache volumes", () => {
   const files = {
     ".gitlab-ci.yml": y(
       ".gems:",
@@ -625,11 +626,16 @@ test("the job's own cache is removed, an inherited one turned off with cache: []
     ),
   };
   const own = convert(files, "rspec");
-  assert.equal(own.c.title, 'Convert job "rspec" to a Dagger Function (Docker executor, drops its cache)');
+  assert.equal(own.c.title, 'Convert job "rspec" to a Dagger Function (Docker executor)');
   assert.deepEqual(own.c.notes, [
-    "The job's cache is removed: the function runs its commands inside Dagger, where the folders GitLab " +
-      "caches are not used; Dagger caches by itself.",
+    "The job's cache is removed in the YAML: the function's commands run inside Dagger, where GitLab's cache " +
+      "folders are not seen.",
+    'The cache moves into the function as Dagger cache volumes: tmp/cache in "rspec-tmp-cache". A volume lives ' +
+      "in the Dagger engine: it keeps what the commands write, whether they pass or fail, for every branch and " +
+      "pipeline the engine serves, and hides what the checkout has at its path. On the Docker executor the engine " +
+      "runs in the job's Docker-in-Docker service: the volumes last as long as the job.",
   ]);
+  assert.match(own.c.method, /^ {6}\.withMountedCache\("\/src\/tmp\/cache", dag\.cacheVolume\("rspec-tmp-cache"\)\)$/m);
   assert.equal(
     own.after[".gitlab-ci.yml"],
     y(
@@ -650,7 +656,11 @@ test("the job's own cache is removed, an inherited one turned off with cache: []
   );
   checkResult(own.after);
   const inherited = convert(files, "rubocop");
-  assert.equal(inherited.c.title, 'Convert job "rubocop" to a Dagger Function (Docker executor, drops its cache)');
+  assert.equal(inherited.c.title, 'Convert job "rubocop" to a Dagger Function (Docker executor)');
+  assert.match(
+    inherited.c.method,
+    /\.withMountedCache\("\/src\/vendor\/ruby", dag\.cacheVolume\("gems-vendor-ruby"\)\)/,
+  );
   assert.match(inherited.c.notes[0], /^The job's cache is turned off \(cache: \[\]\)/);
   assert.match(inherited.after[".gitlab-ci.yml"], /^rubocop:\n {2}cache: \[\]\n {2}extends: \[\.gems, \.dagger\]\n/m);
   const m = checkResult(inherited.after);
@@ -685,24 +695,312 @@ test("a .dagger set up for Docker is not reused for the Kubernetes executor: .da
   assert.match(docker.after[".gitlab-ci.yml"], /\nunit:\n {2}extends: \.dagger\n/);
 });
 
-test("a job with services of its own drops them on the Docker executor: they would replace .dagger's engine", () => {
-  const files = {
-    ".gitlab-ci.yml": y("fixtures:", "  services:", "    - postgres:16", "  script: [rake db:fixtures]"),
-  };
-  const { c, after } = convert(files, "fixtures");
-  assert.equal(c.title, 'Convert job "fixtures" to a Dagger Function (Docker executor, drops its services)');
-  assert.ok(after[".gitlab-ci.yml"].startsWith(SETUP_DOCKER(false)));
-  assert.match(
-    after[".gitlab-ci.yml"],
-    /\nfixtures:\n {2}extends: \.dagger\n {2}script:\n {4}- dagger call fixtures --source=\. stdout\n$/,
-  );
-  assert.ok(c.notes.some((n) => n.startsWith("The job's services are dropped")));
-  checkResult(after);
-  // the Kubernetes executor reaches the engine through its socket: the services stay
-  const k8s = convert(files, "fixtures", "kubernetes");
-  assert.doesNotMatch(k8s.c.title, /services/);
-  assert.match(k8s.after[".gitlab-ci.yml"], /\n {2}services:\n {4}- postgres:16\n/);
+test(
+  "a job's own services move into the function; in the YAML they go: on Docker they would replace " +
+    ".dagger's engine, on Kubernetes the function could not reach them",
+  () => {
+    const files = {
+      ".gitlab-ci.yml": y("fixtures:", "  services:", "    - postgres:16", "  script: [rake db:fixtures]"),
+    };
+    const { c, after } = convert(files, "fixtures");
+    assert.equal(c.title, 'Convert job "fixtures" to a Dagger Function (Docker executor)');
+    assert.ok(after[".gitlab-ci.yml"].startsWith(SETUP_DOCKER(false)));
+    assert.match(
+      after[".gitlab-ci.yml"],
+      /\nfixtures:\n {2}extends: \.dagger\n {2}script:\n {4}- dagger call fixtures --source=\. stdout\n$/,
+    );
+    assert.deepEqual(c.notes, [
+      'The job\'s services move into the function as Dagger services: postgres:16 as "postgres". In the YAML ' +
+        "they would replace the Docker-in-Docker service the Dagger CLI needs. Dagger starts a service once the " +
+        "ports its image EXPOSEs answer (GitLab's services have no ports: to say which, add .withExposedPort to " +
+        "the service).",
+    ]);
+    assert.match(c.method, /^ {6}\.withServiceBinding\("postgres", postgresService\)$/m);
+    checkResult(after);
+    const k8s = convert(files, "fixtures", "kubernetes");
+    assert.equal(k8s.c.title, 'Convert job "fixtures" to a Dagger Function (Kubernetes executor, runs on dagger-node)');
+    assert.match(k8s.after[".gitlab-ci.yml"], /\nfixtures:\n {2}extends: \.dagger\n {2}script:\n/);
+    assert.match(k8s.c.notes[0], / In the YAML they are removed: the function's containers could not reach them\. /);
+    assert.match(k8s.c.notes[0], / On the Kubernetes executor a job reaches its services at localhost; /);
+    checkResult(k8s.after);
+  },
+);
+
+test(
+  "services in map form: alias, entrypoint, command and variables; the job's YAML variables go to every " +
+    "service; tutum/wordpress gets GitLab's derived names, the __ one because the script uses it",
+  () => {
+    const files = {
+      ".gitlab-ci.yml": y(
+        "variables:",
+        "  POSTGRES_PASSWORD: ci",
+        '  DATABASE_URL: "postgres://postgres:ci@db:5432/app"',
+        "integration:",
+        "  image: ruby:3.3",
+        "  services:",
+        "    - name: postgres:16",
+        "      alias: db",
+        '      entrypoint: ["docker-entrypoint.sh"]',
+        '      command: ["postgres", "-c", "fsync=off"]',
+        "      variables:",
+        "        POSTGRES_DB: app",
+        "    - tutum/wordpress:latest",
+        "  script:",
+        "    - bundle exec rake spec",
+        "    - curl -fsS http://tutum__wordpress/",
+      ),
+    };
+    const { c, after } = convert(files, "integration");
+    assert.equal(c.title, 'Convert job "integration" to a Dagger Function (Docker executor)');
+    assert.match(
+      c.notes[0],
+      /^The job's services move into the function as Dagger services: postgres:16 as "db"; tutum\/wordpress:latest as "tutum__wordpress", "tutum-wordpress"\. /,
+    );
+    assert.equal(
+      c.method,
+      y(
+        "  /**",
+        '   * Runs the work of GitLab job "integration": its image, variables, services, before_script and script.',
+        "   */",
+        "  @func()",
+        '  integration(@argument({ defaultPath: "/" }) source: Directory): Container {',
+        "    // GitLab gives every service the job's YAML variables, then the service's own",
+        "    const jobVariables = (c: Container) =>",
+        "      c",
+        '        .withEnvVariable("POSTGRES_PASSWORD", "ci")',
+        '        .withEnvVariable("DATABASE_URL", "postgres://postgres:ci@db:5432/app")',
+        "    const dbService = dag",
+        "      .container()",
+        '      .from("postgres:16")',
+        "      .with(jobVariables)",
+        '      .withEnvVariable("POSTGRES_DB", "app")',
+        '      .withEntrypoint(["docker-entrypoint.sh"])',
+        '      .asService({ args: ["postgres", "-c", "fsync=off"], useEntrypoint: true })',
+        "    const tutumWordpressService = dag",
+        "      .container()",
+        '      .from("tutum/wordpress:latest")',
+        "      .with(jobVariables)",
+        "      .asService({ useEntrypoint: true })",
+        "    let ctr = dag",
+        "      .container()",
+        '      .from("ruby:3.3")',
+        '      .withMountedDirectory("/src", source)',
+        '      .withWorkdir("/src")',
+        '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
+        '      .withServiceBinding("db", dbService)',
+        '      .withServiceBinding("tutum__wordpress", tutumWordpressService)',
+        '      .withServiceBinding("tutum-wordpress", tutumWordpressService)',
+        '    ctr = ctr.withExec(["sh", "-ec", [',
+        '      "bundle exec rake spec",',
+        '      "curl -fsS http://tutum__wordpress/",',
+        '    ].join("\\n")])',
+        "    return ctr",
+        "  }",
+      ),
+    );
+    assert.equal(
+      after[".gitlab-ci.yml"],
+      y(
+        "variables:",
+        "  POSTGRES_PASSWORD: ci",
+        '  DATABASE_URL: "postgres://postgres:ci@db:5432/app"',
+        "",
+        SETUP_DOCKER(false),
+        "integration:",
+        "  extends: .dagger",
+        "  script:",
+        "    - dagger call integration --source=. stdout",
+      ),
+    );
+    checkResult(after);
+  },
+);
+
+test("GitLab's derived service names: tag, digest and registry port dropped, / made __ and -", () => {
+  assert.deepEqual(defaultAliases("tutum/wordpress"), ["tutum__wordpress", "tutum-wordpress"]);
+  assert.deepEqual(defaultAliases("postgres:16"), ["postgres"]);
+  assert.deepEqual(defaultAliases("registry.example.com:5000/group/redis:7@sha256:abc"), [
+    "registry.example.com__group__redis",
+    "registry.example.com-group-redis",
+  ]);
+  assert.deepEqual(defaultAliases("Not/A Reference"), []);
 });
+
+test(
+  "several caches: each path a cache volume named from its key (variables the YAML sets expanded, others " +
+    "named), a glob and an artifact path not mounted; the title says part of the cache is dropped",
+  () => {
+    const files = {
+      ".gitlab-ci.yml": y(
+        "variables:",
+        "  GEMS_KEY: gems-v2",
+        "build:",
+        "  image: node:22",
+        "  cache:",
+        "    - key: $GEMS_KEY",
+        "      paths: [vendor/ruby]",
+        "    - key: $CI_COMMIT_REF_SLUG",
+        "      paths:",
+        "        - node_modules/",
+        '        - "**/*.o"',
+        "      policy: pull",
+        "    - key:",
+        "        files: [package-lock.json]",
+        "      paths: [.npm/]",
+        "    - key: out",
+        "      paths: [dist/]",
+        "  script:",
+        "    - npm ci --cache .npm",
+        "    - npm run build",
+        "  artifacts:",
+        "    paths: [dist/]",
+      ),
+    };
+    const { c, after } = convert(files, "build");
+    assert.equal(c.title, 'Convert job "build" to a Dagger Function (Docker executor, drops part of its cache)');
+    assert.deepEqual(c.notes, [
+      "The job's cache is removed in the YAML: the function's commands run inside Dagger, where GitLab's cache " +
+        "folders are not seen.",
+      'The cache moves into the function as Dagger cache volumes: vendor/ruby in "gems-v2-vendor-ruby", ' +
+        'node_modules in "ci-commit-ref-slug-node-modules", .npm in "build-2-npm". A volume lives in the Dagger ' +
+        "engine: it keeps what the commands write, whether they pass or fail, for every branch and pipeline the " +
+        "engine serves, and hides what the checkout has at its path. On the Docker executor the engine runs in " +
+        "the job's Docker-in-Docker service: the volumes last as long as the job. The cache key's " +
+        "$CI_COMMIT_REF_SLUG is not expanded: GitLab keeps a cache per value, the engine one volume for all. A " +
+        "key:files cache gets one volume, not a new one when those files change. policy: pull is not kept: what " +
+        "the commands write stays in the volume.",
+      "Not mounted, so no longer cached: **/*.o (a glob); dist/ (also collected as an artifact, and a volume's " +
+        "files are not in what the function returns).",
+    ]);
+    assert.equal(
+      c.method,
+      y(
+        "  /**",
+        '   * Runs the work of GitLab job "build": its image, variables, cache, before_script and script.',
+        "   * Returns the job's artifacts:paths as a directory.",
+        "   */",
+        "  @func()",
+        '  build(@argument({ defaultPath: "/" }) source: Directory): Directory {',
+        "    let ctr = dag",
+        "      .container()",
+        '      .from("node:22")',
+        '      .withMountedDirectory("/src", source)',
+        '      .withWorkdir("/src")',
+        '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
+        '      .withMountedCache("/src/vendor/ruby", dag.cacheVolume("gems-v2-vendor-ruby"))',
+        '      .withMountedCache("/src/node_modules", dag.cacheVolume("ci-commit-ref-slug-node-modules"))',
+        '      .withMountedCache("/src/.npm", dag.cacheVolume("build-2-npm"))',
+        '    ctr = ctr.withExec(["sh", "-ec", [',
+        '      "npm ci --cache .npm",',
+        '      "npm run build",',
+        '    ].join("\\n")])',
+        '    return dag.directory().withDirectory(".", ctr.directory("/src"), { include: ["dist", "dist/**"] })',
+        "  }",
+      ),
+    );
+    assert.match(after[".gitlab-ci.yml"], /\nbuild:\n {2}extends: \.dagger\n {2}script:\n {4}- dagger call build /);
+    checkResult(after);
+    // nothing mountable: the title says the cache is dropped
+    const globs = convert(
+      { ".gitlab-ci.yml": y("build:", "  cache:", '    paths: ["*.o", ../shared]', "  script: [make]") },
+      "build",
+    );
+    assert.equal(globs.c.title, 'Convert job "build" to a Dagger Function (Docker executor, drops its cache)');
+    assert.deepEqual(globs.c.notes.slice(1), [
+      "Not mounted, so no longer cached: *.o (a glob); ../shared (outside the project directory).",
+    ]);
+    assert.doesNotMatch(globs.c.method, /withMountedCache/);
+  },
+);
+
+test(
+  "after_script runs in the function in a shell of its own after the script, passed or failed, and ends " +
+    "with the script's status; in the YAML it is removed, or turned off where default: gives one",
+  () => {
+    const files = {
+      ".gitlab-ci.yml": y(
+        "default:",
+        "  after_script:",
+        "    - ./upload-logs.sh",
+        "e2e:",
+        "  image: node:22",
+        "  script:",
+        "    - export BASE_URL=http://localhost:3000",
+        "    - npm run e2e",
+        "  after_script:",
+        `    - 'echo "e2e ended: $CI_JOB_STATUS"'`,
+        "    - rm -rf tmp/screenshots",
+        "lint:",
+        "  image: node:22",
+        "  script: [npm run lint]",
+        "  after_script: [rm -rf tmp]",
+      ),
+    };
+    const { c, after } = convert(files, "e2e");
+    assert.equal(c.title, 'Convert job "e2e" to a Dagger Function (Docker executor)');
+    assert.equal(c.call, "dagger call e-2-e --source=. stdout");
+    assert.deepEqual(c.notes, [
+      "The job's after_script runs in the function, after the script whether it passed or failed, in a shell " +
+        "of its own with CI_JOB_STATUS set; it is turned off (after_script: []) in the YAML. It has no time limit " +
+        "of its own (GitLab's is 5 minutes), and it does not run when the job is cancelled, where GitLab runs it.",
+    ]);
+    assert.equal(
+      c.method,
+      y(
+        "  /**",
+        '   * Runs the work of GitLab job "e2e": its image, variables, before_script, script and after_script.',
+        "   */",
+        "  @func()",
+        '  e2E(@argument({ defaultPath: "/" }) source: Directory): Container {',
+        "    let ctr = dag",
+        "      .container()",
+        '      .from("node:22")',
+        '      .withMountedDirectory("/src", source)',
+        '      .withWorkdir("/src")',
+        '      .withEnvVariable("CI_PROJECT_DIR", "/src")',
+        "    // after_script runs in a shell of its own whether the script passed or failed, and cannot fail the job",
+        "    ctr = ctr.withExec([",
+        '      "sh",',
+        '      "-c",',
+        "      [",
+        `        'sh -ec "$1"',`,
+        '        "status=$?",',
+        `        'if [ "$status" -eq 0 ]; then export CI_JOB_STATUS=success; else export CI_JOB_STATUS=failed; fi',`,
+        `        'sh -ec "$2" || echo "after_script failed; the job keeps the status of its script" >&2',`,
+        `        'exit "$status"',`,
+        '      ].join("\\n"),',
+        '      "sh",',
+        "      [",
+        '        "export BASE_URL=http://localhost:3000",',
+        '        "npm run e2e",',
+        '      ].join("\\n"),',
+        "      [",
+        '        "echo \\"e2e ended: $CI_JOB_STATUS\\"",',
+        '        "rm -rf tmp/screenshots",',
+        '      ].join("\\n"),',
+        "    ])",
+        "    return ctr",
+        "  }",
+      ),
+    );
+    assert.match(
+      after[".gitlab-ci.yml"],
+      /\ne2e:\n {2}extends: \.dagger\n {2}script:\n {4}- dagger call e-2-e --source=\. stdout\n {2}after_script: \[\]\nlint:\n/,
+    );
+    checkResult(after);
+    // without a default: the job's own after_script is removed
+    const own = convert(
+      { ".gitlab-ci.yml": y("lint:", "  script: [npm run lint]", "  after_script: [rm -rf tmp]") },
+      "lint",
+    );
+    assert.match(own.c.notes[0], /; it is removed in the YAML\./);
+    assert.match(
+      own.after[".gitlab-ci.yml"],
+      /\nlint:\n {2}extends: \.dagger\n {2}script:\n {4}- dagger call lint --source=\. stdout\n$/,
+    );
+    assert.match(own.c.method, /^ {6}\[\n {8}"rm -rf tmp",\n {6}\]\.join\("\\n"\),\n {4}\]\)$/m);
+  },
+);
 
 test("a job in an included file: .dagger goes at the end of the root file, the job's file keeps only the job", () => {
   const files = {

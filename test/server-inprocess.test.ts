@@ -307,7 +307,7 @@ test("Convert to a Dagger Function asks a client that takes change annotations t
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipewright-inproc-dagger-"));
   fs.mkdirSync(path.join(dir, "ci"));
   fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), y("include: ci/jobs.yml", "default:", "  tags: [gitlab-org]"));
-  fs.writeFileSync(path.join(dir, "ci", "jobs.yml"), y("unit:", "  cache:", "    paths: [vendor]", "  script: [make]"));
+  fs.writeFileSync(path.join(dir, "ci", "jobs.yml"), y("unit:", "  cache:", '    paths: ["vendor/*"]', "  script: [make]"));
   type Edit = { range: unknown; newText: string; annotationId?: string };
   type Change = { kind?: string; uri?: string; annotationId?: string; textDocument?: { uri: string }; edits?: Edit[] };
   type Action = {
@@ -353,9 +353,9 @@ test("Convert to a Dagger Function asks a client that takes change annotations t
         label: title,
         needsConfirmation: false,
         description:
-          "The job's cache is removed: the function runs its commands inside Dagger, where the folders GitLab " +
-          "caches are not used; Dagger caches by itself. The job's runner tags change from [gitlab-org] to " +
-          "[gitlab-org-docker]: Docker-in-Docker needs privileged runners.",
+          "The job's cache is removed in the YAML: the function's commands run inside Dagger, where GitLab's " +
+          "cache folders are not seen. Not mounted, so no longer cached: vendor/* (a glob). The job's runner " +
+          "tags change from [gitlab-org] to [gitlab-org-docker]: Docker-in-Docker needs privileged runners.",
       },
     });
     const changes = edit.documentChanges!;

@@ -4,6 +4,19 @@ import type { LineIndex } from "../../engine/text";
 import { get, str } from "../../engine/values";
 import { proxyVariable } from "../../model/images";
 import { insertItem } from "../../model/list-edits";
+import {
+  bindingLines,
+  cacheLines,
+  execLines,
+  lines,
+  listed,
+  planCaches,
+  planServices,
+  serviceLines,
+  type CachePlan,
+  type JobContext,
+  type ServicePlan,
+} from "./job-environment";
 import { DEFAULT_ENGINE_VERSION, type DaggerModule } from "./module";
 import { addFunctionEdits } from "./module-edits";
 import { camelCase, kebabCase } from "./names";
@@ -66,13 +79,6 @@ const VARIABLE_USE = /\$\$?(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_
 const SHELL_ASSIGNMENT =
   /(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=|\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_]*)/g;
 
-function lines(v: CValue | undefined): string[] {
-  if (!v) return [];
-  if (v.kind === "scalar") return v.value === null ? [] : [String(v.value)];
-  if (v.kind === "seq") return v.items.flatMap(lines);
-  return [];
-}
-
 function variableValue(v: CValue): string | undefined {
   if (v.kind === "scalar") return v.value === null ? "" : String(v.value);
   if (v.kind === "map") return str(get(v, "value")) ?? "";
@@ -121,20 +127,45 @@ interface JobPlan {
   readonly env: ReadonlyArray<readonly [string, string]>;
   readonly params: readonly Param[];
   readonly script: readonly string[];
+  readonly afterScript: readonly string[];
   readonly artifacts: readonly string[];
+  readonly caches: CachePlan;
+  readonly services: ServicePlan;
+  /** The job's YAML variables as `.withEnvVariable(...)` calls for its services. */
+  readonly serviceEnv: readonly string[];
+  /** YAML variables GitLab would give the services but the function cannot: built from variables it lacks. */
+  readonly serviceEnvMissing: readonly string[];
 }
 
-function plan(job: CMap): JobPlan {
+/** What GitLab passes to services besides the script's environment: Docker-in-Docker's own settings. */
+const SERVICE_VARIABLE = /^DOCKER_/;
+
+function plan(job: CMap, name: string, executor: Executor): JobPlan {
   const imageValue = get(job, "image");
   const image = str(imageValue) ?? str(get(imageValue, "name")) ?? FALLBACK_IMAGE;
   const script = [...lines(get(job, "before_script")), ...lines(get(job, "script"))];
+  const afterScript = lines(get(job, "after_script"));
   const env: Array<[string, string]> = [];
   const params: Param[] = [];
   const fromCi = new Set<string>();
   const variables = get(job, "variables");
-  const used = usedVariables(script);
+  // the wrapper that runs after_script sets CI_JOB_STATUS for it
+  const used = usedVariables([...script, ...afterScript]).filter(
+    (v) => v !== "CI_JOB_STATUS" || !afterScript.length || usedVariables(script).includes(v),
+  );
+  /** Variables whose value GitLab does not expand further, for cache keys and paths and service names. */
+  const known = new Map<string, string>([
+    ["CI_PROJECT_DIR", WORKDIR],
+    ["CI_JOB_NAME", name],
+    ["CI_JOB_STAGE", str(get(job, "stage")) ?? "test"],
+  ]);
+  const serviceVariables: Array<[string, string]> = [];
   if (variables?.kind === "map") {
     for (const e of variables.entries.values()) {
+      const literal = variableValue(e.value)?.replace(/\$\{?CI_PROJECT_DIR\}?(?![A-Za-z0-9_])/g, WORKDIR);
+      if (literal !== undefined && !literal.includes("$")) known.set(e.key, literal);
+      if (literal !== undefined && (!RUNNER_VARIABLE.test(e.key) || SERVICE_VARIABLE.test(e.key)))
+        serviceVariables.push([e.key, literal]);
       if (RUNNER_VARIABLE.test(e.key)) continue;
       // global variables come along only when the script reads them: a job gets dozens
       const global = e.value.via?.some((h) => h.kind === "global-variables");
@@ -161,19 +192,69 @@ function plan(job: CMap): JobPlan {
   // optional secrets last: they read best after the plain flags
   params.sort((a, b) => Number(a.secret) - Number(b.secret));
   const paths = lines(get(get(job, "artifacts"), "paths"));
-  return { image, imageParam: image.includes("$"), env, params, script, artifacts: paths };
+  const ctx: JobContext = { jobName: name, workdir: WORKDIR, known, artifacts: paths };
+  const caches = planCaches(job, ctx);
+  // a service's aliases may be written in the scripts or in variables (DATABASE_URL: postgres://db:5432/...)
+  const mentions = [...script, ...afterScript, ...serviceVariables.map(([, v]) => v)].join("\n");
+  const names = new Set([...taken, "jobVariables"]);
+  // services that come from the set-up job (a job that extends `.dagger` already) are the Dagger CLI's engine
+  const fromSetup = get(job, "services")?.via?.some(
+    (h) => h.kind === "extends" && (h.name === SETUP_JOB || h.name.startsWith(`${SETUP_JOB}:`)),
+  );
+  const services = planServices(fromSetup ? undefined : get(job, "services"), ctx, mentions, names, executor);
+  const serviceEnv: string[] = [];
+  const serviceEnvMissing: string[] = [];
+  if (services.services.length) {
+    for (const [k, v] of serviceVariables) {
+      const param = params.find((x) => x.variable === k);
+      if (!v.includes("$")) serviceEnv.push(`.withEnvVariable(${q(k)}, ${q(v)})`);
+      else if (param && !param.secret) serviceEnv.push(`.withEnvVariable(${q(k)}, ${param.name})`);
+      else if (param)
+        serviceEnv.push(`.with((s) => (${param.name} ? s.withSecretVariable(${q(k)}, ${param.name}) : s))`);
+      else serviceEnvMissing.push(k);
+    }
+    // the function's docker commands reach a Docker-in-Docker service as the job's did
+    const dockerHost = known.get("DOCKER_HOST");
+    if (services.services.some((s) => s.privileged) && dockerHost && !env.some(([k]) => k === "DOCKER_HOST"))
+      env.push(["DOCKER_HOST", dockerHost]);
+  }
+  return {
+    image,
+    imageParam: image.includes("$"),
+    env,
+    params,
+    script,
+    afterScript,
+    artifacts: paths,
+    caches,
+    services,
+    serviceEnv,
+    serviceEnvMissing,
+  };
 }
 
 function methodText(fn: string, jobName: string, p: JobPlan): string {
   const args = ['@argument({ defaultPath: "/" }) source: Directory'];
   // an image built from CI variables has no sensible default: the caller names it
   if (p.imageParam) args.push("image: string");
+  for (const s of p.services.services) if (s.imageParam) args.push(`${s.image}: string`);
   for (const param of p.params) args.push(param.secret ? `${param.name}?: Secret` : `${param.name}: string = ""`);
   const returns = p.artifacts.length ? "Directory" : "Container";
   const out: string[] = [];
-  out.push(`  /**`, `   * Runs the work of GitLab job ${q(jobName)}: its image, variables, before_script and script.`);
+  const parts = [
+    "image",
+    "variables",
+    ...(p.services.services.length ? ["services"] : []),
+    ...(p.caches.mounts.length ? ["cache"] : []),
+    "before_script",
+    "script",
+    ...(p.afterScript.length ? ["after_script"] : []),
+  ];
+  const work = `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  out.push(`  /**`, `   * Runs the work of GitLab job ${q(jobName)}: its ${work}.`);
   if (p.artifacts.length) out.push(`   * Returns the job's artifacts:paths as a directory.`);
   out.push(`   */`, `  @func()`, `  ${fn}(${args.join(", ")}): ${returns} {`);
+  out.push(...serviceLines(p.services, p.serviceEnv));
   out.push(
     `    let ctr = dag`,
     `      .container()`,
@@ -185,12 +266,10 @@ function methodText(fn: string, jobName: string, p: JobPlan): string {
   for (const [k, v] of p.env) out.push(`      .withEnvVariable(${q(k)}, ${q(v)})`);
   for (const param of p.params.filter((x) => !x.secret))
     out.push(`      .withEnvVariable(${q(param.variable)}, ${param.name})`);
+  out.push(...cacheLines(p.caches, WORKDIR), ...bindingLines(p.services));
   for (const param of p.params.filter((x) => x.secret))
     out.push(`    if (${param.name}) ctr = ctr.withSecretVariable(${q(param.variable)}, ${param.name})`);
-  // one shell for all lines, as the runner does: `cd` and `export` carry over to the next line
-  out.push(`    ctr = ctr.withExec(["sh", "-ec", [`);
-  for (const l of p.script) out.push(`      ${q(l)},`);
-  out.push(`    ].join("\\n")])`);
+  out.push(...execLines(p.script, p.afterScript));
   if (p.artifacts.length)
     out.push(
       `    return dag.directory().withDirectory(".", ctr.directory(${q(WORKDIR)}), ` +
@@ -204,6 +283,7 @@ function methodText(fn: string, jobName: string, p: JobPlan): string {
 function callLine(fn: string, p: JobPlan): string {
   const parts = ["dagger", "call", kebabCase(fn), "--source=."];
   if (p.imageParam) parts.push(`--image="${p.image}"`);
+  for (const s of p.services.services) if (s.imageParam) parts.push(`--${kebabCase(s.image)}="${s.written}"`);
   for (const param of p.params)
     parts.push(
       param.secret
@@ -323,16 +403,19 @@ export function setupJobText(model: Model, executor: Executor, daggerVersion: st
   return out.join("\n") + "\n";
 }
 
-/** Whether job `name` would still get a cache without its own `cache:`: from a parent or `default:`. */
 /** An empty list or null: no services. */
 function isEmpty(v: CValue): boolean {
   return (v.kind === "seq" && v.items.length === 0) || (v.kind === "scalar" && v.value === null);
 }
 
-function inheritsCache(model: Model, name: string): boolean {
+/**
+ * Whether job `name` would still get `key` without its own: from a parent, `default:`, or the deprecated top-level
+ * keyword that acts as a default.
+ */
+function inherits(model: Model, name: string, key: string): boolean {
   for (const p of model.extendsParents.get(name) ?? [])
-    if (get(model.jobs.get(p.name)?.value, "cache") !== undefined) return true;
-  return get(get(model.merged, "default"), "cache") !== undefined;
+    if (get(model.jobs.get(p.name)?.value, key) !== undefined) return true;
+  return get(get(model.merged, "default"), key) !== undefined || get(model.merged, key) !== undefined;
 }
 
 /** Where the line after `offset`'s starts (the end of the text on the last line). */
@@ -398,7 +481,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   const indent = file.text.slice(file.lines.startOfLine(first.keySrc.start), first.keySrc.start);
   if (!/^ +$/.test(indent)) return undefined; // flow mapping or odd layout: no safe text edit
 
-  const p = plan(job);
+  const p = plan(job, name, options.executor);
   const fn = freeName(options.module, camelCase(name));
   const method = methodText(fn, name, p);
   const call = callLine(fn, p);
@@ -473,39 +556,92 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
     added.push(tagsLine);
   }
 
-  // cache: the function's commands run inside Dagger, where GitLab's cache folders are not seen
   const notes: string[] = [];
-  const cache = get(job, "cache");
-  const caches =
-    cache !== undefined &&
-    !(cache.kind === "seq" && cache.items.length === 0) &&
-    !(cache.kind === "scalar" && cache.value === null);
-  if (caches) {
-    const ownCache = own("cache");
-    const inheritedCache = !ownCache || inheritsCache(model, name);
-    const off = `${indent}cache: []\n`;
-    if (ownCache) {
-      const r = entryLines(file.lines, ownCache);
-      edits.push(at(r.start, r.end, inheritedCache ? off : ""));
-    } else added.push(off);
-    notes.push(
-      `The job's cache is ${inheritedCache ? "turned off (cache: [])" : "removed"}: the function runs its ` +
-        "commands inside Dagger, where the folders GitLab caches are not used; Dagger caches by itself.",
-    );
-  }
-  // services: on the Docker executor the job's own list would replace `.dagger`'s Docker-in-Docker service, and
-  // `dagger` would find no engine; the function's containers could not reach GitLab's services anyway
-  const ownServices = options.executor === "docker" ? ownAnywhere("services") : undefined;
-  const dropsServices = ownServices !== undefined && !isEmpty(ownServices.value);
-  if (dropsServices) {
-    const written = own("services");
+  /** Takes `key` away from the job: its own entry removed, or `key: []` where a parent or default: would give one. */
+  const takeAway = (key: string): string => {
+    const written = own(key);
+    const inherited = !written || inherits(model, name, key);
+    const off = `${indent}${key}: []\n`;
     if (written) {
       const r = entryLines(file.lines, written);
-      edits.push(at(r.start, r.end, ""));
-    } else added.push(`${indent}services: [${proxyPrefix(model)}docker:27-dind]\n`);
+      edits.push(at(r.start, r.end, inherited ? off : ""));
+    } else added.push(off);
+    return inherited ? `turned off (${key}: [])` : "removed";
+  };
+  // cache: the function's commands run inside Dagger, where GitLab's cache folders are not seen; the paths that can
+  // be mounted become cache volumes of the function
+  const cache = get(job, "cache");
+  const caches = cache !== undefined && !isEmpty(cache);
+  const { mounts, dropped } = p.caches;
+  if (caches) {
+    const how = takeAway("cache");
     notes.push(
-      "The job's services are dropped: they would replace the Docker-in-Docker service the Dagger CLI needs, " +
-        "and the function's containers run inside Dagger, where GitLab's services are not reachable.",
+      `The job's cache is ${how} in the YAML: the function's commands run inside Dagger, where GitLab's cache ` +
+        "folders are not seen.",
+    );
+    if (mounts.length)
+      notes.push(
+        [
+          `The cache moves into the function as Dagger cache volumes: ` +
+            `${mounts.map((m) => `${m.path} in "${m.volume}"`).join(", ")}.`,
+          "A volume lives in the Dagger engine: it keeps what the commands write, whether they pass or fail, for " +
+            "every branch and pipeline the engine serves, and hides what the checkout has at its path.",
+          ...(options.executor === "docker"
+            ? [
+                "On the Docker executor the engine runs in the job's Docker-in-Docker service: the volumes last " +
+                  "as long as the job.",
+              ]
+            : []),
+          ...p.caches.approximations,
+        ].join(" "),
+      );
+    if (dropped.length) notes.push(`Not mounted, so no longer cached: ${dropped.join("; ")}.`);
+  }
+  // services: they move into the function, where its containers reach them under GitLab's host names. On the Docker
+  // executor the job's own list would also replace `.dagger`'s Docker-in-Docker service, and `dagger` would find no
+  // engine; on Kubernetes GitLab would start them for nothing
+  const moved = p.services.services;
+  if (options.executor === "docker") {
+    const ownServices = ownAnywhere("services");
+    if (ownServices !== undefined && !isEmpty(ownServices.value)) {
+      const written = own("services");
+      if (written) {
+        const r = entryLines(file.lines, written);
+        edits.push(at(r.start, r.end, ""));
+      } else added.push(`${indent}services: [${proxyPrefix(model)}docker:27-dind]\n`);
+    }
+  } else if (moved.length) takeAway("services");
+  if (moved.length) {
+    const bound = moved.map((s) => `${s.written} as ${s.aliases.map((a) => `"${a}"`).join(", ")}`);
+    notes.push(
+      [
+        `The job's services move into the function as Dagger services: ${bound.join("; ")}.`,
+        options.executor === "docker"
+          ? "In the YAML they would replace the Docker-in-Docker service the Dagger CLI needs."
+          : "In the YAML they are removed: the function's containers could not reach them.",
+        ...(p.serviceEnvMissing.length
+          ? [
+              `GitLab would give them ${listed(p.serviceEnvMissing)}, built from variables the function does not ` +
+                "have: pass them as arguments if a service needs them.",
+            ]
+          : []),
+        ...(moved.some((s) => s.privileged)
+          ? [
+              "Docker-in-Docker runs privileged; the function's docker commands reach it through DOCKER_HOST, " +
+                "without TLS (its certificates are not shared).",
+            ]
+          : []),
+        ...p.services.approximations,
+      ].join(" "),
+    );
+  }
+  // after_script: the function runs it after the script; left in the YAML it would run in the Dagger CLI's container
+  if (p.afterScript.length) {
+    const how = takeAway("after_script");
+    notes.push(
+      "The job's after_script runs in the function, after the script whether it passed or failed, in a shell of its " +
+        `own with CI_JOB_STATUS set; it is ${how} in the YAML. It has no time limit of its own (GitLab's is 5 ` +
+        "minutes), and it does not run when the job is cancelled, where GitLab runs it.",
     );
   }
   if (!sameList(tags, before))
@@ -566,7 +702,8 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
 
   const imports = [...SDK_IMPORTS].filter((n) => {
     if (n === "Secret") return p.params.some((x) => x.secret);
-    if (n === "Container") return !p.artifacts.length;
+    // services given the job's variables take them from a helper typed with Container
+    if (n === "Container") return !p.artifacts.length || p.serviceEnv.length > 0;
     return true;
   });
   let createFiles: Record<string, string> = {};
@@ -582,8 +719,7 @@ export function convertJob(model: Model, name: string, options: ConvertOptions):
   }
   const where = [options.executor === "docker" ? "Docker executor" : "Kubernetes executor"];
   if (!sameList(tags, before)) where.push(`runs on ${tags.join(", ")}`);
-  if (caches) where.push("drops its cache");
-  if (dropsServices) where.push("drops its services");
+  if (caches && dropped.length) where.push(mounts.length ? "drops part of its cache" : "drops its cache");
   return {
     title: `Convert job "${name}" to a Dagger Function (${where.join(", ")})`,
     notes,
