@@ -21,6 +21,8 @@ export class Session {
   folders: Folders;
   private storeDir: string | undefined;
   private pullSettings = false;
+  /** The client took the file watchers: it reports changes to the files they cover. */
+  private watching = false;
   private canRefreshLenses = false;
   private canWatchFiles = false;
   private canRegisterConfiguration = false;
@@ -64,6 +66,7 @@ export class Session {
         storeDir: this.storeDir,
         remoteIncludes: this.trusted ? (config) => remoteIncludesFor(process.env, this.credentials)(config) : undefined,
         git: this.trusted,
+        watched: (rel) => this.watching && WATCHED_FILE.test(rel),
       }),
       {
         baseline: "later",
@@ -161,6 +164,7 @@ export class Session {
     if (this.canWatchFiles)
       void this.connection.client
         .register(lsp.DidChangeWatchedFilesNotification.type, { watchers: WATCHED })
+        .then(() => (this.watching = true))
         .catch((e: Error) => this.connection.console.warn(`pipewright: file watching not registered: ${e.message}`));
     if (this.canChangeFolders)
       this.connection.workspace.onDidChangeWorkspaceFolders(
@@ -237,6 +241,8 @@ export class Session {
 
 /** The files whose changes on disk matter: what an include can name (GitLab includes only YAML), and the settings. */
 const WATCHED: lsp.FileSystemWatcher[] = [{ globPattern: "**/*.{yml,yaml}" }, { globPattern: "**/.pipewright.yml" }];
+/** The files WATCHED covers, project-relative. */
+const WATCHED_FILE = /\.ya?ml$/;
 
 /** `{gitlabUrl, token}` as the client sends them; anything else is no credentials. */
 function readCredentials(raw: unknown): Credentials {

@@ -5,7 +5,8 @@ import type { ProjectFiles } from "../workspace/io";
 // The disk side of the project's files: the only place that reads them. Paths are project-relative;
 // anything that resolves (through `..` or a symlink) outside the project directory, or is not a
 // regular file, reads as missing. Texts are kept, and checked against the file's size and mtime
-// before each use, so an analysis after an edit re-reads only what changed on disk.
+// before each use, so an analysis after an edit re-reads only what changed on disk; those of files the
+// editor watches (it reports their changes, which `invalidate` them) are used without a look.
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
 const MAX_LISTED = 200_000;
@@ -15,6 +16,8 @@ interface Read {
   readonly text: string | undefined;
   readonly size: number;
   readonly mtimeMs: number;
+  /** Read while the editor reports every change to the file: the text holds until it says otherwise. */
+  readonly watched?: boolean;
 }
 
 export class DiskHost implements ProjectFiles {
@@ -22,18 +25,30 @@ export class DiskHost implements ProjectFiles {
   private listing: string[] | undefined;
   private readonly texts = new Map<string, Read>();
 
-  constructor(dir: string) {
+  /**
+   * `watched`: whether the editor now reports every change to a file (its file watchers cover it, and
+   * `invalidate` is called on their events); such a file's kept text is used without looking at the disk.
+   */
+  constructor(
+    dir: string,
+    private readonly watched: (rel: string) => boolean = () => false,
+  ) {
     this.root = fs.realpathSync(dir);
   }
 
   readFile(rel: string): string | undefined {
-    const abs = path.resolve(this.root, rel);
     const kept = this.texts.get(rel);
+    // a keystroke's analysis reads every file of the config; one the editor watches needs no stat
+    if (kept?.watched) return kept.text;
+    const abs = path.resolve(this.root, rel);
     if (kept) {
       const stat = statOf(abs);
-      if (stat ? stat.size === kept.size && stat.mtimeMs === kept.mtimeMs : kept.text === undefined) return kept.text;
+      if (stat ? stat.size === kept.size && stat.mtimeMs === kept.mtimeMs : kept.text === undefined) {
+        if (this.watched(rel)) this.texts.set(rel, { ...kept, watched: true });
+        return kept.text;
+      }
     }
-    const read = this.read(abs);
+    const read = { ...this.read(abs), watched: this.watched(rel) };
     this.texts.set(rel, read);
     return read.text;
   }

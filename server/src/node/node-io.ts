@@ -9,10 +9,16 @@ import type { WorkspaceIO } from "../workspace/io";
  */
 export function nodeIO(
   dir: string,
-  options: { storeDir?: string; remoteIncludes?: WorkspaceIO["remoteIncludes"]; git?: boolean } = {},
+  options: {
+    storeDir?: string;
+    remoteIncludes?: WorkspaceIO["remoteIncludes"];
+    git?: boolean;
+    /** Whether the editor reports changes to a project-relative file now (its file watchers cover it). */
+    watched?: (rel: string) => boolean;
+  } = {},
 ): WorkspaceIO {
   return {
-    files: new DiskHost(dir),
+    files: new DiskHost(dir, options.watched),
     // no git in a workspace the user has not trusted: a repository's config can make git run programs
     git: options.git === false ? undefined : new GitRepository(dir),
     store: options.storeDir ? new DiskParseStore(dir, options.storeDir) : undefined,
