@@ -44,9 +44,18 @@ interface NeedRef {
   entry: CValue;
 }
 
+/** Each `needs` list's entries, read once per list value: an edit reads only the lists it changed again. */
+const needRefsOf = new WeakMap<CValue, readonly NeedRef[]>();
+
 /** `needs` entries that name a job of this pipeline (not other projects' or pipelines'). */
-function needRefs(needs: CValue | undefined): NeedRef[] {
+function needRefs(needs: CValue | undefined): readonly NeedRef[] {
   if (!needs || needs.kind !== "seq") return [];
+  let refs = needRefsOf.get(needs);
+  if (!refs) needRefsOf.set(needs, (refs = readNeedRefs(needs)));
+  return refs;
+}
+
+function readNeedRefs(needs: CValue & { kind: "seq" }): NeedRef[] {
   const out: NeedRef[] = [];
   for (const n of needs.items) {
     if (n.kind === "scalar" && typeof n.value === "string")
@@ -96,6 +105,18 @@ export function instanceNames(name: string, parallel: CValue | undefined): strin
   return out;
 }
 
+/** The copies' names per `parallel` value and job name: every analysis asks for every job's. */
+const copiesOf = new WeakMap<CValue, Map<string, readonly string[]>>();
+
+function copies(name: string, parallel: CValue | undefined): readonly string[] {
+  if (!parallel) return [];
+  let byName = copiesOf.get(parallel);
+  if (!byName) copiesOf.set(parallel, (byName = new Map()));
+  let names = byName.get(name);
+  if (!names) byName.set(name, (names = instanceNames(name, parallel)));
+  return names;
+}
+
 function matrixSize(parallel: CValue | undefined): number {
   const matrix = get(parallel, "matrix");
   if (!matrix || matrix.kind !== "seq") return 0;
@@ -139,7 +160,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const instancesOf = new Map<string, number>();
   for (const name of effective.keys()) {
     jobOf.set(name, name);
-    const instances = instanceNames(name, get(effective.get(name), "parallel"));
+    const instances = copies(name, get(effective.get(name), "parallel"));
     instancesOf.set(name, instances.length);
     for (const i of instances) if (!jobOf.has(i)) jobOf.set(i, name);
   }
@@ -147,7 +168,13 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   // each stage's first place, as indexOf finds it, without a scan per call (10,000 stages in a fuzzed config)
   const stagePlace = new Map<string, number>();
   input.stages.forEach((s, i) => stagePlace.has(s) || stagePlace.set(s, i));
-  const stageIndex = (name: string) => stagePlace.get(stageOf(name)) ?? -1;
+  // asked for each need of each job: once per name
+  const stageIndexes = new Map<string, number>();
+  const stageIndex = (name: string) => {
+    let i = stageIndexes.get(name);
+    if (i === undefined) stageIndexes.set(name, (i = stagePlace.get(stageOf(name)) ?? -1));
+    return i;
+  };
   /**
    * True when `dep` runs in a later stage than `job`, or in a stage that does not exist (YamlProcessor's
    * validate_job_dependency!: "not defined in current or prior stages"); a job whose own stage does not exist
@@ -157,17 +184,17 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     stageIndex(job) >= 0 && (stageIndex(dep) < 0 || stageIndex(dep) > stageIndex(job));
   /** A dependency in no stage may be in one of the stages of an include that cannot be read. */
   const laterSeverity = (dep: string): Severity => (stageIndex(dep) < 0 ? unknownSeverity : "error");
-  const graph = new Map<string, NeedRef[]>();
+  const graph = new Map<string, readonly NeedRef[]>();
   /** The names a need on this job stands for: its copies', if it is parallel. */
-  const expandedNames = (name: string): string[] =>
+  const expandedNames = (name: string): readonly string[] =>
     jobOf.get(name) === name && (instancesOf.get(name) ?? 0) > 0
-      ? instanceNames(name, get(effective.get(name), "parallel"))
+      ? copies(name, get(effective.get(name), "parallel"))
       : [name];
   // GitLab counts needs after its Normalizer has expanded them: a need on a parallel job is a need
   // on each copy, one with `parallel:matrix` a need on each chosen permutation
   const expandedCount = (n: NeedRef): number =>
     n.matrix ? matrixSize(get(n.entry, "parallel")) : Math.max(1, instancesOf.get(n.name) ?? 1);
-  const tooManyNeeds = (job: string, written: CValue | undefined, needs: NeedRef[]) => {
+  const tooManyNeeds = (job: string, written: CValue | undefined, needs: readonly NeedRef[]) => {
     const count = needs.reduce((sum, n) => sum + expandedCount(n), 0);
     if (written && count > MAX_NEEDS)
       report(
@@ -184,7 +211,7 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const closestStage = closestStages.among(input.stages);
   const availableStages = `available stages are ${input.stages.join(", ")}`;
   /** One `needs` list (a job's, or one of its rules'): too many, unknown, in a later stage, listed twice. */
-  const checkNeeds = (job: string, written: CValue | undefined, needs: NeedRef[]) => {
+  const checkNeeds = (job: string, written: CValue | undefined, needs: readonly NeedRef[]) => {
     tooManyNeeds(job, written, needs);
     const seen = new Map<string, number>();
     let unknown = 0;
@@ -415,22 +442,24 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
   const low = new Map<string, number>();
   const stack: string[] = [];
   const onStack = new Set<string>();
-  const targets = (name: string) => (graph.get(name) ?? []).map((n) => ({ ...n, name: jobOf.get(n.name) ?? n.name }));
+  /** The job a need stands for: a need on a parallel copy is a need on its job. */
+  const target = (n: NeedRef) => jobOf.get(n.name) ?? n.name;
   const connect = (name: string) => {
     index.set(name, index.size);
     low.set(name, index.get(name)!);
     stack.push(name);
     onStack.add(name);
-    for (const n of targets(name)) {
-      if (!index.has(n.name)) {
-        connect(n.name);
-        low.set(name, Math.min(low.get(name)!, low.get(n.name)!));
-      } else if (onStack.has(n.name)) low.set(name, Math.min(low.get(name)!, index.get(n.name)!));
+    for (const n of graph.get(name) ?? []) {
+      const t = target(n);
+      if (!index.has(t)) {
+        connect(t);
+        low.set(name, Math.min(low.get(name)!, low.get(t)!));
+      } else if (onStack.has(t)) low.set(name, Math.min(low.get(name)!, index.get(t)!));
     }
     if (low.get(name) !== index.get(name)) return;
     const component = stack.splice(stack.indexOf(name));
     for (const c of component) onStack.delete(c);
-    const cyclic = (c: string) => targets(c).find((n) => n.name === name);
+    const cyclic = (c: string) => (graph.get(c) ?? []).find((n) => target(n) === name);
     if (component.length === 1) {
       const self = cyclic(name);
       if (self) report(self.src, "needs-cycle", `The pipeline has circular dependencies: self-dependency: ${name}`);

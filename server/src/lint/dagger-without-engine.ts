@@ -54,8 +54,17 @@ function commands(v: CValue | undefined): CValue[] {
   return flat.kind === "seq" ? [...flat.items] : flat.kind === "scalar" ? [flat] : [];
 }
 
+/** Each resolved job's first dagger line (null: none): an edit re-reads only the scripts of the jobs it changed. */
+const firstDaggerOf = new WeakMap<CMap, { item: CValue; src: Src } | null>();
+
 /** The first script line of the job that runs dagger: where it is written, narrowed to its line in a block. */
 function firstDagger(model: Model, job: CMap): { item: CValue; src: Src } | undefined {
+  let found = firstDaggerOf.get(job);
+  if (found === undefined) firstDaggerOf.set(job, (found = findDagger(model, job) ?? null));
+  return found ?? undefined;
+}
+
+function findDagger(model: Model, job: CMap): { item: CValue; src: Src } | undefined {
   for (const key of ["before_script", "script"]) {
     for (const item of commands(get(job, key))) {
       const text = str(item);

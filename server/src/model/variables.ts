@@ -22,21 +22,32 @@ function keysOf(vars: CValue | undefined, out: CEntry[]): void {
 /** Every variable the config defines, where written: global, workflow, job, rules and matrix variables. */
 export function definedVariables(model: Model): readonly VariableSite[] {
   let sites = sitesOf.get(model);
-  if (!sites) sitesOf.set(model, (sites = collect(model)));
+  if (!sites) {
+    const all: VariableSite[] = [];
+    for (const file of model.files.values()) for (const site of fileSites(file)) all.push(site);
+    sitesOf.set(model, (sites = all));
+  }
   return sites;
 }
 
 /** The variables of each model, asked for by several lints in one analysis. */
 const sitesOf = new WeakMap<Model, readonly VariableSite[]>();
+/** Those of each parsed file: an edit collects only the file it changed again. */
+const sitesOfFile = new WeakMap<ParsedFile, readonly VariableSite[]>();
 
-function collect(model: Model): VariableSite[] {
+function fileSites(file: ParsedFile): readonly VariableSite[] {
+  let sites = sitesOfFile.get(file);
+  if (!sites) sitesOfFile.set(file, (sites = collect(file)));
+  return sites;
+}
+
+function collect(file: ParsedFile): VariableSite[] {
   const entries: CEntry[] = [];
   const ofRules = (rules: CValue | undefined) => {
     if (rules?.kind === "seq") for (const r of rules.items) keysOf(get(r, "variables"), entries);
   };
-  for (const file of model.files.values()) {
-    const content = file.content;
-    if (content?.kind !== "map") continue;
+  const content = file.content;
+  if (content?.kind === "map") {
     for (const e of content.entries.values()) {
       if (e.key === "variables") keysOf(e.value, entries);
       else if (e.key === "workflow") ofRules(get(e.value, "rules"));
@@ -48,7 +59,8 @@ function collect(model: Model): VariableSite[] {
       }
     }
   }
-  // a key reached through an alias or merge key keeps the src of the anchor: count it once
+  // a key reached through an alias or merge key keeps the src of the anchor: count it once (anchors are
+  // the file's own, so once per file is once in the config)
   const seen = new Set<string>();
   const out: VariableSite[] = [];
   for (const e of entries) {

@@ -112,9 +112,30 @@ export const CACHES: readonly RegisteredCache[] = [
   {
     name: "defined variables",
     module: "model/variables.ts",
-    key: "model",
-    validity: "the model's lifetime",
-    eviction: "with the model (WeakMap)",
+    key: "model, and each parsed file's own",
+    validity: "the model's (the file's) lifetime",
+    eviction: "with the model or the file (WeakMap)",
+  },
+  {
+    name: "needs entries",
+    module: "engine/semantics.ts",
+    key: "a `needs` list value",
+    validity: "always (values never change)",
+    eviction: "with the value (WeakMap)",
+  },
+  {
+    name: "parallel copies' names",
+    module: "engine/semantics.ts",
+    key: "a `parallel` value and the job's name",
+    validity: "always (values never change)",
+    eviction: "with the value (WeakMap)",
+  },
+  {
+    name: "dagger script lines",
+    module: "lint/dagger-without-engine.ts",
+    key: "resolved job value",
+    validity: "always (a job value's scripts and positions never change)",
+    eviction: "with the value (WeakMap)",
   },
   {
     name: "!reference index",

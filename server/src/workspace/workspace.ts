@@ -521,6 +521,7 @@ export class Workspace {
   }
 
   private lintSettings(settings: Settings): LintSettings {
+    let engine: { version: string | undefined } | undefined;
     return {
       rules: settings.rules,
       baselineVariables: () => {
@@ -529,7 +530,8 @@ export class Workspace {
         this.recorder?.reads.set("b", names && [...names].sort());
         return names;
       },
-      daggerEngineVersion: () => moduleEngineVersion((p) => this.host.readFile(p)),
+      // read once per analysis, not once per model (GitLab's config has dozens of child pipelines)
+      daggerEngineVersion: () => (engine ??= { version: moduleEngineVersion((p) => this.host.readFile(p)) }).version,
     };
   }
 
