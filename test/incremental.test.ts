@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { Engine } from "../server/src/engine/engine";
 import { MemoryHost, OverlayHost } from "../server/src/engine/memory-host";
 import { toJS } from "../server/src/engine/values";
+import { Workspace } from "../server/src/workspace/workspace";
 import { y } from "./helpers";
 
 function project() {
@@ -123,4 +124,79 @@ test("a big file's entries move with each version analysed; analysing a version 
   host.set(".gitlab-ci.yml", v1);
   assert.equal(written(engine.analyze(), v1), "script: [echo 300]");
   assert.equal(written(m1, v1), "script: [echo 300]", "the first model's positions are right again");
+});
+
+test("a job's kept needs, dependencies and on_stop findings follow every edit of the jobs they depend on", () => {
+  // test and deploy are in a file no edit touches: their values are the same objects from one analysis to the next
+  const jobs = y(
+    "test:",
+    "  stage: test",
+    "  needs: [build, 'matrix: [linux]']",
+    "  dependencies: [build]",
+    "  script: [t]",
+    "deploy:",
+    "  stage: deploy",
+    "  needs: [test]",
+    "  environment: { name: prod, on_stop: stop }",
+    "  script: [d]",
+  );
+  const matrix = y(
+    "matrix:",
+    "  stage: build",
+    "  parallel:",
+    "    matrix:",
+    "      - OS: [linux, mac]",
+    "  script: [m]",
+  );
+  const main = y(
+    "include: [jobs.yml, matrix.yml]",
+    "stages: [build, test, deploy]",
+    "build:",
+    "  stage: build",
+    "  script: [b]",
+    "stop:",
+    "  stage: deploy",
+    "  environment: { name: prod, action: stop }",
+    "  when: manual",
+    "  script: [s]",
+  );
+  const base = { ".gitlab-ci.yml": main, "jobs.yml": jobs, "matrix.yml": matrix };
+  // each edit changes what another job's findings depend on, never that job itself
+  const edits: Array<[string, Record<string, string>]> = [
+    ["a needed job moves to a later stage", { ".gitlab-ci.yml": main.replace("stage: build", "stage: deploy") }],
+    ["back as it was", base],
+    ["a needed job is renamed", { ".gitlab-ci.yml": main.replace("build:\n", "built:\n") }],
+    ["back as it was", base],
+    ["a matrix copy goes", { "matrix.yml": matrix.replace("[linux, mac]", "[mac]") }],
+    ["back as it was", base],
+    ["the stages change", { ".gitlab-ci.yml": main.replace("[build, test, deploy]", "[test, build, deploy]") }],
+    ["back as it was", base],
+    ["the on_stop job's environment changes", { ".gitlab-ci.yml": main.replace("name: prod", "name: dev") }],
+    ["back as it was", base],
+    ["the on_stop job goes", { ".gitlab-ci.yml": main.replace("stop:\n", "stopper:\n") }],
+    ["back as it was", base],
+  ];
+  const ws = new Workspace({ files: new MemoryHost(base) });
+  const brief = (w: Workspace) => w.diagnostics().map((d) => `${d.file}:${d.range.start.line}:${d.code}: ${d.message}`);
+  assert.deepEqual(brief(ws), []);
+  const seen = new Set<string>();
+  for (const [what, change] of edits) {
+    const files = { ...base, ...change };
+    for (const [file, text] of Object.entries(files)) ws.setDocument(file, text);
+    const fresh = new Workspace({ files: new MemoryHost(files) });
+    assert.deepEqual(brief(ws), brief(fresh), what);
+    for (const d of brief(fresh)) seen.add(d.split(":")[2]);
+  }
+  assert.deepEqual(
+    [...seen].sort(),
+    [
+      "dependencies-later-stage",
+      "dependencies-unknown",
+      "environment-on-stop-invalid",
+      "environment-on-stop-unknown",
+      "needs-later-stage",
+      "needs-unknown",
+    ],
+    "every kind of finding that depends on another job came and went",
+  );
 });

@@ -117,6 +117,45 @@ function copies(name: string, parallel: CValue | undefined): readonly string[] {
   return names;
 }
 
+/** What a job's own findings depend on besides its value: the pipeline's jobs, their stages and copies. */
+interface World {
+  readonly names: readonly string[];
+  /** Each job's `stage`, as written (undefined: the default). */
+  readonly stages: ReadonlyArray<string | undefined>;
+  /** Each job's `parallel` value: its copies' names. */
+  readonly parallels: ReadonlyArray<CValue | undefined>;
+  readonly pipelineStages: readonly string[];
+  readonly hasExternal: boolean;
+}
+
+const sameList = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The worlds of the last analyses (a config's main pipeline and its child pipelines alternate). */
+const recentWorlds: World[] = [];
+const RECENT_WORLDS = 32;
+
+/** The kept world equal to this one, so that identity tells two analyses' worlds are the same. */
+function worldOf(w: World): World {
+  for (const r of recentWorlds)
+    if (
+      r.hasExternal === w.hasExternal &&
+      sameList(r.names, w.names) &&
+      sameList(r.stages, w.stages) &&
+      sameList(r.parallels, w.parallels) &&
+      sameList(r.pipelineStages, w.pipelineStages)
+    )
+      return r;
+  recentWorlds.unshift(w);
+  if (recentWorlds.length > RECENT_WORLDS) recentWorlds.pop();
+  return w;
+}
+
+/** Each effective job's own findings, with the job's name, the world and the on_stop job they were found in. */
+const ownFindings = new WeakMap<
+  CMap,
+  { name: string; world: World; stop: CMap | undefined; findings: readonly Diagnostic[] }
+>();
+
 function matrixSize(parallel: CValue | undefined): number {
   const matrix = get(parallel, "matrix");
   if (!matrix || matrix.kind !== "seq") return 0;
@@ -290,53 +329,8 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
     }
   };
 
-  for (const j of visible) {
-    checkpoint();
-    const job = effective.get(j.name);
-    if (!job) continue;
-    current = j.name;
-    const length = [...j.name].length; // Ruby counts characters, not UTF-16 units
-    if (length > MAX_JOB_NAME) {
-      // GitLab prints the whole name; a name this long is shown by its start
-      const shown = `${[...j.name].slice(0, 64).join("")}…`;
-      report(j.keySrc, "job-name-too-long", `jobs:${shown} name is too long (maximum is ${MAX_JOB_NAME} characters)`);
-    }
-    const stage = get(job, "stage");
-    const stageName = stageOf(j.name);
-    if (!stageSet.has(stageName)) {
-      const severity: Severity = input.hasExternal ? "warning" : "error";
-      const available = availableStages;
-      if (stage?.kind === "scalar" && stage.via?.length) {
-        // written once in a template: one finding there, in GitLab's words for the first job it
-        // reaches, with every job as related information
-        const key = `${stage.src.file}:${stage.src.start}`;
-        const first = templateStages.get(key);
-        if (first) first.related.push({ src: j.keySrc, message: `used by job "${j.name}"` });
-        else {
-          const d = {
-            src: stage.src,
-            code: "stage-unknown" as const,
-            severity,
-            message: `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
-            related: [{ src: j.keySrc, message: `used by job "${j.name}"` }],
-          };
-          templateStages.set(key, d);
-          out.push(d);
-        }
-      } else {
-        const written = stage?.kind === "scalar" && stage.src !== j.keySrc;
-        report(
-          written ? stage.src : j.keySrc,
-          "stage-unknown",
-          `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
-          severity,
-          written ? closestStage.fix(stageName, stage.src) : undefined,
-        );
-      }
-    }
-
-    const needs = needRefs(get(job, "needs"));
-    graph.set(j.name, needs);
+  /** The findings of a job that depend on its own value (and on the world, see `ownFindings`). */
+  const ownChecks = (j: JobInfo, job: CMap, needs: readonly NeedRef[]) => {
     matrixExpressions(j.name, job, needs);
     checkNeeds(j.name, get(job, "needs"), needs);
     // a rule's needs are checked as the job's own are (YamlProcessor#validate_job_needs! on each rule)
@@ -431,6 +425,75 @@ export function semanticDiagnostics(input: SemanticInput): Diagnostic[] {
           );
       }
     }
+  };
+
+  // what every job's own findings depend on besides its value: one object while it stays the same
+  const world = worldOf({
+    names: [...effective.keys()],
+    stages: [...effective.keys()].map((name) => str(get(effective.get(name), "stage"))),
+    parallels: [...effective.values()].map((job) => get(job, "parallel")),
+    pipelineStages: input.stages,
+    hasExternal: input.hasExternal,
+  });
+
+  for (const j of visible) {
+    checkpoint();
+    const job = effective.get(j.name);
+    if (!job) continue;
+    current = j.name;
+    const length = [...j.name].length; // Ruby counts characters, not UTF-16 units
+    if (length > MAX_JOB_NAME) {
+      // GitLab prints the whole name; a name this long is shown by its start
+      const shown = `${[...j.name].slice(0, 64).join("")}…`;
+      report(j.keySrc, "job-name-too-long", `jobs:${shown} name is too long (maximum is ${MAX_JOB_NAME} characters)`);
+    }
+    const stage = get(job, "stage");
+    const stageName = stageOf(j.name);
+    if (!stageSet.has(stageName)) {
+      const severity: Severity = input.hasExternal ? "warning" : "error";
+      const available = availableStages;
+      if (stage?.kind === "scalar" && stage.via?.length) {
+        // written once in a template: one finding there, in GitLab's words for the first job it
+        // reaches, with every job as related information
+        const key = `${stage.src.file}:${stage.src.start}`;
+        const first = templateStages.get(key);
+        if (first) first.related.push({ src: j.keySrc, message: `used by job "${j.name}"` });
+        else {
+          const d = {
+            src: stage.src,
+            code: "stage-unknown" as const,
+            severity,
+            message: `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
+            related: [{ src: j.keySrc, message: `used by job "${j.name}"` }],
+          };
+          templateStages.set(key, d);
+          out.push(d);
+        }
+      } else {
+        const written = stage?.kind === "scalar" && stage.src !== j.keySrc;
+        report(
+          written ? stage.src : j.keySrc,
+          "stage-unknown",
+          `${j.name} job: chosen stage ${stageName} does not exist; ${available}`,
+          severity,
+          written ? closestStage.fix(stageName, stage.src) : undefined,
+        );
+      }
+    }
+
+    const needs = needRefs(get(job, "needs"));
+    graph.set(j.name, needs);
+    // a job's own findings (needs, dependencies, matrix, on_stop) depend on its value, the pipeline's jobs (their
+    // names, stages and copies) and its on_stop job: an edit checks again only the jobs it changed
+    const stop = effective.get(str(get(get(job, "environment"), "on_stop")) ?? "");
+    const kept = ownFindings.get(job);
+    if (kept && kept.name === j.name && kept.world === world && kept.stop === stop) {
+      for (const d of kept.findings) out.push(d);
+      continue;
+    }
+    const from = out.length;
+    ownChecks(j, job, needs);
+    ownFindings.set(job, { name: j.name, world, stop, findings: out.slice(from) });
   }
 
   current = undefined;

@@ -124,6 +124,15 @@ export const CACHES: readonly RegisteredCache[] = [
     eviction: "with the value (WeakMap)",
   },
   {
+    name: "a job's own logical findings",
+    module: "engine/semantics.ts",
+    key: "effective job value",
+    validity:
+      "the same job name, the same on_stop job value, and the same pipeline: job names, their stages " +
+      "and parallel values, the stages, whether includes could not be read (kept for the last 32 pipelines)",
+    eviction: "with the value (WeakMap)",
+  },
+  {
     name: "parallel copies' names",
     module: "engine/semantics.ts",
     key: "a `parallel` value and the job's name",
