@@ -174,13 +174,19 @@ export class Engine {
     checkpoint();
     const merged = injectEdgeStages(referenced.config);
     const jobs = classify(merged);
+    // each of these passes over every job takes a few milliseconds on GitLab's config: a waiting request
+    // should not wait for all of them
+    checkpoint();
     if (root.content !== undefined) pushAll(diagnostics, jobShapeDiagnostics(jobs, rootPath, included.hasExternal));
     pushAll(diagnostics, defaultConflictDiagnostics(merged, jobs));
+    checkpoint();
     const workflowRules = get(get(merged, "workflow"), "rules");
     const workflowHasRules =
       workflowRules !== undefined && !(workflowRules.kind === "scalar" && workflowRules.value === null);
     pushAll(diagnostics, keywordCombinationDiagnostics(jobs, workflowHasRules));
+    checkpoint();
     pushAll(diagnostics, durationDiagnostics(jobs, merged));
+    checkpoint();
     const ctx = globalContext(merged);
     // What every effective job depends on besides itself: reused while these are the same objects.
     const globals = ["default", "variables", ...DEPRECATED_GLOBAL_DEFAULTS].map((k) => merged.entries.get(k)?.value);

@@ -147,6 +147,8 @@ export function simulate(modelFor: ModelFor, situation: Situation, checkpoint?: 
     const effective = model.effectiveJob(info.name);
     if (!effective) continue;
     for (const instance of instances(info.name, get(effective, "parallel"))) {
+      // a parallel:matrix job has up to 200 copies, each decided on its own
+      checkpoint?.();
       const outcome = decideJob(info, effective, instance, rootVariables, hasWorkflowRules, situation, ctx);
       if (outcome.errors.length) errors.push(...outcome.errors.map((message) => ({ message, src: info.keySrc })));
       if (outcome.job) jobs.push(outcome.job);
