@@ -1,22 +1,16 @@
 // The server's command that writes the runner side of the Dagger jobs (lsp/commands.ts), for the editor's
-// "Pipewright: Write Dagger Kubernetes runner manifests". Types only: the client imports them too.
+// "Pipewright: Write Dagger Kubernetes runner manifests". Types only: the client imports them too (and the
+// type-only import below is gone from its bundle).
+import type { RunnerOptions } from "../features/dagger/kubernetes-runner";
 
 /** `workspace/executeCommand` with this command writes the manifests; its one argument is RunnerCommandParams. */
 export const WRITE_RUNNER_COMMAND = "pipewright.daggerKubernetesRunner.write";
 
-/** The project (a file or folder URI in it; none: the first), and any of the documents' settings. */
-export interface RunnerCommandParams {
-  readonly uri?: string;
-  readonly namespace?: string;
-  readonly engineNamespace?: string;
-  readonly nodeLabel?: string;
-  readonly name?: string;
-  readonly gitlabUrl?: string;
-  readonly tokenSecret?: string;
-  readonly runnerImage?: string;
-  readonly concurrent?: number;
-  readonly folder?: string;
-}
+/**
+ * The project (a file or folder URI in it; none: the first), and any of the documents' settings: the
+ * generator's own options, less the engine version, which is always the module's.
+ */
+export type RunnerCommandParams = Omit<RunnerOptions, "engineVersion"> & { readonly uri?: string };
 
 export type RunnerCommandResult =
   | {
